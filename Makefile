@@ -55,6 +55,7 @@ install: $(B)/onnx2mcu
 	install -m 755 $(B)/onnx2mcu $(DESTDIR)$(PREFIX)/bin/onnx2mcu
 
 include test/test.mk
+include bench/bench.mk
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,18 @@
+# bench/bench.mk - `make bench`: the MLPerf Tiny models and a few more on an emulated
+# Cortex-M4 (m4run, from the machine's shared tools): instructions per inference and per
+# MAC, flash and RAM, in build/bench/results.md. BENCH_BASE=results.tsv adds speedups.
+# `make bench-nodes BENCH_MODEL=name` lists the instructions of every node of one model.
+# Not a test: no threshold on speed.
+M4RUN ?= $(firstword $(wildcard ../shared/tools/cortexm/m4run \
+	/work/shared/tools/cortexm/m4run) m4run)
+BENCH_MODELS ?= resnet8_cifar ds_cnn_kws mobilenet_v1_025_vww fc_autoencoder_ad \
+	mobilenet_v2_035 transformer_op17 lstm
+BENCH_MODEL ?= resnet8_cifar
+
+bench: $(B)/onnx2mcu
+	bench/run.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODELS)
+
+bench-nodes: $(B)/onnx2mcu
+	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
+
+.PHONY: bench bench-nodes
