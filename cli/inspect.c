@@ -63,6 +63,13 @@ static int64_t node_macs(Graph *g, int i)
 		const Tensor *x = &g->t[n->in[0]];
 		return w->dims[0] ? ir_numel(x) * (ir_numel(w) / w->dims[0]) : 0;
 	}
+	if (!strcmp(op, "LSTM") || !strcmp(op, "GRU") || !strcmp(op, "RNN")) {
+		/* every step multiplies the input by W and the hidden state by R */
+		const Tensor *x = &g->t[n->in[0]], *r = n->nin > 2 && n->in[2] >= 0 ?
+								&g->t[n->in[2]] : NULL;
+		int64_t steps = x->rank == 3 ? x->dims[0] * x->dims[1] : 0;
+		return r ? steps * (ir_numel(w) + ir_numel(r)) : 0;
+	}
 	if (!strcmp(op, "MatMul") || !strcmp(op, "MatMulInteger") || !strcmp(op, "Gemm")) {
 		const Tensor *a = &g->t[n->in[0]];
 		int64_t k = a->rank ? a->dims[a->rank - 1] : 1;
