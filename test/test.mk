@@ -9,7 +9,7 @@ UNIT_SRC  := $(wildcard test/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
-test: unit errors link pernode fixtures frontend conformance zoo firmware-test
+test: unit errors link pernode fixtures frontend ops conformance zoo firmware-test
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -57,7 +57,13 @@ frontend:
 	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/frontend/run.sh $(B)/asan/onnx2mcu
 
-.PHONY: errors link pernode fixtures frontend
+# adversarial fixtures of the elementwise and data-movement ops; the compiler (which
+# folds constants with the kernels) and the generated code both under ASan and UBSan
+ops:
+	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
+	test/ops/run.sh $(B)/asan/onnx2mcu
+
+.PHONY: errors link pernode fixtures frontend ops
 
 firmware-test: $(B)/onnx2mcu
 	test/firmware/run.sh $(B)/onnx2mcu

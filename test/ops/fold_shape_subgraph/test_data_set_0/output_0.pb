@@ -1,0 +1,1 @@
+BoutJ`>”@maS@âyAÂ«´AË^	Àzk?A™¯}AÄG±A®RÀ˜´&@¡~pAµ]¯ASÀÎ1@PÃAÞkZA’r¿WÁ@¤›XA¼ JAådlÀxÒ³?€×A¸«cA
