@@ -538,14 +538,18 @@ static int slice_params(Graph *g, int node, int64_t *start, int64_t *step, int64
 			s += d;
 		if (e < 0)
 			e += d;
+		/* the spec clamps starts to [0, d-1] when stepping back (a start before
+		   the axis still takes element 0), ends to [-1, d-1]; the lengths are
+		   written so that steps near INT64_MIN or INT64_MAX cannot overflow */
 		if (st > 0) {
 			s = s < 0 ? 0 : s > d ? d : s;
 			e = e < 0 ? 0 : e > d ? d : e;
-			len[a] = e > s ? (e - s + st - 1) / st : 0;
+			len[a] = e > s ? (e - s - 1) / st + 1 : 0;
 		} else {
-			s = s < 0 ? -1 : s > d - 1 ? d - 1 : s;
+			s = s < 0 ? 0 : s;
+			s = s > d - 1 ? d - 1 : s; /* -1 on an empty axis: nothing taken */
 			e = e < -1 ? -1 : e > d - 1 ? d - 1 : e;
-			len[a] = s > e ? (s - e + (-st) - 1) / (-st) : 0;
+			len[a] = s > e ? (e - s + 1) / st + 1 : 0;
 		}
 		start[a] = len[a] ? s : 0;
 		step[a] = st;
