@@ -708,48 +708,69 @@ static int pad_params(Graph *g, int node, int64_t *pads)
 	return 0;
 }
 
+/* Negative pads crop: per axis, how much of x survives, and the positive pads */
+static int64_t pad_kept(const Tensor *x, const int64_t *pads, int i, int64_t *lo, int64_t *hi)
+{
+	int64_t b = pads[i], e = pads[x->rank + i];
+
+	*lo = b > 0 ? b : 0;
+	*hi = e > 0 ? e : 0;
+	return x->dims[i] + (b < 0 ? b : 0) + (e < 0 ? e : 0);
+}
+
 int shape_pad(Graph *g, int node)
 {
 	Tensor *x = in_t(g, node, 0);
-	int64_t pads[2 * IR_MAX_RANK], dims[IR_MAX_RANK];
+	int64_t pads[2 * IR_MAX_RANK], dims[IR_MAX_RANK], lo, hi, kept;
 	const char *mode = ir_attr_str(g, node, "mode", "constant");
 
-	if (pad_params(g, node, pads))
-		return -1;
-	for (int i = 0; i < x->rank; i++) {
-		dims[i] = x->dims[i] + pads[i] + pads[x->rank + i];
-		if (dims[i] < 0) {
-			ir_error(g, node, "pads remove more than axis %d holds", i);
-			return -1;
-		}
-		if (strcmp(mode, "constant") && (pads[i] < 0 || pads[x->rank + i] < 0)) {
-			ir_error(g, node, "negative pads need mode 'constant'");
-			return -1;
-		}
-		if (strcmp(mode, "constant") && (pads[i] || pads[x->rank + i]) &&
-		    x->dims[i] < (strcmp(mode, "reflect") ? 1 : 2)) {
-			ir_error(g, node, "%s padding of axis %d needs more elements", mode, i);
-			return -1;
-		}
-	}
 	if (strcmp(mode, "constant") && strcmp(mode, "reflect") && strcmp(mode, "edge") &&
 	    strcmp(mode, "wrap")) {
 		ir_error(g, node, "pad mode '%s' is not supported", mode);
 		return -1;
 	}
+	if (pad_params(g, node, pads))
+		return -1;
+	for (int i = 0; i < x->rank; i++) {
+		kept = pad_kept(x, pads, i, &lo, &hi);
+		dims[i] = kept + lo + hi;
+		if (kept < 0) {
+			ir_error(g, node, "pads remove more than axis %d holds", i);
+			return -1;
+		}
+		/* the other modes pad from what cropping left */
+		if (strcmp(mode, "constant") && (lo || hi) && kept < (strcmp(mode, "reflect") ? 1 : 2)) {
+			ir_error(g, node, "%s padding of axis %d needs more elements", mode, i);
+			return -1;
+		}
+	}
 	set_out(g, node, 0, x->dtype, x->rank, dims);
 	return 0;
 }
 
-/* Constant mode: fill the output, then copy the kept part of x inside.
-   reflect, edge, wrap: one copy per region along each padded axis, outermost first:
-   the interior is copied, then each axis pads from rows already in y. */
+/* source row along an axis of d kept elements for output row q (x coordinates) */
+static int64_t pad_source(const char *mode, int64_t q, int64_t d)
+{
+	int64_t period = 2 * (d - 1), src;
+
+	if (!strcmp(mode, "edge"))
+		return q < 0 ? 0 : d - 1;
+	if (!strcmp(mode, "wrap")) /* the data as a torus, for pads of any width */
+		return ((q % d) + d) % d;
+	src = ((q % period) + period) % period; /* reflect, repeated when wider than d */
+	return src >= d ? period - src : src;
+}
+
+/* Negative pads crop x first (the spec; the reference slices, then pads).
+   Constant mode: fill the output, then copy the kept part of x inside.
+   reflect, edge, wrap: the kept part is copied, then each axis, innermost first, pads
+   one row at a time from rows already in y, over the box valid in the other axes. */
 int prep_pad(Graph *g, int node, Lowered *L)
 {
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
 	const char *mode = ir_attr_str(g, node, "mode", "constant");
 	int64_t pads[2 * IR_MAX_RANK], xs[IR_MAX_RANK], ys[IR_MAX_RANK], box[IR_MAX_RANK];
-	int64_t soff = 0, doff = 0;
+	int64_t lo[IR_MAX_RANK], hi[IR_MAX_RANK], soff = 0, doff = 0;
 	int r = x->rank, es = dt_size(x->dtype);
 
 	if (pad_params(g, node, pads))
@@ -758,11 +779,10 @@ int prep_pad(Graph *g, int node, Lowered *L)
 		return 0;
 	lw_strides(r, x->dims, xs);
 	lw_strides(r, y->dims, ys);
-	for (int i = 0; i < r; i++) { /* the part of x that survives negative pads */
-		int64_t lo = pads[i] < 0 ? -pads[i] : 0, hi = pads[r + i] < 0 ? -pads[r + i] : 0;
-		box[i] = x->dims[i] - lo - hi;
-		soff += lo * xs[i];
-		doff += (pads[i] > 0 ? pads[i] : 0) * ys[i];
+	for (int i = 0; i < r; i++) {
+		box[i] = pad_kept(x, pads, i, &lo[i], &hi[i]);
+		soff += (pads[i] < 0 ? -pads[i] : 0) * xs[i];
+		doff += lo[i] * ys[i];
 	}
 	if (!strcmp(mode, "constant")) {
 		unsigned char val[8] = {0}; /* pads before opset 11 carry the value as attribute */
@@ -775,30 +795,17 @@ int prep_pad(Graph *g, int node, Lowered *L)
 	}
 	if (copy_call(g, node, L, es, r, box, xs, ys, soff, doff, A_IN(0), A_OUT(0)))
 		return -1;
-	/* pad axis by axis, innermost first: y[.., j, ..] = y[.., src(j), ..] over the box
-	   already valid in the other axes */
 	for (int a = r - 1; a >= 0; a--) {
-		int64_t d = x->dims[a], lo = pads[a], hi = pads[r + a];
 		int64_t dims[IR_MAX_RANK], base = 0;
 		for (int i = 0; i < r; i++) {
-			dims[i] = i < a ? x->dims[i] : y->dims[i];
-			base += i < a ? pads[i] * ys[i] : 0;
+			dims[i] = i < a ? box[i] : y->dims[i];
+			base += i < a ? lo[i] * ys[i] : 0;
 		}
 		dims[a] = 1;
-		for (int64_t j = 0; j < lo + hi; j++) {
-			int64_t pos = j < lo ? j : lo + d + (j - lo); /* output row along a */
-			int64_t q = pos - lo, src;                   /* position in x coordinates */
-			if (!strcmp(mode, "edge"))
-				src = q < 0 ? 0 : d - 1;
-			else if (!strcmp(mode, "wrap"))
-				src = ((q % d) + d) % d;
-			else { /* reflect, repeated for pads wider than the axis */
-				int64_t period = 2 * (d - 1);
-				src = ((q % period) + period) % period;
-				if (src >= d)
-					src = period - src;
-			}
-			if (copy_call(g, node, L, es, r, dims, ys, ys, base + (lo + src) * ys[a],
+		for (int64_t j = 0; j < lo[a] + hi[a]; j++) {
+			int64_t pos = j < lo[a] ? j : box[a] + j; /* output row along a */
+			int64_t src = pad_source(mode, pos - lo[a], box[a]);
+			if (copy_call(g, node, L, es, r, dims, ys, ys, base + (lo[a] + src) * ys[a],
 				      base + pos * ys[a], A_OUT(0), A_OUT(0)))
 				return -1;
 		}
