@@ -78,6 +78,18 @@ int64_t dt_get_i64(DType t, const void *d, int64_t i)
 	}
 }
 
+/* integers stored exactly (wrapping to the type), floats through double */
+void dt_set_i64(DType t, void *d, int64_t i, int64_t v)
+{
+	switch (t) {
+	case DT_U8: case DT_S8: ((uint8_t *)d)[i] = (uint8_t)v; break;
+	case DT_U16: case DT_S16: ((uint16_t *)d)[i] = (uint16_t)v; break;
+	case DT_U32: case DT_S32: ((uint32_t *)d)[i] = (uint32_t)v; break;
+	case DT_U64: case DT_S64: ((uint64_t *)d)[i] = (uint64_t)v; break;
+	default: dt_set(t, d, i, (double)v); break;
+	}
+}
+
 void dt_set(DType t, void *d, int64_t i, double v)
 {
 	switch (t) {

@@ -45,6 +45,7 @@ int dt_is_signed(DType t);
 double dt_get(DType t, const void *data, int64_t i);   /* element i as double */
 int64_t dt_get_i64(DType t, const void *data, int64_t i);
 void dt_set(DType t, void *data, int64_t i, double v); /* with C conversion rules */
+void dt_set_i64(DType t, void *data, int64_t i, int64_t v); /* integers exactly */
 float f16_to_f32(uint16_t h);
 uint16_t f32_to_f16(float f);
 float bf16_to_f32(uint16_t h);

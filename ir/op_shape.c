@@ -114,33 +114,60 @@ int shape_size(Graph *g, int node)
 	return 0;
 }
 
+/* Range element count, max(ceil((limit - start) / delta), 0): integers exactly (the
+   difference as unsigned cannot overflow), float32 in float as the spec's function body
+   and onnxruntime compute it (0.3f / 0.1f is 3 there, 3.0000001 in double); -1 when
+   the count is not finite or too large */
+static int64_t range_count(DType dt, const void *s, const void *l, const void *d)
+{
+	if (dt_is_int(dt)) {
+		int64_t a = dt_get_i64(dt, s, 0), b = dt_get_i64(dt, l, 0), c = dt_get_i64(dt, d, 0);
+		uint64_t span = c > 0 ? (uint64_t)b - (uint64_t)a : (uint64_t)a - (uint64_t)b;
+		uint64_t step = c > 0 ? (uint64_t)c : 0 - (uint64_t)c, n;
+		if (c > 0 ? b <= a : b >= a)
+			return 0;
+		n = span / step + (span % step != 0);
+		return n > INT32_MAX ? -1 : (int64_t)n;
+	} else {
+		double q;
+		if (dt == DT_F32) {
+			float a = (float)dt_get(dt, s, 0), b = (float)dt_get(dt, l, 0);
+			q = ceilf((b - a) / (float)dt_get(dt, d, 0));
+		} else {
+			q = ceil((dt_get(dt, l, 0) - dt_get(dt, s, 0)) / dt_get(dt, d, 0));
+		}
+		return !(q < INT32_MAX) ? -1 : q > 0 ? (int64_t)q : 0;
+	}
+}
+
 int shape_range(Graph *g, int node)
 {
 	DType dt = in_t(g, node, 0)->dtype;
-	double start, limit, delta;
+	const void *s, *l, *d;
 	int64_t n;
 	void *data;
 
 	for (int k = 0; k < 3; k++)
 		if (ir_need_const(g, node, k))
 			return -1;
-	start = dt_get(dt, in_t(g, node, 0)->data, 0);
-	limit = dt_get(dt, in_t(g, node, 1)->data, 0);
-	delta = dt_get(dt, in_t(g, node, 2)->data, 0);
-	if (delta == 0) {
+	s = in_t(g, node, 0)->data, l = in_t(g, node, 1)->data, d = in_t(g, node, 2)->data;
+	if (dt_get(dt, d, 0) == 0) {
 		ir_error(g, node, "delta is zero");
 		return -1;
 	}
-	n = (int64_t)ceil((limit - start) / delta);
-	if (n < 0)
-		n = 0;
+	n = range_count(dt, s, l, d);
+	if (n < 0) {
+		ir_error(g, node, "the range from %g to %g by %g has no element count below 2^31",
+			 dt_get(dt, s, 0), dt_get(dt, l, 0), dt_get(dt, d, 0));
+		return -1;
+	}
 	data = arena_alloc(&g->arena, (size_t)(n * dt_size(dt) + 1));
 	for (int64_t i = 0; i < n; i++) {
 		if (dt_is_float(dt))
-			dt_set(dt, data, i, start + (double)i * delta);
+			dt_set(dt, data, i, dt_get(dt, s, 0) + (double)i * dt_get(dt, d, 0));
 		else /* integers exactly, without going through double */
-			dt_set(dt, data, i, (double)(dt_get_i64(dt, in_t(g, node, 0)->data, 0) +
-						     i * dt_get_i64(dt, in_t(g, node, 2)->data, 0)));
+			dt_set_i64(dt, data, i, (int64_t)((uint64_t)dt_get_i64(dt, s, 0) +
+							 (uint64_t)i * (uint64_t)dt_get_i64(dt, d, 0)));
 	}
 	set_const_out(g, node, dt, 1, &n, data);
 	return 0;
