@@ -95,8 +95,8 @@ void dt_set(DType t, void *d, int64_t i, double v)
 	switch (t) {
 	case DT_F32: ((float *)d)[i] = (float)v; break;
 	case DT_F64: ((double *)d)[i] = v; break;
-	case DT_F16: ((uint16_t *)d)[i] = f32_to_f16((float)v); break;
-	case DT_BF16: ((uint16_t *)d)[i] = f32_to_bf16((float)v); break;
+	case DT_F16: ((uint16_t *)d)[i] = o2m_f64_to_f16(v); break;
+	case DT_BF16: ((uint16_t *)d)[i] = o2m_f64_to_bf16(v); break;
 	case DT_BOOL: ((uint8_t *)d)[i] = v != 0; break;
 	case DT_U8: ((uint8_t *)d)[i] = (uint8_t)(int64_t)v; break;
 	case DT_S8: ((int8_t *)d)[i] = (int8_t)(int64_t)v; break;

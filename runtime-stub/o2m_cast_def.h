@@ -8,20 +8,21 @@
 
 #include <math.h>
 
-/* Category of each source type: F (float-like, loaded as double) or I (integer). */
+/* Category of each source type: F (float-like, loaded as double), S (signed integer)
+   or U (unsigned integer, bool). */
 #define CAT_f32 F
 #define CAT_f64 F
 #define CAT_f16 F
 #define CAT_bf16 F
-#define CAT_s8 I
-#define CAT_s16 I
-#define CAT_s32 I
-#define CAT_s64 I
-#define CAT_u8 I
-#define CAT_u16 I
-#define CAT_u32 I
-#define CAT_u64 I
-#define CAT_bool I
+#define CAT_s8 S
+#define CAT_s16 S
+#define CAT_s32 S
+#define CAT_s64 S
+#define CAT_u8 U
+#define CAT_u16 U
+#define CAT_u32 U
+#define CAT_u64 U
+#define CAT_bool U
 
 #define LOAD_f16(v) ((double)o2m_f16_to_f32(v))
 #define LOAD_bf16(v) ((double)o2m_bf16_to_f32(v))
@@ -33,8 +34,8 @@
 
 #define FROMF_f32(w) ((float)(w))
 #define FROMF_f64(w) ((double)(w))
-#define FROMF_f16(w) o2m_f32_to_f16((float)(w))
-#define FROMF_bf16(w) o2m_f32_to_bf16((float)(w))
+#define FROMF_f16(w) o2m_f64_to_f16(w)
+#define FROMF_bf16(w) o2m_f64_to_bf16(w)
 #define FROMF_bool(w) ((uint8_t)((w) != 0))
 #define FROMF_s8(w) SAT_(w, -128.0, 127.0, int8_t)
 #define FROMF_s16(w) SAT_(w, -32768.0, 32767.0, int16_t)
@@ -47,24 +48,39 @@
 #define FROMF_u64(w) ((w) != (w) || (w) <= 0 ? 0 : \
 	(w) >= 18446744073709551616.0 ? UINT64_MAX : (uint64_t)(w))
 
-#define FROMI_f32(v) ((float)(v))
-#define FROMI_f64(v) ((double)(v))
-#define FROMI_f16(v) o2m_f32_to_f16((float)(v))
-#define FROMI_bf16(v) o2m_f32_to_bf16((float)(v))
-#define FROMI_bool(v) ((uint8_t)((v) != 0))
-#define FROMI_s8(v) ((int8_t)(v))
-#define FROMI_s16(v) ((int16_t)(v))
-#define FROMI_s32(v) ((int32_t)(v))
-#define FROMI_s64(v) ((int64_t)(v))
-#define FROMI_u8(v) ((uint8_t)(v))
-#define FROMI_u16(v) ((uint16_t)(v))
-#define FROMI_u32(v) ((uint32_t)(v))
-#define FROMI_u64(v) ((uint64_t)(v))
+/* Integer magnitude to double rounding to odd: above 2^53 the bits lost in the
+   conversion stick in the last kept one, so narrowing further rounds once. */
+static inline double o2m_u64_to_f64_odd(uint64_t m)
+{
+	if (m >> 53)
+		return (double)((m >> 11) | ((m & 0x7ffu) != 0)) * 2048.0;
+	return (double)m;
+}
+
+/* integer to type, neg: whether v is negative (0 for unsigned sources). Integers wrap.
+   bfloat16 keeps 8 bits, fewer than a float, so it is rounded once from the exact value:
+   0x1010001 through float would round twice, to 2^24 instead of 2^24 + 2^17. Half
+   needs no care: every integer a float does not hold exactly is beyond its range. */
+#define FROMI_f32(v, neg) ((float)(v))
+#define FROMI_f64(v, neg) ((double)(v))
+#define FROMI_f16(v, neg) o2m_f32_to_f16((float)(v))
+#define FROMI_bf16(v, neg) o2m_f64_to_bf16((neg) ? -o2m_u64_to_f64_odd(0 - (uint64_t)(v)) : \
+	o2m_u64_to_f64_odd((uint64_t)(v)))
+#define FROMI_bool(v, neg) ((uint8_t)((v) != 0))
+#define FROMI_s8(v, neg) ((int8_t)(v))
+#define FROMI_s16(v, neg) ((int16_t)(v))
+#define FROMI_s32(v, neg) ((int32_t)(v))
+#define FROMI_s64(v, neg) ((int64_t)(v))
+#define FROMI_u8(v, neg) ((uint8_t)(v))
+#define FROMI_u16(v, neg) ((uint16_t)(v))
+#define FROMI_u32(v, neg) ((uint32_t)(v))
+#define FROMI_u64(v, neg) ((uint64_t)(v))
 
 #define CONV_(cat, fsfx, tsfx, v) CONV2_(cat, fsfx, tsfx, v)
 #define CONV2_(cat, fsfx, tsfx, v) CONV_##cat(fsfx, tsfx, v)
 #define CONV_F(fsfx, tsfx, v) FROMF_##tsfx(LOAD_##fsfx(v))
-#define CONV_I(fsfx, tsfx, v) FROMI_##tsfx(v)
+#define CONV_S(fsfx, tsfx, v) FROMI_##tsfx(v, (v) < 0)
+#define CONV_U(fsfx, tsfx, v) FROMI_##tsfx(v, 0)
 
 #define DEF_CAST_(tsfx, TT, fsfx, FT)                                                   \
 	int o2m_cast_##fsfx##_##tsfx(const o2m_unary_params *p, const FT *x, TT *y)     \

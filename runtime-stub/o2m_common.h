@@ -89,6 +89,22 @@ static inline uint16_t o2m_f32_to_f16(float f)
 	return (uint16_t)(sign | half);
 }
 
+/** Double to float rounding to odd (toward zero, then the last bit set if anything was
+    lost). Rounding that again to nearest even in a format at least two bits narrower
+    (half, bfloat16) gives the correctly rounded result; rounding to nearest twice does
+    not (1 + 2^-11 + 2^-40 would become 1.0 in half instead of 1 + 2^-10). */
+static inline float o2m_f64_to_f32_odd(double w)
+{
+	union { uint32_t u; float f; } v;
+	v.f = (float)w;
+	if ((double)v.f == w || v.f != v.f || v.f - v.f != 0)
+		return v.f; /* exact, NaN or infinite */
+	if ((v.f > w) == (w > 0))
+		v.u -= 1; /* rounded away from zero: one step back toward it */
+	v.u |= 1;
+	return v.f;
+}
+
 /** bfloat16 bit pattern to float. */
 static inline float o2m_bf16_to_f32(uint16_t h)
 {
@@ -106,5 +122,11 @@ static inline uint16_t o2m_f32_to_bf16(float f)
 		return (uint16_t)((v.u >> 16) | 0x40u);
 	return (uint16_t)((v.u + 0x7fffu + ((v.u >> 16) & 1u)) >> 16);
 }
+
+/** Double to IEEE half bit pattern, rounding to nearest even once. */
+static inline uint16_t o2m_f64_to_f16(double w) { return o2m_f32_to_f16(o2m_f64_to_f32_odd(w)); }
+
+/** Double to bfloat16, rounding to nearest even once. */
+static inline uint16_t o2m_f64_to_bf16(double w) { return o2m_f32_to_bf16(o2m_f64_to_f32_odd(w)); }
 
 #endif
