@@ -21,7 +21,8 @@ O2M_TYPES_NUMERIC(O2M_DECL_BINARY_, fmod)
 /** Elementwise minimum and maximum; a NaN operand gives NaN. */
 O2M_TYPES_NUMERIC(O2M_DECL_BINARY_, min)
 O2M_TYPES_NUMERIC(O2M_DECL_BINARY_, max)
-/** y = a ^ b; integer types through double. */
+/** y = a ^ b; integers exactly, wrapping; a negative integer exponent truncates the
+    real power (0 unless the base is 1 or -1). */
 O2M_TYPES_FLOAT(O2M_DECL_BINARY_, pow)
 O2M_DECL_BINARY_(s32, int32_t, pow)
 O2M_DECL_BINARY_(s64, int64_t, pow)
