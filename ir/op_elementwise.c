@@ -141,34 +141,61 @@ int prep_binary(Graph *g, int node, Lowered *L)
 	return 0;
 }
 
+/* a call of the cast kernel from src to dst, count elements */
+static int cast_call(Graph *g, int node, Lowered *L, Arg src, Arg dst, DType from, DType to,
+		     int64_t count)
+{
+	char name[64];
+	o2m_unary_params *p = LW_PARAMS(g, o2m_unary_params);
+	int k;
+
+	snprintf(name, sizeof name, "o2m_cast_%s_%s", dt_suffix(from), dt_suffix(to));
+	k = kernel_lookup(name);
+	if (k < 0) {
+		ir_error(g, node, "cast from %s to %s is not supported", dt_name(from), dt_name(to));
+		return -1;
+	}
+	p->count = lw_i32(g, node, count);
+	lw_call(g, L, k, PT_UNARY, p, 2, src, dst);
+	return 0;
+}
+
+/* *a cast into a new scratch buffer, which *a then names */
+static int cast_to_scratch(Graph *g, int node, Lowered *L, Arg *a, DType from, DType to,
+			   int64_t count)
+{
+	int s = lw_scratch(g, L, count * dt_size(to));
+
+	if (cast_call(g, node, L, *a, A_SCR(s), from, to, count))
+		return -1;
+	*a = A_SCR(s);
+	return 0;
+}
+
+/* The exponent may have another type than the base. A float base takes it converted to
+   its own type. An integer base raised to a float exponent is the real power truncated
+   (numpy's np.power(a, b).astype(a.dtype)): computed in double, then cast (saturating).
+   An integer exponent of another integer type applies exactly in int64, then wraps. */
 int prep_pow(Graph *g, int node, Lowered *L)
 {
 	Node *n = &g->n[node];
 	DType bt = in_t(g, node, 0)->dtype, et = in_t(g, node, 1)->dtype;
+	DType ct = bt == et || dt_is_float(bt) ? bt : dt_is_float(et) ? DT_F64 : DT_S64;
 	o2m_bcast_params *p = LW_PARAMS(g, o2m_bcast_params);
-	int k = lw_kernel(g, node, "pow", bt);
-	Arg e = A_IN(1);
+	int64_t count = ir_numel(out_t(g, node, 0));
+	Arg b = A_IN(0), e = A_IN(1), y = A_OUT(0);
+	int k = lw_kernel(g, node, "pow", ct);
 
 	if (k < 0)
 		return -1;
-	if (et != bt) { /* the exponent is converted to the base type first */
-		char name[64];
-		o2m_unary_params *cp = LW_PARAMS(g, o2m_unary_params);
-		int ck, s;
-		snprintf(name, sizeof name, "o2m_cast_%s_%s", dt_suffix(et), dt_suffix(bt));
-		ck = kernel_lookup(name);
-		if (ck < 0) {
-			ir_error(g, node, "exponent type %s is not supported", dt_name(et));
-			return -1;
-		}
-		cp->count = lw_i32(g, node, ir_numel(in_t(g, node, 1)));
-		s = lw_scratch(g, L, ir_numel(in_t(g, node, 1)) * dt_size(bt));
-		lw_call(g, L, ck, PT_UNARY, cp, 2, A_IN(1), A_SCR(s));
-		e = A_SCR(s);
-	}
+	if ((bt != ct && cast_to_scratch(g, node, L, &b, bt, ct, ir_numel(in_t(g, node, 0)))) ||
+	    (et != ct && cast_to_scratch(g, node, L, &e, et, ct, ir_numel(in_t(g, node, 1)))))
+		return -1;
+	if (bt != ct)
+		y = A_SCR(lw_scratch(g, L, count * dt_size(ct)));
 	lw_bcast(g, node, n->in, 2, p);
-	lw_call(g, L, k, PT_BCAST, p, 3, A_IN(0), e, A_OUT(0));
-	return 0;
+	lw_call(g, L, k, PT_BCAST, p, 3, b, e, y);
+	return bt != ct ? cast_call(g, node, L, y, A_OUT(0), ct, bt, count) : 0;
 }
 
 int prep_variadic(Graph *g, int node, Lowered *L)
