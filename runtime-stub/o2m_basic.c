@@ -7,7 +7,8 @@ O2M_TYPES_SINT(DEF_, abs, v < 0 ? 0 - (uint64_t)v : (uint64_t)v)
 O2M_TYPES_UINT(DEF_, abs, v)
 O2M_TYPES_FLOAT(DEF_, neg, -v)
 O2M_TYPES_INT(DEF_, neg, 0 - (uint64_t)v)
-O2M_TYPES_SIGNED(DEF_, sign, v > 0 ? 1 : v < 0 ? -1 : 0)
+O2M_TYPES_FLOAT(DEF_, sign, v > 0 ? 1 : v < 0 ? -1 : v) /* NaN stays NaN */
+O2M_TYPES_SINT(DEF_, sign, v > 0 ? 1 : v < 0 ? -1 : 0)
 O2M_TYPES_UINT(DEF_, sign, v > 0)
 O2M_TYPES_FLOAT(DEF_, relu, v < 0 ? 0 : v) /* NaN stays NaN, as in ONNX */
 O2M_TYPES_SINT(DEF_, relu, v > 0 ? v : 0)
