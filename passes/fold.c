@@ -2,7 +2,8 @@
    evaluates it on the host when all its inputs are constant (whole constant subgraphs,
    such as Shape->Gather->Concat->Reshape chains, fold away). Ops without float16
    kernels are widened here: float16/bfloat16 inputs are cast to float32 before the node
-   and its outputs cast back after, so results round as ONNX specifies. */
+   and its outputs cast back after, so results round as ONNX specifies (a Sum or Mean of
+   several halves first becomes a chain of two-input Sums, rounding after each). */
 #include "passes.h"
 
 #include <stdlib.h>
@@ -125,18 +126,69 @@ static void widen(Graph *g, int node)
 	free(casts);
 }
 
-/* nodes are in topological order; casts added by widening are handled on the spot */
+static void fold_node(Graph *g, int node);
+
+/* a new node op(a, b) -> y after `ref`, folded on the spot */
+static void add_binary(Graph *g, int ref, OpKind op, int a, int b, int y, int k)
+{
+	int c = ir_node_new(g, op, arena_printf(&g->arena, "%s/%s%d", g->n[ref].name,
+						op == OP_SUM ? "sum" : "div", k), 2, 1);
+
+	g->n[c].opset = g->n[ref].opset;
+	g->n[c].in[0] = a;
+	g->n[c].in[1] = b;
+	g->n[c].out[0] = y;
+	g->t[y].producer = c;
+	fold_node(g, c);
+}
+
+/* Sum and Mean of float16 or bfloat16 round after every addition (the numpy reference
+   and onnxruntime add in the narrow type; 1000 + 0.3 - 1000 is 0.5 there, 0.3 in one
+   float32 sum): such a node becomes Sum(Sum(a, b), c)..., and Mean a Div of that by
+   the count. Returns 1 when the node was replaced. */
+static int split_half_sum(Graph *g, int node)
+{
+	OpKind op = g->n[node].op;
+	int nin = g->n[node].nin, y = g->n[node].out[0], acc = g->n[node].in[0];
+	int *in = arena_memdup(&g->arena, g->n[node].in, sizeof(int) * (size_t)nin);
+	DType dt = g->t[y].dtype;
+
+	if (!(op == OP_SUM && nin > 2) && !(op == OP_MEAN && nin > 1))
+		return 0;
+	g->n[node].dead = 1;
+	for (int k = 1; k < nin; k++) {
+		int t = y;
+		if (k < nin - 1 || op == OP_MEAN)
+			t = ir_tensor_new(g, arena_printf(&g->arena, "%s_sum%d", g->t[y].name, k));
+		add_binary(g, node, OP_SUM, acc, in[k], t, k);
+		acc = t;
+	}
+	if (op == OP_MEAN) {
+		unsigned char v[8];
+		dt_set(dt, v, 0, nin);
+		add_binary(g, node, OP_DIV, acc, ir_const_new(g, "", dt, 0, NULL, v), y, nin);
+	}
+	return 1;
+}
+
+static void fold_node(Graph *g, int node)
+{
+	if (g->n[node].dead || ir_infer_node(g, node))
+		return;
+	if (needs_widening(g, node)) {
+		if (!split_half_sum(g, node))
+			widen(g, node);
+	} else {
+		try_fold(g, node);
+	}
+}
+
+/* nodes are in topological order; nodes added on the way are handled on the spot */
 void pass_fold(Graph *g)
 {
 	int n0 = g->nn;
 
-	for (int i = 0; i < n0; i++) {
-		if (g->n[i].dead || ir_infer_node(g, i))
-			continue;
-		if (needs_widening(g, i))
-			widen(g, i);
-		else
-			try_fold(g, i);
-	}
+	for (int i = 0; i < n0; i++)
+		fold_node(g, i);
 	ir_toposort(g);
 }
