@@ -9,7 +9,9 @@
 
 /* ---- helpers ---- */
 
-/* one strided copy of a box; strides and offsets in elements */
+/* one strided copy of a box; strides and offsets in elements. A box with more than
+   O2M_MAX_RANK dimensions left after merging (Tile has two per axis) becomes one copy
+   per index of its outermost dimension. */
 static int copy_call(Graph *g, int node, Lowered *L, int esize, int rank, const int64_t *dims,
 		     const int64_t *ss, const int64_t *ds, int64_t soff, int64_t doff, Arg src,
 		     Arg dst)
@@ -17,9 +19,11 @@ static int copy_call(Graph *g, int node, Lowered *L, int esize, int rank, const 
 	o2m_copy_params *p = LW_PARAMS(g, o2m_copy_params);
 
 	if (lw_copy_compress(p, rank, dims, ss, ds)) {
-		ir_error(g, node, "the copy needs more than %d dimensions after merging",
-			 O2M_MAX_RANK);
-		return -1;
+		for (int64_t i = 0; i < dims[0]; i++)
+			if (copy_call(g, node, L, esize, rank - 1, dims + 1, ss + 1, ds + 1,
+				      soff + i * ss[0], doff + i * ds[0], src, dst))
+				return -1;
+		return 0;
 	}
 	p->elem_size = esize;
 	p->src_offset = lw_i32(g, node, soff);
