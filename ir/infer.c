@@ -15,12 +15,21 @@ int ir_infer_node(Graph *g, int node)
 	if (op_info[n->op].shape(g, node) || g->nerrors > errors)
 		return -1;
 	for (int k = 0; k < n->nout; k++) {
-		const Tensor *y = n->out[k] >= 0 ? &g->t[n->out[k]] : NULL;
+		Tensor *y = n->out[k] >= 0 ? &g->t[n->out[k]] : NULL;
 		IR_ASSERT(!y || (y->flags & T_SHAPED));
 		if (y && ir_dims_numel(y->rank, y->dims, INT32_MAX) < 0) {
-			/* the kernels count in 32 bits, and larger counts overflow sizes */
-			ir_error(g, node, "output '%s' would have more than %d elements", y->name,
-				 INT32_MAX);
+			/* the kernels count in 32 bits, and larger counts overflow sizes; a
+			   negative dimension comes from values (Expand, ConstantOfShape) */
+			int i = 0;
+			while (i < y->rank && y->dims[i] >= 0)
+				i++;
+			if (i < y->rank)
+				ir_error(g, node, "output '%s' would have dimension %d of size %lld",
+					 y->name, i, (long long)y->dims[i]);
+			else
+				ir_error(g, node, "output '%s' would have more than %d elements",
+					 y->name, INT32_MAX);
+			y->flags &= ~T_SHAPED; /* its consumers are skipped */
 			return -1;
 		}
 	}

@@ -492,8 +492,14 @@ int shape_split(Graph *g, int node)
 		ir_error(g, node, "split has %d parts for %d outputs", count, n->nout);
 		return -1;
 	}
-	for (int k = 0; k < count; k++)
+	for (int k = 0; k < count; k++) {
+		if (split[k] < 0 || split[k] > x->dims[axis]) {
+			ir_error(g, node, "split size %lld does not fit axis %d of size %lld",
+				 (long long)split[k], axis, (long long)x->dims[axis]);
+			return -1;
+		}
 		total += split[k];
+	}
 	if (total != x->dims[axis]) {
 		ir_error(g, node, "split sizes add up to %lld, not %lld", (long long)total,
 			 (long long)x->dims[axis]);
@@ -730,6 +736,12 @@ static int pad_params(Graph *g, int node, int64_t *pads)
 	}
 	if (axes_mask(g, node, axes, na, x->rank, mask))
 		return -1;
+	for (int i = 0; i < n; i++) {
+		if (raw[i] > INT32_MAX || raw[i] < -INT32_MAX) { /* sums stay in int64 */
+			ir_error(g, node, "pad %lld is out of range", (long long)raw[i]);
+			return -1;
+		}
+	}
 	memset(pads, 0, sizeof(int64_t) * 2 * IR_MAX_RANK);
 	for (int i = 0; i < na; i++) {
 		int a = (int)(axes[i] < 0 ? axes[i] + x->rank : axes[i]);
@@ -849,8 +861,8 @@ int prep_pad(Graph *g, int node, Lowered *L)
 static int block_size(Graph *g, int node)
 {
 	int64_t b = ir_attr_int(g, node, "blocksize", 0);
-	if (b < 1) {
-		ir_error(g, node, "blocksize must be positive");
+	if (b < 1 || b > 65536) { /* an upper bound keeps b * b * dims in int64 */
+		ir_error(g, node, "blocksize %lld is not in [1, 65536]", (long long)b);
 		return -1;
 	}
 	return (int)b;
