@@ -1,6 +1,7 @@
 /* o2m_binary.h - elementwise binary arithmetic with broadcasting, one kernel per op and
-   element type: o2m_<op>_<type>(params, a, b, y). Integer arithmetic wraps around;
-   integer division by zero yields 0 instead of trapping. */
+   element type: o2m_<op>_<type>(params, a, b, y). Where ONNX leaves integer results
+   undefined they are defined here, without trapping: arithmetic wraps around (so
+   INT_MIN / -1 is INT_MIN), division and remainder by zero give 0, INT_MIN % -1 is 0. */
 #ifndef O2M_BINARY_H
 #define O2M_BINARY_H
 

@@ -1,5 +1,6 @@
 /* o2m_mod.c - remainders: mod (sign of the divisor), fmod (sign of the dividend), with
-   broadcasting, for every element type. */
+   broadcasting, for every element type. An integer remainder by 0 is 0, and by -1 is 0
+   without computing INT_MIN % -1, which traps on most targets. */
 #include "o2m_binary_def.h"
 
 O2M_TYPES_SINT(DEF_, mod, z == 0 || z == -1 ? 0 : (x % z != 0 && ((x % z < 0) != (z < 0))) ? x % z + z : x % z)
