@@ -618,7 +618,7 @@ int prep_slice(Graph *g, int node, Lowered *L)
 	lw_strides(x->rank, x->dims, xs);
 	lw_strides(y->rank, y->dims, ds);
 	for (int i = 0; i < x->rank; i++) {
-		ss[i] = xs[i] * step[i];
+		ss[i] = len[i] > 1 ? xs[i] * step[i] : 0; /* a lone element: any step, unused */
 		off += start[i] * xs[i];
 	}
 	return copy_call(g, node, L, dt_size(x->dtype), y->rank, y->dims, ss, ds, off, 0, A_IN(0),
