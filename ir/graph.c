@@ -5,18 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define GROW(g, arr, n, cap)                                                         \
-	do {                                                                         \
-		if ((n) == (cap)) {                                                  \
-			int nc_ = (cap) ? 2 * (cap) : 64;                            \
-			void *na_ = arena_alloc(&(g)->arena, (size_t)nc_ * sizeof *(arr)); \
-			if (n)                                                       \
-				memcpy(na_, (arr), (size_t)(n) * sizeof *(arr));     \
-			(arr) = na_;                                                 \
-			(cap) = nc_;                                                 \
-		}                                                                    \
-	} while (0)
-
 Graph *ir_graph_new(const char *path)
 {
 	Graph *g = calloc(1, sizeof *g);
@@ -38,7 +26,7 @@ int ir_tensor_new(Graph *g, const char *name)
 {
 	Tensor *t;
 
-	GROW(g, g->t, g->nt, g->capt);
+	ARENA_GROW(&g->arena, g->t, g->nt, g->capt, 64);
 	t = &g->t[g->nt];
 	memset(t, 0, sizeof *t);
 	t->name = arena_strdup(&g->arena, name ? name : "");
@@ -82,7 +70,7 @@ int ir_node_new(Graph *g, OpKind op, const char *name, int nin, int nout)
 {
 	Node *n;
 
-	GROW(g, g->n, g->nn, g->capn);
+	ARENA_GROW(&g->arena, g->n, g->nn, g->capn, 64);
 	n = &g->n[g->nn];
 	memset(n, 0, sizeof *n);
 	n->op = op;
@@ -102,14 +90,14 @@ int ir_node_new(Graph *g, OpKind op, const char *name, int nin, int nout)
 
 void ir_input_add(Graph *g, int t)
 {
-	GROW(g, g->inputs, g->ninputs, g->capin);
+	ARENA_GROW(&g->arena, g->inputs, g->ninputs, g->capin, 64);
 	g->inputs[g->ninputs++] = t;
 	g->t[t].flags |= T_INPUT;
 }
 
 void ir_output_add(Graph *g, int t)
 {
-	GROW(g, g->outputs, g->noutputs, g->capout);
+	ARENA_GROW(&g->arena, g->outputs, g->noutputs, g->capout, 64);
 	g->outputs[g->noutputs++] = t;
 	g->t[t].flags |= T_OUTPUT;
 }

@@ -24,6 +24,19 @@ char *arena_strdup(Arena *a, const char *s);
 char *arena_printf(Arena *a, const char *fmt, ...);
 void *arena_memdup(Arena *a, const void *p, size_t n);
 void arena_free(Arena *a);
+/* makes room in the arena-held array arr (n used of cap) for one more element, doubling
+   from first; the old copy stays in the arena until it is freed */
+#define ARENA_GROW(ar, arr, n, cap, first)                                          \
+	do {                                                                        \
+		if ((n) == (cap)) {                                                 \
+			int nc_ = (cap) ? 2 * (cap) : (first);                      \
+			void *na_ = arena_alloc((ar), (size_t)nc_ * sizeof *(arr)); \
+			if (n)                                                      \
+				memcpy(na_, (arr), (size_t)(n) * sizeof *(arr));    \
+			(arr) = na_;                                                \
+			(cap) = nc_;                                                \
+		}                                                                   \
+	} while (0)
 
 /* ---- element types ---- */
 typedef enum {

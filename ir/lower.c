@@ -5,18 +5,6 @@
 #include <stdarg.h>
 #include <string.h>
 
-#define GROW(g, arr, n, cap)                                                          \
-	do {                                                                          \
-		if ((n) == (cap)) {                                                   \
-			int nc_ = (cap) ? 2 * (cap) : 4;                              \
-			void *na_ = arena_alloc(&(g)->arena, (size_t)nc_ * sizeof *(arr)); \
-			if (n)                                                        \
-				memcpy(na_, (arr), (size_t)(n) * sizeof *(arr));      \
-			(arr) = na_;                                                  \
-			(cap) = nc_;                                                  \
-		}                                                                     \
-	} while (0)
-
 int ir_lower_node(Graph *g, int node, Lowered *L)
 {
 	const OpInfo *op = &op_info[g->n[node].op];
@@ -37,7 +25,7 @@ void lw_call(Graph *g, Lowered *L, int kernel, ParamType pt, const void *params,
 
 	IR_ASSERT(kernel >= 0 && kernel < kernel_count);
 	IR_ASSERT(nargs == kernel_table[kernel].nargs && nargs <= IR_MAX_ARGS);
-	GROW(g, L->call, L->ncall, L->capcall);
+	ARENA_GROW(&g->arena, L->call, L->ncall, L->capcall, 4);
 	c = &L->call[L->ncall++];
 	memset(c, 0, sizeof *c);
 	c->kernel = kernel;
@@ -54,7 +42,7 @@ int lw_const(Graph *g, Lowered *L, DType dt, int64_t count, const void *data)
 {
 	PConst *c;
 
-	GROW(g, L->cst, L->ncst, L->capcst);
+	ARENA_GROW(&g->arena, L->cst, L->ncst, L->capcst, 4);
 	c = &L->cst[L->ncst];
 	c->dtype = dt;
 	c->count = count;
@@ -64,7 +52,7 @@ int lw_const(Graph *g, Lowered *L, DType dt, int64_t count, const void *data)
 
 int lw_scratch(Graph *g, Lowered *L, int64_t bytes)
 {
-	GROW(g, L->scratch, L->nscratch, L->capscratch);
+	ARENA_GROW(&g->arena, L->scratch, L->nscratch, L->capscratch, 4);
 	L->scratch[L->nscratch] = bytes;
 	return L->nscratch++;
 }
@@ -211,6 +199,43 @@ int lw_copy_compress(o2m_copy_params *p, int rank, const int64_t *dims, const in
 	}
 	p->rank = r;
 	return 0;
+}
+
+int lw_copy(Graph *g, int node, Lowered *L, int esize, int rank, const int64_t *dims,
+	    const int64_t *ss, const int64_t *ds, int64_t soff, int64_t doff, Arg src, Arg dst)
+{
+	o2m_copy_params *p = LW_PARAMS(g, o2m_copy_params);
+
+	if (lw_copy_compress(p, rank, dims, ss, ds)) {
+		for (int64_t i = 0; i < dims[0]; i++)
+			if (lw_copy(g, node, L, esize, rank - 1, dims + 1, ss + 1, ds + 1,
+				    soff + i * ss[0], doff + i * ds[0], src, dst))
+				return -1;
+		return 0;
+	}
+	p->elem_size = esize;
+	p->src_offset = lw_i32(g, node, soff);
+	p->dst_offset = lw_i32(g, node, doff);
+	lw_call(g, L, kernel_lookup("o2m_copy"), PT_COPY, p, 2, src, dst);
+	return 0;
+}
+
+void lw_fill(Graph *g, int node, Lowered *L, int64_t count, int esize, Arg value, Arg dst)
+{
+	o2m_fill_params *p = LW_PARAMS(g, o2m_fill_params);
+
+	p->count = lw_i32(g, node, count);
+	p->elem_size = esize;
+	lw_call(g, L, kernel_lookup("o2m_fill"), PT_FILL, p, 2, value, dst);
+}
+
+void lw_zero(Graph *g, int node, Lowered *L, int k)
+{
+	Tensor *y = out_t(g, node, k);
+	unsigned char zero[8] = {0};
+
+	lw_fill(g, node, L, ir_numel(y), dt_size(y->dtype),
+		A_CST(lw_const(g, L, y->dtype, 1, zero)), A_OUT(k));
 }
 
 void set_out(Graph *g, int node, int k, DType dt, int rank, const int64_t *dims)

@@ -38,6 +38,16 @@ void lw_bcast_shapes(Graph *g, int node, const Shape *in, int n, const Shape *ou
    -1 when more than O2M_MAX_RANK dims remain. Offsets and elem_size are the caller's. */
 int lw_copy_compress(o2m_copy_params *p, int rank, const int64_t *dims, const int64_t *ss,
 		      const int64_t *ds);
+/* one strided copy of a box from src to dst; strides and offsets in elements. A box with
+   more than O2M_MAX_RANK dimensions left after merging (Tile has two per axis) becomes one
+   copy per index of its outermost dimension. Returns 0 (offsets beyond int32 are
+   reported as lw_i32 does); an int so that prepares can return it. */
+int lw_copy(Graph *g, int node, Lowered *L, int esize, int rank, const int64_t *dims,
+	    const int64_t *ss, const int64_t *ds, int64_t soff, int64_t doff, Arg src, Arg dst);
+/* dst[0..count) = the one element value */
+void lw_fill(Graph *g, int node, Lowered *L, int64_t count, int esize, Arg value, Arg dst);
+/* output k = 0 (all bits clear is zero in every element type) */
+void lw_zero(Graph *g, int node, Lowered *L, int k);
 /* row-major strides of dims, in elements */
 void lw_strides(int rank, const int64_t *dims, int64_t *strides);
 /* element count as the int32 kernels take, or an error */

@@ -232,16 +232,11 @@ static void attn_present(Graph *g, int node, Lowered *L, const AttnGeom *a, int 
 	int64_t ns[4] = {new_stride[0], new_stride[1], new_stride[2], 1};
 
 	for (int part = 0; part < 2; part++) {
-		o2m_copy_params *p = LW_PARAMS(g, o2m_copy_params);
 		dims[2] = part ? a->kv_len : a->past_len;
 		if (dims[2] == 0 || ir_numel(out_t(g, node, out)) == 0)
 			continue;
-		if (lw_copy_compress(p, 4, dims, part ? ns : ps, ds))
-			IR_ASSERT(0); /* four dims always fit */
-		p->elem_size = (int32_t)es;
-		p->dst_offset = part ? lw_i32(g, node, a->past_len * size) : 0;
-		lw_call(g, L, kernel_lookup("o2m_copy"), PT_COPY, p, 2,
-			part ? A_IN(new_in) : A_IN(past_in), A_OUT(out));
+		lw_copy(g, node, L, (int)es, 4, dims, part ? ns : ps, ds, 0,
+			part ? a->past_len * size : 0, part ? A_IN(new_in) : A_IN(past_in), A_OUT(out));
 	}
 }
 

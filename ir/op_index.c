@@ -18,38 +18,6 @@ static int64_t prod(const int64_t *d, int from, int to)
 	return n;
 }
 
-/* one strided copy of a box; strides and offsets in elements */
-static int copy_call(Graph *g, int node, Lowered *L, int esize, int rank, const int64_t *dims,
-		     const int64_t *ss, const int64_t *ds, int64_t soff, int64_t doff, Arg src,
-		     Arg dst)
-{
-	o2m_copy_params *p = LW_PARAMS(g, o2m_copy_params);
-
-	if (lw_copy_compress(p, rank, dims, ss, ds)) {
-		ir_error(g, node, "the copy needs more than %d dimensions after merging",
-			 O2M_MAX_RANK);
-		return -1;
-	}
-	p->elem_size = esize;
-	p->src_offset = lw_i32(g, node, soff);
-	p->dst_offset = lw_i32(g, node, doff);
-	lw_call(g, L, kernel_lookup("o2m_copy"), PT_COPY, p, 2, src, dst);
-	return 0;
-}
-
-/* fills output 0 with zeros (all bits clear is zero in every element type) */
-static void zero_call(Graph *g, int node, Lowered *L)
-{
-	Tensor *y = out_t(g, node, 0);
-	o2m_fill_params *p = LW_PARAMS(g, o2m_fill_params);
-	unsigned char zero[8] = {0};
-	int c = lw_const(g, L, y->dtype, 1, zero);
-
-	p->count = lw_i32(g, node, ir_numel(y));
-	p->elem_size = dt_size(y->dtype);
-	lw_call(g, L, kernel_lookup("o2m_fill"), PT_FILL, p, 2, A_CST(c), A_OUT(0));
-}
-
 /* bytes of an index element read at run time: 4 or 8, or an error */
 static int index_size(Graph *g, int node, int k)
 {
@@ -181,7 +149,7 @@ static int take_const(Graph *g, int node, Lowered *L, int64_t outer, int64_t axi
 	if (i >= n) {
 		int64_t dims[3] = {outer, n, inner};
 		int64_t ss[3] = {axis_dim * inner, step * inner, 1}, ds[3] = {n * inner, inner, 1};
-		return copy_call(g, node, L, esize, 3, dims, ss, ds, idx[0] * inner, 0, A_IN(0),
+		return lw_copy(g, node, L, esize, 3, dims, ss, ds, idx[0] * inner, 0, A_IN(0),
 				 A_OUT(0));
 	}
 	v = arena_alloc(&g->arena, sizeof(int32_t) * (size_t)n);
@@ -775,12 +743,12 @@ int prep_eye_like(Graph *g, int node, Lowered *L)
 
 	if (!ir_numel(y))
 		return 0;
-	zero_call(g, node, L);
+	lw_zero(g, node, L, 0);
 	n = rows - r0 < cols - c0 ? rows - r0 : cols - c0;
 	if (n <= 0)
 		return 0;
 	dt_set(y->dtype, one, 0, 1.0);
-	return copy_call(g, node, L, dt_size(y->dtype), 1, &n, &ss, &ds, 0, r0 * cols + c0,
+	return lw_copy(g, node, L, dt_size(y->dtype), 1, &n, &ss, &ds, 0, r0 * cols + c0,
 			 A_CST(lw_const(g, L, y->dtype, 1, one)), A_OUT(0));
 }
 
@@ -887,10 +855,10 @@ int prep_center_crop_pad(Graph *g, int node, Lowered *L)
 		pads |= out > in;
 	}
 	if (pads)
-		zero_call(g, node, L);
+		lw_zero(g, node, L, 0);
 	if (!prod(box, 0, x->rank))
 		return 0;
-	return copy_call(g, node, L, dt_size(x->dtype), x->rank, box, xs, ys, soff, doff, A_IN(0),
+	return lw_copy(g, node, L, dt_size(x->dtype), x->rank, box, xs, ys, soff, doff, A_IN(0),
 			 A_OUT(0));
 }
 

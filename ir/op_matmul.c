@@ -35,20 +35,6 @@ static void *transposed(Graph *g, const void *src, int64_t count, int64_t rows, 
 	return d;
 }
 
-/* output 0 = 0 */
-static int zero_fill(Graph *g, int node, Lowered *L)
-{
-	Tensor *y = out_t(g, node, 0);
-	o2m_fill_params *p = LW_PARAMS(g, o2m_fill_params);
-	unsigned char zero[8] = {0};
-
-	p->count = lw_i32(g, node, ir_numel(y));
-	p->elem_size = dt_size(y->dtype);
-	lw_call(g, L, kernel_lookup("o2m_fill"), PT_FILL, p, 2,
-		A_CST(lw_const(g, L, y->dtype, 1, zero)), A_OUT(0));
-	return 0;
-}
-
 /* ---- MatMul ---- */
 
 /* A [..., m, k] (or [k]) times B [..., k, n] (or [k]): the batch dims broadcast */
@@ -146,8 +132,10 @@ int prep_matmul(Graph *g, int node, Lowered *L)
 		return -1;
 	if (!ir_numel(y))
 		return 0;
-	if (k == 0) /* empty operands (which have no storage): all sums are 0 */
-		return zero_fill(g, node, L);
+	if (k == 0) { /* empty operands (which have no storage): all sums are 0 */
+		lw_zero(g, node, L, 0);
+		return 0;
+	}
 	p->m = lw_i32(g, node, m);
 	p->n = lw_i32(g, node, n);
 	p->k = lw_i32(g, node, k);

@@ -185,19 +185,13 @@ static int bn_training(Graph *g, int node, Lowered *L, o2m_norm_params *p, const
 static void bn_pass_stats(Graph *g, int node, Lowered *L)
 {
 	for (int k = 1; k < g->n[node].nout; k++) {
-		o2m_copy_params *p;
-		int64_t n;
+		int64_t n, one = 1;
 		if (g->n[node].out[k] < 0)
 			continue;
 		n = ir_numel(out_t(g, node, k));
-		p = LW_PARAMS(g, o2m_copy_params);
-		p->rank = 1;
-		p->elem_size = dt_size(out_t(g, node, k)->dtype);
-		p->dims[0] = lw_i32(g, node, n);
-		p->src_stride[0] = p->dst_stride[0] = 1;
 		if (n)
-			lw_call(g, L, kernel_lookup("o2m_copy"), PT_COPY, p, 2, A_IN(k % 2 ? 3 : 4),
-				A_OUT(k));
+			lw_copy(g, node, L, dt_size(out_t(g, node, k)->dtype), 1, &n, &one, &one, 0, 0,
+				A_IN(k % 2 ? 3 : 4), A_OUT(k));
 	}
 }
 

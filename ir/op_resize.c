@@ -548,7 +548,6 @@ static void extrapolate(Graph *g, int node, Lowered *L, const ResizeSpec *r, con
 	dt_set(y->dtype, v, 0, r->extrapolation);
 	for (int a = 0; a < r->rank; a++)
 		for (int64_t j = 0, end; j < r->out[a]; j = end) {
-			o2m_copy_params *p;
 			int64_t box[IR_MAX_RANK];
 			for (end = j + 1; end < r->out[a] && t[a].outside[end] == t[a].outside[j]; end++)
 				;
@@ -556,12 +555,9 @@ static void extrapolate(Graph *g, int node, Lowered *L, const ResizeSpec *r, con
 				continue;
 			memcpy(box, y->dims, sizeof box);
 			box[a] = end - j;
-			p = LW_PARAMS(g, o2m_copy_params);
-			lw_copy_compress(p, y->rank, box, zero, ys);
-			p->elem_size = dt_size(y->dtype);
-			p->dst_offset = lw_i32(g, node, j * ys[a]);
 			c = c < 0 ? lw_const(g, L, y->dtype, 1, v) : c;
-			lw_call(g, L, kernel_lookup("o2m_copy"), PT_COPY, p, 2, A_CST(c), A_OUT(0));
+			lw_copy(g, node, L, dt_size(y->dtype), y->rank, box, zero, ys, 0, j * ys[a],
+				A_CST(c), A_OUT(0));
 		}
 }
 

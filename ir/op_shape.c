@@ -9,38 +9,6 @@
 
 /* ---- helpers ---- */
 
-/* one strided copy of a box; strides and offsets in elements. A box with more than
-   O2M_MAX_RANK dimensions left after merging (Tile has two per axis) becomes one copy
-   per index of its outermost dimension. */
-static int copy_call(Graph *g, int node, Lowered *L, int esize, int rank, const int64_t *dims,
-		     const int64_t *ss, const int64_t *ds, int64_t soff, int64_t doff, Arg src,
-		     Arg dst)
-{
-	o2m_copy_params *p = LW_PARAMS(g, o2m_copy_params);
-
-	if (lw_copy_compress(p, rank, dims, ss, ds)) {
-		for (int64_t i = 0; i < dims[0]; i++)
-			if (copy_call(g, node, L, esize, rank - 1, dims + 1, ss + 1, ds + 1,
-				      soff + i * ss[0], doff + i * ds[0], src, dst))
-				return -1;
-		return 0;
-	}
-	p->elem_size = esize;
-	p->src_offset = lw_i32(g, node, soff);
-	p->dst_offset = lw_i32(g, node, doff);
-	lw_call(g, L, kernel_lookup("o2m_copy"), PT_COPY, p, 2, src, dst);
-	return 0;
-}
-
-static void fill_call(Graph *g, int node, Lowered *L, int64_t count, int esize, Arg value, Arg dst)
-{
-	o2m_fill_params *p = LW_PARAMS(g, o2m_fill_params);
-
-	p->count = lw_i32(g, node, count);
-	p->elem_size = esize;
-	lw_call(g, L, kernel_lookup("o2m_fill"), PT_FILL, p, 2, value, dst);
-}
-
 static int64_t prod(const int64_t *d, int from, int to)
 {
 	int64_t n = 1;
@@ -196,7 +164,7 @@ int prep_constant_of_shape(Graph *g, int node, Lowered *L)
 	unsigned char zero[8] = {0};
 	int c = lw_const(g, L, y->dtype, 1, a && a->kind == A_TENSOR ? g->t[a->tensor].data : zero);
 
-	fill_call(g, node, L, ir_numel(y), dt_size(y->dtype), A_CST(c), A_OUT(0));
+	lw_fill(g, node, L, ir_numel(y), dt_size(y->dtype), A_CST(c), A_OUT(0));
 	return 0;
 }
 
@@ -243,7 +211,7 @@ int prep_dropout(Graph *g, int node, Lowered *L)
 		int c;
 		dt_set(m->dtype, one, 0, 1.0);
 		c = lw_const(g, L, m->dtype, 1, one);
-		fill_call(g, node, L, ir_numel(m), dt_size(m->dtype), A_CST(c), A_OUT(1));
+		lw_fill(g, node, L, ir_numel(m), dt_size(m->dtype), A_CST(c), A_OUT(1));
 	}
 	return 0;
 }
@@ -417,7 +385,7 @@ int prep_transpose(Graph *g, int node, Lowered *L)
 	lw_strides(y->rank, y->dims, ds);
 	for (int i = 0; i < n; i++)
 		ss[i] = xs[perm[i]];
-	return copy_call(g, node, L, dt_size(x->dtype), n, y->dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
+	return lw_copy(g, node, L, dt_size(x->dtype), n, y->dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
 }
 
 int shape_concat(Graph *g, int node)
@@ -462,7 +430,7 @@ int prep_concat(Graph *g, int node, Lowered *L)
 		Tensor *t = in_t(g, node, k);
 		int64_t ss[IR_MAX_RANK];
 		lw_strides(t->rank, t->dims, ss);
-		if (ir_numel(t) && copy_call(g, node, L, dt_size(t->dtype), t->rank, t->dims, ss, ds,
+		if (ir_numel(t) && lw_copy(g, node, L, dt_size(t->dtype), t->rank, t->dims, ss, ds,
 					     0, at * ds[axis], A_IN(k), A_OUT(0)))
 			return -1;
 		at += t->dims[axis];
@@ -529,7 +497,7 @@ int prep_split(Graph *g, int node, Lowered *L)
 			continue;
 		t = out_t(g, node, k);
 		lw_strides(t->rank, t->dims, ds);
-		if (ir_numel(t) && copy_call(g, node, L, dt_size(x->dtype), t->rank, t->dims, ss, ds,
+		if (ir_numel(t) && lw_copy(g, node, L, dt_size(x->dtype), t->rank, t->dims, ss, ds,
 					     at * ss[axis], 0, A_IN(0), A_OUT(k)))
 			return -1;
 		at += t->dims[axis];
@@ -621,7 +589,7 @@ int prep_slice(Graph *g, int node, Lowered *L)
 		ss[i] = len[i] > 1 ? xs[i] * step[i] : 0; /* a lone element: any step, unused */
 		off += start[i] * xs[i];
 	}
-	return copy_call(g, node, L, dt_size(x->dtype), y->rank, y->dims, ss, ds, off, 0, A_IN(0),
+	return lw_copy(g, node, L, dt_size(x->dtype), y->rank, y->dims, ss, ds, off, 0, A_IN(0),
 			 A_OUT(0));
 }
 
@@ -670,7 +638,7 @@ int prep_expand(Graph *g, int node, Lowered *L)
 		return 0;
 	bcast_strides(x, y, ss);
 	lw_strides(y->rank, y->dims, ds);
-	return copy_call(g, node, L, dt_size(x->dtype), y->rank, y->dims, ss, ds, 0, 0, A_IN(0),
+	return lw_copy(g, node, L, dt_size(x->dtype), y->rank, y->dims, ss, ds, 0, 0, A_IN(0),
 			 A_OUT(0));
 }
 
@@ -714,7 +682,7 @@ int prep_tile(Graph *g, int node, Lowered *L)
 		ss[2 * i + 1] = xs[i];
 	}
 	lw_strides(r, dims, ds);
-	return copy_call(g, node, L, dt_size(x->dtype), r, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
+	return lw_copy(g, node, L, dt_size(x->dtype), r, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
 }
 
 /* pads[0..rank) are the begin pads, pads[rank..2 rank) the end pads, per axis */
@@ -831,12 +799,12 @@ int prep_pad(Graph *g, int node, Lowered *L)
 		unsigned char val[8] = {0}; /* pads before opset 11 carry the value as attribute */
 		dt_set(x->dtype, val, 0, ir_attr_float(g, node, "value", 0.0f));
 		if (ir_numel(y) != prod(box, 0, r) || prod(box, 0, r) == 0)
-			fill_call(g, node, L, ir_numel(y), es, has_in(g, node, 2) ? A_IN(2) :
+			lw_fill(g, node, L, ir_numel(y), es, has_in(g, node, 2) ? A_IN(2) :
 				  A_CST(lw_const(g, L, x->dtype, 1, val)), A_OUT(0));
-		return prod(box, 0, r) ? copy_call(g, node, L, es, r, box, xs, ys, soff, doff,
+		return prod(box, 0, r) ? lw_copy(g, node, L, es, r, box, xs, ys, soff, doff,
 						   A_IN(0), A_OUT(0)) : 0;
 	}
-	if (copy_call(g, node, L, es, r, box, xs, ys, soff, doff, A_IN(0), A_OUT(0)))
+	if (lw_copy(g, node, L, es, r, box, xs, ys, soff, doff, A_IN(0), A_OUT(0)))
 		return -1;
 	for (int a = r - 1; a >= 0; a--) {
 		int64_t dims[IR_MAX_RANK], base = 0;
@@ -848,7 +816,7 @@ int prep_pad(Graph *g, int node, Lowered *L)
 		for (int64_t j = 0; j < lo[a] + hi[a]; j++) {
 			int64_t pos = j < lo[a] ? j : box[a] + j; /* output row along a */
 			int64_t src = pad_source(mode, pos - lo[a], box[a]);
-			if (copy_call(g, node, L, es, r, dims, ys, ys, base + (lo[a] + src) * ys[a],
+			if (lw_copy(g, node, L, es, r, dims, ys, ys, base + (lo[a] + src) * ys[a],
 				      base + pos * ys[a], A_OUT(0), A_OUT(0)))
 				return -1;
 		}
@@ -904,7 +872,7 @@ int prep_depth_to_space(Graph *g, int node, Lowered *L)
 	ss[4] = 1;
 	ss[5] = crd ? hw : C * hw;
 	lw_strides(6, dims, ds);
-	return copy_call(g, node, L, dt_size(x->dtype), 6, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
+	return lw_copy(g, node, L, dt_size(x->dtype), 6, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
 }
 
 int shape_space_to_depth(Graph *g, int node)
@@ -942,5 +910,5 @@ int prep_space_to_depth(Graph *g, int node, Lowered *L)
 	ss[4] = b * W;
 	ss[5] = b;
 	lw_strides(6, dims, ds);
-	return copy_call(g, node, L, dt_size(x->dtype), 6, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
+	return lw_copy(g, node, L, dt_size(x->dtype), 6, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
 }
