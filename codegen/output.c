@@ -1,6 +1,8 @@
 /* output.c - writes the generated folder atomically: everything goes into a fresh
    sibling folder first, which then replaces the target. A folder is only replaced when
-   it is empty or was written by onnx2mcu (it holds the .onnx2mcu marker). */
+   it is empty or was written by onnx2mcu (it holds the .onnx2mcu marker). Missing parent
+   folders are made, as mkdir -p would (build systems name output folders that do not
+   exist yet). */
 #include "codegen.h"
 
 #include <dirent.h>
@@ -32,7 +34,8 @@ static int remove_tree(const char *dir)
 	return rmdir(dir) || rc ? -1 : 0;
 }
 
-/* 1 when dir may be replaced: absent, empty, or ours */
+/* 1 when dir may be replaced: absent, empty, or ours; -1 (errno set) when it cannot
+   be looked at */
 static int replaceable(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -41,13 +44,30 @@ static int replaceable(const char *dir)
 	int entries = 0;
 
 	if (!d)
-		return errno == ENOENT ? 1 : 0;
+		return errno == ENOENT ? 1 : -1;
 	while ((de = readdir(d)) != NULL)
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 			entries++;
 	closedir(d);
 	snprintf(path, sizeof path, "%s/%s", dir, MARKER);
 	return entries == 0 || access(path, F_OK) == 0;
+}
+
+/* makes the folders above the last component of dir[0..n) that do not exist */
+static void make_parents(const char *dir, size_t n)
+{
+	char path[4096];
+
+	if (n >= sizeof path)
+		return;
+	memcpy(path, dir, n);
+	path[n] = 0;
+	for (size_t i = 1; i < n; i++)
+		if (path[i] == '/' && path[i - 1] != '/') {
+			path[i] = 0;
+			mkdir(path, 0755); /* EEXIST and real failures alike: mkdtemp reports */
+			path[i] = '/';
+		}
 }
 
 int codegen_write(Graph *g, const char *dir, const EmitOptions *opt)
@@ -59,11 +79,17 @@ int codegen_write(Graph *g, const char *dir, const EmitOptions *opt)
 
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	if (!replaceable(dir)) {
+	switch (replaceable(dir)) {
+	case 0:
 		fprintf(stderr, "onnx2mcu: %s exists and was not written by onnx2mcu; refusing to "
 			"replace it (use an empty or new folder)\n", dir);
 		return -1;
+	case -1:
+		fprintf(stderr, "onnx2mcu: cannot write the output folder %s: %s\n", dir,
+			strerror(errno));
+		return -1;
 	}
+	make_parents(dir, n);
 	snprintf(tmp, sizeof tmp, "%.*s.o2m-new-XXXXXX", (int)n, dir);
 	if (!mkdtemp(tmp)) {
 		fprintf(stderr, "onnx2mcu: cannot create a folder next to %s: %s\n", dir, strerror(errno));

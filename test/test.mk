@@ -9,7 +9,7 @@ UNIT_SRC  := $(wildcard test/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
-test: unit errors link pernode fixtures frontend ops conformance zoo firmware-test
+test: unit errors link integration pernode fixtures frontend ops conformance zoo firmware-test
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -42,6 +42,10 @@ errors:
 link: $(B)/onnx2mcu
 	test/link/run.sh $(B)/onnx2mcu
 
+# the Make and CMake recipes of docs/firmware.md, from a clean build folder
+integration: $(B)/onnx2mcu
+	test/integration/run.sh $(B)/onnx2mcu
+
 pernode: $(B)/onnx2mcu
 	test/pernode/run.sh $(B)/onnx2mcu
 
@@ -63,7 +67,7 @@ ops:
 	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/ops/run.sh $(B)/asan/onnx2mcu
 
-.PHONY: errors link pernode fixtures frontend ops
+.PHONY: errors link integration pernode fixtures frontend ops
 
 firmware-test: $(B)/onnx2mcu
 	test/firmware/run.sh $(B)/onnx2mcu
