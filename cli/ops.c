@@ -68,7 +68,9 @@ int cli_ops(int argc, char **argv)
 		else
 			snprintf(ins, sizeof ins, op->in_min == op->in_max ? "%d" : "%d-%d", op->in_min,
 				 op->in_max);
-		if (op->out_min == op->out_max)
+		if (op->out_max == OP_MANY)
+			snprintf(outs, sizeof outs, "%d+", op->out_min);
+		else if (op->out_min == op->out_max)
 			snprintf(outs, sizeof outs, "%d", op->out_min);
 		else
 			snprintf(outs, sizeof outs, "%d-%d", op->out_min, op->out_max);

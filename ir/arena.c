@@ -88,7 +88,8 @@ void ir_error(Graph *g, int node, const char *fmt, ...)
 	vfprintf(f, fmt, ap);
 	va_end(ap);
 	fputc('\n', f);
-	g->nerrors++;
+	for (; g; g = g->parent) /* an error in a subgraph is one of the whole model */
+		g->nerrors++;
 }
 
 void ir_die(const char *file, int line, const char *what)

@@ -18,8 +18,31 @@ void ir_graph_free(Graph *g)
 {
 	if (!g)
 		return;
+	for (int i = 0; i < g->nsub; i++)
+		ir_graph_free(g->sub[i]);
 	arena_free(&g->arena);
 	free(g);
+}
+
+Graph *ir_subgraph_new(Graph *parent)
+{
+	Graph *s = ir_graph_new(parent->path);
+
+	s->parent = parent;
+	s->diag = parent->diag;
+	ARENA_GROW(&parent->arena, parent->sub, parent->nsub, parent->capsub, 64);
+	parent->sub[parent->nsub++] = s;
+	return s;
+}
+
+int ir_outer_add(Graph *sub, const char *name)
+{
+	int t = ir_tensor_new(sub, name);
+
+	ARENA_GROW(&sub->arena, sub->outer, sub->nouter, sub->capouter, 64);
+	sub->outer[sub->nouter++] = t;
+	sub->t[t].flags |= T_OUTER;
+	return t;
 }
 
 int ir_tensor_new(Graph *g, const char *name)
@@ -53,6 +76,27 @@ void ir_set_shape(Graph *g, int id, DType dt, int rank, const int64_t *dims)
 		t->dims[i] = dims[i];
 	t->flags |= T_SHAPED;
 }
+
+void ir_set_seq(Graph *g, int t, DType dt, const int *elem, int n)
+{
+	Tensor *x = &g->t[t];
+
+	x->dtype = dt;
+	x->rank = 0;
+	x->flags = (x->flags & ~(unsigned)T_OPT) | T_SEQ | T_SHAPED;
+	x->elem = arena_alloc(&g->arena, sizeof(int) * (size_t)(n + 1));
+	if (n)
+		memcpy(x->elem, elem, sizeof(int) * (size_t)n);
+	x->nelem = n;
+}
+
+void ir_set_opt(Graph *g, int t, DType dt, int elem)
+{
+	ir_set_seq(g, t, dt, &elem, elem >= 0);
+	g->t[t].flags = (g->t[t].flags & ~(unsigned)T_SEQ) | T_OPT;
+}
+
+int ir_is_list(const Graph *g, int t) { return t >= 0 && (g->t[t].flags & (T_SEQ | T_OPT)); }
 
 int ir_const_new(Graph *g, const char *name, DType dt, int rank, const int64_t *dims,
 		 const void *data)

@@ -12,6 +12,13 @@ int ir_infer_node(Graph *g, int node)
 	for (int k = 0; k < n->nin; k++)
 		if (n->in[k] >= 0 && !(g->t[n->in[k]].flags & T_SHAPED))
 			return -1; /* an earlier error left this input unknown */
+	for (int k = 0; k < n->nin; k++)
+		if (ir_is_list(g, n->in[k]) && !(op_info[n->op].flags & OPF_FLOW)) {
+			ir_error(g, node, "input %d ('%s') is %s; %s takes tensors", k,
+				 g->t[n->in[k]].name, g->t[n->in[k]].flags & T_SEQ ? "a sequence"
+				 : "an optional", op_info[n->op].name);
+			return -1;
+		}
 	if (op_info[n->op].shape(g, node) || g->nerrors > errors)
 		return -1;
 	for (int k = 0; k < n->nout; k++) {

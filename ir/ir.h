@@ -79,6 +79,9 @@ enum {
 	T_OUTPUT = 1 << 2,  /* graph output, written for the caller */
 	T_BOUND = 1 << 3,   /* graph input made constant by --bind */
 	T_SHAPED = 1 << 4,  /* dtype and dims are known */
+	T_SEQ = 1 << 5,     /* a sequence: the tensors elem[0..nelem), fixed at compile time */
+	T_OPT = 1 << 6,     /* an optional: elem[0] is its value; nelem is 0 when empty */
+	T_OUTER = 1 << 7,   /* a subgraph's stand-in for a value of the enclosing graph */
 };
 
 typedef struct {
@@ -90,10 +93,13 @@ typedef struct {
 	void *data;       /* row-major values when T_CONST */
 	Quant quant;
 	int producer;     /* node id, or -1 */
+	int *elem, nelem; /* T_SEQ, T_OPT: the values it holds (dtype is theirs) */
 } Tensor;
 
 /* ---- attributes, as the ONNX node carried them ---- */
 typedef enum { A_INT, A_FLOAT, A_STRING, A_INTS, A_FLOATS, A_STRINGS, A_TENSOR, A_GRAPH } AttrKind;
+
+typedef struct Graph Graph;
 
 typedef struct {
 	const char *name;
@@ -106,10 +112,10 @@ typedef struct {
 	float *floats;
 	const char **strs;
 	int tensor;         /* tensor id for A_TENSOR */
+	Graph *graph;       /* A_GRAPH: the subgraph; its outer[k] is the node's input i + k */
 } Attr;
 
 /* ---- the op table (ops.def) ---- */
-typedef struct Graph Graph;
 typedef struct Lowered Lowered;
 
 typedef enum {
@@ -124,10 +130,14 @@ enum {
 	OPF_NO_FOLD = 1 << 1,    /* never evaluated at compile time (random ops) */
 	OPF_VARIADIC = 1 << 2,   /* any number of inputs >= inmin */
 	OPF_ANYTYPE = 1 << 3,    /* works on any element type as bytes; float16 is not widened */
+	OPF_FLOW = 1 << 4,       /* control flow, sequences, optionals: resolved at compile time
+				    by passes/flow.c, never folded nor widened */
 };
 
 typedef int (*ShapeFn)(Graph *g, int node);
 typedef int (*PrepareFn)(Graph *g, int node, Lowered *L);
+
+#define OP_MANY 65536 /* in ops.def: no upper bound on the outputs */
 
 typedef struct {
 	const char *name;   /* ONNX op_type */
@@ -152,6 +162,7 @@ typedef struct {
 	int *in, *out;     /* tensor ids; -1 for an absent optional input */
 	int nattr;
 	Attr *attr;
+	int nimplicit;     /* the last nimplicit inputs are values its subgraphs read */
 	int dead;
 } Node;
 
@@ -226,6 +237,21 @@ typedef struct {
 	int64_t naive_size; /* sum of all arena buffers, for comparison */
 } Plan;
 
+/* ---- graph inputs and outputs as ONNX declares them ---- */
+typedef enum { V_TENSOR, V_SEQ, V_OPT } ValueKind;
+
+/* An ONNX graph input or output and the run-time arguments that carry it: a tensor is
+   one, a sequence one per element, an optional its value's (none when it is empty).
+   Sequence lengths and whether an optional holds a value are fixed at compile time. */
+typedef struct {
+	const char *name;
+	ValueKind kind;
+	ValueKind elem;   /* V_OPT: V_TENSOR or V_SEQ */
+	int present;      /* V_OPT: holds a value */
+	int first, count; /* g->inputs (or g->outputs) [first, first + count); count -1 while
+			     a sequence input's length is unknown */
+} IoValue;
+
 /* ---- the graph ---- */
 struct Graph {
 	Arena arena;
@@ -237,7 +263,14 @@ struct Graph {
 	int *inputs, ninputs, capin;  /* runtime inputs in ONNX order */
 	const char **declared;        /* every non-initializer input of the model, bound or */
 	int ndeclared;                /* not, in ONNX order: how test data files line up */
+	IoValue *invals;              /* per declared input (count 0 when bound) */
 	int *outputs, noutputs, capout;
+	IoValue *outvals;             /* per ONNX output */
+	int noutvals;
+	Graph *parent;                /* a subgraph: the graph of the node that holds it */
+	int *outer, nouter, capouter; /* a subgraph: its tensors that are enclosing values */
+	Graph **sub;                  /* subgraphs of node attributes, freed with the graph */
+	int nsub, capsub;
 	Lowered *low;        /* per node, set by pass_lower */
 	Plan *plan;          /* set by pass_plan */
 	int nerrors;
@@ -246,6 +279,8 @@ struct Graph {
 
 Graph *ir_graph_new(const char *path);
 void ir_graph_free(Graph *g);
+Graph *ir_subgraph_new(Graph *parent); /* owned by parent; reports errors as parent */
+int ir_outer_add(Graph *sub, const char *name); /* a tensor standing for an enclosing value */
 int ir_tensor_new(Graph *g, const char *name);  /* returns the id */
 int ir_tensor_find(const Graph *g, const char *name); /* -1 if absent */
 int ir_const_new(Graph *g, const char *name, DType dt, int rank, const int64_t *dims,
@@ -254,6 +289,10 @@ int ir_node_new(Graph *g, OpKind op, const char *name, int nin, int nout);
 void ir_input_add(Graph *g, int t);
 void ir_output_add(Graph *g, int t);
 void ir_set_shape(Graph *g, int t, DType dt, int rank, const int64_t *dims);
+/* makes t a sequence of the n tensors elem (or an optional of elem, -1 for empty) */
+void ir_set_seq(Graph *g, int t, DType dt, const int *elem, int n);
+void ir_set_opt(Graph *g, int t, DType dt, int elem);
+int ir_is_list(const Graph *g, int t);         /* t >= 0 and a sequence or optional */
 int64_t ir_numel(const Tensor *t);
 /* element count of a shape, or -1 if a dim is negative or the count exceeds max */
 int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max);
@@ -300,5 +339,6 @@ int ir_broadcast(Graph *g, int node, const int *ts, int nts, int *rank, int64_t 
 int ir_norm_axis(Graph *g, int node, int64_t axis, int rank, int *out);
 int ir_const_ints(Graph *g, int node, int t, int64_t *out, int max); /* count, -1 on error */
 int ir_need_const(Graph *g, int node, int k);  /* errors unless input k is constant */
+int ir_seq_at(Graph *g, int node, int *pos);   /* SequenceAt's position (ir/op_flow.c) */
 
 #endif

@@ -17,7 +17,7 @@ static int needs_widening(Graph *g, int node)
 {
 	const Node *n = &g->n[node];
 
-	if (op_info[n->op].flags & OPF_ANYTYPE)
+	if (op_info[n->op].flags & (OPF_ANYTYPE | OPF_FLOW))
 		return 0;
 	for (int k = 0; k < n->nin; k++)
 		if (n->in[k] >= 0 && is_half(g->t[n->in[k]].dtype))
@@ -33,7 +33,7 @@ static int foldable(Graph *g, int node)
 	const Node *n = &g->n[node];
 	int64_t in_bytes = 0, out_bytes = 0;
 
-	if (op_info[n->op].flags & OPF_NO_FOLD)
+	if (op_info[n->op].flags & (OPF_NO_FOLD | OPF_FLOW))
 		return 0;
 	for (int k = 0; k < n->nin; k++) {
 		if (n->in[k] < 0)
@@ -126,8 +126,6 @@ static void widen(Graph *g, int node)
 	free(casts);
 }
 
-static void fold_node(Graph *g, int node);
-
 /* a new node op(a, b) -> y after `ref`, folded on the spot */
 static void add_binary(Graph *g, int ref, OpKind op, int a, int b, int y, int k)
 {
@@ -171,16 +169,17 @@ static int split_half_sum(Graph *g, int node)
 	return 1;
 }
 
-static void fold_node(Graph *g, int node)
+int fold_node(Graph *g, int node)
 {
 	if (g->n[node].dead || ir_infer_node(g, node))
-		return;
+		return -1;
 	if (needs_widening(g, node)) {
 		if (!split_half_sum(g, node))
 			widen(g, node);
 	} else {
 		try_fold(g, node);
 	}
+	return 0;
 }
 
 /* nodes are in topological order; nodes added on the way are handled on the spot */

@@ -11,6 +11,7 @@ typedef struct {
 	FILE *dump;             /* where dumps go (stderr by default) */
 } PassOptions;
 
+void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */
 void pass_identity(Graph *g); /* removes nodes whose output is their input unchanged */
 void pass_dce(Graph *g);      /* removes nodes nothing reads */
@@ -22,6 +23,10 @@ int passes_run(Graph *g, const PassOptions *opt);
 /* runs the pipeline up to and including the named pass */
 int passes_run_until(Graph *g, const PassOptions *opt, const char *last);
 const char *passes_names(void); /* "fold, identity, ..." for help texts */
+
+/* infers one node and folds it when its inputs are constant (widening float16 first);
+   -1 when its shapes could not be inferred */
+int fold_node(Graph *g, int node);
 
 void plan_print(Graph *g, FILE *f);
 int plan_check(Graph *g);     /* 0 when no two live buffers overlap */
