@@ -14,4 +14,24 @@ int tp_decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char 
 /* reads a whole file; NULL and a message on failure */
 unsigned char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 
+/* the layout of a sequence or optional graph input (layout.c) */
+typedef struct {
+	ValueKind kind, elem;
+	DType dtype;      /* of its tensors, as declared */
+	int known;        /* 0: nothing gave the layout */
+	int present;      /* an optional holds a value */
+	int n;            /* its tensors, and their shapes: */
+	int *rank;
+	int64_t (*dims)[IR_MAX_RANK];
+	OnnxValue value;  /* when read from a file: the tensors (the values, when bound) */
+} ListLayout;
+
+/* what a type declares; -1 for maps, sparse tensors and nested sequences */
+int type_kind(const Onnx__TypeProto *tp, ValueKind *kind, ValueKind *elem,
+	      const Onnx__TypeProto__Tensor **tt);
+/* the layout of declared input k (bind: the file of its --bind value, or NULL) */
+int input_layout(const Onnx__ValueInfoProto *vi, int k, const char *bind, const LoadOptions *opt,
+		 ListLayout *L, char *err, size_t errlen);
+void layout_free(ListLayout *L);
+
 #endif

@@ -1,7 +1,9 @@
 /* load.c - ModelProto to IR: opsets, initializers, graph inputs (with --dim pins and
-   --bind values), nodes with their attributes, Constant nodes in every attribute form,
-   and model-local functions inlined. Every problem is reported before giving up; all
-   unsupported ops come in one message. */
+   --bind values; sequence and optional inputs become their tensors), nodes with their
+   attributes, Constant nodes in every attribute form, model-local functions inlined,
+   and subgraph attributes (If, Loop, Scan, SequenceMap) as graphs of their own that
+   read enclosing values through implicit inputs of their node. Every problem is
+   reported before giving up; all unsupported ops come in one message. */
 #include "internal.h"
 
 #include <stdlib.h>
@@ -10,8 +12,20 @@
 #define MAX_FN_DEPTH 32
 #define MAX_NODES (1 << 17) /* with every function call expanded */
 
-typedef struct {
+typedef struct Scope Scope;
+typedef struct Ctx Ctx;
+
+/* one graph being loaded: the model's, or a subgraph's */
+struct Ctx {
 	Graph *g;
+	Ctx *top;               /* the model's graph: unsupported ops, node count, stop */
+	Ctx *parent;            /* a subgraph's: the enclosing graph */
+	const Scope *psc;       /* the function scope the subgraph's node is in (how the
+				   enclosing graph names values) */
+	const Scope *asc;       /* the function scope attribute references resolve in */
+	const char *prefix;     /* names of a subgraph's nodes: "<node>/<attribute>/" */
+	int *implicit;          /* the enclosing values it reads, one per g->outer (malloc'd) */
+	int nimplicit;
 	const Onnx__ModelProto *m;
 	const LoadOptions *opt;
 	char dir[4096];
@@ -24,10 +38,10 @@ typedef struct {
 	int nnodes;             /* for naming anonymous nodes */
 	int ninline;
 	int stop;               /* functions expand without end: add no more nodes */
-} Ctx;
+};
 
 /* A function body being inlined: formal names map to the caller's actual names. */
-typedef struct Scope {
+struct Scope {
 	const Onnx__FunctionProto *fn;
 	const char **in_actual, **out_actual;
 	const char **attr_names;           /* the call's attributes, as the body names them */
@@ -38,7 +52,7 @@ typedef struct Scope {
 	const char *prefix;
 	int opset;
 	int depth;
-} Scope;
+};
 
 /* ---- value names ---- */
 
@@ -90,19 +104,46 @@ static void name_put(Ctx *c, const char *name, int id)
 	}
 }
 
-/* the tensor a value name refers to, created on first use; -1 for "" (absent) */
-static int value(Ctx *c, const char *name)
-{
-	int id;
+static const char *map_name(Ctx *c, const Scope *sc, const char *formal);
 
-	if (!name || !*name)
-		return -1;
-	id = name_find(c, name);
+/* the tensor a name of this graph refers to, created on first use */
+static int local_value(Ctx *c, const char *name)
+{
+	int id = name_find(c, name);
+
 	if (id < 0) {
 		id = ir_tensor_new(c->g, name);
 		name_put(c, name, id);
 	}
 	return id;
+}
+
+/* A name a subgraph reads but does not define is a value of an enclosing graph: the
+   subgraph gets a stand-in for it (g->outer), and the node holding the subgraph the
+   value itself as an implicit input. */
+static int value(Ctx *c, const char *name);
+
+static int outer_value(Ctx *c, const char *name)
+{
+	int pid = value(c->parent, map_name(c->parent, c->psc, name));
+	int id = ir_outer_add(c->g, name);
+
+	name_put(c, name, id);
+	c->implicit = realloc(c->implicit, sizeof(int) * (size_t)(c->nimplicit + 1));
+	IR_ASSERT(c->implicit);
+	c->implicit[c->nimplicit++] = pid;
+	return id;
+}
+
+/* the tensor a value name refers to: this graph's (created on first use), or in a
+   subgraph an enclosing graph's; -1 for "" (absent) */
+static int value(Ctx *c, const char *name)
+{
+	if (!name || !*name)
+		return -1;
+	if (c->parent && name_find(c, name) < 0)
+		return outer_value(c, name);
+	return local_value(c, name);
 }
 
 /* ---- tensors and attributes ---- */
@@ -149,7 +190,11 @@ static char *bytes_str(Arena *ar, ProtobufCBinaryData b)
 	return s;
 }
 
-static int convert_attr(Ctx *c, const Onnx__AttributeProto *a, int node, Attr *out)
+static void add_subgraph(Ctx *c, const Onnx__GraphProto *gp, const Scope *sc, int node, Attr *out);
+
+/* sc: the function scope the node is in, if any */
+static int convert_attr(Ctx *c, const Onnx__AttributeProto *a, int node, const Scope *sc,
+			Attr *out)
 {
 	Arena *ar = &c->g->arena;
 
@@ -193,8 +238,13 @@ static int convert_attr(Ctx *c, const Onnx__AttributeProto *a, int node, Attr *o
 		out->kind = A_TENSOR;
 		out->tensor = const_from_proto(c, a->t, "");
 		return out->tensor < 0 ? -1 : 0;
+	case ONNX__ATTRIBUTE_PROTO__ATTRIBUTE_TYPE__GRAPH:
+		out->kind = A_GRAPH;
+		if (a->g)
+			add_subgraph(c, a->g, sc, node, out);
+		break;
 	default:
-		out->kind = A_GRAPH; /* graphs, sparse tensors, type protos: no op here uses them */
+		out->kind = A_GRAPH; /* graph lists, sparse tensors, type protos: no op reads them */
 		break;
 	}
 	return 0;
@@ -334,13 +384,13 @@ static void inline_function(Ctx *c, const Onnx__FunctionProto *f, const Onnx__No
 	if ((sc ? sc->depth : 0) >= MAX_FN_DEPTH) {
 		ir_error(c->g, -1, "function '%s' is reached through more than %d nested calls; "
 			 "does it call itself?", f->name, MAX_FN_DEPTH);
-		c->stop = 1;
+		c->top->stop = 1;
 		return;
 	}
 	in.fn = f;
 	in.depth = sc ? sc->depth + 1 : 1;
 	in.opset = opset_of(f->n_opset_import, f->opset_import, c->opset);
-	in.prefix = arena_printf(ar, "%s/%d/", node_name, c->ninline++);
+	in.prefix = arena_printf(ar, "%s/%d/", node_name, c->top->ninline++);
 	in.in_actual = arena_alloc(ar, sizeof(char *) * (f->n_input + 1));
 	in.out_actual = arena_alloc(ar, sizeof(char *) * (f->n_output + 1));
 	for (size_t i = 0; i < f->n_input; i++)
@@ -386,18 +436,22 @@ static void add_constant(Ctx *c, const Onnx__NodeProto *np, const Scope *sc, int
 	ir_error(c->g, id, "Constant has no value");
 }
 
+/* sc: the function scope the node's names are in; attribute references also resolve in
+   the scope a subgraph sits in */
 static void add_attrs(Ctx *c, const Onnx__NodeProto *np, const Scope *sc, int id)
 {
 	Node *n = &c->g->n[id];
+	Attr *attr = arena_alloc(&c->g->arena, sizeof(Attr) * (np->n_attribute + 1));
 
-	n->attr = arena_alloc(&c->g->arena, sizeof(Attr) * (np->n_attribute + 1));
+	n->attr = attr; /* n moves no more: subgraphs add nodes to graphs of their own */
 	for (size_t i = 0; i < np->n_attribute; i++) {
-		const Onnx__AttributeProto *a = resolve_attr(sc, np->attribute[i]);
+		const Onnx__AttributeProto *a = resolve_attr(sc ? sc : c->asc, np->attribute[i]);
 		if (!a) /* a reference the caller left unset: the attribute takes its default */
 			continue;
-		if (convert_attr(c, a, id, &n->attr[n->nattr]) == 0)
-			n->attr[n->nattr++].name = arena_strdup(&c->g->arena,
-								attr_name(np->attribute[i]));
+		attr[n->nattr].name = attr_name(np->attribute[i]);
+		if (convert_attr(c, a, id, sc, &attr[n->nattr]) == 0)
+			attr[n->nattr++].name = arena_strdup(&c->g->arena,
+							     attr_name(np->attribute[i]));
 	}
 }
 
@@ -405,12 +459,13 @@ static void add_attrs(Ctx *c, const Onnx__NodeProto *np, const Scope *sc, int id
 static void add_unsupported(Ctx *c, const Onnx__NodeProto *np, const Scope *sc, const char *name)
 {
 	const char *domain = np->domain ? np->domain : "", *op_type = np->op_type ? np->op_type : "";
-	size_t len = strlen(c->unsup);
+	Ctx *t = c->top;
+	size_t len = strlen(t->unsup);
 
-	if (len < sizeof c->unsup - 200)
-		snprintf(c->unsup + len, sizeof c->unsup - len, "%s\n  node '%s' (%s%s%s)",
-			 c->nunsup ? "," : "", name, domain, *domain ? ":" : "", op_type);
-	c->nunsup++;
+	if (len < sizeof t->unsup - 200)
+		snprintf(t->unsup + len, sizeof t->unsup - len, "%s\n  node '%s' (%s%s%s)",
+			 t->nunsup ? "," : "", name, domain, *domain ? ":" : "", op_type);
+	t->nunsup++;
 	for (size_t i = 0; i < np->n_output; i++) /* defined, so no error cascades */
 		value(c, map_name(c, sc, np->output[i]));
 }
@@ -420,24 +475,26 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 	Graph *g = c->g;
 	const char *domain = np->domain ? np->domain : "", *op_type = np->op_type ? np->op_type : "";
 	const char *name = np->name && *np->name ? np->name
-						  : arena_printf(&g->arena, "%s_%d", op_type, c->nnodes);
+						  : arena_printf(&g->arena, "%s_%d", op_type, c->top->nnodes);
 	int is_default = !*domain || !strcmp(domain, "ai.onnx");
 	const Onnx__FunctionProto *f = find_function(c, domain, op_type);
 	OpKind op = is_default ? op_find(op_type) : OP_COUNT;
 	int id;
 	Node *n;
 
-	if (c->stop)
+	if (c->top->stop)
 		return;
-	if (++c->nnodes > MAX_NODES) {
+	if (++c->top->nnodes > MAX_NODES) {
 		ir_error(g, -1, "the model has more than %d nodes with its functions expanded",
 			 MAX_NODES);
-		c->stop = 1;
+		c->top->stop = 1;
 		return;
 	}
 	if (sc)
 		name = arena_printf(&g->arena, "%s%s", sc->prefix, name);
-	else
+	else if (c->prefix)
+		name = arena_printf(&g->arena, "%s%s", c->prefix, name);
+	if (!sc && !c->asc)
 		check_refs(c, np, name);
 	if (f && (op == OP_COUNT || !is_default)) {
 		inline_function(c, f, np, sc, name);
@@ -462,9 +519,70 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 		g->t[t].producer = id;
 	}
 	if (op == OP_CONSTANT)
-		add_constant(c, np, sc, id);
+		add_constant(c, np, sc ? sc : c->asc, id);
 	else
 		add_attrs(c, np, sc, id);
+}
+
+/* ---- subgraphs ---- */
+
+static void load_initializers(Ctx *c, const Onnx__GraphProto *gp);
+
+/* A subgraph's own names come first, so they shadow enclosing ones: its inputs,
+   initializers and the outputs of its nodes. */
+static void load_body(Ctx *c, const Onnx__GraphProto *gp)
+{
+	load_initializers(c, gp);
+	for (size_t i = 0; i < gp->n_input; i++) {
+		const char *nm = gp->input[i]->name ? gp->input[i]->name : "";
+		if (!*nm)
+			ir_error(c->g, -1, "subgraph '%s': input %zu has no name", c->prefix, i);
+		else if (!ir_is_const(c->g, name_find(c, nm))) /* else an IR < 4 initializer */
+			ir_input_add(c->g, local_value(c, nm));
+	}
+	for (size_t i = 0; i < gp->n_node; i++)
+		for (size_t k = 0; k < gp->node[i]->n_output; k++)
+			if (gp->node[i]->output[k] && *gp->node[i]->output[k])
+				local_value(c, gp->node[i]->output[k]);
+	for (size_t i = 0; i < gp->n_node; i++)
+		add_node(c, gp->node[i], NULL);
+	for (size_t i = 0; i < gp->n_output; i++) {
+		int id = value(c, gp->output[i]->name);
+		if (id < 0)
+			ir_error(c->g, -1, "subgraph '%s': output %zu has no name", c->prefix, i);
+		else
+			ir_output_add(c->g, id);
+	}
+}
+
+/* a graph attribute of node `node` (in function scope sc, if any); the enclosing
+   values it reads are appended to the node's inputs, out->i the first of them */
+static void add_subgraph(Ctx *c, const Onnx__GraphProto *gp, const Scope *sc, int node, Attr *out)
+{
+	Ctx s = {0};
+	Node *n;
+	int *in;
+
+	s.g = ir_subgraph_new(c->g);
+	s.top = c->top;
+	s.parent = c;
+	s.psc = sc;
+	s.asc = sc ? sc : c->asc;
+	s.prefix = arena_printf(&c->g->arena, "%s/%s/", c->g->n[node].name, out->name);
+	s.m = c->m;
+	memcpy(s.dir, c->dir, sizeof s.dir);
+	s.opset = sc ? sc->opset : c->opset;
+	load_body(&s, gp);
+	n = &c->g->n[node];
+	in = arena_alloc(&c->g->arena, sizeof(int) * (size_t)(n->nin + s.nimplicit + 1));
+	memcpy(in, n->in, sizeof(int) * (size_t)n->nin);
+	memcpy(in + n->nin, s.implicit, sizeof(int) * (size_t)s.nimplicit);
+	out->graph = s.g;
+	out->i = n->nin;
+	n->in = in;
+	n->nin += s.nimplicit;
+	n->nimplicit += s.nimplicit;
+	free(s.implicit);
 }
 
 /* ---- graph inputs ---- */
@@ -528,6 +646,26 @@ static void bind_input(Ctx *c, const Onnx__ValueInfoProto *vi, const char *path,
 
 /* the dims of a graph input, symbolic ones pinned by --dim; the others are added to the
    list in unpinned (and taken as 1, to go on looking for errors) */
+/* dim i of the declared input being added as the test data set (validate) has it */
+static int data_dim(Ctx *c, int rank, size_t i, int64_t *v)
+{
+	char path[4200], err[512];
+	OnnxTensor t;
+	int ok;
+
+	if (!c->opt || !c->opt->layout_dir)
+		return 0;
+	snprintf(path, sizeof path, "%s/input_%d.pb", c->opt->layout_dir, c->g->ndeclared - 1);
+	if (onnx_tensor_read(path, &t, err, sizeof err))
+		return 0;
+	ok = t.rank == rank;
+	if (ok)
+		*v = t.dims[i];
+	onnx_tensor_free(&t);
+	return ok;
+}
+
+/* symbolic dims take their --dim value, else (validate) the test data's */
 static void input_dims(Ctx *c, const char *input, const Onnx__TensorShapeProto *sh,
 		       int64_t *dims, char *unpinned, size_t ulen)
 {
@@ -540,12 +678,79 @@ static void input_dims(Ctx *c, const char *input, const Onnx__TensorShapeProto *
 			dims[i] = d->dim_value;
 			continue;
 		}
-		if (param && pinned(c, d->dim_param, &dims[i]))
+		if ((param && pinned(c, d->dim_param, &dims[i])) ||
+		    data_dim(c, (int)sh->n_dim, i, &dims[i]))
 			continue;
 		snprintf(unpinned + len, ulen - len, "%s'%s' (input '%s', dim %zu)", len ? ", " : "",
 			 param ? d->dim_param : "?", input, i);
 		dims[i] = 1;
 	}
+}
+
+/* tensor i of a sequence or optional input: a run-time input, or a constant when bound */
+static int list_tensor(Ctx *c, const char *name, const ListLayout *L, int i)
+{
+	const char *label = L->elem == V_SEQ ? arena_printf(&c->g->arena, "%s[%d]", name, i) : name;
+	const OnnxTensor *v = L->value.n > i ? &L->value.t[i] : NULL;
+	int id;
+
+	if (L->dtype == DT_UNDEF || (v && v->dtype != L->dtype)) {
+		ir_error(c->g, -1, "input '%s': element type %s is not %s", name,
+			 dt_name(v ? v->dtype : DT_UNDEF), dt_name(L->dtype));
+		return -1;
+	}
+	if (ir_dims_numel(L->rank[i], L->dims[i], INT32_MAX) < 0) {
+		ir_error(c->g, -1, "input '%s' has a tensor of more than %d elements", name,
+			 INT32_MAX);
+		return -1;
+	}
+	if (v && bind_path(c, name)) {
+		id = ir_const_new(c->g, label, v->dtype, v->rank, v->dims, v->data);
+		c->g->t[id].flags |= T_BOUND;
+		return id;
+	}
+	id = ir_tensor_new(c->g, label);
+	ir_set_shape(c->g, id, L->dtype, L->rank[i], L->dims[i]);
+	ir_input_add(c->g, id);
+	return id;
+}
+
+/* A sequence or an optional input holds tensors fixed in number and shape at compile
+   time; each is a run-time input (or a constant when bound). Without a layout its
+   value stays unknown, and the flow pass says what to give. */
+static void add_list_input(Ctx *c, const Onnx__ValueInfoProto *vi, IoValue *iv)
+{
+	Graph *g = c->g;
+	int id = local_value(c, vi->name), *elem, seq;
+	ListLayout L;
+	char err[512];
+
+	g->t[id].flags |= T_SEQ; /* a list input, whatever else becomes of it */
+	if (input_layout(vi, g->ndeclared - 1, bind_path(c, vi->name), c->opt, &L, err,
+			 sizeof err)) {
+		ir_error(g, -1, "%s", err);
+		layout_free(&L);
+		return;
+	}
+	iv->kind = L.kind;
+	iv->elem = L.elem;
+	iv->present = L.present;
+	iv->count = L.known ? 0 : -1;
+	elem = arena_alloc(&g->arena, sizeof(int) * (size_t)(L.n + 1));
+	for (int i = 0; L.known && i < L.n; i++)
+		elem[i] = list_tensor(c, vi->name, &L, i);
+	if (L.kind == V_OPT)
+		g->t[id].flags = (g->t[id].flags & ~(unsigned)T_SEQ) | T_OPT;
+	if (L.known && L.elem == V_SEQ && L.kind == V_OPT && L.present) {
+		seq = ir_tensor_new(g, arena_printf(&g->arena, "%s.value", vi->name));
+		ir_set_seq(g, seq, L.dtype, elem, L.n);
+		ir_set_opt(g, id, L.dtype, seq);
+	} else if (L.known && L.kind == V_SEQ) {
+		ir_set_seq(g, id, L.dtype, elem, L.n);
+	} else if (L.known) {
+		ir_set_opt(g, id, L.dtype, L.present ? elem[0] : -1);
+	}
+	layout_free(&L);
 }
 
 static void add_input(Ctx *c, const Onnx__ValueInfoProto *vi, char *unpinned, size_t ulen)
@@ -562,9 +767,14 @@ static void add_input(Ctx *c, const Onnx__ValueInfoProto *vi, char *unpinned, si
 		ir_error(g, -1, "a graph input has no name");
 		return;
 	}
+	if (tp && (tp->value_case == ONNX__TYPE_PROTO__VALUE_SEQUENCE_TYPE ||
+		   tp->value_case == ONNX__TYPE_PROTO__VALUE_OPTIONAL_TYPE)) {
+		add_list_input(c, vi, &g->invals[g->ndeclared - 1]);
+		return;
+	}
 	if (!tp || tp->value_case != ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE || !tp->tensor_type) {
-		ir_error(g, -1, "input '%s' is not a tensor (sequence, map and optional inputs are "
-			 "not supported)", vi->name);
+		ir_error(g, -1, "input '%s' is not a tensor, a sequence or an optional (map and "
+			 "sparse inputs are not supported)", vi->name);
 		return;
 	}
 	dt = dt_from_onnx(tp->tensor_type->elem_type);
@@ -630,7 +840,9 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 	Graph *g = c->g;
 
 	g->declared = arena_alloc(&g->arena, sizeof(char *) * (gp->n_input + 1));
+	g->invals = arena_alloc(&g->arena, sizeof(IoValue) * (gp->n_input + 1));
 	for (size_t i = 0; i < gp->n_input; i++) {
+		IoValue *iv = &g->invals[g->ndeclared];
 		const char *nm = gp->input[i]->name ? gp->input[i]->name : "";
 		int id = name_find(c, nm);
 		if (id >= 0 && (g->t[id].flags & T_CONST) && !bind_path(c, nm))
@@ -640,7 +852,11 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 			continue;
 		}
 		g->declared[g->ndeclared++] = arena_strdup(&g->arena, nm);
+		iv->name = g->declared[g->ndeclared - 1];
+		iv->first = g->ninputs;
 		add_input(c, gp->input[i], unpinned, ulen);
+		if (iv->count >= 0)
+			iv->count = g->ninputs - iv->first;
 	}
 	for (int i = 0; c->opt && i < c->opt->nbinds; i++) {
 		const char *want = c->opt->binds[i].input;
@@ -654,13 +870,24 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 
 static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 {
+	Graph *g = c->g;
+
+	g->outvals = arena_alloc(&g->arena, sizeof(IoValue) * (gp->n_output + 1));
 	for (size_t i = 0; i < gp->n_output; i++) {
 		const char *nm = gp->output[i]->name ? gp->output[i]->name : "";
+		IoValue *ov = &g->outvals[g->noutvals++];
+		const Onnx__TypeProto__Tensor *tt;
 		int id = name_find(c, nm);
-		if (id < 0)
-			ir_error(c->g, -1, "output '%s' is not produced by any node", nm);
+		ov->name = arena_strdup(&g->arena, nm);
+		ov->first = g->noutputs;
+		ov->count = 1;
+		if (type_kind(gp->output[i]->type, &ov->kind, &ov->elem, &tt))
+			ir_error(g, -1, "output '%s' is neither a tensor, nor a sequence of tensors, "
+				 "nor an optional of either", nm);
+		else if (id < 0)
+			ir_error(g, -1, "output '%s' is not produced by any node", nm);
 		else
-			ir_output_add(c->g, id);
+			ir_output_add(g, id);
 	}
 }
 
@@ -688,7 +915,8 @@ static void check_defined(Graph *g)
 	for (int i = 0; i < g->nn; i++)
 		for (int k = 0; k < g->n[i].nin; k++) {
 			const Tensor *t = g->n[i].in[k] >= 0 ? &g->t[g->n[i].in[k]] : NULL;
-			if (t && t->producer < 0 && !(t->flags & (T_INPUT | T_CONST)))
+			if (t && t->producer < 0 &&
+			    !(t->flags & (T_INPUT | T_CONST | T_OUTER | T_SEQ | T_OPT)))
 				ir_error(g, i, "input '%s' is not produced by any node, input or "
 					 "initializer", t->name);
 		}
@@ -699,7 +927,7 @@ static void check_arity(Graph *g)
 	for (int i = 0; i < g->nn; i++) {
 		const Node *n = &g->n[i];
 		const OpInfo *op = &op_info[n->op];
-		int nin = n->nin, nout = n->nout;
+		int nin = n->nin - n->nimplicit, nout = n->nout;
 		while (nin > 0 && n->in[nin - 1] < 0)
 			nin--;
 		if (nin < op->in_min || (!(op->flags & OPF_VARIADIC) && nin > op->in_max))
@@ -715,6 +943,18 @@ static void check_arity(Graph *g)
 			if (n->out[k] < 0)
 				ir_error(g, i, "required output %d has no name", k);
 	}
+}
+
+/* checks and normal forms, of the graph and of its subgraphs */
+static void finish(Graph *g)
+{
+	check_defined(g);
+	for (int i = 0; i < g->nn; i++)
+		onnx_normalize(g, i);
+	check_arity(g);
+	ir_toposort(g);
+	for (int i = 0; i < g->nsub; i++)
+		finish(g->sub[i]);
 }
 
 Graph *onnx_load(const char *path, const LoadOptions *opt)
@@ -740,6 +980,7 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 		return NULL;
 	}
 	c.g = ir_graph_new(path);
+	c.top = &c;
 	c.m = m;
 	c.opt = opt;
 	slash = strrchr(path, '/');
@@ -749,13 +990,8 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 		c.opset = 1; /* ancient models without an opset_import: opset 1 */
 	load_graph(&c);
 	onnx__model_proto__free_unpacked(m, NULL);
-	if (!c.g->nerrors) {
-		check_defined(c.g);
-		for (int i = 0; i < c.g->nn; i++)
-			onnx_normalize(c.g, i);
-		check_arity(c.g);
-		ir_toposort(c.g);
-	}
+	if (!c.g->nerrors)
+		finish(c.g);
 	if (c.g->nerrors) {
 		ir_graph_free(c.g);
 		return NULL;

@@ -15,11 +15,26 @@ typedef struct {
 	const char *path;  /* TensorProto file holding its value */
 } InputBind;
 
+/* the layout of a sequence or optional graph input (--seq, --empty): how many tensors
+   it holds and their shapes, fixed at compile time */
+typedef struct {
+	const char *input;
+	int empty;          /* an optional that holds no value */
+	int count;          /* elements; -1 when given by shape */
+	int nshape;         /* or the shape of each element: */
+	int *rank;
+	int64_t (*dims)[IR_MAX_RANK];
+} SeqLayout;
+
 typedef struct {
 	const DimPin *dims;
 	int ndims;
 	const InputBind *binds;
 	int nbinds;
+	const SeqLayout *layouts;
+	int nlayouts;
+	const char *layout_dir; /* a test data set: sequence and optional inputs without a
+				   layout take the one of their input_K.pb */
 } LoadOptions;
 
 /* Loads a model. On bad input prints every problem found (file, node, reason) and
@@ -38,6 +53,19 @@ typedef struct {
 /* 0 on success; on failure writes a message to err. */
 int onnx_tensor_read(const char *path, OnnxTensor *t, char *err, size_t errlen);
 void onnx_tensor_free(OnnxTensor *t);
+
+/* A value read from a TensorProto, SequenceProto or OptionalProto file: its tensors. */
+typedef struct {
+	ValueKind kind;
+	ValueKind elem;   /* V_OPT: what it holds */
+	int present;      /* 0 for an empty optional */
+	int n;
+	OnnxTensor *t;    /* malloc'd; free with onnx_value_free */
+} OnnxValue;
+
+/* reads a file holding a value of the given kind; 0 on success */
+int onnx_value_read(const char *path, ValueKind kind, OnnxValue *v, char *err, size_t errlen);
+void onnx_value_free(OnnxValue *v);
 /* Serializes a tensor as a TensorProto file (raw_data); 0 on success. */
 int onnx_tensor_write(const char *path, const char *name, DType dt, int rank,
 		      const int64_t *dims, const void *data);
