@@ -8,6 +8,7 @@ static const struct {
 	const char *name;
 	void (*run)(Graph *);
 } pass_table[] = {
+	{"flow", pass_flow},
 	{"fold", pass_fold},
 	{"identity", pass_identity},
 	{"dce", pass_dce},
