@@ -15,7 +15,8 @@ typedef struct {
 	const char *model, *out, *name, *data, *reference, *cc, *cflags, *keep, *code;
 	DimPin *dims;
 	InputBind *binds;
-	int ndims, nbinds;
+	SeqLayout *layouts;  /* --seq, --empty */
+	int ndims, nbinds, nlayouts;
 	int shared_runtime, shape_inputs, per_node;
 	double atol, rtol;
 	PassOptions passes;

@@ -34,9 +34,15 @@ static const char *usage_common =
 	"  --dim NAME=N         pin symbolic dimension NAME (dim_param) to N\n"
 	"  --bind INPUT=FILE.pb give graph input INPUT a fixed value (a TensorProto file);\n"
 	"                       needed for inputs that set shapes (Reshape shape, Slice\n"
-	"                       starts, Pad pads, ...)\n"
+	"                       starts, Pad pads, ...), and for an If condition or a Loop\n"
+	"                       trip count that comes from an input; for a sequence or an\n"
+	"                       optional input, a SequenceProto or OptionalProto file\n"
+	"  --seq INPUT=N        a sequence input holds N tensors of its declared shape;\n"
+	"  --seq 'INPUT=[2,3][4,3]'  or tensors of these shapes (validate takes the\n"
+	"                       layout from the data set)\n"
+	"  --empty INPUT        an optional input holds no value\n"
 	"  --dump-after PASSES  print the IR after the named passes (comma list, or all);\n"
-	"                       passes: fold, identity, dce, lower, plan\n"
+	"                       passes: flow, fold, identity, dce, lower, plan\n"
 	"  --verify-each        run the IR verifier after every pass\n";
 
 static const char *usage_compile =
@@ -99,11 +105,51 @@ static int parse_kv(const char *arg, char **k, char **v)
 	return 0;
 }
 
+/* --seq NAME=N or --seq 'NAME=[2,3][4]': a sequence input's length, or its elements'
+   shapes; 0 on success */
+static int parse_seq(const char *arg, SeqLayout *s)
+{
+	char *k, *v, *p, *end;
+
+	if (parse_kv(arg, &k, &v))
+		return -1;
+	s->input = k;
+	s->count = -1;
+	if (v[0] != '[') {
+		long n = strtol(v, &end, 10);
+		s->count = (int)n;
+		free(v);
+		return *end || n < 0 || n > 65536 ? -1 : 0;
+	}
+	for (p = v; *p; p++)
+		s->nshape += *p == '[';
+	s->rank = calloc((size_t)s->nshape + 1, sizeof *s->rank);
+	s->dims = calloc((size_t)s->nshape + 1, sizeof *s->dims);
+	p = v;
+	for (int i = 0; i < s->nshape; i++) {
+		if (*p++ != '[')
+			break;
+		while (*p != ']' && s->rank[i] < IR_MAX_RANK) {
+			long long d = strtoll(p, &end, 10);
+			if (end == p || d < 0)
+				break;
+			s->dims[i][s->rank[i]++] = d;
+			p = *end == ',' ? end + 1 : end;
+		}
+		if (*p++ != ']')
+			break;
+	}
+	end = p;
+	free(v);
+	return *end ? -1 : 0;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
 	o->dims = calloc((size_t)argc + 1, sizeof *o->dims);
 	o->binds = calloc((size_t)argc + 1, sizeof *o->binds);
+	o->layouts = calloc((size_t)argc + 1, sizeof *o->layouts);
 	o->atol = 1e-4;
 	o->rtol = 1e-3;
 	for (int i = 0; i < argc; i++) {
@@ -143,6 +189,15 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->binds[o->nbinds].input = k;
 			o->binds[o->nbinds].path = v;
 			o->nbinds++;
+		} else if (!strcmp(a, "--seq")) {
+			NEED_ARG();
+			if (parse_seq(next, &o->layouts[o->nlayouts++]))
+				return cli_usage_error(cmd, "--seq wants INPUT=N or INPUT=[d,d][d], not "
+						       "'%s'", next);
+		} else if (!strcmp(a, "--empty")) {
+			NEED_ARG();
+			o->layouts[o->nlayouts].input = strdup(next);
+			o->layouts[o->nlayouts++].empty = 1;
 		} else if (!strcmp(a, "--dump-after")) {
 			NEED_ARG();
 			o->passes.dump_after = next;
@@ -198,6 +253,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	o->load.ndims = o->ndims;
 	o->load.binds = o->binds;
 	o->load.nbinds = o->nbinds;
+	o->load.layouts = o->layouts;
+	o->load.nlayouts = o->nlayouts;
 	return 0;
 }
 
@@ -209,8 +266,14 @@ void cli_free(CliOptions *o)
 		free((char *)o->binds[i].input);
 		free((char *)o->binds[i].path);
 	}
+	for (int i = 0; i < o->nlayouts; i++) {
+		free((char *)o->layouts[i].input);
+		free(o->layouts[i].rank);
+		free(o->layouts[i].dims);
+	}
 	free(o->dims);
 	free(o->binds);
+	free(o->layouts);
 }
 
 /* the model file name as a C identifier: "models/kws-v2.onnx" -> "kws_v2" */

@@ -188,19 +188,24 @@ static void write_driver(Graph *g, const char *path, const char *name)
 
 /* ---- inputs of one data set ---- */
 
-static int graph_input_for(Graph *g, const OnnxTensor *t, int k)
+/* where the tensors of declared input k go: g->inputs[first, first + count); count 0
+   for a bound input */
+static IoValue input_value(Graph *g, const char *name, int k)
 {
-	const char *want = NULL;
+	IoValue v = {0};
 
-	for (int i = 0; i < g->ninputs; i++)
-		if (t->name && *t->name && !strcmp(g->t[g->inputs[i]].name, t->name))
-			return i;
-	if (k < g->ndeclared)
-		want = g->declared[k];
-	for (int i = 0; want && i < g->ninputs; i++)
-		if (!strcmp(g->t[g->inputs[i]].name, want))
-			return i;
-	return -1; /* a bound input */
+	for (int i = 0; i < g->ndeclared; i++)
+		if (name && *name && !strcmp(g->declared[i], name))
+			k = i;
+	if (k < g->ndeclared && g->invals)
+		v = g->invals[k];
+	if (v.kind == V_TENSOR) { /* a tensor input: wherever it is among the run-time ones */
+		v.count = 0;
+		for (int i = 0; k < g->ndeclared && i < g->ninputs; i++)
+			if (!strcmp(g->t[g->inputs[i]].name, g->declared[k]))
+				v.first = i, v.count = 1;
+	}
+	return v;
 }
 
 static int fits(const Tensor *x, const OnnxTensor *t)
@@ -211,6 +216,35 @@ static int fits(const Tensor *x, const OnnxTensor *t)
 	return t->dtype == x->dtype && n == ir_numel(x);
 }
 
+/* the tensors of a value file, one per run-time input of the value */
+static int write_value(Graph *g, const char *path, const IoValue *iv, const OnnxValue *v,
+		       const char *work, OnnxTensor *vals)
+{
+	char out[4096];
+
+	if (v->n != iv->count) {
+		fprintf(stderr, "onnx2mcu: %s holds %d tensors, input '%s' was compiled for %d\n",
+			path, v->n, iv->name, iv->count);
+		return -1;
+	}
+	for (int j = 0; j < v->n; j++) {
+		int i = iv->first + j;
+		if (!fits(&g->t[g->inputs[i]], &v->t[j])) {
+			fprintf(stderr, "onnx2mcu: %s does not fit input '%s' (%s, %lld elements)\n",
+				path, g->t[g->inputs[i]].name, dt_name(g->t[g->inputs[i]].dtype),
+				(long long)ir_numel(&g->t[g->inputs[i]]));
+			return -1;
+		}
+		snprintf(out, sizeof out, "%s/in_%d.bin", work, i);
+		if (write_bytes(out, v->t[j].data, (size_t)ir_nbytes(&g->t[g->inputs[i]])))
+			return -1;
+		onnx_tensor_free(&vals[i]);
+		vals[i] = v->t[j];
+		memset(&v->t[j], 0, sizeof v->t[j]);
+	}
+	return 0;
+}
+
 /* writes in_N.bin for each runtime input; fills vals[] with the inputs for --per-node */
 static int prepare_inputs(Graph *g, const char *set, const char *work, OnnxTensor *vals)
 {
@@ -219,34 +253,32 @@ static int prepare_inputs(Graph *g, const char *set, const char *work, OnnxTenso
 
 	for (int k = 0;; k++) {
 		OnnxTensor t;
-		int i;
+		OnnxValue v;
+		IoValue iv;
 		snprintf(path, sizeof path, "%s/input_%d.pb", set, k);
 		if (access(path, F_OK))
 			break;
-		if (onnx_tensor_read(path, &t, err, sizeof err)) {
+		iv = input_value(g, NULL, k);
+		if (iv.kind == V_TENSOR) { /* a name in the file may say which input it is */
+			if (onnx_tensor_read(path, &t, err, sizeof err)) {
+				fprintf(stderr, "onnx2mcu: %s\n", err);
+				return -1;
+			}
+			iv = input_value(g, t.name, k);
+			onnx_tensor_free(&t);
+		}
+		if (!iv.count)
+			continue; /* a bound input, or an empty one */
+		if (onnx_value_read(path, iv.kind, &v, err, sizeof err)) {
 			fprintf(stderr, "onnx2mcu: %s\n", err);
 			return -1;
 		}
-		i = graph_input_for(g, &t, k);
-		if (i < 0) {
-			onnx_tensor_free(&t);
-			continue;
-		}
-		if (!fits(&g->t[g->inputs[i]], &t)) {
-			fprintf(stderr, "onnx2mcu: %s does not fit input '%s' (%s, %lld elements)\n", path,
-				g->t[g->inputs[i]].name, dt_name(g->t[g->inputs[i]].dtype),
-				(long long)ir_numel(&g->t[g->inputs[i]]));
-			onnx_tensor_free(&t);
+		if (write_value(g, path, &iv, &v, work, vals)) {
+			onnx_value_free(&v);
 			return -1;
 		}
-		snprintf(path, sizeof path, "%s/in_%d.bin", work, i);
-		if (write_bytes(path, t.data, (size_t)ir_nbytes(&g->t[g->inputs[i]]))) {
-			onnx_tensor_free(&t);
-			return -1;
-		}
-		onnx_tensor_free(&vals[i]);
-		vals[i] = t;
-		have++;
+		onnx_value_free(&v);
+		have += iv.count;
 	}
 	if (have < g->ninputs) {
 		fprintf(stderr, "onnx2mcu: %s has %d of the %d run-time inputs\n", set, have, g->ninputs);
@@ -304,48 +336,60 @@ int val_compare(DType dt, const void *got, const void *ref, int64_t n, double at
 	return m->nbad ? -1 : 0;
 }
 
+/* run-time output k against the reference tensor ref; 0 when they match */
+static int compare_one(Graph *g, int k, const OnnxTensor *ref, const char *work,
+		       const CliOptions *o)
+{
+	const Tensor *y = &g->t[g->outputs[k]];
+	char path[4096];
+	Metrics m;
+	void *got;
+
+	printf("  output %d '%s' %s: ", k, y->name, dt_name(y->dtype));
+	if (!fits(y, ref)) {
+		printf("reference has %s with a different element count: FAIL\n", dt_name(ref->dtype));
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/out_%d.bin", work, k);
+	got = val_read_bytes(path, (size_t)ir_nbytes(y));
+	if (!got) {
+		printf("no output: FAIL\n");
+		return -1;
+	}
+	val_compare(y->dtype, got, ref->data, ir_numel(y), o->atol, o->rtol, &m);
+	printf("max_abs %.3g max_rel %.3g mean_abs %.3g cosine %.6f sqnr %.1f dB  %s\n",
+	       m.max_abs, m.max_rel, m.mean_abs, m.cosine, m.sqnr_db, m.nbad ? "FAIL" : "ok");
+	if (m.nbad)
+		printf("    %lld of %lld elements out of tolerance; first at index %lld: got %.9g, "
+		       "expected %.9g\n", (long long)m.nbad, (long long)ir_numel(y),
+		       (long long)m.first_bad, dt_get(y->dtype, got, m.first_bad),
+		       dt_get(y->dtype, ref->data, m.first_bad));
+	free(got);
+	return m.nbad ? -1 : 0;
+}
+
+/* per ONNX output: a tensor, or the tensors of a sequence or an optional */
 static int compare_outputs(Graph *g, const char *set, const char *work, const CliOptions *o)
 {
 	char path[4096], err[512];
 	int bad = 0;
 
-	for (int k = 0; k < g->noutputs; k++) {
-		const Tensor *y = &g->t[g->outputs[k]];
-		OnnxTensor ref;
-		Metrics m;
-		void *got;
+	for (int k = 0; k < g->noutvals; k++) {
+		const IoValue *ov = &g->outvals[k];
+		OnnxValue ref;
 		snprintf(path, sizeof path, "%s/output_%d.pb", set, k);
-		if (onnx_tensor_read(path, &ref, err, sizeof err)) {
+		if (onnx_value_read(path, ov->kind, &ref, err, sizeof err)) {
 			fprintf(stderr, "onnx2mcu: %s\n", err);
 			return -1;
 		}
-		printf("  output %d '%s' %s: ", k, y->name, dt_name(y->dtype));
-		if (!fits(y, &ref)) {
-			printf("reference has %s with a different element count: FAIL\n",
-			       dt_name(ref.dtype));
-			onnx_tensor_free(&ref);
+		if (ref.n != ov->count) {
+			printf("  output '%s': the reference holds %d tensors, the code %d: FAIL\n",
+			       ov->name, ref.n, ov->count);
 			bad++;
-			continue;
 		}
-		snprintf(path, sizeof path, "%s/out_%d.bin", work, k);
-		got = val_read_bytes(path, (size_t)ir_nbytes(y));
-		if (!got) {
-			printf("no output: FAIL\n");
-			onnx_tensor_free(&ref);
-			bad++;
-			continue;
-		}
-		if (val_compare(y->dtype, got, ref.data, ir_numel(y), o->atol, o->rtol, &m))
-			bad++;
-		printf("max_abs %.3g max_rel %.3g mean_abs %.3g cosine %.6f sqnr %.1f dB  %s\n",
-		       m.max_abs, m.max_rel, m.mean_abs, m.cosine, m.sqnr_db, m.nbad ? "FAIL" : "ok");
-		if (m.nbad)
-			printf("    %lld of %lld elements out of tolerance; first at index %lld: got %.9g, "
-			       "expected %.9g\n", (long long)m.nbad, (long long)ir_numel(y),
-			       (long long)m.first_bad, dt_get(y->dtype, got, m.first_bad),
-			       dt_get(y->dtype, ref.data, m.first_bad));
-		free(got);
-		onnx_tensor_free(&ref);
+		for (int j = 0; j < ref.n && j < ov->count; j++)
+			bad += compare_one(g, ov->first + j, &ref.t[j], work, o) != 0;
+		onnx_value_free(&ref);
 	}
 	return bad ? -1 : 0;
 }
@@ -402,6 +446,7 @@ int cli_validate(CliOptions *o)
 		free_sets(sets, nsets);
 		return cli_usage_error("validate", "-n '%s' is not a C identifier", eo.name);
 	}
+	o->load.layout_dir = sets[0]; /* sequence and optional inputs: the first data set's */
 	g = cli_build(o);
 	if (!g) {
 		free_sets(sets, nsets);
