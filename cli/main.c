@@ -117,9 +117,10 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	s->count = -1;
 	if (v[0] != '[') {
 		long n = strtol(v, &end, 10);
+		int bad = *end || end == v || n < 0 || n > 65536;
 		s->count = (int)n;
 		free(v);
-		return *end || n < 0 || n > 65536 ? -1 : 0;
+		return bad ? -1 : 0;
 	}
 	for (p = v; *p; p++)
 		s->nshape += *p == '[';
@@ -139,9 +140,11 @@ static int parse_seq(const char *arg, SeqLayout *s)
 		if (*p++ != ']')
 			break;
 	}
-	end = p;
-	free(v);
-	return *end ? -1 : 0;
+	{
+		int bad = *p != 0;
+		free(v);
+		return bad ? -1 : 0;
+	}
 }
 
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
