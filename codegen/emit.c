@@ -313,6 +313,24 @@ static void emit_io_macros(Emit *e, FILE *f, const char *kind, int i, int t)
 	}
 }
 
+/* a sequence or an optional of the model: which arguments carry its tensors */
+static void emit_list_notes(FILE *f, const char *kind, const char *K, const IoValue *v, int n)
+{
+	for (int i = 0; v && i < n; i++) {
+		if (v[i].kind == V_TENSOR || v[i].count < 0)
+			continue;
+		fprintf(f, "/* %s '%s': ", kind, v[i].name);
+		if (v[i].kind == V_OPT && !v[i].present)
+			fprintf(f, "an empty optional, no argument */\n");
+		else if (!v[i].count)
+			fprintf(f, "an empty sequence, no argument */\n");
+		else
+			fprintf(f, "%s of %d tensor%s, %s%d to %s%d */\n",
+				v[i].kind == V_OPT ? "an optional" : "a sequence", v[i].count,
+				v[i].count > 1 ? "s" : "", K, v[i].first, K, v[i].first + v[i].count - 1);
+	}
+}
+
 static void emit_signature(Emit *e, FILE *f)
 {
 	Graph *g = e->g;
@@ -341,6 +359,8 @@ static void emit_header(Emit *e, FILE *f)
 	fprintf(f, "#ifndef %s_H\n#define %s_H\n\n#include <stdint.h>\n\n", e->PU, e->PU);
 	fprintf(f, "#define %s_INPUT_COUNT %d\n#define %s_OUTPUT_COUNT %d\n\n", e->PU, g->ninputs,
 		e->PU, g->noutputs);
+	emit_list_notes(f, "input", "IN", g->invals, g->ndeclared);
+	emit_list_notes(f, "output", "OUT", g->outvals, g->noutvals);
 	for (int i = 0; i < g->ninputs; i++)
 		emit_io_macros(e, f, "input", i, g->inputs[i]);
 	for (int i = 0; i < g->noutputs; i++)
