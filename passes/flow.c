@@ -284,6 +284,9 @@ static void flow_outputs(Graph *g)
 	for (int i = 0; i < n; i++) {
 		IoValue *ov = &g->outvals[i];
 		const Tensor *x = &g->t[outs[i]];
+		if (!(x->flags & T_SHAPED))
+			ir_error(g, -1, "output '%s' is a sequence or an optional whose length is not "
+				 "known: give it with --seq (see docs/cli.md)", ov->name);
 		ov->first = g->noutputs;
 		if (ir_is_list(g, outs[i]) && (x->flags & T_OPT))
 			ov->present = x->nelem > 0;

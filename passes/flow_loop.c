@@ -8,11 +8,16 @@
 
 static const char *iter_tag(Graph *g, int i) { return arena_printf(&g->arena, "@%d", i); }
 
-static int too_long(Graph *g, int node, int trips)
+static int too_long(Graph *g, int node, int64_t trips)
 {
 	if (trips <= FLOW_MAX_TRIPS)
 		return 0;
-	ir_error(g, node, "runs %d iterations; unrolling stops at %d", trips, FLOW_MAX_TRIPS);
+	if (trips == FLOW_MAX_TRIPS + 1) /* a loop on its condition, counted as it goes */
+		ir_error(g, node, "runs more than %d iterations; unrolling stops there",
+			 FLOW_MAX_TRIPS);
+	else
+		ir_error(g, node, "runs %lld iterations; unrolling stops at %d", (long long)trips,
+			 FLOW_MAX_TRIPS);
 	return 1;
 }
 
@@ -60,6 +65,8 @@ void flow_loop(Graph *g, int node)
 			 sub->ninputs, sub->noutputs, nv);
 		return;
 	}
+	if (too_long(g, node, max))
+		return;
 	cap = max >= 0 && max <= FLOW_MAX_TRIPS ? (int)max : FLOW_MAX_TRIPS + 1;
 	state = malloc(sizeof(int) * (size_t)(nv + 2));
 	scans = malloc(sizeof(int) * (size_t)(nscan * cap + 1));
