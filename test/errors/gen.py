@@ -199,3 +199,32 @@ save("expand_huge", [helper.make_node("Expand", ["x", "s"], ["y"], name="expand"
      [f32("x", [1, 1])], [f32("y", [2])], [i64([1 << 40, 1 << 40], "s")])
 save("tile_huge", [helper.make_node("Tile", ["x", "r"], ["y"], name="tile")],
      [f32("x", [2, 2])], [f32("y", [2])], [i64([1 << 62, 1 << 40], "r")])
+# control flow the generated code cannot have: an If on a run-time condition, a Loop
+# with a run-time trip count, one too long to unroll, one whose condition stays unknown
+b1 = lambda n: helper.make_tensor_value_info(n, TensorProto.BOOL, [])
+branch = lambda v: helper.make_graph([helper.make_node("Identity", [v], ["o"])], "b", [],
+                                     [f32("o", [2])])
+save("if_runtime", [helper.make_node("If", ["c"], ["y"], name="if", then_branch=branch("x"),
+                                     else_branch=branch("x"))],
+     [b1("c"), f32("x", [2])], [f32("y", [2])])
+body = helper.make_graph([helper.make_node("Identity", ["ci"], ["co"]),
+                          helper.make_node("Relu", ["v"], ["vo"])], "body",
+                         [helper.make_tensor_value_info("i", TensorProto.INT64, []), b1("ci"),
+                          f32("v", [2])], [b1("co"), f32("vo", [2])])
+save("loop_runtime", [helper.make_node("Loop", ["m", "", "x"], ["y"], name="loop", body=body)],
+     [helper.make_tensor_value_info("m", TensorProto.INT64, []), f32("x", [2])], [f32("y", [2])])
+save("loop_long", [helper.make_node("Loop", ["m", "", "x"], ["y"], name="loop", body=body)],
+     [f32("x", [2])], [f32("y", [2])], [i64(1 << 40, "m")])
+wbody = helper.make_graph([helper.make_node("ReduceSum", ["v"], ["s"], keepdims=0),
+                           helper.make_node("Less", ["s", "ten"], ["co"]),
+                           helper.make_node("Relu", ["v"], ["vo"])], "body",
+                          [helper.make_tensor_value_info("i", TensorProto.INT64, []), b1("ci"),
+                           f32("v", [2])], [b1("co"), f32("vo", [2])],
+                          [numpy_helper.from_array(np.array(10, np.float32), "ten")])
+save("loop_while", [helper.make_node("Loop", ["", "c", "x"], ["y"], name="loop", body=wbody)],
+     [f32("x", [2])], [f32("y", [2])],
+     [numpy_helper.from_array(np.array(True), "c")])
+# a sequence input whose length nothing gives
+save("seq_input", [helper.make_node("SequenceAt", ["s", "k"], ["y"], name="at")],
+     [helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, None)], [f32("y", [2])],
+     [i64(0, "k")])

@@ -85,6 +85,15 @@ for cmd in inspect compile; do
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
+# control flow and sequences are resolved at compile time
+expect 1 "node 'if' (If): the condition of If ('c') must be a scalar known at compile time" compile "$here/if_runtime.onnx" -o "$out/gen"
+expect 1 "node 'loop' (Loop): the trip count of Loop ('m') must be a scalar known" compile "$here/loop_runtime.onnx" -o "$out/gen"
+expect 1 "node 'loop' (Loop): runs 1099511627776 iterations; unrolling stops at 4096" compile "$here/loop_long.onnx" -o "$out/gen"
+expect 1 "node 'loop' (Loop): the loop condition is not known at compile time" compile "$here/loop_while.onnx" -o "$out/gen"
+expect 1 "input 's' is a sequence or an optional whose length is not known: give it with --seq" compile "$here/seq_input.onnx" -o "$out/gen"
+expect 1 "node 'at' (SequenceAt): position 0 is out of range for a sequence of 0" compile "$here/seq_input.onnx" --seq s=0 -o "$out/gen"
+expect 2 "--seq wants INPUT=N" compile "$here/seq_input.onnx" --seq "s=[2" -o "$out/gen"
+expect 0 "" compile "$here/seq_input.onnx" --seq "s=[2][3]" -o "$out/gen"
 expect 2 "needs -o" compile "$here/good.onnx"
 expect 2 "not a C identifier" compile "$here/good.onnx" -o "$out/gen" -n 9lives
 expect 2 "unknown command" frobnicate
