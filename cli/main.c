@@ -110,6 +110,7 @@ static int parse_kv(const char *arg, char **k, char **v)
 static int parse_seq(const char *arg, SeqLayout *s)
 {
 	char *k, *v, *p, *end;
+	int bad = 0;
 
 	if (parse_kv(arg, &k, &v))
 		return -1;
@@ -117,7 +118,7 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	s->count = -1;
 	if (v[0] != '[') {
 		long n = strtol(v, &end, 10);
-		int bad = *end || end == v || n < 0 || n > 65536;
+		bad = *end || end == v || n < 0 || n > 65536;
 		s->count = (int)n;
 		free(v);
 		return bad ? -1 : 0;
@@ -127,24 +128,19 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	s->rank = calloc((size_t)s->nshape + 1, sizeof *s->rank);
 	s->dims = calloc((size_t)s->nshape + 1, sizeof *s->dims);
 	p = v;
-	for (int i = 0; i < s->nshape; i++) {
-		if (*p++ != '[')
-			break;
-		while (*p != ']' && s->rank[i] < IR_MAX_RANK) {
+	for (int i = 0; i < s->nshape && !bad; i++) {
+		bad = *p++ != '[';
+		while (!bad && *p != ']' && s->rank[i] < IR_MAX_RANK) {
 			long long d = strtoll(p, &end, 10);
-			if (end == p || d < 0)
-				break;
+			bad = end == p || d < 0;
 			s->dims[i][s->rank[i]++] = d;
 			p = *end == ',' ? end + 1 : end;
 		}
-		if (*p++ != ']')
-			break;
+		bad = bad || *p++ != ']';
 	}
-	{
-		int bad = *p != 0;
-		free(v);
-		return bad ? -1 : 0;
-	}
+	bad = bad || *p;
+	free(v);
+	return bad ? -1 : 0;
 }
 
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)

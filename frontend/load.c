@@ -575,8 +575,10 @@ static void add_subgraph(Ctx *c, const Onnx__GraphProto *gp, const Scope *sc, in
 	load_body(&s, gp);
 	n = &c->g->n[node];
 	in = arena_alloc(&c->g->arena, sizeof(int) * (size_t)(n->nin + s.nimplicit + 1));
-	memcpy(in, n->in, sizeof(int) * (size_t)n->nin);
-	memcpy(in + n->nin, s.implicit, sizeof(int) * (size_t)s.nimplicit);
+	if (n->nin)
+		memcpy(in, n->in, sizeof(int) * (size_t)n->nin);
+	if (s.nimplicit)
+		memcpy(in + n->nin, s.implicit, sizeof(int) * (size_t)s.nimplicit);
 	out->graph = s.g;
 	out->i = n->nin;
 	n->in = in;
