@@ -144,7 +144,9 @@ static int scan_run(Graph *g, int node, const ScanSpec *sp, int *st, const int *
 		for (int j = 0; j < sp->m; j++) {
 			int64_t at = sp->idir[j] ? trips - 1 - i : i;
 			int in[2] = {sc[j], flow_i64(g, node, -1, &at)};
-			act[sp->nv + j] = flow_op_axis(g, node, OP_GATHER, "slice", 2, in, sp->iax[j]);
+			act[sp->nv + j] = flow_op_axis(g, node, OP_GATHER,
+						       arena_printf(&g->arena, "slice%s@%d", tag, i),
+						       2, in, sp->iax[j]);
 		}
 		res = flow_splice(g, node, sp->base, sp->sub, act,
 				  arena_printf(&g->arena, "%s@%d", tag, i));

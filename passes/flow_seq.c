@@ -17,9 +17,9 @@ void flow_if(Graph *g, int node)
 	sub = flow_body(g, node, cond ? "then_branch" : "else_branch", &base);
 	if (!sub)
 		return;
-	if (sub->noutputs != g->n[node].nout) {
-		ir_error(g, node, "its %s branch has %d outputs, the node %d", cond ? "then" : "else",
-			 sub->noutputs, g->n[node].nout);
+	if (sub->noutputs != g->n[node].nout || sub->ninputs) {
+		ir_error(g, node, "its %s branch has %d inputs and %d outputs, the node 0 and %d",
+			 cond ? "then" : "else", sub->ninputs, sub->noutputs, g->n[node].nout);
 		return;
 	}
 	res = flow_splice(g, node, base, sub, NULL, "");
