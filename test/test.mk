@@ -50,8 +50,8 @@ pernode: $(B)/onnx2mcu
 	test/pernode/run.sh $(B)/onnx2mcu
 
 # op fixtures with numpy or torch references: recurrent nets, quantization, indexing,
-# matrix products and normalization
-FIXTURE_DIRS := test/rnn test/quant test/index test/matmul
+# matrix products and normalization, control flow and sequences
+FIXTURE_DIRS := test/rnn test/quant test/index test/matmul test/flow
 fixtures: $(B)/onnx2mcu
 	test/fixtures/run.sh $(B)/onnx2mcu $(FIXTURE_DIRS)
 
