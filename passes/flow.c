@@ -45,10 +45,13 @@ int flow_scalar(Graph *g, int node, int k, const char *what, int64_t *v)
 	return 0;
 }
 
+/* names end with the id of the tensor made, so each is unique (validate --per-node
+   matches tensors by name) */
 static int new_node(Graph *g, int node, OpKind op, const char *what, int nin, const int *in,
 		    int out)
 {
-	const char *name = arena_printf(&g->arena, "%s/%s", g->n[node].name, what);
+	const char *name = arena_printf(&g->arena, "%s/%s_%d", g->n[node].name, what,
+					out < 0 ? g->nt : out);
 	int id = ir_node_new(g, op, name, nin, 1);
 
 	if (out < 0)
@@ -82,7 +85,7 @@ int flow_i64(Graph *g, int node, int n, const int64_t *v)
 {
 	int64_t d = n;
 
-	return ir_const_new(g, arena_printf(&g->arena, "%s/const", g->n[node].name), DT_S64,
+	return ir_const_new(g, arena_printf(&g->arena, "%s/const_%d", g->n[node].name, g->nt), DT_S64,
 			    n < 0 ? 0 : 1, &d, v);
 }
 
@@ -259,17 +262,22 @@ void flow_visit(Graph *g, int node)
 
 /* ---- graph outputs ---- */
 
-static void add_elems(Graph *g, int t)
+/* the tensors of output `name` (a list, or a tensor); a tensor made for the output alone
+   is named after it: "ys[0]" */
+static void add_elems(Graph *g, int t, const char *name)
 {
-	const Tensor *x = &g->t[t];
+	Tensor *x = &g->t[t];
 
 	if (!ir_is_list(g, t)) {
+		if (x->producer >= 0 && !(x->flags & (T_OUTPUT | T_INPUT | T_CONST)))
+			x->name = name;
 		ir_output_add(g, t);
 		return;
 	}
-	g->t[t].flags &= ~(unsigned)T_OUTPUT;
+	x->flags &= ~(unsigned)T_OUTPUT;
 	for (int i = 0; i < x->nelem; i++)
-		add_elems(g, x->elem[i]);
+		add_elems(g, x->elem[i], x->flags & T_SEQ ? arena_printf(&g->arena, "%s[%d]", name, i)
+							  : name);
 }
 
 /* a sequence or optional output is its tensors, each an argument of its own */
@@ -290,7 +298,7 @@ static void flow_outputs(Graph *g)
 		ov->first = g->noutputs;
 		if (ir_is_list(g, outs[i]) && (x->flags & T_OPT))
 			ov->present = x->nelem > 0;
-		add_elems(g, outs[i]);
+		add_elems(g, outs[i], g->t[outs[i]].name);
 		ov->count = g->noutputs - ov->first;
 	}
 }

@@ -78,7 +78,7 @@ void flow_loop(Graph *g, int node)
 		uint8_t c = 1;
 		int *res;
 		state[0] = flow_i64(g, node, -1, &i);
-		state[1] = ir_const_new(g, arena_printf(&g->arena, "%s/cond", g->n[node].name),
+		state[1] = ir_const_new(g, arena_printf(&g->arena, "%s/cond_%d", g->n[node].name, g->nt),
 					DT_BOOL, 0, NULL, &c);
 		res = flow_splice(g, node, base, sub, state, iter_tag(g, trips));
 		if (!res)
@@ -144,9 +144,7 @@ static int scan_run(Graph *g, int node, const ScanSpec *sp, int *st, const int *
 		for (int j = 0; j < sp->m; j++) {
 			int64_t at = sp->idir[j] ? trips - 1 - i : i;
 			int in[2] = {sc[j], flow_i64(g, node, -1, &at)};
-			act[sp->nv + j] = flow_op_axis(g, node, OP_GATHER,
-						       arena_printf(&g->arena, "slice%s@%d", tag, i),
-						       2, in, sp->iax[j]);
+			act[sp->nv + j] = flow_op_axis(g, node, OP_GATHER, "slice", 2, in, sp->iax[j]);
 		}
 		res = flow_splice(g, node, sp->base, sp->sub, act,
 				  arena_printf(&g->arena, "%s@%d", tag, i));
