@@ -65,6 +65,7 @@ static Graph *reference_run(const CliOptions *o, Graph *g, const OnnxTensor *inp
 		Tensor *t = &r->t[r->inputs[i]];
 		t->data = arena_memdup(&r->arena, inputs[i].data, (size_t)ir_nbytes(&g->t[g->inputs[i]]));
 	}
+	pass_flow(r);
 	pass_fold(r);
 	for (int i = 0; !r->nerrors && i < r->nn; i++)
 		if (!r->n[i].dead)
