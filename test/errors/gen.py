@@ -228,3 +228,9 @@ save("loop_while", [helper.make_node("Loop", ["", "c", "x"], ["y"], name="loop",
 save("seq_input", [helper.make_node("SequenceAt", ["s", "k"], ["y"], name="at")],
      [helper.make_tensor_sequence_value_info("s", TensorProto.FLOAT, None)], [f32("y", [2])],
      [i64(0, "k")])
+# sequence test data that does not parse: cut short, and a tensor in it cut short
+os.makedirs(os.path.join(HERE, "seq_data"), exist_ok=True)
+seqpb = numpy_helper.from_list([np.ones(2, np.float32)], "s").SerializeToString()
+open(os.path.join(HERE, "seq_data", "input_0.pb"), "wb").write(seqpb[:len(seqpb) - 3])
+os.makedirs(os.path.join(HERE, "seq_tensor"), exist_ok=True)
+open(os.path.join(HERE, "seq_tensor", "input_0.pb"), "wb").write(b"\x1a\x05abcde")

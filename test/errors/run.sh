@@ -94,6 +94,8 @@ expect 1 "input 's' is a sequence or an optional whose length is not known: give
 expect 1 "node 'at' (SequenceAt): position 0 is out of range for a sequence of 0" compile "$here/seq_input.onnx" --seq s=0 -o "$out/gen"
 expect 2 "--seq wants INPUT=N" compile "$here/seq_input.onnx" --seq "s=[2" -o "$out/gen"
 expect 0 "" compile "$here/seq_input.onnx" --seq "s=[2][3]" -o "$out/gen"
+expect 1 "seq_data/input_0.pb: not a serialized ONNX SequenceProto" validate "$here/seq_input.onnx" --data "$here/seq_data"
+expect 1 "seq_tensor/input_0.pb: a tensor in it does not parse" validate "$here/seq_input.onnx" --data "$here/seq_tensor"
 expect 2 "needs -o" compile "$here/good.onnx"
 expect 2 "not a C identifier" compile "$here/good.onnx" -o "$out/gen" -n 9lives
 expect 2 "unknown command" frobnicate
