@@ -1,6 +1,6 @@
 /* op_elementwise.c - shape functions and prepares of the elementwise ops: arithmetic,
-   comparisons, logic, variadic Sum/Mean/Min/Max, Where, Clip, Cast and the unary math
-   and activation functions. */
+   comparisons, logic, variadic Sum/Mean/Min/Max, Where, Clip, Cast, the unary math
+   and activation functions and SwiGLU. */
 #include "lower.h"
 
 #include <string.h>
@@ -350,5 +350,38 @@ int prep_unary(Graph *g, int node, Lowered *L)
 	p->count = lw_i32(g, node, ir_numel(out_t(g, node, 0)));
 	lw_call(g, L, k, PT_UNARY, p, 2, A_IN(0), A_OUT(0));
 	maybe_inplace(g, node, L, 0, 0);
+	return 0;
+}
+
+/* SwiGLU (opset 27+): y = Swish_alpha(a) * b; a and b of one shape, no broadcasting */
+int shape_swiglu(Graph *g, int node)
+{
+	if (same_dtypes(g, node, 0, 1))
+		return -1;
+	if (!same_shape(in_t(g, node, 0), in_t(g, node, 1))) {
+		ir_error(g, node, "A and B must have the same shape (SwiGLU does not broadcast)");
+		return -1;
+	}
+	set_out_like(g, node, 0, ir_in(g, node, 0));
+	return 0;
+}
+
+/* the Swish kernel into y, then y *= b in place; y may overwrite a, never b */
+int prep_swiglu(Graph *g, int node, Lowered *L)
+{
+	Node *n = &g->n[node];
+	DType dt = in_t(g, node, 0)->dtype;
+	o2m_unary_params *u = LW_PARAMS(g, o2m_unary_params);
+	o2m_bcast_params *p = LW_PARAMS(g, o2m_bcast_params);
+	int ks = lw_kernel(g, node, "swish", dt), km = lw_kernel(g, node, "mul", dt);
+
+	if (ks < 0 || km < 0)
+		return -1;
+	u->count = lw_i32(g, node, ir_numel(out_t(g, node, 0)));
+	u->alpha = ir_attr_float(g, node, "alpha", 1.0f);
+	lw_call(g, L, ks, PT_UNARY, u, 2, A_IN(0), A_OUT(0));
+	lw_bcast(g, node, n->in, 2, p);
+	lw_call(g, L, km, PT_BCAST, p, 3, A_OUT(0), A_IN(1), A_OUT(0));
+	L->inplace = 0;
 	return 0;
 }
