@@ -1,7 +1,8 @@
 /* op_conv.c - shape functions and prepares of convolution and pooling: Conv,
-   ConvTranspose, DeformConv, MaxPool, AveragePool, LpPool, their Global forms,
-   MaxUnpool and Col2Im. Window geometry (kernel, strides, dilations, pads, auto_pad, ceil_mode,
-   output sizes) and the kernel variant are settled here; the kernels only loop. */
+   ConvTranspose, DeformConv, CausalConvWithState, MaxPool, AveragePool, LpPool, their
+   Global forms, MaxUnpool and Col2Im. Window geometry (kernel, strides, dilations, pads,
+   auto_pad, ceil_mode, output sizes) and the kernel variant are settled here; the
+   kernels only loop. */
 #include "lower.h"
 
 #include <float.h>
@@ -733,4 +734,130 @@ int prep_deform_conv(Graph *g, int node, Lowered *L)
 			has_in(g, node, 3) ? A_IN(3) : A_NONE, has_in(g, node, 4) ? A_IN(4) : A_NONE,
 			A_OUT(0));
 	return 0;
+}
+
+/* ---- CausalConvWithState ---- */
+
+static int has_out(Graph *g, int node, int k)
+{
+	return k < g->n[node].nout && g->n[node].out[k] >= 0;
+}
+
+static int is_dims3(const Tensor *t, int64_t d0, int64_t d1, int64_t d2)
+{
+	return t->rank == 3 && t->dims[0] == d0 && t->dims[1] == d1 && t->dims[2] == d2;
+}
+
+/* input [N, C, L], weight [C, 1, K], bias [C], past_state [N, C, K - 1]; 1 for a fused
+   SiLU (activation 'silu' or its alias 'swish'), 0 for none, -1 for bad input */
+static int causal_check(Graph *g, int node)
+{
+	Tensor *x = in_t(g, node, 0), *wt = in_t(g, node, 1);
+	const char *act = ir_attr_str(g, node, "activation", "none");
+	int64_t n, c, k;
+
+	for (int i = 1; i < 4; i++)
+		if (same_type(g, node, i))
+			return -1;
+	if (x->rank != 3) {
+		ir_error(g, node, "input must be [batch, channels, length], not rank %d", x->rank);
+		return -1;
+	}
+	n = x->dims[0], c = x->dims[1], k = wt->rank == 3 ? wt->dims[2] : 0;
+	if (k < 1 || !is_dims3(wt, c, 1, k)) {
+		ir_error(g, node, "weight must be [%lld, 1, k] with k >= 1 (depthwise over the "
+			 "input's channels)", (long long)c);
+		return -1;
+	}
+	if (has_in(g, node, 2) && (in_t(g, node, 2)->rank != 1 || in_t(g, node, 2)->dims[0] != c)) {
+		ir_error(g, node, "bias must be [%lld]", (long long)c);
+		return -1;
+	}
+	if (has_in(g, node, 3) && !is_dims3(in_t(g, node, 3), n, c, k - 1)) {
+		ir_error(g, node, "past_state must be [%lld, %lld, %lld] (kernel size - 1)",
+			 (long long)n, (long long)c, (long long)(k - 1));
+		return -1;
+	}
+	if (strcmp(act, "silu") == 0 || strcmp(act, "swish") == 0)
+		return 1;
+	if (strcmp(act, "none") != 0) {
+		ir_error(g, node, "activation '%s' is not one of 'none', 'silu', 'swish'", act);
+		return -1;
+	}
+	return 0;
+}
+
+int shape_causal_conv(Graph *g, int node)
+{
+	Tensor *x = in_t(g, node, 0);
+	int64_t dims[3];
+
+	if (causal_check(g, node) < 0)
+		return -1;
+	dims[0] = x->dims[0], dims[1] = x->dims[1], dims[2] = in_t(g, node, 1)->dims[2] - 1;
+	set_out(g, node, 0, x->dtype, 3, x->dims);
+	set_out(g, node, 1, x->dtype, 3, dims);
+	return 0;
+}
+
+/* present_state when there is no past_state: the last k - 1 positions of
+   zeros(k - 1) ++ input */
+static int causal_present_zero(Graph *g, int node, Lowered *L, int64_t rows, int64_t len,
+			       int64_t e)
+{
+	int es = (int)dt_size(in_t(g, node, 0)->dtype);
+	int64_t m = len < e ? len : e, dims[2] = {rows, m}, ss[2] = {len, 1}, ds[2] = {e, 1};
+
+	if (len < e)
+		lw_zero(g, node, L, 1);
+	return m ? lw_copy(g, node, L, es, 2, dims, ss, ds, len - m, e - m, A_IN(0), A_OUT(1))
+		 : 0;
+}
+
+/* The depthwise convolution kernel over past_state ++ input, gathered in a scratch
+   buffer, or over the input with k - 1 leading zero pads when there is no past_state;
+   the SiLU in place; present_state copied from the tail of that sequence. */
+int prep_causal_conv(Graph *g, int node, Lowered *L)
+{
+	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
+	o2m_conv_params *p = LW_PARAMS(g, o2m_conv_params);
+	int silu = causal_check(g, node), es = (int)dt_size(x->dtype), kc, ks;
+	int64_t rows = x->dims[0] * x->dims[1], len = x->dims[2];
+	int64_t e = in_t(g, node, 1)->dims[2] - 1, full = e + len;
+	int64_t ss[2] = {e, 1}, ds[2] = {full, 1}, dims[2] = {rows, e};
+	int64_t xs[2] = {len, 1}, xdims[2] = {rows, len};
+	Win w = {1, {1, 1, len}, {1, 1, len}, {1, 1, e + 1}, {1, 1, 1}, {1, 1, 1}, {0, 0, e},
+		 {0, 0, 0}};
+	Arg src = A_IN(0);
+
+	if (silu < 0)
+		return -1;
+	if (has_in(g, node, 3)) { /* past_state ++ input in scratch; no padding */
+		src = A_SCR(lw_scratch(g, L, rows * full * es));
+		w.in[2] = full, w.pad[2] = 0;
+		if ((e && lw_copy(g, node, L, es, 2, dims, ss, ds, 0, 0, A_IN(3), src)) ||
+		    (len && lw_copy(g, node, L, es, 2, xdims, xs, ds, 0, e, A_IN(0), src)))
+			return -1;
+	}
+	if (conv_params(g, node, &w, x->dims[0], x->dims[1], x->dims[1], x->dims[1], p))
+		return -1;
+	kc = lw_kernel(g, node, "conv_dw", x->dtype);
+	ks = lw_kernel(g, node, "swish", x->dtype);
+	if (kc < 0 || ks < 0)
+		return -1;
+	if (ir_numel(y)) {
+		lw_call(g, L, kc, PT_CONV, p, 4, src, A_IN(1),
+			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_OUT(0));
+		if (silu) {
+			o2m_unary_params *u = LW_PARAMS(g, o2m_unary_params);
+			u->count = lw_i32(g, node, ir_numel(y));
+			u->alpha = 1.0f;
+			lw_call(g, L, ks, PT_UNARY, u, 2, A_OUT(0), A_OUT(0));
+		}
+	}
+	if (!has_out(g, node, 1) || !ir_numel(out_t(g, node, 1)))
+		return 0;
+	if (!has_in(g, node, 3))
+		return causal_present_zero(g, node, L, rows, len, e);
+	return lw_copy(g, node, L, es, 2, dims, ds, ss, len, 0, src, A_OUT(1));
 }
