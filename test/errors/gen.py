@@ -234,3 +234,13 @@ seqpb = numpy_helper.from_list([np.ones(2, np.float32)], "s").SerializeToString(
 open(os.path.join(HERE, "seq_data", "input_0.pb"), "wb").write(seqpb[:len(seqpb) - 3])
 os.makedirs(os.path.join(HERE, "seq_tensor"), exist_ok=True)
 open(os.path.join(HERE, "seq_tensor", "input_0.pb"), "wb").write(b"\x1a\x05abcde")
+# CausalConvWithState (opset 27): a weight not [C, 1, K], a past_state not [N, C, K - 1]
+# and an activation it does not know
+ccs = lambda name, ins, **kw: helper.make_node("CausalConvWithState", ins, ["y"], name=name, **kw)
+save("causal_weight", [ccs("ccs", ["x", "w"])], [f32("x", [1, 4, 8]), f32("w", [4, 2, 3])],
+     [f32("y", [1, 4, 8])], opset=27)
+save("causal_state", [ccs("ccs", ["x", "w", "", "s"])],
+     [f32("x", [1, 4, 8]), f32("w", [4, 1, 3]), f32("s", [1, 4, 3])], [f32("y", [1, 4, 8])],
+     opset=27)
+save("causal_act", [ccs("ccs", ["x", "w"], activation="gelu")],
+     [f32("x", [1, 4, 8]), f32("w", [4, 1, 3])], [f32("y", [1, 4, 8])], opset=27)

@@ -82,6 +82,9 @@ for cmd in inspect compile; do
 	expect 1 "node 'const' (Constant): Constant has no value" $cmd "$here/constant_empty.onnx" $o
 	expect 1 "node 'relu' (Relu): required output 0 has no name" $cmd "$here/no_output.onnx" $o
 	expect 1 "node 'const' (Constant): required output 0 has no name" $cmd "$here/no_output.onnx" $o
+	expect 1 "node 'ccs' (CausalConvWithState): weight must be \[4, 1, k\]" $cmd "$here/causal_weight.onnx" $o
+	expect 1 "node 'ccs' (CausalConvWithState): past_state must be \[1, 4, 2\]" $cmd "$here/causal_state.onnx" $o
+	expect 1 "node 'ccs' (CausalConvWithState): activation 'gelu' is not one of" $cmd "$here/causal_act.onnx" $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
