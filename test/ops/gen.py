@@ -1206,6 +1206,60 @@ def gen_errors():
          error="broadcast")
 
 
+# ================= opset 27/28: CausalConvWithState, SwiGLU =================
+
+def ref_causal(x, w, b, s, silu):
+    n, c, length = x.shape
+    k = w.shape[2]
+    seq = np.concatenate([np.zeros((n, c, k - 1), np.float32) if s is None else s, x], axis=2)
+    y = np.zeros_like(x)
+    for t in range(length):
+        y[:, :, t] = (seq[:, :, t:t + k] * w[None, :, 0, :]).sum(-1)
+    if b is not None:
+        y += b[None, :, None]
+    if silu:
+        y = y / (1 + np.exp(-y))
+    return y.astype(np.float32), seq[:, :, length:].astype(np.float32)
+
+
+def causal_case(name, r, n, c, length, k, fold=False, past=False, bias=False, silu=False,
+                present=True):
+    """y = CausalConvWithState(x, w, b, s) + z, z fed at run time so that a folded node
+    still meets runtime code; w, b and s are initializers, x too when fold."""
+    x, w = r.uniform(-2, 2, (n, c, length)).astype(np.float32), r.uniform(-1, 1, (c, 1, k)).astype(np.float32)
+    b = r.uniform(-1, 1, c).astype(np.float32) if bias else None
+    s = r.uniform(-2, 2, (n, c, k - 1)).astype(np.float32) if past else None
+    z = r.uniform(-1, 1, (n, c, length)).astype(np.float32)
+    y, ps = ref_causal(x, w, b, s, silu)
+    inits = [("w", w)] + ([("b", b)] if bias else []) + ([("s", s)] if past else [])
+    outs = ["y0", "ps"] if present else ["y0"]
+    nodes = [node("CausalConvWithState", ["x", "w", "b" if bias else "", "s" if past else ""], outs,
+                  **({"activation": "silu"} if silu else {})), node("Add", ["y0", "z"], ["y"])]
+    ins = [("z", z)] if fold else [("x", x), ("z", z)]
+    case(name, nodes, ins, [("y", y + z)] + ([("ps", ps)] if present else []),
+         inits=inits + ([("x", x)] if fold else []), opset=27)
+
+
+def gen_opset27():
+    r = np.random.default_rng(27)  # its own stream: the cases above keep their data
+    causal_case("causal_fold_past_silu", r, 2, 3, 5, 4, fold=True, past=True, bias=True, silu=True)
+    causal_case("causal_fold_short_no_past", r, 1, 2, 2, 5, fold=True)
+    causal_case("causal_past_bias", r, 2, 3, 5, 3, past=True, bias=True)
+    causal_case("causal_no_past_silu", r, 1, 3, 9, 3, bias=True, silu=True)
+    causal_case("causal_k1_past", r, 1, 2, 4, 1, past=True, silu=True)
+    causal_case("causal_decode_c1", r, 1, 1, 1, 4, past=True)
+    causal_case("causal_no_present", r, 2, 2, 6, 3, past=True)
+    a, b = r.uniform(-4, 4, (3, 5)).astype(np.float32), r.uniform(-2, 2, (3, 5)).astype(np.float32)
+    z = r.uniform(-1, 1, (3, 5)).astype(np.float32)
+    y = (a / (1 + np.exp(-0.7 * a)) * b).astype(np.float32)
+    case("swiglu_fold_alpha", [node("SwiGLU", ["a", "b"], ["g"], alpha=0.7), node("Add", ["g", "z"], ["y"])],
+         [("z", z)], [("y", y + z)], inits=[("a", a), ("b", b)], opset=28)
+    case("swiglu_runtime", [node("SwiGLU", ["a", "b"], ["y"])], [("a", a), ("b", b)],
+         [("y", (a / (1 + np.exp(-a)) * b).astype(np.float32))], opset=28)
+    case("swiglu_broadcast", [node("SwiGLU", ["a", "b"], ["y"])], [("a", a), ("b", b[:1])], [("y", a)],
+         opset=28, error="same shape")
+
+
 def main():
     for d in os.listdir(HERE):
         if os.path.isfile(os.path.join(HERE, d, "model.onnx")):
@@ -1222,6 +1276,7 @@ def main():
     gen_misc()
     gen_random()
     gen_errors()
+    gen_opset27()
     if len(set(CASES)) != len(CASES):
         sys.exit("duplicate case names")
     print("%d cases" % len(CASES))
