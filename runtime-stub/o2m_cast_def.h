@@ -1,10 +1,13 @@
 /* o2m_cast_def.h - how every cast is made (internal to o2m_cast_<from>.c): through a
    wide value, double for float sources and the integer itself otherwise, with one store
-   rule per target type. DEF_CAST_FROM_(from) makes o2m_cast_<from>_<to> for every <to>. */
+   rule per target type. DEF_CAST_FROM_(from) makes o2m_cast_<from>_<to> for every <to>.
+   Float8 targets read the kernel's params p: saturate unless p->alpha, e8m0 rounding
+   p->beta (o2m_cast.h). */
 #ifndef O2M_CAST_DEF_H
 #define O2M_CAST_DEF_H
 
 #include "o2m_cast.h"
+#include "o2m_f8.h"
 
 #include <math.h>
 
@@ -14,6 +17,11 @@
 #define CAT_f64 F
 #define CAT_f16 F
 #define CAT_bf16 F
+#define CAT_f8e4m3fn F
+#define CAT_f8e4m3fnuz F
+#define CAT_f8e5m2 F
+#define CAT_f8e5m2fnuz F
+#define CAT_f8e8m0 F
 #define CAT_s8 S
 #define CAT_s16 S
 #define CAT_s32 S
@@ -26,6 +34,11 @@
 
 #define LOAD_f16(v) ((double)o2m_f16_to_f32(v))
 #define LOAD_bf16(v) ((double)o2m_bf16_to_f32(v))
+#define LOAD_f8e4m3fn(v) ((double)o2m_f8e4m3fn_to_f32(v))
+#define LOAD_f8e4m3fnuz(v) ((double)o2m_f8e4m3fnuz_to_f32(v))
+#define LOAD_f8e5m2(v) ((double)o2m_f8e5m2_to_f32(v))
+#define LOAD_f8e5m2fnuz(v) ((double)o2m_f8e5m2fnuz_to_f32(v))
+#define LOAD_f8e8m0(v) ((double)o2m_f8e8m0_to_f32(v))
 #define LOAD_f32(v) ((double)(v))
 #define LOAD_f64(v) (v)
 
@@ -36,6 +49,11 @@
 #define FROMF_f64(w) ((double)(w))
 #define FROMF_f16(w) o2m_f64_to_f16(w)
 #define FROMF_bf16(w) o2m_f64_to_bf16(w)
+#define FROMF_f8e4m3fn(w) o2m_f64_to_f8e4m3fn(w, p->alpha == 0)
+#define FROMF_f8e4m3fnuz(w) o2m_f64_to_f8e4m3fnuz(w, p->alpha == 0)
+#define FROMF_f8e5m2(w) o2m_f64_to_f8e5m2(w, p->alpha == 0)
+#define FROMF_f8e5m2fnuz(w) o2m_f64_to_f8e5m2fnuz(w, p->alpha == 0)
+#define FROMF_f8e8m0(w) o2m_f64_to_e8m0(w, (int)p->beta, p->alpha == 0)
 #define FROMF_bool(w) ((uint8_t)((w) != 0))
 #define FROMF_s8(w) SAT_(w, -128.0, 127.0, int8_t)
 #define FROMF_s16(w) SAT_(w, -32768.0, 32767.0, int16_t)
@@ -60,12 +78,18 @@ static inline double o2m_u64_to_f64_odd(uint64_t m)
 /* integer to type, neg: whether v is negative (0 for unsigned sources). Integers wrap.
    bfloat16 keeps 8 bits, fewer than a float, so it is rounded once from the exact value:
    0x1010001 through float would round twice, to 2^24 instead of 2^24 + 2^17. Half
-   needs no care: every integer a float does not hold exactly is beyond its range. */
+   needs no care: every integer a float does not hold exactly is beyond its range, nor
+   float8 through double: only e8m0 reaches 2^53, and it keeps no mantissa. */
 #define FROMI_f32(v, neg) ((float)(v))
 #define FROMI_f64(v, neg) ((double)(v))
 #define FROMI_f16(v, neg) o2m_f32_to_f16((float)(v))
 #define FROMI_bf16(v, neg) o2m_f64_to_bf16((neg) ? -o2m_u64_to_f64_odd(0 - (uint64_t)(v)) : \
 	o2m_u64_to_f64_odd((uint64_t)(v)))
+#define FROMI_f8e4m3fn(v, neg) FROMF_f8e4m3fn((double)(v))
+#define FROMI_f8e4m3fnuz(v, neg) FROMF_f8e4m3fnuz((double)(v))
+#define FROMI_f8e5m2(v, neg) FROMF_f8e5m2((double)(v))
+#define FROMI_f8e5m2fnuz(v, neg) FROMF_f8e5m2fnuz((double)(v))
+#define FROMI_f8e8m0(v, neg) FROMF_f8e8m0((double)(v))
 #define FROMI_bool(v, neg) ((uint8_t)((v) != 0))
 #define FROMI_s8(v, neg) ((int8_t)(v))
 #define FROMI_s16(v, neg) ((int16_t)(v))
