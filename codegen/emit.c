@@ -130,6 +130,9 @@ static void print_value(Emit *e, FILE *f, DType dt, const void *data, int64_t i)
 	}
 	case DT_U32: fprintf(f, "%uu", ((const uint32_t *)data)[i]); break;
 	case DT_F16: case DT_BF16: fprintf(f, "0x%04x", ((const uint16_t *)data)[i]); break;
+	case DT_F8E4M3FN: case DT_F8E4M3FNUZ: case DT_F8E5M2: case DT_F8E5M2FNUZ: case DT_F8E8M0:
+		fprintf(f, "0x%02x", ((const uint8_t *)data)[i]);
+		break;
 	default: fprintf(f, "%lld", (long long)dt_get_i64(dt, data, i)); break;
 	}
 }

@@ -2,7 +2,7 @@
    any type through double or int64, used by folding, printing and comparisons. */
 #include "ir.h"
 
-#include "../runtime-stub/o2m_common.h"
+#include "../runtime-stub/o2m_f8.h"
 
 #include <math.h>
 
@@ -29,7 +29,11 @@ DType dt_from_onnx(int code)
 	return DT_UNDEF;
 }
 
-int dt_is_float(DType t) { return t == DT_F32 || t == DT_F64 || t == DT_F16 || t == DT_BF16; }
+int dt_is_f8(DType t) { return t >= DT_F8E4M3FN && t <= DT_F8E8M0; }
+int dt_is_float(DType t)
+{
+	return t == DT_F32 || t == DT_F64 || t == DT_F16 || t == DT_BF16 || dt_is_f8(t);
+}
 int dt_is_signed(DType t)
 {
 	return t == DT_S8 || t == DT_S16 || t == DT_S32 || t == DT_S64 || dt_is_float(t);
@@ -48,6 +52,11 @@ double dt_get(DType t, const void *d, int64_t i)
 	case DT_F64: return ((const double *)d)[i];
 	case DT_F16: return f16_to_f32(((const uint16_t *)d)[i]);
 	case DT_BF16: return bf16_to_f32(((const uint16_t *)d)[i]);
+	case DT_F8E4M3FN: return o2m_f8e4m3fn_to_f32(((const uint8_t *)d)[i]);
+	case DT_F8E4M3FNUZ: return o2m_f8e4m3fnuz_to_f32(((const uint8_t *)d)[i]);
+	case DT_F8E5M2: return o2m_f8e5m2_to_f32(((const uint8_t *)d)[i]);
+	case DT_F8E5M2FNUZ: return o2m_f8e5m2fnuz_to_f32(((const uint8_t *)d)[i]);
+	case DT_F8E8M0: return o2m_f8e8m0_to_f32(((const uint8_t *)d)[i]);
 	case DT_S64: return (double)((const int64_t *)d)[i];
 	case DT_U64: return (double)((const uint64_t *)d)[i];
 	default: return (double)dt_get_i64(t, d, i);
@@ -97,6 +106,11 @@ void dt_set(DType t, void *d, int64_t i, double v)
 	case DT_F64: ((double *)d)[i] = v; break;
 	case DT_F16: ((uint16_t *)d)[i] = o2m_f64_to_f16(v); break;
 	case DT_BF16: ((uint16_t *)d)[i] = o2m_f64_to_bf16(v); break;
+	case DT_F8E4M3FN: ((uint8_t *)d)[i] = o2m_f64_to_f8e4m3fn(v, 1); break;
+	case DT_F8E4M3FNUZ: ((uint8_t *)d)[i] = o2m_f64_to_f8e4m3fnuz(v, 1); break;
+	case DT_F8E5M2: ((uint8_t *)d)[i] = o2m_f64_to_f8e5m2(v, 1); break;
+	case DT_F8E5M2FNUZ: ((uint8_t *)d)[i] = o2m_f64_to_f8e5m2fnuz(v, 1); break;
+	case DT_F8E8M0: ((uint8_t *)d)[i] = o2m_f64_to_e8m0(v, O2M_E8M0_UP, 1); break;
 	case DT_BOOL: ((uint8_t *)d)[i] = v != 0; break;
 	case DT_U8: ((uint8_t *)d)[i] = (uint8_t)(int64_t)v; break;
 	case DT_S8: ((int8_t *)d)[i] = (int8_t)(int64_t)v; break;

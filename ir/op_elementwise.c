@@ -279,6 +279,22 @@ int prep_clip(Graph *g, int node, Lowered *L)
 	return 0;
 }
 
+/* saturate (alpha: 1 when off) and the float8e8m0 round_mode (beta) of a cast */
+static int cast_f8_attrs(Graph *g, int node, o2m_unary_params *p)
+{
+	static const char *const modes[] = {"up", "down", "nearest"}; /* O2M_E8M0_* order */
+	const char *mode = ir_attr_str(g, node, "round_mode", "up");
+
+	p->alpha = ir_attr_int(g, node, "saturate", 1) ? 0.0f : 1.0f;
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(mode, modes[i])) {
+			p->beta = (float)i;
+			return 0;
+		}
+	ir_error(g, node, "round_mode '%s' is not up, down or nearest", mode);
+	return -1;
+}
+
 int prep_cast(Graph *g, int node, Lowered *L)
 {
 	DType from = in_t(g, node, 0)->dtype, to = out_t(g, node, 0)->dtype;
@@ -298,6 +314,8 @@ int prep_cast(Graph *g, int node, Lowered *L)
 	}
 	p = LW_PARAMS(g, o2m_unary_params);
 	p->count = lw_i32(g, node, ir_numel(out_t(g, node, 0)));
+	if (cast_f8_attrs(g, node, p))
+		return -1;
 	lw_call(g, L, k, PT_UNARY, p, 2, A_IN(0), A_OUT(0));
 	if (dt_size(from) == dt_size(to))
 		L->inplace = 0;

@@ -1,8 +1,9 @@
 /* fold.c - walks the graph in topological order, infers each node's output shapes and
    evaluates it on the host when all its inputs are constant (whole constant subgraphs,
    such as Shape->Gather->Concat->Reshape chains, fold away). Ops without float16
-   kernels are widened here: float16/bfloat16 inputs are cast to float32 before the node
-   and its outputs cast back after, so results round as ONNX specifies (a Sum or Mean of
+   kernels are widened here: float16/bfloat16/float8 inputs are cast to float32 before
+   the node and its outputs cast back after (with the node's saturate, QuantizeLinear's
+   float8 rounding), so results round as ONNX specifies (a Sum or Mean of
    several halves first becomes a chain of two-input Sums, rounding after each). */
 #include "passes.h"
 
@@ -11,7 +12,7 @@
 /* folding that grows data (Expand, Tile, ConstantOfShape) stops at this many bytes */
 #define FOLD_MIN_BYTES 4096
 
-static int is_half(DType t) { return t == DT_F16 || t == DT_BF16; }
+static int is_half(DType t) { return t == DT_F16 || t == DT_BF16 || dt_is_f8(t); }
 
 static int needs_widening(Graph *g, int node)
 {
@@ -118,6 +119,8 @@ static void widen(Graph *g, int node)
 		g->t[w].producer = node;
 		g->t[t].flags &= ~T_SHAPED;
 		casts[k] = cast_node(g, w, t, opset, g->t[t].dtype);
+		if (ir_attr(g, node, "saturate"))
+			ir_attr_set_int(g, casts[k], "saturate", ir_attr_int(g, node, "saturate", 1));
 	}
 	infer_fold(g, node);
 	for (int k = 0; k < nout; k++)
