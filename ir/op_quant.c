@@ -99,6 +99,18 @@ static int qaxis(Graph *g, int node, o2m_qaxis_params *p)
 
 static int is_quant_type(DType t) { return is_q8(t) || t == DT_U16 || t == DT_S16; }
 
+/* Float8 operands are widened to float32 (passes/fold.c), the float8 rounding of a
+   QuantizeLinear becoming a cast after it: a float8 type marks the node, which is then
+   inferred again with float32 in its place. Whether t is a float8 type or stands for one. */
+static int is_f8_operand(Graph *g, int node, DType t)
+{
+	if (dt_is_f8(t)) {
+		ir_attr_set_int(g, node, "float8", 1);
+		return 1;
+	}
+	return t == DT_F32 && ir_attr_int(g, node, "float8", 0);
+}
+
 int shape_quantize(Graph *g, int node)
 {
 	Tensor *x = in_t(g, node, 0), *s = in_t(g, node, 1);
@@ -106,10 +118,12 @@ int shape_quantize(Graph *g, int node)
 				      : dt_from_onnx((int)ir_attr_int(g, node, "output_dtype", 2));
 	o2m_qaxis_params p;
 
-	if (!is_quant_type(dt)) {
+	if (!is_quant_type(dt) && !is_f8_operand(g, node, dt)) {
 		ir_error(g, node, "quantizing to %s is not supported", dt_name(dt));
 		return -1;
 	}
+	if (dt_is_f8(dt)) /* the widened output, when no zero point gives the type */
+		ir_attr_set_int(g, node, "output_dtype", dt_onnx(DT_F32));
 	if (!is_scale(s->dtype)) {
 		ir_error(g, node, "scale must be a float type, not %s", dt_name(s->dtype));
 		return -1;
@@ -154,7 +168,7 @@ int shape_dequantize(Graph *g, int node)
 			   ? dt_from_onnx((int)ir_attr_int(g, node, "output_dtype", 1)) : s->dtype;
 	o2m_qaxis_params p;
 
-	if (!is_quant_type(x->dtype) && x->dtype != DT_S32) {
+	if (!is_quant_type(x->dtype) && x->dtype != DT_S32 && !is_f8_operand(g, node, x->dtype)) {
 		ir_error(g, node, "dequantizing %s is not supported", dt_name(x->dtype));
 		return -1;
 	}

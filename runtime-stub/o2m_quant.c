@@ -97,7 +97,15 @@ O2M_TYPES_QUANT(DEF_QUANTIZE_F32_, 0)
 	}
 O2M_TYPES_QUANT(DEF_QUANTIZE_S32_, 0)
 
-/* the difference is exact in WT; int32 input needs 64 bits */
+int o2m_quantize_f32_f32(const o2m_qaxis_params *p, const float *x, const float *scale,
+			 const float *zero_point, float *y)
+{
+	QAXIS_LOOP(p, y[n] = quotient(p, x[n], scale[s]) + (zero_point ? zero_point[s] : 0.0f));
+	return O2M_OK;
+}
+
+/* the difference is exact in WT for integers; float8 operands (widened to float) subtract
+   in float, as ONNX does */
 #define DEF_DEQUANTIZE_(sfx, T, WT)                                                       \
 	int o2m_dequantize_##sfx(const o2m_qaxis_params *p, const T *x, const float *scale,  \
 				 const T *zero_point, float *y)                              \
@@ -111,6 +119,7 @@ DEF_DEQUANTIZE_(s8, int8_t, int32_t)
 DEF_DEQUANTIZE_(u16, uint16_t, int32_t)
 DEF_DEQUANTIZE_(s16, int16_t, int32_t)
 DEF_DEQUANTIZE_(s32, int32_t, int64_t)
+DEF_DEQUANTIZE_(f32, float, float)
 
 int o2m_dynquant_f32_u8(const o2m_unary_params *p, const float *x, uint8_t *y, float *scale,
 			uint8_t *zero_point)

@@ -47,7 +47,8 @@ typedef struct {
 #define O2M_TYPES_QUANT(X, ...) \
 	X(u8, uint8_t, __VA_ARGS__) X(s8, int8_t, __VA_ARGS__) \
 	X(u16, uint16_t, __VA_ARGS__) X(s16, int16_t, __VA_ARGS__)
-#define O2M_TYPES_DEQUANT(X, ...) O2M_TYPES_QUANT(X, __VA_ARGS__) X(s32, int32_t, __VA_ARGS__)
+#define O2M_TYPES_DEQUANT(X, ...) O2M_TYPES_QUANT(X, __VA_ARGS__) X(s32, int32_t, __VA_ARGS__) \
+	X(f32, float, __VA_ARGS__)
 #define O2M_QPAIRS_(X, ...) \
 	X(u8u8, uint8_t, uint8_t, __VA_ARGS__) X(u8s8, uint8_t, int8_t, __VA_ARGS__) \
 	X(s8u8, int8_t, uint8_t, __VA_ARGS__) X(s8s8, int8_t, int8_t, __VA_ARGS__)
@@ -76,7 +77,14 @@ typedef struct {
 O2M_TYPES_QUANT(O2M_DECL_QUANTIZE_, f32, float)
 O2M_TYPES_QUANT(O2M_DECL_QUANTIZE_, s32, int32_t)
 
-/** DequantizeLinear: y = (x - zero_point) * scale, the difference taken exactly.
+/** QuantizeLinear to a float8 type before its rounding, which a cast after it does (the
+    compiler widens float8 operands to float): y = x / scale + zero_point.
+    @return O2M_OK, or O2M_ERR_ARG for a block size below 1. */
+int o2m_quantize_f32_f32(const o2m_qaxis_params *p, const float *x, const float *scale,
+			 const float *zero_point, float *y);
+
+/** DequantizeLinear: y = (x - zero_point) * scale, the difference taken exactly
+    (o2m_dequantize_f32: float8 x and zero point, widened to float).
     @return O2M_OK, or O2M_ERR_ARG for a block size below 1. */
 #define O2M_DECL_DEQUANTIZE_(sfx, T, unused)                                             \
 	int o2m_dequantize_##sfx(const o2m_qaxis_params *p, const T *x, const float *scale, \

@@ -84,6 +84,21 @@ static void dequantize_int32_takes_the_difference_exactly(void **state)
 	assert_true(y[1] == -2147483648.0f);
 }
 
+/* the float8 forms work on widened operands: the float8 rounding is a cast after */
+static void float8_forms_leave_rounding_to_the_cast(void **state)
+{
+	const float x[] = {3.0f, -1.0f, 1e30f}, zp = 0.5f, scale = 2.0f;
+	const float want_q[] = {2.0f, 0.0f, 5e29f}, want_dq[] = {5.0f, -3.0f, 2e30f};
+	o2m_qaxis_params p = per_tensor(3);
+	float y[3];
+
+	(void)state;
+	assert_int_equal(o2m_quantize_f32_f32(&p, x, &scale, &zp, y), O2M_OK);
+	assert_memory_equal(y, want_q, sizeof want_q);
+	assert_int_equal(o2m_dequantize_f32(&p, x, &scale, &zp, y), O2M_OK);
+	assert_memory_equal(y, want_dq, sizeof want_dq);
+}
+
 static void dynamic_quantize_of_zeros_has_scale_one(void **state)
 {
 	const float x[] = {0, 0, 0};
@@ -106,6 +121,7 @@ int main(void)
 		cmocka_unit_test(blocked_scales_cover_a_partial_block),
 		cmocka_unit_test(quantize_divides_at_float16_precision),
 		cmocka_unit_test(dequantize_int32_takes_the_difference_exactly),
+		cmocka_unit_test(float8_forms_leave_rounding_to_the_cast),
 		cmocka_unit_test(dynamic_quantize_of_zeros_has_scale_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
