@@ -12,7 +12,8 @@
 /* folding that grows data (Expand, Tile, ConstantOfShape) stops at this many bytes */
 #define FOLD_MIN_BYTES 4096
 
-static int is_half(DType t) { return t == DT_F16 || t == DT_BF16 || dt_is_f8(t); }
+/* the storage types that compute in float32 */
+static int is_narrow(DType t) { return t == DT_F16 || t == DT_BF16 || dt_is_f8(t); }
 
 static int needs_widening(Graph *g, int node)
 {
@@ -21,10 +22,10 @@ static int needs_widening(Graph *g, int node)
 	if (op_info[n->op].flags & (OPF_ANYTYPE | OPF_FLOW))
 		return 0;
 	for (int k = 0; k < n->nin; k++)
-		if (n->in[k] >= 0 && is_half(g->t[n->in[k]].dtype))
+		if (n->in[k] >= 0 && is_narrow(g->t[n->in[k]].dtype))
 			return 1;
 	for (int k = 0; k < n->nout; k++)
-		if (n->out[k] >= 0 && is_half(g->t[n->out[k]].dtype))
+		if (n->out[k] >= 0 && is_narrow(g->t[n->out[k]].dtype))
 			return 1;
 	return 0;
 }
@@ -103,7 +104,7 @@ static void widen(Graph *g, int node)
 	IR_ASSERT(casts);
 	for (int k = 0; k < g->n[node].nin; k++) {
 		int t = g->n[node].in[k], w;
-		if (t < 0 || !is_half(g->t[t].dtype))
+		if (t < 0 || !is_narrow(g->t[t].dtype))
 			continue;
 		w = ir_tensor_new(g, arena_printf(&g->arena, "%s_f32", g->t[t].name));
 		infer_fold(g, cast_node(g, t, w, opset, DT_F32));
@@ -112,7 +113,7 @@ static void widen(Graph *g, int node)
 	for (int k = 0; k < nout; k++) {
 		int t = g->n[node].out[k], w;
 		casts[k] = -1;
-		if (t < 0 || !is_half(g->t[t].dtype))
+		if (t < 0 || !is_narrow(g->t[t].dtype))
 			continue;
 		w = ir_tensor_new(g, arena_printf(&g->arena, "%s_f32", g->t[t].name));
 		g->n[node].out[k] = w;
