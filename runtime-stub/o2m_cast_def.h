@@ -2,12 +2,14 @@
    wide value, double for float sources and the integer itself otherwise, with one store
    rule per target type. DEF_CAST_FROM_(from) makes o2m_cast_<from>_<to> for every <to>.
    Float8 targets read the kernel's params p: saturate unless p->alpha, e8m0 rounding
-   p->beta (o2m_cast.h). */
+   p->beta (o2m_cast.h). Float to the packed integer types (o2m_packed.h) truncates like float to
+   int64, then wraps as integers do. */
 #ifndef O2M_CAST_DEF_H
 #define O2M_CAST_DEF_H
 
 #include "o2m_cast.h"
 #include "o2m_f8.h"
+#include "o2m_packed.h"
 
 #include <math.h>
 
@@ -22,6 +24,11 @@
 #define CAT_f8e5m2 F
 #define CAT_f8e5m2fnuz F
 #define CAT_f8e8m0 F
+#define CAT_f4e2m1 F
+#define CAT_s2 S
+#define CAT_s4 S
+#define CAT_u2 U
+#define CAT_u4 U
 #define CAT_s8 S
 #define CAT_s16 S
 #define CAT_s32 S
@@ -39,6 +46,7 @@
 #define LOAD_f8e5m2(v) ((double)o2m_f8e5m2_to_f32(v))
 #define LOAD_f8e5m2fnuz(v) ((double)o2m_f8e5m2fnuz_to_f32(v))
 #define LOAD_f8e8m0(v) ((double)o2m_f8e8m0_to_f32(v))
+#define LOAD_f4e2m1(v) ((double)o2m_f4e2m1_to_f32(v))
 #define LOAD_f32(v) ((double)(v))
 #define LOAD_f64(v) (v)
 
@@ -54,6 +62,11 @@
 #define FROMF_f8e5m2(w) o2m_f64_to_f8e5m2(w, p->alpha == 0)
 #define FROMF_f8e5m2fnuz(w) o2m_f64_to_f8e5m2fnuz(w, p->alpha == 0)
 #define FROMF_f8e8m0(w) o2m_f64_to_e8m0(w, (int)p->beta, p->alpha == 0)
+#define FROMF_f4e2m1(w) o2m_f64_to_f4e2m1(w)
+#define FROMF_s4(w) FROMI_s4(FROMF_s64(w), 0)
+#define FROMF_u4(w) FROMI_u4(FROMF_s64(w), 0)
+#define FROMF_s2(w) FROMI_s2(FROMF_s64(w), 0)
+#define FROMF_u2(w) FROMI_u2(FROMF_s64(w), 0)
 #define FROMF_bool(w) ((uint8_t)((w) != 0))
 #define FROMF_s8(w) SAT_(w, -128.0, 127.0, int8_t)
 #define FROMF_s16(w) SAT_(w, -32768.0, 32767.0, int16_t)
@@ -90,6 +103,11 @@ static inline double o2m_u64_to_f64_odd(uint64_t m)
 #define FROMI_f8e5m2(v, neg) FROMF_f8e5m2((double)(v))
 #define FROMI_f8e5m2fnuz(v, neg) FROMF_f8e5m2fnuz((double)(v))
 #define FROMI_f8e8m0(v, neg) FROMF_f8e8m0((double)(v))
+#define FROMI_f4e2m1(v, neg) FROMF_f4e2m1((double)(v))
+#define FROMI_s4(v, neg) ((int8_t)o2m_wrap_bits((int64_t)(v), 4, 1))
+#define FROMI_u4(v, neg) ((uint8_t)o2m_wrap_bits((int64_t)(v), 4, 0))
+#define FROMI_s2(v, neg) ((int8_t)o2m_wrap_bits((int64_t)(v), 2, 1))
+#define FROMI_u2(v, neg) ((uint8_t)o2m_wrap_bits((int64_t)(v), 2, 0))
 #define FROMI_bool(v, neg) ((uint8_t)((v) != 0))
 #define FROMI_s8(v, neg) ((int8_t)(v))
 #define FROMI_s16(v, neg) ((int16_t)(v))
