@@ -10,8 +10,8 @@ const char *usage_ops =
 	"Lists every supported ONNX operator (default domain) with its inputs, outputs,\n"
 	"the inputs that must be known at compile time and the element types its kernels\n"
 	"take. float16 and bfloat16 are accepted wherever float32 is (computed in float32),\n"
-	"the float8 types by Cast, CastLike, QuantizeLinear and DequantizeLinear (the\n"
-	"float32 kernel of DequantizeLinear serves them).\n";
+	"the float8 types and float4e2m1 by Cast, CastLike, QuantizeLinear and\n"
+	"DequantizeLinear (the float32 kernel of DequantizeLinear serves them).\n";
 
 /* the element types of o2m_<family>_<type> kernels, "any" for byte-moving ops */
 static void types_of(const OpInfo *op, char *buf, size_t len)
@@ -58,9 +58,9 @@ int cli_ops(int argc, char **argv)
 		       "do not edit.\n%d operators of the default ONNX domain, opsets 1 to 28 "
 		       "(each node as its version of the op defines it). "
 		       "*Compile-time inputs* must be constants or bound with `--bind`. "
-		       "float16 and bfloat16 work wherever float32 does; the float8 types in Cast, "
-		       "CastLike, QuantizeLinear and DequantizeLinear (whose float32 kernel serves "
-		       "them).\n\n"
+		       "float16 and bfloat16 work wherever float32 does; the float8 types and "
+		       "float4e2m1 in Cast, CastLike, QuantizeLinear and DequantizeLinear (whose "
+		       "float32 kernel serves them).\n\n"
 		       "| operator | inputs | outputs | compile-time inputs | kernel types |\n"
 		       "|---|---|---|---|---|\n", OP_COUNT);
 	for (int i = 0; i < n; i++) {

@@ -35,6 +35,7 @@ static void print_elem(const OnnxTensor *t, int64_t i)
 	}
 	case DT_F16: case DT_BF16: printf("0x%04x", ((const uint16_t *)t->data)[i]); break;
 	case DT_F8E4M3FN: case DT_F8E4M3FNUZ: case DT_F8E5M2: case DT_F8E5M2FNUZ: case DT_F8E8M0:
+	case DT_F4E2M1:
 		printf("0x%02x", ((const uint8_t *)t->data)[i]);
 		break;
 	case DT_U64:

@@ -131,6 +131,7 @@ static void print_value(Emit *e, FILE *f, DType dt, const void *data, int64_t i)
 	case DT_U32: fprintf(f, "%uu", ((const uint32_t *)data)[i]); break;
 	case DT_F16: case DT_BF16: fprintf(f, "0x%04x", ((const uint16_t *)data)[i]); break;
 	case DT_F8E4M3FN: case DT_F8E4M3FNUZ: case DT_F8E5M2: case DT_F8E5M2FNUZ: case DT_F8E8M0:
+	case DT_F4E2M1:
 		fprintf(f, "0x%02x", ((const uint8_t *)data)[i]);
 		break;
 	default: fprintf(f, "%lld", (long long)dt_get_i64(dt, data, i)); break;
@@ -301,7 +302,7 @@ static void emit_io_macros(Emit *e, FILE *f, const char *kind, int i, int t)
 
 	fprintf(f, "/* %s %d '%s': %s ", kind, i, comment_text(e->g, x->name), dt_name(x->dtype));
 	print_dims(f, x);
-	fprintf(f, " */\n");
+	fprintf(f, dt_bits(x->dtype) ? ", one element per byte, not packed */\n" : " */\n");
 	fprintf(f, "#define %s_%s%d_SIZE %lld /* elements */\n", e->PU, kind[0] == 'i' ? "IN" : "OUT",
 		i, (long long)ir_numel(x));
 	fprintf(f, "#define %s_%s%d_BYTES %lld\n", e->PU, kind[0] == 'i' ? "IN" : "OUT", i,

@@ -3,6 +3,8 @@
 #define _XOPEN_SOURCE 700 /* realpath */
 #include "internal.h"
 
+#include "../runtime-stub/o2m_packed.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +241,35 @@ static int64_t tp_shape(const Onnx__TensorProto *tp, OnnxTensor *t, char *err, s
 }
 
 static int decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char *err,
+		  size_t errlen);
+
+/* a packed type (int4, uint4, int2, uint2, float4e2m1): its bytes decoded as uint8, then
+   unpacked to one element per byte */
+static int decode_packed(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t,
+			 int64_t count, char *err, size_t errlen)
+{
+	Onnx__TensorProto bytes_tp = *tp;
+	OnnxTensor raw;
+	int bits = dt_bits(t->dtype);
+
+	bytes_tp.data_type = dt_onnx(DT_U8);
+	bytes_tp.n_dims = 1;
+	bytes_tp.dims = NULL;
+	memset(&raw, 0, sizeof raw);
+	{
+		int64_t nbytes = o2m_packed_bytes(count, bits);
+		bytes_tp.dims = &nbytes;
+		if (decode(&bytes_tp, dir, &raw, err, errlen)) {
+			onnx_tensor_free(&raw);
+			return -1;
+		}
+	}
+	o2m_unpack(raw.data, t->data, count, bits, t->dtype == DT_S4 || t->dtype == DT_S2);
+	onnx_tensor_free(&raw);
+	return 0;
+}
+
+static int decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char *err,
 		  size_t errlen)
 {
 	int64_t count = tp_shape(tp, t, err, errlen);
@@ -253,6 +284,8 @@ static int decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, c
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	if (dt_bits(t->dtype))
+		return decode_packed(tp, dir, t, count, err, errlen);
 	if (tp->has_data_location && tp->data_location == ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL)
 		return read_external(tp, dir, t->data, bytes, err, errlen);
 	if (tp->has_raw_data) {
@@ -320,6 +353,7 @@ int onnx_tensor_write(const char *path, const char *name, DType dt, int rank,
 	int64_t count = 1;
 	size_t len;
 	unsigned char *buf;
+	uint8_t *packed = NULL;
 	FILE *f;
 	int rc = 0;
 
@@ -333,10 +367,19 @@ int onnx_tensor_write(const char *path, const char *name, DType dt, int rank,
 	tp.has_raw_data = 1;
 	tp.raw_data.len = (size_t)(count * dt_size(dt));
 	tp.raw_data.data = (uint8_t *)data;
+	if (dt_bits(dt)) { /* packed as ONNX stores it */
+		tp.raw_data.len = (size_t)o2m_packed_bytes(count, dt_bits(dt));
+		tp.raw_data.data = packed = malloc(tp.raw_data.len + 1);
+		if (!packed)
+			return -1;
+		o2m_pack(data, packed, count, dt_bits(dt));
+	}
 	len = onnx__tensor_proto__get_packed_size(&tp);
 	buf = malloc(len + 1);
-	if (!buf)
+	if (!buf) {
+		free(packed);
 		return -1;
+	}
 	onnx__tensor_proto__pack(&tp, buf);
 	f = fopen(path, "wb");
 	if (!f || fwrite(buf, 1, len, f) != len)
@@ -344,5 +387,6 @@ int onnx_tensor_write(const char *path, const char *name, DType dt, int rank,
 	if (f && fclose(f))
 		rc = -1;
 	free(buf);
+	free(packed);
 	return rc;
 }

@@ -3,6 +3,7 @@
 #include "ir.h"
 
 #include "../runtime-stub/o2m_f8.h"
+#include "../runtime-stub/o2m_packed.h"
 
 #include <math.h>
 
@@ -29,14 +30,19 @@ DType dt_from_onnx(int code)
 	return DT_UNDEF;
 }
 
-int dt_is_f8(DType t) { return t >= DT_F8E4M3FN && t <= DT_F8E8M0; }
+int dt_is_f8(DType t) { return t >= DT_F8E4M3FN && t <= DT_F4E2M1; }
+int dt_bits(DType t)
+{
+	return t == DT_F4E2M1 || t == DT_U4 || t == DT_S4 ? 4 : t == DT_U2 || t == DT_S2 ? 2 : 0;
+}
 int dt_is_float(DType t)
 {
 	return t == DT_F32 || t == DT_F64 || t == DT_F16 || t == DT_BF16 || dt_is_f8(t);
 }
 int dt_is_signed(DType t)
 {
-	return t == DT_S8 || t == DT_S16 || t == DT_S32 || t == DT_S64 || dt_is_float(t);
+	return t == DT_S2 || t == DT_S4 || t == DT_S8 || t == DT_S16 || t == DT_S32 ||
+	       t == DT_S64 || dt_is_float(t);
 }
 int dt_is_int(DType t) { return !dt_is_float(t) && t != DT_BOOL && t != DT_UNDEF; }
 
@@ -57,6 +63,7 @@ double dt_get(DType t, const void *d, int64_t i)
 	case DT_F8E5M2: return o2m_f8e5m2_to_f32(((const uint8_t *)d)[i]);
 	case DT_F8E5M2FNUZ: return o2m_f8e5m2fnuz_to_f32(((const uint8_t *)d)[i]);
 	case DT_F8E8M0: return o2m_f8e8m0_to_f32(((const uint8_t *)d)[i]);
+	case DT_F4E2M1: return o2m_f4e2m1_to_f32(((const uint8_t *)d)[i]);
 	case DT_S64: return (double)((const int64_t *)d)[i];
 	case DT_U64: return (double)((const uint64_t *)d)[i];
 	default: return (double)dt_get_i64(t, d, i);
@@ -66,8 +73,8 @@ double dt_get(DType t, const void *d, int64_t i)
 int64_t dt_get_i64(DType t, const void *d, int64_t i)
 {
 	switch (t) {
-	case DT_U8: case DT_BOOL: return ((const uint8_t *)d)[i];
-	case DT_S8: return ((const int8_t *)d)[i];
+	case DT_U8: case DT_BOOL: case DT_U4: case DT_U2: return ((const uint8_t *)d)[i];
+	case DT_S8: case DT_S4: case DT_S2: return ((const int8_t *)d)[i];
 	case DT_U16: return ((const uint16_t *)d)[i];
 	case DT_S16: return ((const int16_t *)d)[i];
 	case DT_U32: return ((const uint32_t *)d)[i];
@@ -111,6 +118,10 @@ void dt_set(DType t, void *d, int64_t i, double v)
 	case DT_F8E5M2: ((uint8_t *)d)[i] = o2m_f64_to_f8e5m2(v, 1); break;
 	case DT_F8E5M2FNUZ: ((uint8_t *)d)[i] = o2m_f64_to_f8e5m2fnuz(v, 1); break;
 	case DT_F8E8M0: ((uint8_t *)d)[i] = o2m_f64_to_e8m0(v, O2M_E8M0_UP, 1); break;
+	case DT_F4E2M1: ((uint8_t *)d)[i] = o2m_f64_to_f4e2m1(v); break;
+	case DT_U4: case DT_S4: case DT_U2: case DT_S2: /* wrapped like the other integers */
+		((int8_t *)d)[i] = (int8_t)o2m_wrap_bits((int64_t)v, dt_bits(t), dt_is_signed(t));
+		break;
 	case DT_BOOL: ((uint8_t *)d)[i] = v != 0; break;
 	case DT_U8: ((uint8_t *)d)[i] = (uint8_t)(int64_t)v; break;
 	case DT_S8: ((int8_t *)d)[i] = (int8_t)(int64_t)v; break;

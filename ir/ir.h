@@ -53,7 +53,8 @@ int dt_size(DType t);              /* bytes per element */
 int dt_onnx(DType t);              /* TensorProto.DataType code */
 DType dt_from_onnx(int code);      /* DT_UNDEF if not representable */
 int dt_is_float(DType t);          /* f16, bf16, f32, f64, float8 */
-int dt_is_f8(DType t);             /* the float8 types (uint8_t bits) */
+int dt_is_f8(DType t);             /* the float8 types and float4e2m1 (uint8_t bits) */
+int dt_bits(DType t);              /* 4 or 2 for the packed types, else 0 */
 int dt_is_int(DType t);            /* signed or unsigned integer, not bool */
 int dt_is_signed(DType t);
 double dt_get(DType t, const void *data, int64_t i);   /* element i as double */
