@@ -97,7 +97,10 @@ static int qaxis(Graph *g, int node, o2m_qaxis_params *p)
 	return 0;
 }
 
-static int is_quant_type(DType t) { return is_q8(t) || t == DT_U16 || t == DT_S16; }
+static int is_quant_type(DType t)
+{
+	return is_q8(t) || t == DT_U16 || t == DT_S16 || (dt_bits(t) && dt_is_int(t));
+}
 
 /* Float8 operands are widened to float32 (passes/fold.c), the float8 rounding of a
    QuantizeLinear becoming a cast after it: a float8 type marks the node, which is then

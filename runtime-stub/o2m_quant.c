@@ -73,14 +73,31 @@ static float quotient(const o2m_qaxis_params *p, float x, float scale)
 #define QMAX_uint16_t 65535
 #define QMIN_int16_t (-32768)
 #define QMAX_int16_t 32767
+/* and by suffix, for the packed types held in 8-bit ones */
+#define QMIN_u8 QMIN_uint8_t
+#define QMAX_u8 QMAX_uint8_t
+#define QMIN_s8 QMIN_int8_t
+#define QMAX_s8 QMAX_int8_t
+#define QMIN_u16 QMIN_uint16_t
+#define QMAX_u16 QMAX_uint16_t
+#define QMIN_s16 QMIN_int16_t
+#define QMAX_s16 QMAX_int16_t
+#define QMIN_u4 0
+#define QMAX_u4 15
+#define QMIN_s4 (-8)
+#define QMAX_s4 7
+#define QMIN_u2 0
+#define QMAX_u2 3
+#define QMIN_s2 (-2)
+#define QMAX_s2 1
 
 #define DEF_QUANTIZE_F32_(sfx, T, unused)                                                  \
 	int o2m_quantize_f32_##sfx(const o2m_qaxis_params *p, const float *x, const float *scale, \
 				   const T *zero_point, T *y)                                   \
 	{                                                                                  \
 		QAXIS_LOOP(p, y[n] = (T)sat_f32(quotient(p, x[n], scale[s]),               \
-						zero_point ? zero_point[s] : 0, QMIN_##T,  \
-						QMAX_##T));                                \
+						zero_point ? zero_point[s] : 0, QMIN_##sfx,  \
+						QMAX_##sfx));                                \
 		return O2M_OK;                                                             \
 	}
 O2M_TYPES_QUANT(DEF_QUANTIZE_F32_, 0)
@@ -91,8 +108,8 @@ O2M_TYPES_QUANT(DEF_QUANTIZE_F32_, 0)
 				   const T *zero_point, T *y)                                     \
 	{                                                                                    \
 		QAXIS_LOOP(p, y[n] = (T)sat_f64((double)x[n] / (double)scale[s],             \
-						zero_point ? zero_point[s] : 0, QMIN_##T,    \
-						QMAX_##T));                                  \
+						zero_point ? zero_point[s] : 0, QMIN_##sfx,    \
+						QMAX_##sfx));                                  \
 		return O2M_OK;                                                               \
 	}
 O2M_TYPES_QUANT(DEF_QUANTIZE_S32_, 0)
@@ -118,6 +135,10 @@ DEF_DEQUANTIZE_(u8, uint8_t, int32_t)
 DEF_DEQUANTIZE_(s8, int8_t, int32_t)
 DEF_DEQUANTIZE_(u16, uint16_t, int32_t)
 DEF_DEQUANTIZE_(s16, int16_t, int32_t)
+DEF_DEQUANTIZE_(u4, uint8_t, int32_t)
+DEF_DEQUANTIZE_(s4, int8_t, int32_t)
+DEF_DEQUANTIZE_(u2, uint8_t, int32_t)
+DEF_DEQUANTIZE_(s2, int8_t, int32_t)
 DEF_DEQUANTIZE_(s32, int32_t, int64_t)
 DEF_DEQUANTIZE_(f32, float, float)
 

@@ -42,11 +42,14 @@ typedef struct {
 	int32_t mul_row, mul_col;
 } o2m_qmatmul_params;
 
-/* Quantized element types, and 8-bit operand pairs and triples:
+/* Quantized element types (the packed int4, uint4, int2 and uint2 one element per
+   byte, o2m_packed.h), and 8-bit operand pairs and triples:
    X(suffix, x type, w type[, y type], ...). */
 #define O2M_TYPES_QUANT(X, ...) \
 	X(u8, uint8_t, __VA_ARGS__) X(s8, int8_t, __VA_ARGS__) \
-	X(u16, uint16_t, __VA_ARGS__) X(s16, int16_t, __VA_ARGS__)
+	X(u16, uint16_t, __VA_ARGS__) X(s16, int16_t, __VA_ARGS__) \
+	X(u4, uint8_t, __VA_ARGS__) X(s4, int8_t, __VA_ARGS__) \
+	X(u2, uint8_t, __VA_ARGS__) X(s2, int8_t, __VA_ARGS__)
 #define O2M_TYPES_DEQUANT(X, ...) O2M_TYPES_QUANT(X, __VA_ARGS__) X(s32, int32_t, __VA_ARGS__) \
 	X(f32, float, __VA_ARGS__)
 #define O2M_QPAIRS_(X, ...) \

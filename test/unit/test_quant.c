@@ -99,6 +99,26 @@ static void float8_forms_leave_rounding_to_the_cast(void **state)
 	assert_memory_equal(y, want_dq, sizeof want_dq);
 }
 
+/* int4 and uint2 outputs round half to even and saturate to [-8, 7] and [0, 3] */
+static void packed_types_round_and_saturate(void **state)
+{
+	const float x[] = {2.5f, 3.5f, -2.5f, 100.0f, -100.0f}, scale = 1.0f;
+	const int8_t zp4 = 1, want4[] = {3, 5, -1, 7, -8};
+	const uint8_t zp2 = 1, want2[] = {3, 3, 0, 3, 0};
+	o2m_qaxis_params p = per_tensor(5);
+	int8_t y4[5];
+	uint8_t y2[5];
+	float back[5];
+
+	(void)state;
+	assert_int_equal(o2m_quantize_f32_s4(&p, x, &scale, &zp4, y4), O2M_OK);
+	assert_memory_equal(y4, want4, sizeof want4);
+	assert_int_equal(o2m_quantize_f32_u2(&p, x, &scale, &zp2, y2), O2M_OK);
+	assert_memory_equal(y2, want2, sizeof want2);
+	assert_int_equal(o2m_dequantize_s4(&p, y4, &scale, &zp4, back), O2M_OK);
+	assert_true(back[3] == 6.0f && back[4] == -9.0f);
+}
+
 static void dynamic_quantize_of_zeros_has_scale_one(void **state)
 {
 	const float x[] = {0, 0, 0};
@@ -119,6 +139,7 @@ int main(void)
 		cmocka_unit_test(quantize_rounds_half_even_and_saturates),
 		cmocka_unit_test(quantize_adds_zero_point_before_saturating),
 		cmocka_unit_test(blocked_scales_cover_a_partial_block),
+		cmocka_unit_test(packed_types_round_and_saturate),
 		cmocka_unit_test(quantize_divides_at_float16_precision),
 		cmocka_unit_test(dequantize_int32_takes_the_difference_exactly),
 		cmocka_unit_test(float8_forms_leave_rounding_to_the_cast),
