@@ -101,39 +101,26 @@ static void float4_ties_and_saturation(void **state)
 		assert_int_equal(y[i], want[i]);
 }
 
-/* Cast to the packed integers wraps as the wider integer casts do (floats truncated) */
+/* Cast to the packed integers wraps as the wider integer casts do (floats truncated):
+   -9 is 0b0111, 8 is 0b1000, 15 is 0b1111, -2.5 truncates to -2; 16 and -17 are 0 and
+   -1 modulo 4 */
 static void integer_casts_wrap(void **state)
 {
 	const float x[6] = {-9.0f, 8.0f, 15.0f, 7.9f, -2.5f, 3.0f};
 	const int32_t i[4] = {16, -17, 5, -3};
-	o2m_unary_params p = {6, 0, 0, 0};
+	const int8_t want_s4[6] = {7, -8, -1, 7, -2, 3}, want_s2[4] = {0, -1, 1, 1};
+	const uint8_t want_u4[6] = {7, 8, 15, 7, 14, 3}, want_u2[4] = {0, 3, 1, 1};
+	o2m_unary_params p = {6, 0, 0, 0}, q = {4, 0, 0, 0};
 	int8_t s4[6], s2[4];
 	uint8_t u4[6], u2[4];
 
 	(void)state;
-	assert_int_equal(o2m_cast_f32_s4(&p, x, s4), O2M_OK);
-	assert_int_equal(s4[0], 7);
-	assert_int_equal(s4[1], -8);
-	assert_int_equal(s4[2], -1);
-	assert_int_equal(s4[3], 7);
-	assert_int_equal(s4[4], -2);
-	assert_int_equal(s4[5], 3);
-	assert_int_equal(o2m_cast_f32_u4(&p, x, u4), O2M_OK);
-	assert_int_equal(u4[0], 7);
-	assert_int_equal(u4[1], 8);
-	assert_int_equal(u4[2], 15);
-	assert_int_equal(u4[4], 14);
-	p.count = 4;
-	assert_int_equal(o2m_cast_s32_s2(&p, i, s2), O2M_OK);
-	assert_int_equal(s2[0], 0);
-	assert_int_equal(s2[1], -1);
-	assert_int_equal(s2[2], 1);
-	assert_int_equal(s2[3], 1);
-	assert_int_equal(o2m_cast_s32_u2(&p, i, u2), O2M_OK);
-	assert_int_equal(u2[0], 0);
-	assert_int_equal(u2[1], 3);
-	assert_int_equal(u2[2], 1);
-	assert_int_equal(u2[3], 1);
+	assert_int_equal(o2m_cast_f32_s4(&p, x, s4) | o2m_cast_f32_u4(&p, x, u4), O2M_OK);
+	assert_memory_equal(s4, want_s4, sizeof s4);
+	assert_memory_equal(u4, want_u4, sizeof u4);
+	assert_int_equal(o2m_cast_s32_s2(&q, i, s2) | o2m_cast_s32_u2(&q, i, u2), O2M_OK);
+	assert_memory_equal(s2, want_s2, sizeof s2);
+	assert_memory_equal(u2, want_u2, sizeof u2);
 }
 
 int main(void)
