@@ -243,26 +243,23 @@ static int64_t tp_shape(const Onnx__TensorProto *tp, OnnxTensor *t, char *err, s
 static int decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char *err,
 		  size_t errlen);
 
-/* a packed type (int4, uint4, int2, uint2, float4e2m1): its bytes decoded as uint8, then
-   unpacked to one element per byte */
+/* a packed type (int4, uint4, int2, uint2, float4e2m1): its bytes decoded as a uint8
+   tensor, then unpacked to one element per byte */
 static int decode_packed(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t,
 			 int64_t count, char *err, size_t errlen)
 {
 	Onnx__TensorProto bytes_tp = *tp;
 	OnnxTensor raw;
 	int bits = dt_bits(t->dtype);
+	int64_t nbytes = o2m_packed_bytes(count, bits);
 
 	bytes_tp.data_type = dt_onnx(DT_U8);
 	bytes_tp.n_dims = 1;
-	bytes_tp.dims = NULL;
+	bytes_tp.dims = &nbytes;
 	memset(&raw, 0, sizeof raw);
-	{
-		int64_t nbytes = o2m_packed_bytes(count, bits);
-		bytes_tp.dims = &nbytes;
-		if (decode(&bytes_tp, dir, &raw, err, errlen)) {
-			onnx_tensor_free(&raw);
-			return -1;
-		}
+	if (decode(&bytes_tp, dir, &raw, err, errlen)) {
+		onnx_tensor_free(&raw);
+		return -1;
 	}
 	o2m_unpack(raw.data, t->data, count, bits, t->dtype == DT_S4 || t->dtype == DT_S2);
 	onnx_tensor_free(&raw);
