@@ -35,13 +35,19 @@ static int add(FileSet *s, const char *name)
 	return 1;
 }
 
+static int is_source(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 2 && !strcmp(name + n - 2, ".c");
+}
+
 /* follows #include "x.h"; a .c file that includes x.h also needs x.c when it exists */
 static void close_over_includes(Graph *g, FileSet *s)
 {
 	for (int i = 0; i < s->n; i++) {
 		const EmbeddedFile *f = embedded(s->name[i]);
 		const char *p;
-		int is_c = strlen(s->name[i]) > 2 && !strcmp(s->name[i] + strlen(s->name[i]) - 2, ".c");
+		int is_c = is_source(s->name[i]);
 		IR_ASSERT(f);
 		for (p = f->text; (p = strstr(p, "#include \"")) != NULL;) {
 			const char *q;
@@ -135,7 +141,7 @@ static int write_build_files(Graph *g, const char *dir, const FileSet *s, const 
 
 	src[n++] = arena_printf(&g->arena, "%s.c", N);
 	for (int i = 0; i < s->n; i++)
-		if (strlen(s->name[i]) > 2 && !strcmp(s->name[i] + strlen(s->name[i]) - 2, ".c"))
+		if (is_source(s->name[i]))
 			src[n++] = s->name[i];
 	qsort(src + 1, (size_t)(n - 1), sizeof *src, by_name);
 
