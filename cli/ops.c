@@ -44,8 +44,11 @@ int cli_ops(int argc, char **argv)
 		fputs(usage_ops, argc && !strcmp(argv[0], "--help") ? stdout : stderr);
 		return argc && !strcmp(argv[0], "--help") ? 0 : EXIT_USAGE;
 	}
-	for (int i = 0; i < OP_COUNT; i++) { /* by name */
-		int j = n++;
+	for (int i = 0; i < OP_COUNT; i++) { /* by name; internal ops are no ONNX operators */
+		int j;
+		if (op_info[i].flags & OPF_INTERNAL)
+			continue;
+		j = n++;
 		while (j > 0 && strcmp(op_info[sorted[j - 1]].name, op_info[i].name) > 0) {
 			sorted[j] = sorted[j - 1];
 			j--;
@@ -62,7 +65,7 @@ int cli_ops(int argc, char **argv)
 		       "float4e2m1 in Cast, CastLike, QuantizeLinear and DequantizeLinear (whose "
 		       "float32 kernel serves them).\n\n"
 		       "| operator | inputs | outputs | compile-time inputs | kernel types |\n"
-		       "|---|---|---|---|---|\n", OP_COUNT);
+		       "|---|---|---|---|---|\n", n);
 	for (int i = 0; i < n; i++) {
 		const OpInfo *op = &op_info[sorted[i]];
 		char types[512], cin[64], ins[32], outs[32];

@@ -134,6 +134,11 @@ enum {
 	OPF_ANYTYPE = 1 << 3,    /* works on any element type as bytes; float16 is not widened */
 	OPF_FLOW = 1 << 4,       /* control flow, sequences, optionals: resolved at compile time
 				    by passes/flow.c, never folded nor widened */
+	OPF_INTERNAL = 1 << 5,   /* made by the rewrite pass only: op_find never returns it, so a
+				    model file cannot name it */
+	OPF_ELEMENTWISE = 1 << 6, /* each output element depends on the same element of each
+				     (broadcast) input: a pointwise op */
+	OPF_ACTIVATION = 1 << 7, /* a unary pointwise activation a fused epilogue can apply */
 };
 
 typedef int (*ShapeFn)(Graph *g, int node);

@@ -19,7 +19,7 @@ const OpInfo op_info[OP_COUNT] = {
 OpKind op_find(const char *onnx_name)
 {
 	for (int i = 0; i < OP_COUNT; i++)
-		if (strcmp(op_info[i].name, onnx_name) == 0)
+		if (!(op_info[i].flags & OPF_INTERNAL) && strcmp(op_info[i].name, onnx_name) == 0)
 			return (OpKind)i;
 	return OP_COUNT;
 }
