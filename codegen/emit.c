@@ -238,12 +238,12 @@ static void collect(Emit *e)
 
 	for (int i = 0; i < g->nn; i++)
 		if (!g->n[i].dead)
-			cap += g->low[i].ncall;
+			cap += g->n[i].low->ncall;
 	e->pdata = arena_alloc(&g->arena, sizeof(void *) * (size_t)(cap + 1));
 	e->ptype = arena_alloc(&g->arena, sizeof(int) * (size_t)(cap + 1));
 	e->pid = arena_alloc(&g->arena, sizeof(int) * (size_t)(cap + 1));
 	for (int i = 0; i < g->nn; i++) {
-		const Lowered *L = &g->low[i];
+		const Lowered *L = g->n[i].low;
 		if (g->n[i].dead)
 			continue;
 		for (int c = 0; c < L->ncall; c++) {
@@ -282,8 +282,8 @@ static void collect(Emit *e)
 		}
 	for (int i = 0; i < g->nn; i++)
 		if (!g->n[i].dead)
-			for (int c = 0; c < g->low[i].ncst; c++)
-				e->weights_bytes += g->low[i].cst[c].count * dt_size(g->low[i].cst[c].dtype);
+			for (int c = 0; c < g->n[i].low->ncst; c++)
+				e->weights_bytes += g->n[i].low->cst[c].count * dt_size(g->n[i].low->cst[c].dtype);
 }
 
 /* ---- the header ---- */
@@ -404,8 +404,8 @@ static void emit_weights(Emit *e, FILE *f)
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;
-		for (int c = 0; c < g->low[i].ncst; c++) {
-			const PConst *k = &g->low[i].cst[c];
+		for (int c = 0; c < g->n[i].low->ncst; c++) {
+			const PConst *k = &g->n[i].low->cst[c];
 			char *name = arena_printf(&g->arena, "%s_c%d_%d", e->P, i, c);
 			fprintf(f, "/* prepared for node '%s' */\n", comment_text(g, g->n[i].name));
 			print_array(e, f, name, k->dtype, k->count ? k->count : 1, k->data, attr);
@@ -481,7 +481,7 @@ static void emit_run(Emit *e, FILE *f)
 	}
 	for (int i = 0; i < g->nn; i++) {
 		const Node *n = &g->n[i];
-		const Lowered *L = &g->low[i];
+		const Lowered *L = g->n[i].low;
 		if (n->dead)
 			continue;
 		fprintf(f, "\t/* node %d '%s' (%s)%s */\n", i, comment_text(g, n->name), n->op_type,
@@ -514,8 +514,8 @@ static void emit_run(Emit *e, FILE *f)
 static int uses_file(Graph *g, const char *file)
 {
 	for (int i = 0; i < g->nn; i++)
-		for (int c = 0; !g->n[i].dead && c < g->low[i].ncall; c++)
-			if (!strcmp(kernel_table[g->low[i].call[c].kernel].file, file))
+		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++)
+			if (!strcmp(kernel_table[g->n[i].low->call[c].kernel].file, file))
 				return 1;
 	return 0;
 }

@@ -185,8 +185,8 @@ static int write_runtime(Graph *g, const char *dir, const EmitOptions *opt)
 	FileSet s = {{0}, 0};
 
 	for (int i = 0; i < g->nn; i++)
-		for (int c = 0; !g->n[i].dead && c < g->low[i].ncall; c++) {
-			const char *file = kernel_table[g->low[i].call[c].kernel].file;
+		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++) {
+			const char *file = kernel_table[g->n[i].low->call[c].kernel].file;
 			add(&s, arena_printf(&g->arena, "%s.c", file));
 			add(&s, arena_printf(&g->arena, "%s.h", kernel_header(file)));
 		}

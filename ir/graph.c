@@ -207,6 +207,37 @@ int ir_replace_uses(Graph *g, int from, int to)
 	return count;
 }
 
+void ir_replace_value(Graph *g, int from, int to)
+{
+	int n = ir_replace_uses(g, from, to);
+
+	for (int i = 0; i < g->noutputs; i++) {
+		if (g->outputs[i] != from)
+			continue;
+		g->outputs[i] = to;
+		g->t[to].flags |= T_OUTPUT;
+		g->t[to].name = g->t[from].name;
+		g->t[from].flags &= ~(unsigned)T_OUTPUT;
+		g->t[from].name = arena_printf(&g->arena, "%s.replaced", g->t[from].name);
+		n++;
+	}
+	if (g->use) {
+		g->use[to] += n;
+		g->use[from] -= n;
+	}
+}
+
+void ir_uses(Graph *g)
+{
+	g->use = arena_alloc(&g->arena, sizeof(int) * (size_t)(g->capt + 1));
+	for (int i = 0; i < g->nn; i++)
+		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++)
+			if (g->n[i].in[k] >= 0)
+				g->use[g->n[i].in[k]]++;
+	for (int i = 0; i < g->noutputs; i++)
+		g->use[g->outputs[i]]++;
+}
+
 /* Kahn's algorithm over live nodes, stable: ready nodes run in their current order. */
 void ir_toposort(Graph *g)
 {
@@ -249,7 +280,6 @@ void ir_toposort(Graph *g)
 		nn[i] = g->n[order[i]];
 	g->n = nn;
 	g->nn = norder;
-	g->low = NULL;
 	for (int t = 0; t < g->nt; t++)
 		g->t[t].producer = -1;
 	for (int i = 0; i < g->nn; i++)

@@ -171,6 +171,10 @@ typedef struct {
 	Attr *attr;
 	int nimplicit;     /* the last nimplicit inputs are values its subgraphs read */
 	int dead;
+	Lowered *low;      /* its kernel calls, set by pass_lower; travels with the node when
+			      nodes are reordered */
+	const char *fused; /* the ONNX nodes a rewrite merged into this one, comma-separated
+			      ("" or NULL: the node itself) */
 } Node;
 
 /* ---- lowering: a node as a list of kernel calls (filled by the op's prepare) ---- */
@@ -278,7 +282,8 @@ struct Graph {
 	int *outer, nouter, capouter; /* a subgraph: its tensors that are enclosing values */
 	Graph **sub;                  /* subgraphs of node attributes, freed with the graph */
 	int nsub, capsub;
-	Lowered *low;        /* per node, set by pass_lower */
+	int lowered;         /* pass_lower has run: every live node has its low */
+	int *use;            /* per tensor: readers (node inputs, graph outputs), from ir_uses */
 	Plan *plan;          /* set by pass_plan */
 	int nerrors;
 	FILE *diag;          /* where errors go; stderr by default */
@@ -307,7 +312,18 @@ int64_t ir_nbytes(const Tensor *t);
 int ir_is_const(const Graph *g, int t);        /* t >= 0 and T_CONST */
 int ir_consumers(const Graph *g, int t, int *nodes, int max); /* count, fills up to max */
 void ir_toposort(Graph *g);                   /* also drops dead nodes */
-int ir_replace_uses(Graph *g, int from, int to); /* rewires consumers and outputs */
+/* rewires every node input that reads `from` to read `to`; returns the count. Graph
+   outputs are not touched: see ir_replace_value. */
+int ir_replace_uses(Graph *g, int from, int to);
+/* makes `to` take the place of `from` everywhere: node inputs and graph outputs (`to`
+   then carries the output's name, so the generated interface keeps it) */
+void ir_replace_value(Graph *g, int from, int to);
+/* the use index: g->use[t] counts node inputs reading t plus graph outputs naming it;
+   rebuilt in one sweep, kept up to date by ir_replace_value */
+void ir_uses(Graph *g);
+/* an independent deep copy (its own arena); subgraphs are not copied (the rewrite pass
+   runs after pass_flow has removed them) */
+Graph *ir_graph_clone(const Graph *g);
 
 /* node inputs; -1 when absent */
 static inline int ir_in(const Graph *g, int node, int k)

@@ -144,7 +144,7 @@ void pass_plan(Graph *g)
 	int **scratch_buf = arena_alloc(&g->arena, sizeof(int *) * (size_t)(g->nn + 1));
 	int *order, nroots = 0;
 
-	IR_ASSERT(g->low);
+	IR_ASSERT(g->lowered);
 	p->tensor = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->nt + 1));
 	p->scratch = arena_alloc(&g->arena, sizeof(Storage *) * (size_t)(g->nn + 1));
 	bs.of = malloc(sizeof(int) * (size_t)(g->nt + 1));
@@ -158,12 +158,12 @@ void pass_plan(Graph *g)
 	for (int i = g->noutputs - 1; i >= 0; i--) {
 		int t = g->outputs[i], pr = g->t[t].producer;
 		if (pr >= 0 && !(g->t[t].flags & T_CONST) &&
-		    !(g->low[pr].alias >= 0 && g->n[pr].out[0] == t))
+		    !(g->n[pr].low->alias >= 0 && g->n[pr].out[0] == t))
 			p->tensor[t] = (Storage){ST_OUTPUT, i, 0};
 	}
 	for (int i = 0; i < g->nn; i++) {
 		const Node *n = &g->n[i];
-		const Lowered *L = &g->low[i];
+		const Lowered *L = g->n[i].low;
 		if (n->dead)
 			continue;
 		for (int k = 0; k < n->nin; k++)
@@ -221,8 +221,8 @@ void pass_plan(Graph *g)
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;
-		p->scratch[i] = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->low[i].nscratch + 1));
-		for (int s = 0; s < g->low[i].nscratch; s++)
+		p->scratch[i] = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->n[i].low->nscratch + 1));
+		for (int s = 0; s < g->n[i].low->nscratch; s++)
 			p->scratch[i][s] = (Storage){ST_ARENA, 0, bs.b[scratch_buf[i][s]].offset};
 	}
 	p->arena_size = (p->arena_size + ALIGN - 1) / ALIGN * ALIGN;
