@@ -20,6 +20,7 @@ typedef struct {
 	int shared_runtime, shape_inputs, per_node;
 	double atol, rtol;
 	PassOptions passes;
+	unsigned char *rule_on; /* per rewrite rule: enabled (--disable-rule clears) */
 	LoadOptions load;
 } CliOptions;
 

@@ -5,7 +5,7 @@
    4 validate: outputs differ from the reference. */
 #include "../codegen/codegen.h"
 #include "../frontend/onnx.h"
-#include "../passes/passes.h"
+#include "../passes/rewrite.h"
 #include "cli.h"
 
 #include <ctype.h>
@@ -42,8 +42,13 @@ static const char *usage_common =
 	"                       layout from the data set)\n"
 	"  --empty INPUT        an optional input holds no value\n"
 	"  --dump-after PASSES  print the IR after the named passes (comma list, or all);\n"
-	"                       passes: flow, fold, identity, dce, lower, plan\n"
-	"  --verify-each        run the IR verifier after every pass\n";
+	"                       passes: flow, fold, identity, dce, rewrite, lower, plan\n"
+	"  --verify-each        run the IR verifier after every pass\n"
+	"  -O0, -O1             -O0 turns graph rewriting off (the ONNX graph as it is,\n"
+	"                       constants folded); -O1, the default, rewrites and fuses\n"
+	"  --disable-rule NAME  do not apply the rewrite rule NAME (repeatable; the rules\n"
+	"                       are listed in docs/rewrites.md)\n"
+	"  -v                   print each rewrite applied on stderr\n";
 
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
@@ -151,6 +156,10 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	o->layouts = calloc((size_t)argc + 1, sizeof *o->layouts);
 	o->atol = 1e-4;
 	o->rtol = 1e-3;
+	o->passes.level = 0; /* until the fused kernels land */
+	o->rule_on = malloc((size_t)rw_nrules + 1);
+	memset(o->rule_on, 1, (size_t)rw_nrules + 1);
+	o->passes.enabled = o->rule_on;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -202,6 +211,18 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->passes.dump_after = next;
 		} else if (!strcmp(a, "--verify-each")) {
 			o->passes.verify_each = 1;
+		} else if (!strcmp(a, "-O0") || !strcmp(a, "-O1")) {
+			o->passes.level = a[2] - '0';
+		} else if (!strcmp(a, "--disable-rule")) {
+			int r;
+			NEED_ARG();
+			r = rw_rule_find(next);
+			if (r < 0)
+				return cli_usage_error(cmd, "--disable-rule: no rule '%s' (see "
+						       "docs/rewrites.md)", next);
+			o->rule_on[r] = 0;
+		} else if (!strcmp(a, "-v")) {
+			o->passes.verbose = 1;
 		} else if (!strcmp(a, "--shared-runtime")) {
 			o->shared_runtime = 1;
 		} else if (!strcmp(a, "--shape-inputs")) {
@@ -271,6 +292,7 @@ void cli_free(CliOptions *o)
 		free(o->layouts[i].dims);
 	}
 	free(o->dims);
+	free(o->rule_on);
 	free(o->binds);
 	free(o->layouts);
 }

@@ -229,13 +229,26 @@ void ir_replace_value(Graph *g, int from, int to)
 
 void ir_uses(Graph *g)
 {
-	g->use = arena_alloc(&g->arena, sizeof(int) * (size_t)(g->capt + 1));
+	g->capuse = g->capt + 1;
+	g->use = arena_alloc(&g->arena, sizeof(int) * (size_t)g->capuse);
 	for (int i = 0; i < g->nn; i++)
 		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++)
 			if (g->n[i].in[k] >= 0)
 				g->use[g->n[i].in[k]]++;
 	for (int i = 0; i < g->noutputs; i++)
 		g->use[g->outputs[i]]++;
+}
+
+void ir_uses_fit(Graph *g)
+{
+	int *u;
+
+	if (!g->use || g->nt <= g->capuse)
+		return;
+	u = arena_alloc(&g->arena, sizeof(int) * (size_t)(2 * g->nt));
+	memcpy(u, g->use, sizeof(int) * (size_t)g->capuse);
+	g->use = u;
+	g->capuse = 2 * g->nt;
 }
 
 /* Kahn's algorithm over live nodes, stable: ready nodes run in their current order. */

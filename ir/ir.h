@@ -283,7 +283,7 @@ struct Graph {
 	Graph **sub;                  /* subgraphs of node attributes, freed with the graph */
 	int nsub, capsub;
 	int lowered;         /* pass_lower has run: every live node has its low */
-	int *use;            /* per tensor: readers (node inputs, graph outputs), from ir_uses */
+	int *use, capuse;    /* per tensor: readers (node inputs, graph outputs), from ir_uses */
 	Plan *plan;          /* set by pass_plan */
 	int nerrors;
 	FILE *diag;          /* where errors go; stderr by default */
@@ -321,6 +321,7 @@ void ir_replace_value(Graph *g, int from, int to);
 /* the use index: g->use[t] counts node inputs reading t plus graph outputs naming it;
    rebuilt in one sweep, kept up to date by ir_replace_value */
 void ir_uses(Graph *g);
+void ir_uses_fit(Graph *g); /* grows the index after new tensors (their counts 0) */
 /* an independent deep copy (its own arena); subgraphs are not copied (the rewrite pass
    runs after pass_flow has removed them) */
 Graph *ir_graph_clone(const Graph *g);

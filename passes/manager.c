@@ -12,6 +12,7 @@ static const struct {
 	{"fold", pass_fold},
 	{"identity", pass_identity},
 	{"dce", pass_dce},
+	{"rewrite", pass_rewrite},
 	{"lower", pass_lower},
 	{"plan", pass_plan},
 };
@@ -31,10 +32,16 @@ static int listed(const char *list, const char *name)
 	return 0;
 }
 
+static const PassOptions defaults = {NULL, 0, NULL, 1, NULL, NULL, 0};
+static const PassOptions *current = &defaults;
+
+const PassOptions *passes_options(void) { return current; }
+
 int passes_run_until(Graph *g, const PassOptions *opt, const char *last)
 {
 	FILE *dump = opt && opt->dump ? opt->dump : stderr;
 
+	current = opt ? opt : &defaults;
 	for (int i = 0; i < NPASSES; i++) {
 		pass_table[i].run(g);
 		if (g->nerrors)

@@ -9,12 +9,17 @@ typedef struct {
 	const char *dump_after; /* comma-separated pass names, or "all"; NULL for none */
 	int verify_each;        /* run the verifier after every pass */
 	FILE *dump;             /* where dumps go (stderr by default) */
+	int level;              /* optimisation level: 0 turns rewriting off (-O0); default 1 */
+	const unsigned char *enabled; /* per rule of rw_rules; NULL: all */
+	int *rule_counts;       /* out: times each rule fired (rw_nrules entries), or NULL */
+	int verbose;            /* print each rewrite and the search on stderr */
 } PassOptions;
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */
 void pass_identity(Graph *g); /* removes nodes whose output is their input unchanged */
 void pass_dce(Graph *g);      /* removes nodes nothing reads */
+void pass_rewrite(Graph *g);  /* graph substitution and fusion by the rules of rules.c */
 void pass_lower(Graph *g);    /* lowers every node to kernel calls */
 void pass_plan(Graph *g);     /* assigns arena offsets by liveness */
 
@@ -23,6 +28,7 @@ int passes_run(Graph *g, const PassOptions *opt);
 /* runs the pipeline up to and including the named pass */
 int passes_run_until(Graph *g, const PassOptions *opt, const char *last);
 const char *passes_names(void); /* "fold, identity, ..." for help texts */
+const PassOptions *passes_options(void); /* of the pipeline running now (never NULL) */
 
 /* infers one node and folds it when its inputs are constant (widening float16 first);
    -1 when its shapes could not be inferred */
