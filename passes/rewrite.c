@@ -336,21 +336,25 @@ int rw_match(Graph *g, const RwPattern *p, int node, RwMatch *m)
 
 /* ---- the driver ---- */
 
-static RwPattern *compiled;
-
-static void compile_rules(void)
+/* the patterns of a rule table, parsed once for rw_rules */
+static RwPattern *compile_rules(const RwRule *rules, int n)
 {
+	static RwPattern *main_table;
+	RwPattern *p;
 	char err[128];
 
-	if (compiled)
-		return;
-	compiled = calloc((size_t)rw_nrules + 1, sizeof *compiled);
-	IR_ASSERT(compiled);
-	for (int r = 0; r < rw_nrules; r++)
-		if (rw_parse(rw_rules[r].pattern, &compiled[r], err, sizeof err)) {
-			fprintf(stderr, "rule %s: %s\n", rw_rules[r].name, err);
+	if (rules == rw_rules && main_table)
+		return main_table;
+	p = calloc((size_t)n + 1, sizeof *p);
+	IR_ASSERT(p);
+	for (int r = 0; r < n; r++)
+		if (rw_parse(rules[r].pattern, &p[r], err, sizeof err)) {
+			fprintf(stderr, "rule %s: %s\n", rules[r].name, err);
 			ir_die(__FILE__, __LINE__, "a rewrite rule does not parse");
 		}
+	if (rules == rw_rules)
+		main_table = p;
+	return p;
 }
 
 int rw_rule_find(const char *name)
@@ -369,40 +373,57 @@ static int root_op(const RwPattern *p, OpKind op)
 	return 0;
 }
 
+typedef struct {
+	const RwRule *rules;
+	const RwPattern *pat;
+	int n;
+	const unsigned char *enabled;
+	int *counts;
+	int verbose;
+} Table;
+
 /* tries every enabled rule at node i; 1 when one fired */
-static int rewrite_at(Graph *g, int i, const unsigned char *enabled, int *counts, int verbose)
+static int rewrite_at(Graph *g, int i, const Table *t)
 {
-	for (int r = 0; r < rw_nrules; r++) {
+	for (int r = 0; r < t->n; r++) {
 		RwMatch m;
-		if ((enabled && !enabled[r]) || g->n[i].dead || !root_op(&compiled[r], g->n[i].op))
+		if ((t->enabled && !t->enabled[r]) || g->n[i].dead || !root_op(&t->pat[r], g->n[i].op))
 			continue;
-		if (!rw_match(g, &compiled[r], i, &m) || !rw_rules[r].guard(g, &m))
+		if (!rw_match(g, &t->pat[r], i, &m) || !t->rules[r].guard(g, &m))
 			continue;
-		if (rw_rules[r].build(g, &m))
+		if (t->rules[r].build(g, &m))
 			continue;
-		if (counts)
-			counts[r]++;
-		if (verbose)
-			fprintf(stderr, "rewrite: %s at '%s'\n", rw_rules[r].name, g->n[i].name);
+		if (t->counts)
+			t->counts[r]++;
+		if (t->verbose)
+			fprintf(stderr, "rewrite: %s at '%s'\n", t->rules[r].name, g->n[i].name);
 		return 1;
 	}
 	return 0;
 }
 
-int rw_run(Graph *g, const unsigned char *enabled, int *counts, int verbose)
+int rw_run_rules(Graph *g, const RwRule *rules, int n, const unsigned char *enabled,
+		 int *counts, int verbose)
 {
+	Table t = {rules, compile_rules(rules, n), n, enabled, counts, verbose};
 	int total = 0, changed = 1;
 
-	compile_rules();
 	ir_uses(g);
 	for (int sweep = 0; changed && sweep < 64; sweep++) {
 		changed = 0;
 		for (int i = 0; i < g->nn && !g->nerrors; i++)
-			if (rewrite_at(g, i, enabled, counts, verbose))
+			if (rewrite_at(g, i, &t))
 				changed = 1, total++;
 	}
+	if (rules != rw_rules)
+		free((void *)t.pat);
 	ir_toposort(g);
 	return total;
+}
+
+int rw_run(Graph *g, const unsigned char *enabled, int *counts, int verbose)
+{
+	return rw_run_rules(g, rw_rules, rw_nrules, enabled, counts, verbose);
 }
 
 /* ---- builder helpers ---- */
@@ -444,7 +465,7 @@ int rw_node(Graph *g, const RwMatch *m, OpKind op, const int *ins, int nin, int 
 	Node *n = &g->n[id];
 
 	n->opset = like >= 0 ? g->n[like].opset : m ? g->n[m->node[0]].opset : 0;
-	if (like >= 0) {
+	if (like >= 0 && g->n[like].nattr) {
 		n->nattr = g->n[like].nattr;
 		n->attr = arena_memdup(&g->arena, g->n[like].attr, sizeof(Attr) * (size_t)(n->nattr + 1));
 	}

@@ -60,6 +60,9 @@ int rw_match(Graph *g, const RwPattern *p, int node, RwMatch *m);
    enabled may be NULL (all); returns the number of rewrites */
 int rw_run(Graph *g, const unsigned char *enabled, int *counts, int verbose);
 int rw_rule_find(const char *name); /* -1 when unknown */
+/* the same with another rule table (tests bring their own) */
+int rw_run_rules(Graph *g, const RwRule *rules, int n, const unsigned char *enabled,
+		 int *counts, int verbose);
 
 /* ---- what guards and builders use ---- */
 int rw_t(const RwMatch *m, const char *var);  /* tensor of $var, -1 when absent */
