@@ -14,7 +14,7 @@ WARN      := -Wall -Wextra -Wshadow -Wno-missing-field-initializers -Wno-format-
 CPPFLAGS  += -I. -I$(B)/gen -DO2M_VERSION=\"$(VERSION)\" -D_POSIX_C_SOURCE=200809L
 # the kernels are generated code too: they build as strictly as what we emit
 RT_FLAGS  := -std=c99 -pedantic -Wall -Wextra -Wshadow -Wconversion -Werror
-LDLIBS    := -lprotobuf-c -lm
+LDLIBS    := -lprotobuf-c -lcjson -lm
 
 SRC       := $(wildcard cli/*.c frontend/*.c ir/*.c passes/*.c codegen/*.c)
 RT        := $(wildcard runtime-stub/*.c)

@@ -21,6 +21,10 @@ typedef struct {
 	double atol, rtol;
 	PassOptions passes;
 	unsigned char *rule_on; /* per rewrite rule: enabled (--disable-rule clears) */
+	int *rule_counts;       /* per rewrite rule: times applied */
+	SearchStats search;
+	const char *report;     /* compile --report FILE.json */
+	int nodes_in;           /* nodes of the model as loaded */
 	LoadOptions load;
 } CliOptions;
 
@@ -37,5 +41,14 @@ int cli_inspect(CliOptions *o);
 int cli_validate(CliOptions *o);
 int cli_tensor(int argc, char **argv);
 int cli_ops(int argc, char **argv);
+
+/* report.c: per-layer table and JSON report of a compiled graph */
+typedef struct {
+	int kernels;
+	int64_t macs, cycles, arena, weights;
+} ReportTotals;
+void cli_totals(Graph *g, ReportTotals *t);
+void cli_layers_print(Graph *g, FILE *f);
+int cli_report_write(Graph *g, const CliOptions *o, const char *path);
 
 #endif

@@ -44,42 +44,6 @@ static void print_tensor(const Tensor *t)
 	printf("]");
 }
 
-static int64_t node_macs(Graph *g, int i)
-{
-	const Node *n = &g->n[i];
-	const char *op = n->op_type;
-	const Tensor *y = n->nout && n->out[0] >= 0 ? &g->t[n->out[0]] : NULL;
-	const Tensor *w = n->nin > 1 && n->in[1] >= 0 ? &g->t[n->in[1]] : NULL;
-
-	if (!y || !w)
-		return 0;
-	if (!strcmp(op, "Conv") || !strcmp(op, "ConvInteger"))
-		return w->dims[0] ? ir_numel(y) * (ir_numel(w) / w->dims[0]) : 0;
-	if (!strcmp(op, "QLinearConv") && n->nin > 3 && n->in[3] >= 0) {
-		const Tensor *qw = &g->t[n->in[3]];
-		return qw->dims[0] ? ir_numel(y) * (ir_numel(qw) / qw->dims[0]) : 0;
-	}
-	if (!strcmp(op, "ConvTranspose")) {
-		const Tensor *x = &g->t[n->in[0]];
-		return w->dims[0] ? ir_numel(x) * (ir_numel(w) / w->dims[0]) : 0;
-	}
-	if (!strcmp(op, "LSTM") || !strcmp(op, "GRU") || !strcmp(op, "RNN")) {
-		/* every step multiplies the input by W and the hidden state by R */
-		const Tensor *x = &g->t[n->in[0]], *r = n->nin > 2 && n->in[2] >= 0 ?
-								&g->t[n->in[2]] : NULL;
-		int64_t steps = x->rank == 3 ? x->dims[0] * x->dims[1] : 0;
-		return r ? steps * (ir_numel(w) + ir_numel(r)) : 0;
-	}
-	if (!strcmp(op, "MatMul") || !strcmp(op, "MatMulInteger") || !strcmp(op, "Gemm")) {
-		const Tensor *a = &g->t[n->in[0]];
-		int64_t k = a->rank ? a->dims[a->rank - 1] : 1;
-		if (!strcmp(op, "Gemm") && ir_attr_int(g, i, "transA", 0) && a->rank == 2)
-			k = a->dims[0];
-		return ir_numel(y) * k;
-	}
-	return 0;
-}
-
 static int shape_inputs(CliOptions *o)
 {
 	Graph *g = onnx_load(o->model, &o->load);
@@ -148,7 +112,7 @@ int cli_inspect(CliOptions *o)
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;
-		macs += node_macs(g, i);
+		macs += ir_node_macs(g, i);
 		for (int k = 0; k < g->n[i].nin; k++) {
 			int t = g->n[i].in[k];
 			if (t >= 0 && (g->t[t].flags & T_CONST) && !(g->t[t].flags & T_BOUND)) {
@@ -169,6 +133,7 @@ int cli_inspect(CliOptions *o)
 	printf("MACs: %lld\n", (long long)macs);
 	printf("arena: %lld bytes (%lld without buffer sharing)\n", (long long)g->plan->arena_size,
 	       (long long)g->plan->naive_size);
+	cli_layers_print(g, stdout);
 	ir_graph_free(g);
 	return rc;
 }

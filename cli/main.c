@@ -61,7 +61,10 @@ static const char *usage_compile =
 	"  -o DIR               output folder (required)\n"
 	"  -n NAME              C prefix of every symbol (default: the model file name)\n"
 	"  --shared-runtime     keep kernel names o2m_*, so several models can share one\n"
-	"                       copy of the runtime (compile only one folder's o2m_*.c)\n";
+	"                       copy of the runtime (compile only one folder's o2m_*.c)\n"
+	"  --report FILE.json   write what was made: kernel calls, MACs, arena and weights\n"
+	"                       bytes, rewrites applied, the search, and one entry per\n"
+	"                       kernel call (docs/rewrites.md)\n";
 
 static const char *usage_inspect =
 	"usage: onnx2mcu inspect MODEL.onnx [options]\n"
@@ -160,6 +163,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	o->rule_on = malloc((size_t)rw_nrules + 1);
 	memset(o->rule_on, 1, (size_t)rw_nrules + 1);
 	o->passes.enabled = o->rule_on;
+	o->rule_counts = calloc((size_t)rw_nrules + 1, sizeof(int));
+	o->passes.rule_counts = o->rule_counts;
+	o->passes.search = &o->search;
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
@@ -221,6 +227,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 				return cli_usage_error(cmd, "--disable-rule: no rule '%s' (see "
 						       "docs/rewrites.md)", next);
 			o->rule_on[r] = 0;
+		} else if (!strcmp(a, "--report")) {
+			NEED_ARG();
+			o->report = next;
 		} else if (!strcmp(a, "-v")) {
 			o->passes.verbose = 1;
 		} else if (!strcmp(a, "--shared-runtime")) {
@@ -293,6 +302,7 @@ void cli_free(CliOptions *o)
 	}
 	free(o->dims);
 	free(o->rule_on);
+	free(o->rule_counts);
 	free(o->binds);
 	free(o->layouts);
 }
@@ -327,6 +337,8 @@ Graph *cli_build(CliOptions *o)
 
 	if (!g)
 		return NULL;
+	for (int i = 0; i < g->nn; i++)
+		o->nodes_in += !g->n[i].dead;
 	if (passes_run(g, &o->passes)) {
 		ir_graph_free(g);
 		return NULL;
@@ -351,6 +363,8 @@ static int compile(CliOptions *o)
 	if (!g)
 		return EXIT_MODEL;
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
+	if (!rc && o->report && cli_report_write(g, o, o->report))
+		rc = EXIT_IO;
 	ir_graph_free(g);
 	return rc;
 }

@@ -34,4 +34,9 @@ int params_check(void); /* 0 when every descriptor covers its struct exactly */
 
 int codegen_is_ident(const char *s);
 
+/* bytes of flash the weights take (NAME_WEIGHTS_SIZE): the constants kernels read and
+   the constants prepares made; marks used[t] for each constant emitted (zeroed array of
+   g->nt ints) */
+int64_t codegen_weights(Graph *g, int *used);
+
 #endif

@@ -259,31 +259,43 @@ static void collect(Emit *e)
 				e->ptype[found] = k->ptype;
 			}
 			e->pid[e->ncalls++] = found;
+		}
+	}
+	e->weights_bytes = codegen_weights(g, e->weight_used);
+}
+
+int64_t codegen_weights(Graph *g, int *used)
+{
+	int64_t bytes = 0;
+
+	for (int i = 0; i < g->nn; i++)
+		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++) {
+			const KCall *k = &g->n[i].low->call[c];
 			for (int a = 0; a < k->nargs; a++) {
 				const Arg *x = &k->arg[a];
 				int t = x->kind == ARG_IN ? g->n[i].in[x->index]
 					: x->kind == ARG_OUT ? g->n[i].out[x->index] : -1;
 				if (t >= 0 && g->plan->tensor[t].kind == ST_CONST)
-					e->weight_used[t] = 1;
+					used[t] = 1;
 			}
 		}
-	}
 	for (int i = 0; i < g->noutputs; i++) {
 		int t = g->outputs[i];
 		if (g->plan->tensor[t].kind == ST_CONST)
-			e->weight_used[t] = 1;
+			used[t] = 1;
 	}
 	for (int t = 0; t < g->nt; t++)
-		if (e->weight_used[t]) {
+		if (used[t]) {
 			if (ir_numel(&g->t[t]) == 0)
-				e->weight_used[t] = 0;
+				used[t] = 0;
 			else
-				e->weights_bytes += ir_nbytes(&g->t[t]);
+				bytes += ir_nbytes(&g->t[t]);
 		}
 	for (int i = 0; i < g->nn; i++)
 		if (!g->n[i].dead)
 			for (int c = 0; c < g->n[i].low->ncst; c++)
-				e->weights_bytes += g->n[i].low->cst[c].count * dt_size(g->n[i].low->cst[c].dtype);
+				bytes += g->n[i].low->cst[c].count * dt_size(g->n[i].low->cst[c].dtype);
+	return bytes;
 }
 
 /* ---- the header ---- */

@@ -121,7 +121,7 @@ typedef struct {
 typedef struct Lowered Lowered;
 
 typedef enum {
-#define OP(id, onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin) id,
+#define OP(id, onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin, macs) id,
 #include "ops.def"
 #undef OP
 	OP_COUNT
@@ -143,6 +143,7 @@ enum {
 
 typedef int (*ShapeFn)(Graph *g, int node);
 typedef int (*PrepareFn)(Graph *g, int node, Lowered *L);
+typedef int64_t (*MacsFn)(const Graph *g, int node);
 
 #define OP_MANY 65536 /* in ops.def: no upper bound on the outputs */
 
@@ -154,6 +155,7 @@ typedef struct {
 	const char *kernel; /* kernel family name, e.g. "add" for o2m_add_<dtype> */
 	unsigned flags;
 	uint32_t const_in;  /* inputs that must be compile-time constants (bitmask) */
+	MacsFn macs;        /* multiply-accumulates of one node (ir/cost.c), NULL for none */
 } OpInfo;
 
 extern const OpInfo op_info[OP_COUNT];
@@ -345,6 +347,24 @@ void ir_attr_set_int(Graph *g, int node, const char *name, int64_t v);
 void ir_attr_set_ints(Graph *g, int node, const char *name, const int64_t *v, int n);
 void ir_attr_set_float(Graph *g, int node, const char *name, float v);
 void ir_attr_set_str(Graph *g, int node, const char *name, const char *s);
+
+/* ---- what it costs (ir/cost.c) ---- */
+typedef struct {
+	int64_t macs;   /* multiply-accumulates */
+	int64_t bytes;  /* bytes of the tensors read and written */
+	int64_t cycles; /* estimated Cortex-M4 instructions */
+} IrCost;
+int64_t ir_node_macs(const Graph *g, int node);
+int64_t ir_node_bytes(const Graph *g, int node);
+IrCost ir_call_cost(const Graph *g, int node, int call); /* after pass_lower */
+IrCost ir_node_cost(const Graph *g, int node);           /* cycles 0 before pass_lower */
+/* the MAC column of ops.def */
+int64_t cost_conv(const Graph *g, int node);
+int64_t cost_qconv(const Graph *g, int node);
+int64_t cost_conv_transpose(const Graph *g, int node);
+int64_t cost_matmul(const Graph *g, int node);
+int64_t cost_gemm(const Graph *g, int node);
+int64_t cost_rnn(const Graph *g, int node);
 
 /* ---- diagnostics: bad input names the file and node; broken invariants abort ---- */
 void ir_error(Graph *g, int node, const char *fmt, ...);

@@ -3,15 +3,15 @@
 
 #include <string.h>
 
-#define OP(id, onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin) \
-	int shape(Graph *g, int node);                                             \
+#define OP(id, onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin, macs) \
+	int shape(Graph *g, int node);                                                   \
 	int prep(Graph *g, int node, Lowered *L);
 #include "ops.def"
 #undef OP
 
 const OpInfo op_info[OP_COUNT] = {
-#define OP(id, onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin) \
-	[id] = {onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin},
+#define OP(id, onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin, macs) \
+	[id] = {onnx, inmin, inmax, outmin, outmax, shape, prep, kern, flags, cin, macs},
 #include "ops.def"
 #undef OP
 };

@@ -5,6 +5,14 @@
 
 #include "../ir/ir.h"
 
+/* what the rewrite search did, for the report */
+typedef struct {
+	int explored;        /* graphs costed */
+	double greedy_cost;  /* modelled cost after the greedy rules */
+	double best_cost;    /* of the graph kept */
+	double seconds;      /* time in the rewrite pass */
+} SearchStats;
+
 typedef struct {
 	const char *dump_after; /* comma-separated pass names, or "all"; NULL for none */
 	int verify_each;        /* run the verifier after every pass */
@@ -13,6 +21,7 @@ typedef struct {
 	const unsigned char *enabled; /* per rule of rw_rules; NULL: all */
 	int *rule_counts;       /* out: times each rule fired (rw_nrules entries), or NULL */
 	int verbose;            /* print each rewrite and the search on stderr */
+	SearchStats *search;    /* out, or NULL */
 } PassOptions;
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
