@@ -48,7 +48,14 @@ static const char *usage_common =
 	"                       constants folded); -O1, the default, rewrites and fuses\n"
 	"  --disable-rule NAME  do not apply the rewrite rule NAME (repeatable; the rules\n"
 	"                       are listed in docs/rewrites.md)\n"
-	"  -v                   print each rewrite applied on stderr\n";
+	"  -v                   print each rewrite applied and each graph the search\n"
+	"                       costed on stderr\n"
+	"  --search-budget N    graphs the rewrite search may cost (default 64; 0: greedy\n"
+	"                       rewriting only)\n"
+	"  --search-alpha A     keep graphs up to A times the best cost in the search, so it\n"
+	"                       can pass through worse graphs (default 1.05)\n"
+	"  --cost-ram W         the cost model's price of one arena byte, in cycles (1)\n"
+	"  --cost-flash W       the price of one byte of weights, in cycles (0.05)\n";
 
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
@@ -154,6 +161,7 @@ static int parse_seq(const char *arg, SeqLayout *s)
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
+	o->passes = (PassOptions)PASS_DEFAULTS;
 	o->dims = calloc((size_t)argc + 1, sizeof *o->dims);
 	o->binds = calloc((size_t)argc + 1, sizeof *o->binds);
 	o->layouts = calloc((size_t)argc + 1, sizeof *o->layouts);
@@ -227,6 +235,26 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 				return cli_usage_error(cmd, "--disable-rule: no rule '%s' (see "
 						       "docs/rewrites.md)", next);
 			o->rule_on[r] = 0;
+		} else if (!strcmp(a, "--search-budget")) {
+			char *end;
+			long v;
+			NEED_ARG();
+			v = strtol(next, &end, 10);
+			if (*end || end == next || v < 0 || v > 1000000)
+				return cli_usage_error(cmd, "--search-budget '%s' is not a count", next);
+			o->passes.search_budget = (int)v;
+		} else if (!strcmp(a, "--search-alpha") || !strcmp(a, "--cost-ram") ||
+			   !strcmp(a, "--cost-flash")) {
+			char *end;
+			double v;
+			NEED_ARG();
+			v = strtod(next, &end);
+			if (*end || end == next || !(v >= 0 && v < 1e9) ||
+			    (a[2] == 's' && v < 1))
+				return cli_usage_error(cmd, "'%s' is not a weight here (alpha >= 1, "
+						       "costs >= 0)", next);
+			*(a[2] == 's' ? &o->passes.search_alpha : a[7] == 'r' ? &o->passes.cost_ram
+									: &o->passes.cost_flash) = v;
 		} else if (!strcmp(a, "--report")) {
 			NEED_ARG();
 			o->report = next;

@@ -562,6 +562,11 @@ static int slice_params(Graph *g, int node, int64_t *start, int64_t *step, int64
 	return 0;
 }
 
+int ir_slice_box(Graph *g, int node, int64_t *start, int64_t *step, int64_t *len)
+{
+	return slice_params(g, node, start, step, len);
+}
+
 int shape_slice(Graph *g, int node)
 {
 	Tensor *x = in_t(g, node, 0);

@@ -32,7 +32,7 @@ static int listed(const char *list, const char *name)
 	return 0;
 }
 
-static const PassOptions defaults = {NULL, 0, NULL, 1, NULL, NULL, 0, NULL};
+static const PassOptions defaults = PASS_DEFAULTS;
 static const PassOptions *current = &defaults;
 
 const PassOptions *passes_options(void) { return current; }

@@ -22,7 +22,13 @@ typedef struct {
 	int *rule_counts;       /* out: times each rule fired (rw_nrules entries), or NULL */
 	int verbose;            /* print each rewrite and the search on stderr */
 	SearchStats *search;    /* out, or NULL */
+	double search_alpha;    /* keep graphs up to alpha times the best cost (1.05) */
+	int search_budget;      /* graphs the search may cost; 0 turns it off (64) */
+	double cost_ram;        /* cost of one arena byte, in estimated cycles (1) */
+	double cost_flash;      /* cost of one byte of weights, in estimated cycles (0.05) */
 } PassOptions;
+
+#define PASS_DEFAULTS {NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05}
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */

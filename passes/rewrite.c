@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* ---- the parser ---- */
 
@@ -336,15 +337,20 @@ int rw_match(Graph *g, const RwPattern *p, int node, RwMatch *m)
 
 /* ---- the driver ---- */
 
-/* the patterns of a rule table, parsed once for rw_rules */
+/* the patterns of a rule table, parsed once per table (tables are static data) */
 static RwPattern *compile_rules(const RwRule *rules, int n)
 {
-	static RwPattern *main_table;
+	static struct {
+		const RwRule *rules;
+		RwPattern *pat;
+	} cache[8];
 	RwPattern *p;
 	char err[128];
+	int slot;
 
-	if (rules == rw_rules && main_table)
-		return main_table;
+	for (slot = 0; slot < 8 && cache[slot].rules; slot++)
+		if (cache[slot].rules == rules)
+			return cache[slot].pat;
 	p = calloc((size_t)n + 1, sizeof *p);
 	IR_ASSERT(p);
 	for (int r = 0; r < n; r++)
@@ -352,8 +358,10 @@ static RwPattern *compile_rules(const RwRule *rules, int n)
 			fprintf(stderr, "rule %s: %s\n", rules[r].name, err);
 			ir_die(__FILE__, __LINE__, "a rewrite rule does not parse");
 		}
-	if (rules == rw_rules)
-		main_table = p;
+	if (slot < 8) {
+		cache[slot].rules = rules;
+		cache[slot].pat = p;
+	}
 	return p;
 }
 
@@ -415,10 +423,21 @@ int rw_run_rules(Graph *g, const RwRule *rules, int n, const unsigned char *enab
 			if (rewrite_at(g, i, &t))
 				changed = 1, total++;
 	}
-	if (rules != rw_rules)
-		free((void *)t.pat);
 	ir_toposort(g);
 	return total;
+}
+
+int rw_try_at(Graph *g, const RwRule *rules, int nrules, int r, int node, int apply)
+{
+	const RwPattern *p = &compile_rules(rules, nrules)[r];
+	RwMatch m;
+
+	if (!g->use)
+		ir_uses(g);
+	if (g->n[node].dead || !root_op(p, g->n[node].op) || !rw_match(g, p, node, &m) ||
+	    !rules[r].guard(g, &m))
+		return 0;
+	return !apply || rules[r].build(g, &m) == 0;
 }
 
 int rw_run(Graph *g, const unsigned char *enabled, int *counts, int verbose)
@@ -575,9 +594,14 @@ int rw_same_shape(const Graph *g, int a, int b)
 void pass_rewrite(Graph *g)
 {
 	const PassOptions *o = passes_options();
+	SearchStats mine = {0}, *st = o->search ? o->search : &mine;
+	clock_t t0 = clock();
 
 	if (o->level <= 0)
 		return;
 	rw_run(g, o->enabled, o->rule_counts, o->verbose);
 	pass_dce(g); /* constants a fold replaced */
+	if (o->search_budget > 0 && !g->nerrors)
+		rw_search(g, o, st);
+	st->seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
 }

@@ -49,8 +49,10 @@ typedef struct {
 	const char *doc;     /* one line for docs/rewrites.md */
 } RwRule;
 
-extern const RwRule rw_rules[];
+extern const RwRule rw_rules[];        /* applied greedily: each is always a win */
 extern const int rw_nrules;
+extern const RwRule rw_search_rules[]; /* explored by the search: a win or not */
+extern const int rw_nsearch_rules;
 
 /* ---- the engine ---- */
 int rw_parse(const char *text, RwPattern *p, char *err, size_t errlen); /* 0 ok */
@@ -60,9 +62,16 @@ int rw_match(Graph *g, const RwPattern *p, int node, RwMatch *m);
    enabled may be NULL (all); returns the number of rewrites */
 int rw_run(Graph *g, const unsigned char *enabled, int *counts, int verbose);
 int rw_rule_find(const char *name); /* -1 when unknown */
+/* rule r of the table matches at node (and its guard holds); with apply, builds it
+   too. 1 when it matched (and was built). The caller runs ir_toposort after building. */
+int rw_try_at(Graph *g, const RwRule *rules, int nrules, int r, int node, int apply);
 /* the same with another rule table (tests bring their own) */
 int rw_run_rules(Graph *g, const RwRule *rules, int n, const unsigned char *enabled,
 		 int *counts, int verbose);
+
+/* the cost-guided search over rw_search_rules (search.c); g is replaced by the best
+   graph found when it beats the greedy one */
+void rw_search(Graph *g, const PassOptions *o, SearchStats *st);
 
 /* ---- what guards and builders use ---- */
 int rw_t(const RwMatch *m, const char *var);  /* tensor of $var, -1 when absent */

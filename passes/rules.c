@@ -50,6 +50,12 @@ const RwRule rw_rules[] = {
 	R("residual-into-conv", "Add(Conv|FusedConv#c(...), $r)", residual_conv,
 	  "a residual Add after a Conv is added in its epilogue, before the activation")
 
+	/* ---- splitting and scaling ---- */
+	R("split-gemm-by-slices", "Slice#s($y, ...)", slices_gemm,
+	  "a Gemm read only through disjoint column Slices is one Gemm per slice")
+	R("scale-into-gemm", "Mul|Div(Gemm|FusedGemm#p(...), $k:c)", scale_gemm,
+	  "a scalar Mul or Div after a Gemm goes into its alpha and beta")
+
 	/* ---- decomposed ops recognised ---- */
 	R("layernorm", "Div(Sub#d($x, ReduceMean#m($x, ...)), "
 		       "Sqrt(Add(ReduceMean#v(Pow(#d, $two:c), ...), $eps:c)))", layernorm,
@@ -79,3 +85,17 @@ const RwRule rw_rules[] = {
 	  "exp(x) / sum(exp(x)) along one axis is Softmax")
 };
 const int rw_nrules = (int)(sizeof rw_rules / sizeof rw_rules[0]);
+
+/* moves the search explores (passes/search.c): each may cost the same or more, until
+   a greedy rule folds what was moved */
+const RwRule rw_search_rules[] = {
+	R("scale-up-matmul-a", "Mul|Div(MatMul#p($x, $b), $k:c)", scale_up,
+	  "a scalar Mul or Div after a MatMul moves to its first operand")
+	R("scale-up-matmul-b", "Mul|Div(MatMul#p($x, $b), $k:c)", scale_up_b,
+	  "a scalar Mul or Div after a MatMul moves to its second operand")
+	R("scale-up-transpose", "Mul|Div(Transpose#p($x), $k:c)", scale_up,
+	  "a scalar Mul or Div after a Transpose moves before it")
+	R("scale-up-reshape", "Mul|Div(Reshape|Flatten|Squeeze|Unsqueeze#p($x, ...), $k:c)", scale_up,
+	  "a scalar Mul or Div after a reshaping op moves before it")
+};
+const int rw_nsearch_rules = (int)(sizeof rw_search_rules / sizeof rw_search_rules[0]);

@@ -41,6 +41,12 @@ RULE_FN(hardswish_hs)
 RULE_FN(hardswish_clip)
 RULE_FN(softmax)
 
+/* rules_move.c: splitting and moving */
+RULE_FN(slices_gemm)
+RULE_FN(scale_gemm)
+RULE_FN(scale_up)
+RULE_FN(scale_up_b)
+
 /* shared by the rule files */
 int rw_forward(Graph *g, const RwMatch *m, int to); /* the root's output becomes `to` */
 int rw_float32(const Graph *g, int t);              /* t is float32 */

@@ -167,6 +167,7 @@ typedef struct {
 	InstFn build;
 	int variants;
 	double atol, rtol;       /* the rule's bound: 0, 0 is bit-exact */
+	int search;              /* a rule of rw_search_rules (applies at its one place) */
 } Inst;
 
 /* builds variant v, rewrites a copy with rules[r] (and `also`), evaluates both on three
@@ -521,6 +522,45 @@ static void i_softmax(int v, int stable)
 static void i_softmax_plain(int v) { i_softmax(v, 0); }
 static void i_softmax_stable(int v) { i_softmax(v, 1); }
 
+/* Gemm(a, W, C) read through column slices; v 1 with a Reshape between, v 2 one slice */
+static void i_slices_gemm(int v)
+{
+	int gm = op(OP_GEMM, 3, X("a", 2, 4, 5), v == 1 ? C(-1, 1, 2, 6, 5) : C(-1, 1, 2, 5, 6),
+		    C(-1, 1, 1, 6)), y = out(gm);
+	if (v == 1) {
+		ai(gm, "transB", 1);
+		y = out(op(OP_RESHAPE, 2, y, I(3, 1, 4, 6)));
+	}
+	result(out(op(OP_SLICE, 4, y, I(1, v == 2 ? 1 : 0), I(1, v == 2 ? 3 : 2), I(1, -1))));
+	if (v != 2)
+		result(out(op(OP_SLICE, 4, y, I(1, 3), I(1, 6), I(1, -1))));
+}
+
+static void i_scale_gemm(int v)
+{
+	int gm = op(OP_GEMM, 3, X("a", 2, 4, 5), C(-1, 1, 2, 5, 6), v == 2 ? -1 : C(-1, 1, 1, 6));
+	af(gm, "beta", 0.5f);
+	result(out(v == 1 ? op(OP_MUL, 2, K(2.5), out(gm)) : op(OP_DIV, 2, out(gm), K(4))));
+}
+
+/* a scalar Div (even v) or Mul (odd v) after a MatMul, a Transpose, a Reshape */
+static void i_scale_up(OpKind kind, int v)
+{
+	int x = X("x", 3, 2, 3, 4), p;
+	if (kind == OP_MATMUL) {
+		p = op(OP_MATMUL, 2, x, X("b", 2, 4, 5));
+	} else if (kind == OP_TRANSPOSE) {
+		p = op(OP_TRANSPOSE, 1, x);
+		av(p, "perm", 3, D(1, 2, 0));
+	} else {
+		p = op(OP_RESHAPE, 2, x, I(2, 6, 4));
+	}
+	result(out(v % 2 ? op(OP_MUL, 2, K(0.25), out(p)) : op(OP_DIV, 2, out(p), K(8))));
+}
+static void i_scale_up_mm(int v) { i_scale_up(OP_MATMUL, v); }
+static void i_scale_up_tr(int v) { i_scale_up(OP_TRANSPOSE, v); }
+static void i_scale_up_rs(int v) { i_scale_up(OP_RESHAPE, v); }
+
 #define EXACT 0, 0
 #define FOLDED 1e-5, 1e-4 /* constants folded in double, rounded to float once */
 #define ROUNDED 1e-5, 1e-5 /* another order of float operations */
@@ -559,6 +599,12 @@ static const Inst insts[] = {
 	{"hardswish-clip", NULL, i_hardswish_clip, 1, ROUNDED},
 	{"softmax", NULL, i_softmax_plain, 2, ROUNDED},
 	{"softmax-stable", NULL, i_softmax_stable, 2, ROUNDED},
+	{"split-gemm-by-slices", NULL, i_slices_gemm, 3, EXACT},
+	{"scale-into-gemm", NULL, i_scale_gemm, 3, ROUNDED},
+	{"scale-up-matmul-a", NULL, i_scale_up_mm, 2, ROUNDED, 1},
+	{"scale-up-matmul-b", NULL, i_scale_up_mm, 2, ROUNDED, 1},
+	{"scale-up-transpose", NULL, i_scale_up_tr, 2, ROUNDED, 1},
+	{"scale-up-reshape", NULL, i_scale_up_rs, 2, ROUNDED, 1},
 };
 #define NINSTS (int)(sizeof insts / sizeof insts[0])
 
@@ -569,12 +615,16 @@ static void every_rule_is_equivalent(void **state)
 
 	(void)state;
 	for (int i = 0; i < NINSTS; i++) {
-		int r = rw_rule_find(insts[i].rule);
+		const RwRule *table = insts[i].search ? rw_search_rules : rw_rules;
+		int n = insts[i].search ? rw_nsearch_rules : rw_nrules, r = -1;
+		for (int k = 0; k < n; k++)
+			if (!strcmp(table[k].name, insts[i].rule))
+				r = k;
 		if (r < 0)
 			fail_msg("instance for unknown rule %s", insts[i].rule);
 		for (int v = 0; v < insts[i].variants; v++) {
 			int fired;
-			double w = check(rw_rules, rw_nrules, r, &insts[i], v, &fired);
+			double w = check(table, n, r, &insts[i], v, &fired);
 			if (!fired)
 				print_error("rule %s did not apply to its instance %d\n", insts[i].rule, v);
 			else if (w != 0)
@@ -591,13 +641,15 @@ static void every_rule_is_equivalent(void **state)
 static void every_rule_has_a_test(void **state)
 {
 	(void)state;
-	for (int r = 0; r < rw_nrules; r++) {
-		int found = 0;
-		for (int i = 0; i < NINSTS; i++)
-			found |= !strcmp(insts[i].rule, rw_rules[r].name);
-		if (!found)
-			fail_msg("rule %s has no equivalence test in test_rules.c", rw_rules[r].name);
-	}
+	for (int s = 0; s < 2; s++)
+		for (int r = 0; r < (s ? rw_nsearch_rules : rw_nrules); r++) {
+			const char *name = (s ? rw_search_rules : rw_rules)[r].name;
+			int found = 0;
+			for (int i = 0; i < NINSTS; i++)
+				found |= !strcmp(insts[i].rule, name) && insts[i].search == s;
+			if (!found)
+				fail_msg("rule %s has no equivalence test in test_rules.c", name);
+		}
 }
 
 /* ---- wrong rules the test must catch ---- */
