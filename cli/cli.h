@@ -31,6 +31,7 @@ typedef struct {
 extern const char *usage_validate;
 extern const char *usage_tensor;
 extern const char *usage_ops;
+extern const char *usage_rules;
 
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 const char *cli_default_name(const char *model);
@@ -41,6 +42,7 @@ int cli_inspect(CliOptions *o);
 int cli_validate(CliOptions *o);
 int cli_tensor(int argc, char **argv);
 int cli_ops(int argc, char **argv);
+int cli_rules(int argc, char **argv);
 
 /* report.c: per-layer table and JSON report of a compiled graph */
 typedef struct {

@@ -21,6 +21,7 @@ static const char *usage_main =
 	"  validate MODEL.onnx --data DIR\n"
 	"                              compile, build and run on the host, compare outputs\n"
 	"  ops                         list the supported operators\n"
+	"  rules                       list the rewrite rules\n"
 	"  tensor FILE.pb              show a TensorProto file, or write it as raw bytes or\n"
 	"                              a C array\n"
 	"  help COMMAND                options of a command\n"
@@ -96,6 +97,8 @@ static void usage_of(const char *cmd, FILE *f)
 		fputs(usage_tensor, f);
 	else if (!strcmp(cmd, "ops"))
 		fputs(usage_ops, f);
+	else if (!strcmp(cmd, "rules"))
+		fputs(usage_rules, f);
 	else
 		fputs(usage_main, f);
 }
@@ -419,6 +422,8 @@ int main(int argc, char **argv)
 		return cli_tensor(argc - 2, argv + 2);
 	if (!strcmp(cmd, "ops"))
 		return cli_ops(argc - 2, argv + 2);
+	if (!strcmp(cmd, "rules"))
+		return cli_rules(argc - 2, argv + 2);
 	if (strcmp(cmd, "compile") && strcmp(cmd, "inspect") && strcmp(cmd, "validate")) {
 		fprintf(stderr, "onnx2mcu: unknown command '%s'\n\n%s", cmd, usage_main);
 		return EXIT_USAGE;

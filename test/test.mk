@@ -17,9 +17,13 @@ unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@$(B)/onnx2mcu ops --markdown | diff -u docs/ops.md - >/dev/null || \
 		{ echo "docs/ops.md is out of date: run make docs"; exit 1; }
 	@echo "docs/ops.md matches the op table"
+	@$(B)/onnx2mcu rules --markdown | diff -u docs/rules.md - >/dev/null || \
+		{ echo "docs/rules.md is out of date: run make docs"; exit 1; }
+	@echo "docs/rules.md matches the rule tables"
 
 docs: $(B)/onnx2mcu
 	$(B)/onnx2mcu ops --markdown >docs/ops.md
+	$(B)/onnx2mcu rules --markdown >docs/rules.md
 
 $(B)/test/%: test/unit/%.c $(LIB_OBJ)
 	@mkdir -p $(dir $@)
