@@ -6,7 +6,7 @@
 M4RUN ?= $(firstword $(wildcard ../shared/tools/cortexm/m4run \
 	/work/shared/tools/cortexm/m4run) m4run)
 BENCH_MODELS ?= resnet8_cifar ds_cnn_kws mobilenet_v1_025_vww fc_autoencoder_ad \
-	mobilenet_v2_035 transformer_op17 lstm
+	mobilenet_v2_035 transformer_op17 lstm lenet5 mlp
 BENCH_MODEL ?= resnet8_cifar
 
 bench: $(B)/onnx2mcu

@@ -3,7 +3,11 @@
 # matches torch's outputs (validate, atol 1e-4 + rtol 1e-3 unless NAME/tolerance says
 # tighter: "ATOL RTOL"), built with gcc under -Wshadow -Wconversion and ASan/UBSan;
 # the generated C also compiles warning-free with clang and arm-none-eabi-gcc; and
-# compiling twice gives byte-identical files. Ends with: N passed, M failed.
+# compiling twice gives byte-identical files. Each model is validated at -O1 (the
+# default: rewritten and fused) and at -O0; NAME/kernels holds the most kernel calls its
+# -O1 run function may make (the report's "kernels"), NAME/layer-ops lines "OP N": exactly
+# N kernel calls of op OP in the report (LayerNormalization and Gelu recognised as one
+# kernel each). Ends with: N passed, M failed.
 set -u
 bin=$1
 shift
@@ -36,7 +40,11 @@ for m in $models; do
 	ok=0
 	check "$m" "validate (gcc, sanitizers, -Wconversion)" "$bin" validate "$dir/model.onnx" \
 		--data "$dir" --atol "$1" --rtol "$2" --cflags "-O1 $warn $san" &&
-	check "$m" "compile" "$bin" compile "$dir/model.onnx" -o "$out/$m.a" -n "$m" &&
+	check "$m" "validate -O0" "$bin" validate "$dir/model.onnx" -O0 \
+		--data "$dir" --atol "$1" --rtol "$2" --cflags "-O1 $warn" &&
+	check "$m" "compile" "$bin" compile "$dir/model.onnx" -o "$out/$m.a" -n "$m" \
+		--report "$out/$m.json" &&
+	check "$m" "kernel calls (check-report.sh)" "$here/check-report.sh" "$out/$m.json" "$dir" &&
 	check "$m" "compile again" "$bin" compile "$dir/model.onnx" -o "$out/$m.b" -n "$m" &&
 	check "$m" "byte-identical output" diff -r "$out/$m.a" "$out/$m.b" &&
 	check "$m" "clang" sh -c "cd '$out/$m.a' &&
@@ -45,7 +53,9 @@ for m in $models; do
 		for f in *.c; do $arm $warn -O2 -c \$f -o /dev/null || exit 1; done" && ok=1
 	if [ $ok = 1 ]; then
 		pass=$((pass + 1))
-		echo "ok   $m ($(grep -c 'output .*ok' "$out/$m.log") outputs within $1 + $2|ref|)"
+		echo "ok   $m ($(grep -c 'output .*ok' "$out/$m.log") outputs within $1 + $2|ref|;" \
+			"$(sed -n 's/^[[:space:]]*"kernels":[[:space:]]*\([0-9]*\),$/\1/p' "$out/$m.json")" \
+			"kernel calls)"
 	else
 		fail=$((fail + 1))
 	fi

@@ -5,7 +5,8 @@
 # numpy reference; NAME/args adds options such as tolerances or --bind, @DIR@ standing
 # for the case folder), or, when NAME/error exists, must be rejected cleanly (exit 1)
 # with a message matching its extended regex. Cases run in parallel (JOBS, default: the
-# cores), each writing its line to $out/NAME.res. Ends with: ops: N passed, M failed.
+# cores), each writing its line to $out/NAME.res. A case the rewrite pass changes is
+# validated at -O0 as well. Ends with: ops: N passed, M failed.
 set -u
 bin=$1
 shift
@@ -18,8 +19,16 @@ one() { # CASE: runs it and prints its line (ok or FAIL)
 	args=$(sed "s|@DIR@|$dir|g" "$dir/args" 2>/dev/null)
 	# shellcheck disable=SC2086
 	"$bin" validate "$dir/model.onnx" --data "$dir/test_data_set_0" -n m --cflags "$cflags" \
-		$args >"$out/$c.log" 2>&1
+		-v $args >"$out/$c.log" 2>&1
 	rc=$?
+	# a graph the rewrite pass changed must pass at -O0 too
+	if [ "$rc" -eq 0 ] && [ ! -f "$dir/error" ] && grep -q '^rewrite: \|^search: kept' "$out/$c.log"; then
+		echo "--- again at -O0" >>"$out/$c.log"
+		# shellcheck disable=SC2086
+		"$bin" validate "$dir/model.onnx" --data "$dir/test_data_set_0" -n m --cflags "$cflags" \
+			-O0 $args >>"$out/$c.log" 2>&1
+		rc=$?
+	fi
 	if grep -q 'runtime error:\|Sanitizer' "$out/$c.log"; then
 		echo "FAIL $c: a sanitizer reported (see $out/$c.log)"
 	elif [ -f "$dir/error" ]; then
