@@ -1,6 +1,7 @@
 /* test_conv.c - the convolution and pooling kernels against naive references that
    follow the ONNX definitions tap by tap, on random geometries: every kernel variant
-   (direct, depthwise with its 3x3 rows, pointwise, transposed) and every pool. */
+   (direct, depthwise with its 3x3 rows, pointwise, transposed) and every pool; and the
+   fused activation epilogue, bit for bit the unfused unary kernels and Clip. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -262,6 +263,99 @@ static void conv_transpose(void **state)
 	}
 }
 
+/* ---- the activation epilogue ---- */
+
+/* every activation the epilogue takes, with its unary kernels (none for NONE) */
+static const struct {
+	int32_t act;
+	int (*f32)(const o2m_unary_params *, const float *, float *);
+	int (*f64)(const o2m_unary_params *, const double *, double *);
+} acts[] = {
+	{O2M_ACT_NONE, NULL, NULL},
+	{O2M_ACT_LEAKY_RELU, o2m_leaky_relu_f32, o2m_leaky_relu_f64},
+	{O2M_ACT_SIGMOID, o2m_sigmoid_f32, o2m_sigmoid_f64},
+	{O2M_ACT_TANH, o2m_tanh_f32, o2m_tanh_f64},
+	{O2M_ACT_HARD_SIGMOID, o2m_hard_sigmoid_f32, o2m_hard_sigmoid_f64},
+	{O2M_ACT_HARD_SWISH, o2m_hard_swish_f32, o2m_hard_swish_f64},
+	{O2M_ACT_GELU, o2m_gelu_f32, o2m_gelu_f64},
+	{O2M_ACT_GELU_TANH, o2m_gelu_tanh_f32, o2m_gelu_tanh_f64},
+	{O2M_ACT_SWISH, o2m_swish_f32, o2m_swish_f64},
+	{O2M_ACT_ELU, o2m_elu_f32, o2m_elu_f64},
+};
+#define NACTS ((int)(sizeof acts / sizeof acts[0]))
+#define NOBOUND 3.4028235e38f
+
+/* the unfused epilogue of act i over v in place: its unary kernel, then Clip (the
+   bounds are left out at +-FLT_MAX) */
+static void unfused(int i, float alpha, float beta, float lo, float hi, float *v, int n)
+{
+	o2m_unary_params u = {n, alpha, beta, 0};
+
+	if (acts[i].f32)
+		assert_int_equal(acts[i].f32(&u, v, v), O2M_OK);
+	assert_int_equal(o2m_clip_f32(&u, v, lo > -NOBOUND ? &lo : NULL, hi < NOBOUND ? &hi : NULL,
+				      v), O2M_OK);
+}
+
+static void unfused_f64(int i, float alpha, float beta, float lo, float hi, double *v, int n)
+{
+	o2m_unary_params u = {n, alpha, beta, 0};
+	double l = lo, h = hi;
+
+	if (acts[i].f64)
+		assert_int_equal(acts[i].f64(&u, v, v), O2M_OK);
+	assert_int_equal(o2m_clip_f64(&u, v, lo > -NOBOUND ? &l : NULL, hi < NOBOUND ? &h : NULL,
+				      v), O2M_OK);
+}
+
+/* random epilogue bounds: none, one or both */
+static void bounds(float *lo, float *hi)
+{
+	int k = rnd(0, 3);
+
+	*lo = k & 1 ? rndf() - 0.5f : -NOBOUND;
+	*hi = k & 2 ? *lo + 1.5f : NOBOUND;
+	if (!(k & 1) && (k & 2))
+		*hi = rndf();
+}
+
+/* o2m_act_apply is each unary kernel then Clip, bit for bit, out of place and in place,
+   float and double; special values go through as the unary kernels take them */
+static void act_apply_is_unary_then_clip(void **state)
+{
+	static const float special[] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, 1e30f, -1e30f,
+					 88.5f, -88.5f, 1e-40f, 3.0f, -3.0f};
+	static double xd[BIG], yd[BIG], refd[BIG];
+	const int n = 1000;
+
+	(void)state;
+	for (int t = 0; t < 4 * NACTS; t++) {
+		int i = t % NACTS;
+		o2m_act_params a = {n, acts[i].act, rndf(), rndf(), 0, 0};
+		bounds(&a.min, &a.max);
+		for (int k = 0; k < n; k++)
+			x[k] = k < 12 ? special[k] : rndf() * 10;
+		for (int k = 0; k < n; k++)
+			xd[k] = x[k] * (1 + 1e-9);
+		memcpy(ref, x, n * sizeof *x);
+		unfused(i, a.alpha, a.beta, a.min, a.max, ref, n);
+		assert_int_equal(o2m_act_apply_f32(&a, x, y), O2M_OK);
+		assert_memory_equal(y, ref, n * sizeof *y);
+		assert_int_equal(o2m_act_apply_f32(&a, x, x), O2M_OK);
+		assert_memory_equal(x, ref, n * sizeof *x);
+		memcpy(refd, xd, n * sizeof *xd);
+		unfused_f64(i, a.alpha, a.beta, a.min, a.max, refd, n);
+		assert_int_equal(o2m_act_apply_f64(&a, xd, yd), O2M_OK);
+		assert_memory_equal(yd, refd, n * sizeof *yd);
+	}
+	{
+		o2m_act_params a = {1, O2M_ACT_RELU, 0, 0, -NOBOUND, NOBOUND};
+		assert_int_equal(o2m_act_apply_f32(&a, x, y), O2M_ERR_ARG);
+		a.act = O2M_ACT_COUNT;
+		assert_int_equal(o2m_act_apply_f32(&a, x, y), O2M_ERR_ARG);
+	}
+}
+
 /* ---- pooling ---- */
 
 /* kind 0 max, 1 avg, 2 avg counting pads, 3 lp */
@@ -364,6 +458,7 @@ int main(void)
 		cmocka_unit_test(conv_clamps),
 		cmocka_unit_test(deform_is_conv_at_zero_offset),
 		cmocka_unit_test(conv_transpose),
+		cmocka_unit_test(act_apply_is_unary_then_clip),
 		cmocka_unit_test(pools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
