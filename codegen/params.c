@@ -42,6 +42,7 @@ static const Field fields_o2m_conv_params[] = {
 	I32(o2m_conv_params, stride_w), I32(o2m_conv_params, dil_d), I32(o2m_conv_params, dil_h),
 	I32(o2m_conv_params, dil_w), I32(o2m_conv_params, pad_d), I32(o2m_conv_params, pad_h),
 	I32(o2m_conv_params, pad_w), F32(o2m_conv_params, act_min), F32(o2m_conv_params, act_max),
+	I32(o2m_conv_params, act), F32(o2m_conv_params, act_alpha), F32(o2m_conv_params, act_beta),
 	END};
 static const Field fields_o2m_matmul_params[] = {
 	I32(o2m_matmul_params, m), I32(o2m_matmul_params, n), I32(o2m_matmul_params, k),
@@ -199,6 +200,8 @@ static const Field fields_o2m_qconv_params[] = {
 	I32(o2m_qconv_params, conv.dil_w), I32(o2m_qconv_params, conv.pad_d),
 	I32(o2m_qconv_params, conv.pad_h), I32(o2m_qconv_params, conv.pad_w),
 	F32(o2m_qconv_params, conv.act_min), F32(o2m_qconv_params, conv.act_max),
+	I32(o2m_qconv_params, conv.act), F32(o2m_qconv_params, conv.act_alpha),
+	F32(o2m_qconv_params, conv.act_beta),
 	I32(o2m_qconv_params, wz_step), I32(o2m_qconv_params, mul_step), END};
 static const Field fields_o2m_qmatmul_params[] = {
 	I32(o2m_qmatmul_params, mm.m), I32(o2m_qmatmul_params, mm.n),

@@ -267,8 +267,8 @@ int prep_conv(Graph *g, int node, Lowered *L)
 	k = lw_kernel(g, node, conv_family(&w, p), x->dtype);
 	if (k < 0)
 		return -1;
-	lw_call(g, L, k, PT_CONV, p, 4, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_OUT(0));
+	lw_call(g, L, k, PT_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_NONE, A_OUT(0));
 	return 0;
 }
 
@@ -846,8 +846,8 @@ int prep_causal_conv(Graph *g, int node, Lowered *L)
 	if (kc < 0 || ks < 0)
 		return -1;
 	if (ir_numel(y)) {
-		lw_call(g, L, kc, PT_CONV, p, 4, src, A_IN(1),
-			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_OUT(0));
+		lw_call(g, L, kc, PT_CONV, p, 5, src, A_IN(1),
+			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_NONE, A_OUT(0));
 		if (silu) {
 			o2m_unary_params *u = LW_PARAMS(g, o2m_unary_params);
 			u->count = lw_i32(g, node, ir_numel(y));

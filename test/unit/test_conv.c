@@ -146,16 +146,16 @@ static void conv_variants(void **state)
 		fill(w, nw);
 		fill(b, p.c_out);
 		conv_ref(&p, bias);
-		assert_int_equal(o2m_conv_f32(&p, x, w, bias, y), O2M_OK);
+		assert_int_equal(o2m_conv_f32(&p, x, w, bias, NULL, y), O2M_OK);
 		close_enough(y, ref, nout, "conv");
 		if (variant == 1) {
 			memset(y, 0, sizeof y);
-			assert_int_equal(o2m_conv_dw_f32(&p, x, w, bias, y), O2M_OK);
+			assert_int_equal(o2m_conv_dw_f32(&p, x, w, bias, NULL, y), O2M_OK);
 			close_enough(y, ref, nout, "conv_dw");
 		}
 		if (variant == 2) {
 			memset(y, 0, sizeof y);
-			assert_int_equal(o2m_conv_1x1_f32(&p, x, w, bias, y), O2M_OK);
+			assert_int_equal(o2m_conv_1x1_f32(&p, x, w, bias, NULL, y), O2M_OK);
 			close_enough(y, ref, nout, "conv_1x1");
 		}
 	}
@@ -171,7 +171,7 @@ static void conv_clamps(void **state)
 	p.act_max = 0.25f;
 	fill(x, p.n * p.c_in * p.in_h * p.in_w);
 	fill(w, p.c_out * p.c_in / p.group);
-	assert_int_equal(o2m_conv_1x1_f32(&p, x, w, NULL, y), O2M_OK);
+	assert_int_equal(o2m_conv_1x1_f32(&p, x, w, NULL, NULL, y), O2M_OK);
 	for (int i = 0; i < p.n * p.c_out * p.out_h * p.out_w; i++)
 		assert_true(y[i] >= -0.5f && y[i] <= 0.25f);
 }
@@ -356,6 +356,118 @@ static void act_apply_is_unary_then_clip(void **state)
 	}
 }
 
+/* a variant's kernel: 0 direct, 1 depthwise, 2 pointwise, 3 and 4 depthwise 3x3 with
+   stride 1 and 2 (the unrolled rows) */
+typedef int (*conv_f32_fn)(const o2m_conv_params *, const float *, const float *,
+			   const float *, const float *, float *);
+typedef int (*conv_f64_fn)(const o2m_conv_params *, const double *, const double *,
+			   const double *, const double *, double *);
+static const conv_f32_fn conv_f32s[] = {o2m_conv_f32, o2m_conv_dw_f32, o2m_conv_1x1_f32,
+					o2m_conv_dw_f32, o2m_conv_dw_f32};
+static const conv_f64_fn conv_f64s[] = {o2m_conv_f64, o2m_conv_dw_f64, o2m_conv_1x1_f64,
+					o2m_conv_dw_f64, o2m_conv_dw_f64};
+
+static o2m_conv_params epilogue_case(int variant)
+{
+	o2m_conv_params p = conv_case(1 + rnd(0, 2), variant < 3 ? variant : 1);
+
+	if (variant >= 3) { /* 3x3, pads 1: border columns and an unrolled interior */
+		p = conv_case(2, 1);
+		p.k_d = 1, p.k_h = p.k_w = 3;
+		p.stride_h = p.stride_w = variant - 2;
+		p.dil_h = p.dil_w = 1;
+		p.pad_h = p.pad_w = 1;
+		p.in_h = rnd(3, 9), p.in_w = rnd(3, 12);
+		p.out_h = (p.in_h - 1) / p.stride_h + 1;
+		p.out_w = (p.in_w - 1) / p.stride_w + 1;
+	}
+	return p;
+}
+
+/* each conv variant with each activation, a residual or none and random bounds: bit for
+   bit the plain kernel, then the residual added, the unary kernel and Clip; float and
+   double. The plain kernel runs with no activation and no bounds. */
+static void conv_epilogue_is_unfused(void **state)
+{
+	static float r[BIG];
+	static double xd[BIG], wd[BIG], bd[64], rd[BIG], yd[BIG], refd[BIG];
+
+	(void)state;
+	for (int t = 0; t < 30 * 5 * NACTS; t++) {
+		const int variant = t % 5, i = t / 5 % NACTS, with_r = t / 5 / NACTS % 2;
+		o2m_conv_params p = epilogue_case(variant), q = p;
+		const float *bias = rnd(0, 1) ? b : NULL;
+		int nx = p.n * p.c_in * p.in_d * p.in_h * p.in_w;
+		int nw = p.c_out * (p.c_in / p.group) * p.k_d * p.k_h * p.k_w;
+		int n = p.n * p.c_out * p.out_d * p.out_h * p.out_w;
+		assert_true(nx < BIG && nw < BIG && n < BIG);
+		p.act = acts[i].act;
+		p.act_alpha = rndf();
+		p.act_beta = rndf();
+		bounds(&p.act_min, &p.act_max);
+		fill(x, nx);
+		fill(w, nw);
+		fill(b, p.c_out);
+		fill(r, n);
+		assert_int_equal(conv_f32s[variant](&q, x, w, bias, NULL, ref), O2M_OK);
+		for (int k = 0; with_r && k < n; k++)
+			ref[k] += r[k];
+		unfused(i, p.act_alpha, p.act_beta, p.act_min, p.act_max, ref, n);
+		assert_int_equal(conv_f32s[variant](&p, x, w, bias, with_r ? r : NULL, y), O2M_OK);
+		assert_memory_equal(y, ref, n * sizeof *y);
+		if (t % 3)
+			continue;
+		for (int k = 0; k < nx; k++)
+			xd[k] = x[k] * (1 + 1e-9);
+		for (int k = 0; k < nw; k++)
+			wd[k] = w[k];
+		for (int k = 0; k < p.c_out; k++)
+			bd[k] = b[k];
+		for (int k = 0; k < n; k++)
+			rd[k] = r[k];
+		assert_int_equal(conv_f64s[variant](&q, xd, wd, bias ? bd : NULL, NULL, refd), O2M_OK);
+		for (int k = 0; with_r && k < n; k++)
+			refd[k] += rd[k];
+		unfused_f64(i, p.act_alpha, p.act_beta, p.act_min, p.act_max, refd, n);
+		assert_int_equal(conv_f64s[variant](&p, xd, wd, bias ? bd : NULL, with_r ? rd : NULL,
+						    yd), O2M_OK);
+		assert_memory_equal(yd, refd, n * sizeof *yd);
+	}
+}
+
+/* ConvTranspose takes the activation and bounds too (it has no residual); an act the
+   epilogue does not take is an error */
+static void conv_transpose_epilogue(void **state)
+{
+	(void)state;
+	for (int t = 0; t < 20 * NACTS; t++) {
+		const int i = t % NACTS;
+		o2m_conv_params p = conv_case(1 + t % 3, 0), q;
+		int n;
+		p.out_w = rnd(1, 12);
+		p.pad_w = rnd(-1, 2);
+		n = p.n * p.c_out * p.out_d * p.out_h * p.out_w;
+		q = p;
+		p.act = acts[i].act;
+		p.act_alpha = rndf();
+		p.act_beta = rndf();
+		bounds(&p.act_min, &p.act_max);
+		fill(x, p.n * p.c_in * p.in_d * p.in_h * p.in_w);
+		fill(w, p.c_in * (p.c_out / p.group) * p.k_d * p.k_h * p.k_w);
+		fill(b, p.c_out);
+		assert_int_equal(o2m_conv_transpose_f32(&q, x, w, b, ref), O2M_OK);
+		unfused(i, p.act_alpha, p.act_beta, p.act_min, p.act_max, ref, n);
+		assert_int_equal(o2m_conv_transpose_f32(&p, x, w, b, y), O2M_OK);
+		assert_memory_equal(y, ref, n * sizeof *y);
+	}
+	{
+		o2m_conv_params p = conv_case(2, 0);
+		p.act = O2M_ACT_SOFTPLUS;
+		assert_int_equal(o2m_conv_f32(&p, x, w, NULL, NULL, y), O2M_ERR_ARG);
+		assert_int_equal(o2m_conv_transpose_f32(&p, x, w, NULL, y), O2M_ERR_ARG);
+	}
+}
+
 /* ---- pooling ---- */
 
 /* kind 0 max, 1 avg, 2 avg counting pads, 3 lp */
@@ -459,6 +571,8 @@ int main(void)
 		cmocka_unit_test(deform_is_conv_at_zero_offset),
 		cmocka_unit_test(conv_transpose),
 		cmocka_unit_test(act_apply_is_unary_then_clip),
+		cmocka_unit_test(conv_epilogue_is_unfused),
+		cmocka_unit_test(conv_transpose_epilogue),
 		cmocka_unit_test(pools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
