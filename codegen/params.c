@@ -91,7 +91,9 @@ static const Field fields_o2m_gemm_params[] = {
 	I32(o2m_gemm_params, m), I32(o2m_gemm_params, n), I32(o2m_gemm_params, k),
 	I32(o2m_gemm_params, a_sm), I32(o2m_gemm_params, a_sk), I32(o2m_gemm_params, b_sk),
 	I32(o2m_gemm_params, b_sn), I32(o2m_gemm_params, c_sm), I32(o2m_gemm_params, c_sn),
-	F32(o2m_gemm_params, alpha), F32(o2m_gemm_params, beta), END};
+	F32(o2m_gemm_params, alpha), F32(o2m_gemm_params, beta), F32(o2m_gemm_params, act_min),
+	F32(o2m_gemm_params, act_max), I32(o2m_gemm_params, act), F32(o2m_gemm_params, act_alpha),
+	F32(o2m_gemm_params, act_beta), END};
 static const Field fields_o2m_einsum_params[] = {
 	I32(o2m_einsum_params, out_rank), I32(o2m_einsum_params, sum_rank),
 	I32(o2m_einsum_params, out_dims), I32(o2m_einsum_params, sum_dims),

@@ -4,6 +4,7 @@
    constant B is transposed at compile time so each output is a contiguous dot product. */
 #include "lower.h"
 
+#include <float.h>
 #include <string.h>
 
 static int same_types(Graph *g, int node)
@@ -228,6 +229,8 @@ int prep_gemm(Graph *g, int node, Lowered *L)
 	p->b_sn = tb || repack ? p->k : 1;
 	p->alpha = ir_attr_float(g, node, "alpha", 1.0f);
 	p->beta = ir_attr_float(g, node, "beta", 1.0f);
+	p->act_min = -FLT_MAX;
+	p->act_max = FLT_MAX;
 	if (has_in(g, node, 2) && p->beta != 0 && ir_numel(in_t(g, node, 2))) {
 		gemm_c_strides(in_t(g, node, 2), p);
 		carg = A_IN(2);
