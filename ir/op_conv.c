@@ -224,6 +224,21 @@ static int conv_win(Graph *g, int node, Win *w)
 	return win_out(g, node, w, 0);
 }
 
+/* FusedConv's residual R (input 3), when there is one, is of the output's type and shape */
+static int residual_ok(Graph *g, int node, DType dt, int rank, const int64_t *dims)
+{
+	Tensor *r;
+
+	if (!has_in(g, node, 3))
+		return 0;
+	r = in_t(g, node, 3);
+	if (r->dtype == dt && r->rank == rank && !memcmp(r->dims, dims, sizeof *dims * (size_t)rank))
+		return 0;
+	ir_error(g, node, "the residual (input 3) must be of the output's type %s and shape",
+		 dt_name(dt));
+	return -1;
+}
+
 int shape_conv(Graph *g, int node)
 {
 	Tensor *x = in_t(g, node, 0);
@@ -233,6 +248,8 @@ int shape_conv(Graph *g, int node)
 	if (conv_win(g, node, &w))
 		return -1;
 	out_dims(x, in_t(g, node, 1)->dims[0], &w, dims);
+	if (residual_ok(g, node, x->dtype, x->rank, dims))
+		return -1;
 	set_out(g, node, 0, x->dtype, x->rank, dims);
 	return 0;
 }
@@ -260,7 +277,8 @@ int prep_conv(Graph *g, int node, Lowered *L)
 	int k;
 
 	if (conv_win(g, node, &w) || conv_params(g, node, &w, x->dims[0], x->dims[1], y->dims[1],
-						 ir_attr_int(g, node, "group", 1), p))
+						 ir_attr_int(g, node, "group", 1), p) ||
+	    lw_act(g, node, &p->act, &p->act_alpha, &p->act_beta, &p->act_min, &p->act_max))
 		return -1;
 	if (!ir_numel(y))
 		return 0;
@@ -268,7 +286,7 @@ int prep_conv(Graph *g, int node, Lowered *L)
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_NONE, A_OUT(0));
+		has_in(g, node, 3) ? A_IN(3) : A_NONE, A_OUT(0));
 	return 0;
 }
 
@@ -354,7 +372,8 @@ int prep_conv_transpose(Graph *g, int node, Lowered *L)
 	int k;
 
 	if (convt_win(g, node, &w) || conv_params(g, node, &w, x->dims[0], x->dims[1], y->dims[1],
-						  ir_attr_int(g, node, "group", 1), p))
+						  ir_attr_int(g, node, "group", 1), p) ||
+	    lw_act(g, node, &p->act, &p->act_alpha, &p->act_beta, &p->act_min, &p->act_max))
 		return -1;
 	if (!ir_numel(y))
 		return 0;
