@@ -32,6 +32,9 @@ static const Field fields_o2m_bcast_params[] = {
 static const Field fields_o2m_unary_params[] = {
 	I32(o2m_unary_params, count), F32(o2m_unary_params, alpha), F32(o2m_unary_params, beta),
 	F32(o2m_unary_params, gamma), END};
+static const Field fields_o2m_act_params[] = {
+	I32(o2m_act_params, count), I32(o2m_act_params, act), F32(o2m_act_params, alpha),
+	F32(o2m_act_params, beta), F32(o2m_act_params, min), F32(o2m_act_params, max), END};
 
 static const Field fields_o2m_conv_params[] = {
 	I32(o2m_conv_params, n), I32(o2m_conv_params, c_in), I32(o2m_conv_params, c_out),
