@@ -32,6 +32,13 @@ OPS_(f32, float, O2M_FF_)
 OPS_(f64, double, O2M_FD_)
 #undef T_
 
+/* O2M_ACTS has bit k set for each activation k a model's epilogues apply: the compiler
+   defines it in the o2m_names.h it writes, so the other cases compile out, and with
+   them (under --gc-sections) their kernels and libm functions. Undefined: all. */
+#ifndef O2M_ACTS
+#define O2M_ACTS 0xffffffffu
+#endif
+
 /* the unary kernel of each activation the epilogue takes */
 #define ACTS_(X, sfx)                                                                       \
 	X(O2M_ACT_LEAKY_RELU, leaky_relu, sfx) X(O2M_ACT_SIGMOID, sigmoid, sfx)             \
@@ -41,6 +48,8 @@ OPS_(f64, double, O2M_FD_)
 	X(O2M_ACT_ELU, elu, sfx)
 #define CASE_(kind, name, sfx)                                                              \
 	case kind:                                                                          \
+		if (!(O2M_ACTS >> kind & 1u))                                               \
+			return O2M_ERR_ARG;                                                 \
 		o2m_##name##_##sfx(&u, x, y);                                               \
 		break;
 

@@ -2,17 +2,23 @@
    (the kernels of the generated code), give bit for bit what the ONNX nodes they stand
    for give: Conv or Gemm, Add of the residual, the activation, Clip; for every
    activation, with its attributes given or left to their defaults, with and without a
-   residual and bounds. Bad epilogue attributes are errors naming the node. */
+   residual and bounds. Bad epilogue attributes are errors naming the node, and the
+   generated o2m_names.h lists the activations the epilogues apply. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <float.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "../../codegen/codegen.h"
 #include "../../ir/lower.h"
+#include "../../passes/passes.h"
 
 /* each activation by its epilogue name, the ONNX op it stands for and the attributes
    that op takes */
@@ -269,12 +275,66 @@ static void bad_epilogues(void **state)
 	ir_graph_free(g);
 }
 
+static void remove_dir(const char *dir)
+{
+	char path[4096];
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		assert_int_equal(unlink(path), 0);
+	}
+	closedir(d);
+	assert_int_equal(rmdir(dir), 0);
+}
+
+/* O2M_ACTS in the o2m_names.h of a compiled Conv (none) and FusedConv with a Sigmoid
+   (bit O2M_ACT_SIGMOID): o2m_act_apply compiles out the activations a model does not
+   fuse, and with them their libm functions */
+static void names_list_epilogue_acts(void **state)
+{
+	(void)state;
+	for (int fused = 0; fused < 2; fused++) {
+		Graph *g = ir_graph_new("unit");
+		int64_t dx[] = {1, 2, 4, 4}, dw[] = {3, 2, 1, 1};
+		int in[3] = {ir_tensor_new(g, "x"), cst(g, "w", 4, dw), -1}, n;
+		PassOptions po = {NULL, 0, NULL};
+		EmitOptions eo = {"m", "m.onnx", 0};
+		char dir[] = "/tmp/test_fused_XXXXXX", path[64], text[8192] = "", want[64];
+		FILE *f;
+		ir_set_shape(g, in[0], DT_F32, 4, dx);
+		ir_input_add(g, in[0]);
+		n = node(g, fused ? OP_FUSED_CONV : OP_CONV, "c", in, 3);
+		if (fused)
+			ir_attr_set_str(g, n, "activation", "Sigmoid");
+		ir_output_add(g, g->n[n].out[0]);
+		assert_int_equal(passes_run(g, &po), 0);
+		assert_non_null(mkdtemp(dir));
+		assert_int_equal(codegen_emit(g, dir, &eo), 0);
+		snprintf(path, sizeof path, "%s/o2m_names.h", dir);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		assert_true(fread(text, 1, sizeof text - 1, f) > 0);
+		fclose(f);
+		snprintf(want, sizeof want, "#define O2M_ACTS 0x%xu\n",
+			 fused ? 1u << O2M_ACT_SIGMOID : 0u);
+		assert_non_null(strstr(text, want));
+		remove_dir(dir);
+		ir_graph_free(g);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(fused_conv_is_unfused),
 		cmocka_unit_test(fused_gemm_is_unfused),
 		cmocka_unit_test(bad_epilogues),
+		cmocka_unit_test(names_list_epilogue_acts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
