@@ -834,13 +834,13 @@ static int causal_present_zero(Graph *g, int node, Lowered *L, int64_t rows, int
 }
 
 /* The depthwise convolution kernel over past_state ++ input, gathered in a scratch
-   buffer, or over the input with k - 1 leading zero pads when there is no past_state;
-   the SiLU in place; present_state copied from the tail of that sequence. */
+   buffer, or over the input with k - 1 leading zero pads when there is no past_state,
+   the SiLU as its epilogue; present_state copied from the tail of that sequence. */
 int prep_causal_conv(Graph *g, int node, Lowered *L)
 {
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
 	o2m_conv_params *p = LW_PARAMS(g, o2m_conv_params);
-	int silu = causal_check(g, node), es = (int)dt_size(x->dtype), kc, ks;
+	int silu = causal_check(g, node), es = (int)dt_size(x->dtype), kc;
 	int64_t rows = x->dims[0] * x->dims[1], len = x->dims[2];
 	int64_t e = in_t(g, node, 1)->dims[2] - 1, full = e + len;
 	int64_t ss[2] = {e, 1}, ds[2] = {full, 1}, dims[2] = {rows, e};
@@ -860,20 +860,16 @@ int prep_causal_conv(Graph *g, int node, Lowered *L)
 	}
 	if (conv_params(g, node, &w, x->dims[0], x->dims[1], x->dims[1], x->dims[1], p))
 		return -1;
+	if (silu) {
+		p->act = O2M_ACT_SWISH;
+		p->act_alpha = 1.0f;
+	}
 	kc = lw_kernel(g, node, "conv_dw", x->dtype);
-	ks = lw_kernel(g, node, "swish", x->dtype);
-	if (kc < 0 || ks < 0)
+	if (kc < 0)
 		return -1;
-	if (ir_numel(y)) {
+	if (ir_numel(y))
 		lw_call(g, L, kc, PT_CONV, p, 5, src, A_IN(1),
 			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_NONE, A_OUT(0));
-		if (silu) {
-			o2m_unary_params *u = LW_PARAMS(g, o2m_unary_params);
-			u->count = lw_i32(g, node, ir_numel(y));
-			u->alpha = 1.0f;
-			lw_call(g, L, ks, PT_UNARY, u, 2, A_OUT(0), A_OUT(0));
-		}
-	}
 	if (!has_out(g, node, 1) || !ir_numel(out_t(g, node, 1)))
 		return 0;
 	if (!has_in(g, node, 3))
