@@ -32,6 +32,9 @@ static const Field fields_o2m_bcast_params[] = {
 static const Field fields_o2m_unary_params[] = {
 	I32(o2m_unary_params, count), F32(o2m_unary_params, alpha), F32(o2m_unary_params, beta),
 	F32(o2m_unary_params, gamma), END};
+static const Field fields_o2m_act_params[] = {
+	I32(o2m_act_params, count), I32(o2m_act_params, act), F32(o2m_act_params, alpha),
+	F32(o2m_act_params, beta), F32(o2m_act_params, min), F32(o2m_act_params, max), END};
 
 static const Field fields_o2m_conv_params[] = {
 	I32(o2m_conv_params, n), I32(o2m_conv_params, c_in), I32(o2m_conv_params, c_out),
@@ -42,6 +45,7 @@ static const Field fields_o2m_conv_params[] = {
 	I32(o2m_conv_params, stride_w), I32(o2m_conv_params, dil_d), I32(o2m_conv_params, dil_h),
 	I32(o2m_conv_params, dil_w), I32(o2m_conv_params, pad_d), I32(o2m_conv_params, pad_h),
 	I32(o2m_conv_params, pad_w), F32(o2m_conv_params, act_min), F32(o2m_conv_params, act_max),
+	I32(o2m_conv_params, act), F32(o2m_conv_params, act_alpha), F32(o2m_conv_params, act_beta),
 	END};
 static const Field fields_o2m_matmul_params[] = {
 	I32(o2m_matmul_params, m), I32(o2m_matmul_params, n), I32(o2m_matmul_params, k),
@@ -90,7 +94,9 @@ static const Field fields_o2m_gemm_params[] = {
 	I32(o2m_gemm_params, m), I32(o2m_gemm_params, n), I32(o2m_gemm_params, k),
 	I32(o2m_gemm_params, a_sm), I32(o2m_gemm_params, a_sk), I32(o2m_gemm_params, b_sk),
 	I32(o2m_gemm_params, b_sn), I32(o2m_gemm_params, c_sm), I32(o2m_gemm_params, c_sn),
-	F32(o2m_gemm_params, alpha), F32(o2m_gemm_params, beta), END};
+	F32(o2m_gemm_params, alpha), F32(o2m_gemm_params, beta), F32(o2m_gemm_params, act_min),
+	F32(o2m_gemm_params, act_max), I32(o2m_gemm_params, act), F32(o2m_gemm_params, act_alpha),
+	F32(o2m_gemm_params, act_beta), END};
 static const Field fields_o2m_einsum_params[] = {
 	I32(o2m_einsum_params, out_rank), I32(o2m_einsum_params, sum_rank),
 	I32(o2m_einsum_params, out_dims), I32(o2m_einsum_params, sum_dims),
@@ -199,6 +205,8 @@ static const Field fields_o2m_qconv_params[] = {
 	I32(o2m_qconv_params, conv.dil_w), I32(o2m_qconv_params, conv.pad_d),
 	I32(o2m_qconv_params, conv.pad_h), I32(o2m_qconv_params, conv.pad_w),
 	F32(o2m_qconv_params, conv.act_min), F32(o2m_qconv_params, conv.act_max),
+	I32(o2m_qconv_params, conv.act), F32(o2m_qconv_params, conv.act_alpha),
+	F32(o2m_qconv_params, conv.act_beta),
 	I32(o2m_qconv_params, wz_step), I32(o2m_qconv_params, mul_step), END};
 static const Field fields_o2m_qmatmul_params[] = {
 	I32(o2m_qmatmul_params, mm.m), I32(o2m_qmatmul_params, mm.n),

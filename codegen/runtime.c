@@ -1,9 +1,12 @@
 /* runtime.c - copies the runtime-stub files a model uses into its output folder (the
    kernel sources, the headers they include, the sources of kernels they call) and writes
    o2m_names.h, which gives every kernel in them the model's prefix so several
-   generated models link into one program; and NAME.mk and NAME.cmake, which list the
-   folder's C sources for build systems. */
+   generated models link into one program and says which activations the model's
+   epilogues apply; and NAME.mk and NAME.cmake, which list the folder's C sources for
+   build systems. */
 #include "codegen.h"
+
+#include "../runtime-stub/o2m_kernels.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +91,27 @@ static int write_text(const char *dir, const char *name, const char *text)
 	return rc;
 }
 
+/* bit k for each activation k that an epilogue of the model applies */
+static uint32_t epilogue_acts(const Graph *g)
+{
+	uint32_t m = 0;
+
+	for (int i = 0; i < g->nn; i++)
+		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++) {
+			const KCall *k = &g->n[i].low->call[c];
+			int32_t act = 0;
+			if (k->ptype == PT_CONV)
+				act = ((const o2m_conv_params *)k->params)->act;
+			else if (k->ptype == PT_GEMM)
+				act = ((const o2m_gemm_params *)k->params)->act;
+			else if (k->ptype == PT_ACT)
+				act = ((const o2m_act_params *)k->params)->act;
+			IR_ASSERT(act >= 0 && act < 32);
+			m |= act ? 1u << act : 0;
+		}
+	return m;
+}
+
 static int write_names(Graph *g, const char *dir, const FileSet *s, const EmitOptions *opt)
 {
 	char path[4096];
@@ -115,7 +139,9 @@ static int write_names(Graph *g, const char *dir, const FileSet *s, const EmitOp
 				fprintf(f, "#define %s %s_%s\n", kernel_table[k].name, opt->name,
 					kernel_table[k].name);
 		}
-		fprintf(f, "#endif\n");
+		fprintf(f, "/* the activations of the epilogues (bits O2M_ACT_*): o2m_act_apply "
+			   "compiles out the others */\n#define O2M_ACTS 0x%xu\n#endif\n",
+			(unsigned)epilogue_acts(g));
 	}
 	if (ferror(f))
 		rc = -1;

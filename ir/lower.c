@@ -2,6 +2,7 @@
    prepares use: calls, prepared constants, scratch, broadcast and copy geometry. */
 #include "lower.h"
 
+#include <float.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -73,6 +74,56 @@ int32_t lw_i32(Graph *g, int node, int64_t v)
 		return 0;
 	}
 	return (int32_t)v;
+}
+
+/* the activations the epilogue fuses, with the defaults of the ONNX op's alpha and beta */
+static const struct {
+	const char *name;
+	int32_t act;
+	float alpha, beta;
+} fused_acts[] = {
+	{"LeakyRelu", O2M_ACT_LEAKY_RELU, 0.01f, 0},
+	{"Sigmoid", O2M_ACT_SIGMOID, 0, 0},
+	{"Tanh", O2M_ACT_TANH, 0, 0},
+	{"HardSigmoid", O2M_ACT_HARD_SIGMOID, 0.2f, 0.5f},
+	{"HardSwish", O2M_ACT_HARD_SWISH, 0, 0},
+	{"Gelu", O2M_ACT_GELU, 0, 0},
+	{"GeluTanh", O2M_ACT_GELU_TANH, 0, 0},
+	{"Swish", O2M_ACT_SWISH, 1.0f, 0},
+	{"Elu", O2M_ACT_ELU, 1.0f, 0},
+};
+
+int lw_act(Graph *g, int node, int32_t *act, float *alpha, float *beta, float *min, float *max)
+{
+	const char *s;
+
+	*act = O2M_ACT_NONE;
+	*alpha = *beta = 0;
+	*min = -FLT_MAX;
+	*max = FLT_MAX;
+	if (!(op_info[g->n[node].op].flags & OPF_INTERNAL))
+		return 0;
+	*min = ir_attr_float(g, node, "act_min", -FLT_MAX);
+	*max = ir_attr_float(g, node, "act_max", FLT_MAX);
+	if (!(*min <= *max)) { /* Clip and the kernels' clamp differ when min > max */
+		ir_error(g, node, "act_min %g is above act_max %g, or one is NaN", (double)*min,
+			 (double)*max);
+		return -1;
+	}
+	s = ir_attr_str(g, node, "activation", "");
+	if (!*s)
+		return 0;
+	for (size_t i = 0; i < sizeof fused_acts / sizeof fused_acts[0]; i++) {
+		if (strcmp(s, fused_acts[i].name))
+			continue;
+		*act = fused_acts[i].act;
+		*alpha = ir_attr_float(g, node, "act_alpha", fused_acts[i].alpha);
+		*beta = ir_attr_float(g, node, "act_beta", fused_acts[i].beta);
+		return 0;
+	}
+	ir_error(g, node, "activation '%s' is not one the kernels fuse (LeakyRelu, Sigmoid, "
+		 "Tanh, HardSigmoid, HardSwish, Gelu, GeluTanh, Swish, Elu)", s);
+	return -1;
 }
 
 void lw_strides(int rank, const int64_t *dims, int64_t *strides)

@@ -48,6 +48,12 @@ int lw_copy(Graph *g, int node, Lowered *L, int esize, int rank, const int64_t *
 void lw_fill(Graph *g, int node, Lowered *L, int64_t count, int esize, Arg value, Arg dst);
 /* output k = 0 (all bits clear is zero in every element type) */
 void lw_zero(Graph *g, int node, Lowered *L, int k);
+/* The epilogue of a FusedConv or FusedGemm node from its attributes: activation (an ONNX
+   op name; absent for none) with act_alpha and act_beta (absent: that op's defaults),
+   then a clamp to [act_min, act_max] (absent: -FLT_MAX, FLT_MAX). Other ops never carry
+   one: none and no bounds. -1 with an error naming the node for an activation the
+   kernels do not fuse or bounds that are NaN or reversed. */
+int lw_act(Graph *g, int node, int32_t *act, float *alpha, float *beta, float *min, float *max);
 /* row-major strides of dims, in elements */
 void lw_strides(int rank, const int64_t *dims, int64_t *strides);
 /* element count as the int32 kernels take, or an error */

@@ -224,6 +224,21 @@ static int conv_win(Graph *g, int node, Win *w)
 	return win_out(g, node, w, 0);
 }
 
+/* FusedConv's residual R (input 3), when there is one, is of the output's type and shape */
+static int residual_ok(Graph *g, int node, DType dt, int rank, const int64_t *dims)
+{
+	Tensor *r;
+
+	if (!has_in(g, node, 3))
+		return 0;
+	r = in_t(g, node, 3);
+	if (r->dtype == dt && r->rank == rank && !memcmp(r->dims, dims, sizeof *dims * (size_t)rank))
+		return 0;
+	ir_error(g, node, "the residual (input 3) must be of the output's type %s and shape",
+		 dt_name(dt));
+	return -1;
+}
+
 int shape_conv(Graph *g, int node)
 {
 	Tensor *x = in_t(g, node, 0);
@@ -233,6 +248,8 @@ int shape_conv(Graph *g, int node)
 	if (conv_win(g, node, &w))
 		return -1;
 	out_dims(x, in_t(g, node, 1)->dims[0], &w, dims);
+	if (residual_ok(g, node, x->dtype, x->rank, dims))
+		return -1;
 	set_out(g, node, 0, x->dtype, x->rank, dims);
 	return 0;
 }
@@ -260,15 +277,16 @@ int prep_conv(Graph *g, int node, Lowered *L)
 	int k;
 
 	if (conv_win(g, node, &w) || conv_params(g, node, &w, x->dims[0], x->dims[1], y->dims[1],
-						 ir_attr_int(g, node, "group", 1), p))
+						 ir_attr_int(g, node, "group", 1), p) ||
+	    lw_act(g, node, &p->act, &p->act_alpha, &p->act_beta, &p->act_min, &p->act_max))
 		return -1;
 	if (!ir_numel(y))
 		return 0;
 	k = lw_kernel(g, node, conv_family(&w, p), x->dtype);
 	if (k < 0)
 		return -1;
-	lw_call(g, L, k, PT_CONV, p, 4, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_OUT(0));
+	lw_call(g, L, k, PT_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		has_in(g, node, 3) ? A_IN(3) : A_NONE, A_OUT(0));
 	return 0;
 }
 
@@ -354,7 +372,8 @@ int prep_conv_transpose(Graph *g, int node, Lowered *L)
 	int k;
 
 	if (convt_win(g, node, &w) || conv_params(g, node, &w, x->dims[0], x->dims[1], y->dims[1],
-						  ir_attr_int(g, node, "group", 1), p))
+						  ir_attr_int(g, node, "group", 1), p) ||
+	    lw_act(g, node, &p->act, &p->act_alpha, &p->act_beta, &p->act_min, &p->act_max))
 		return -1;
 	if (!ir_numel(y))
 		return 0;
@@ -815,13 +834,13 @@ static int causal_present_zero(Graph *g, int node, Lowered *L, int64_t rows, int
 }
 
 /* The depthwise convolution kernel over past_state ++ input, gathered in a scratch
-   buffer, or over the input with k - 1 leading zero pads when there is no past_state;
-   the SiLU in place; present_state copied from the tail of that sequence. */
+   buffer, or over the input with k - 1 leading zero pads when there is no past_state,
+   the SiLU as its epilogue; present_state copied from the tail of that sequence. */
 int prep_causal_conv(Graph *g, int node, Lowered *L)
 {
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
 	o2m_conv_params *p = LW_PARAMS(g, o2m_conv_params);
-	int silu = causal_check(g, node), es = (int)dt_size(x->dtype), kc, ks;
+	int silu = causal_check(g, node), es = (int)dt_size(x->dtype), kc;
 	int64_t rows = x->dims[0] * x->dims[1], len = x->dims[2];
 	int64_t e = in_t(g, node, 1)->dims[2] - 1, full = e + len;
 	int64_t ss[2] = {e, 1}, ds[2] = {full, 1}, dims[2] = {rows, e};
@@ -841,20 +860,16 @@ int prep_causal_conv(Graph *g, int node, Lowered *L)
 	}
 	if (conv_params(g, node, &w, x->dims[0], x->dims[1], x->dims[1], x->dims[1], p))
 		return -1;
-	kc = lw_kernel(g, node, "conv_dw", x->dtype);
-	ks = lw_kernel(g, node, "swish", x->dtype);
-	if (kc < 0 || ks < 0)
-		return -1;
-	if (ir_numel(y)) {
-		lw_call(g, L, kc, PT_CONV, p, 4, src, A_IN(1),
-			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_OUT(0));
-		if (silu) {
-			o2m_unary_params *u = LW_PARAMS(g, o2m_unary_params);
-			u->count = lw_i32(g, node, ir_numel(y));
-			u->alpha = 1.0f;
-			lw_call(g, L, ks, PT_UNARY, u, 2, A_OUT(0), A_OUT(0));
-		}
+	if (silu) {
+		p->act = O2M_ACT_SWISH;
+		p->act_alpha = 1.0f;
 	}
+	kc = lw_kernel(g, node, "conv_dw", x->dtype);
+	if (kc < 0)
+		return -1;
+	if (ir_numel(y))
+		lw_call(g, L, kc, PT_CONV, p, 5, src, A_IN(1),
+			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_NONE, A_OUT(0));
 	if (!has_out(g, node, 1) || !ir_numel(out_t(g, node, 1)))
 		return 0;
 	if (!has_in(g, node, 3))

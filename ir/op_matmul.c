@@ -4,6 +4,7 @@
    constant B is transposed at compile time so each output is a contiguous dot product. */
 #include "lower.h"
 
+#include <float.h>
 #include <string.h>
 
 static int same_types(Graph *g, int node)
@@ -208,8 +209,14 @@ int prep_gemm(Graph *g, int node, Lowered *L)
 	int kern = lw_kernel(g, node, "gemm", a->dtype), repack;
 	Arg aarg = A_IN(0), barg = A_IN(1), carg = A_NONE;
 
-	if (kern < 0)
+	if (kern < 0 ||
+	    lw_act(g, node, &p->act, &p->act_alpha, &p->act_beta, &p->act_min, &p->act_max))
 		return -1;
+	if (!dt_is_float(a->dtype) && (p->act || p->act_min > -FLT_MAX || p->act_max < FLT_MAX)) {
+		ir_error(g, node, "an activation or clamp needs a float type, not %s",
+			 dt_name(a->dtype));
+		return -1;
+	}
 	if (!ir_numel(y))
 		return 0;
 	p->m = lw_i32(g, node, y->dims[0]);

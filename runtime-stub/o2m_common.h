@@ -24,6 +24,29 @@ enum {
 	O2M_ERR_INDEX = 2, /* an index read at run time is out of range */
 };
 
+/** Activation functions, by ONNX op name; alpha and beta are the op's attributes. The
+    recurrent layers (o2m_rnn.h) and the convolution and gemm epilogue (o2m_act.h) each
+    take the ones their header lists. */
+enum {
+	O2M_ACT_NONE = 0,         /* the identity */
+	O2M_ACT_RELU,             /* Relu: max(0, x) */
+	O2M_ACT_TANH,             /* Tanh */
+	O2M_ACT_SIGMOID,          /* Sigmoid: 1 / (1 + e^-x) */
+	O2M_ACT_AFFINE,           /* Affine: alpha * x + beta */
+	O2M_ACT_LEAKY_RELU,       /* LeakyRelu: x >= 0 ? x : alpha * x */
+	O2M_ACT_THRESHOLDED_RELU, /* ThresholdedRelu: x > alpha ? x : 0 */
+	O2M_ACT_SCALED_TANH,      /* ScaledTanh: alpha * tanh(beta * x) */
+	O2M_ACT_HARD_SIGMOID,     /* HardSigmoid: min(max(alpha * x + beta, 0), 1) */
+	O2M_ACT_ELU,              /* Elu: x >= 0 ? x : alpha * (e^x - 1) */
+	O2M_ACT_SOFTSIGN,         /* Softsign: x / (1 + |x|) */
+	O2M_ACT_SOFTPLUS,         /* Softplus: log(1 + e^x) */
+	O2M_ACT_HARD_SWISH,       /* HardSwish: x * min(max(x / 6 + 1 / 2, 0), 1) */
+	O2M_ACT_GELU,             /* Gelu, the exact form: x / 2 * (1 + erf(x / sqrt(2))) */
+	O2M_ACT_GELU_TANH,        /* Gelu with approximate = "tanh" */
+	O2M_ACT_SWISH,            /* Swish: x * sigmoid(alpha * x) */
+	O2M_ACT_COUNT
+};
+
 /* Element type lists: X(suffix, C type, ...) expands once per type. */
 #define O2M_TYPES_FLOAT(X, ...) \
 	X(f32, float, __VA_ARGS__) X(f64, double, __VA_ARGS__)

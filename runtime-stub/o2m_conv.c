@@ -2,6 +2,7 @@
    are inside the data) is integer code shared by every type and lives here; the typed
    loops are in o2m_conv_impl.h, included once for float and once for double. */
 #include "o2m_conv.h"
+#include "o2m_act.h"
 #include "o2m_window.h"
 
 #include <float.h>

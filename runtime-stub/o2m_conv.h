@@ -2,14 +2,23 @@
    a direct convolution, a depthwise one, a pointwise 1x1 one run as a matrix product,
    the transposed convolution, Col2Im and the deformable convolution.
    o2m_<op>_<type>(params, inputs..., y); the bias b (and DeformConv's mask) may be
-   NULL. Convolution results are clamped to [act_min, act_max]. */
+   NULL. The convolutions run the epilogue of o2m_conv_params (an activation, then the
+   clamp to [act_min, act_max]); the direct, depthwise and pointwise ones add a residual
+   r before it. Col2Im and DeformConv have no epilogue. */
 #ifndef O2M_CONV_H
 #define O2M_CONV_H
 
 #include "o2m_geom.h"
 
-#define O2M_DECL_CONV_(sfx, T, name) \
+#define O2M_DECL_CONV_(sfx, T, name)                                                       \
+	int o2m_##name##_##sfx(const o2m_conv_params *p, const T *x, const T *w, const T *b, \
+			       const T *r, T *y);
+#define O2M_DECL_CONVT_(sfx, T, name) \
 	int o2m_##name##_##sfx(const o2m_conv_params *p, const T *x, const T *w, const T *b, T *y);
+
+/* The residual r of the first three is NULL or a tensor of y's shape that does not
+   overlap y: y = clamp(f((sum + b) + r)). Each returns O2M_ERR_ARG for inconsistent
+   geometry or an act o2m_act_apply does not take. */
 
 /** Direct convolution, any group, stride, dilation and padding; weights
     [c_out, c_in / group, k_d, k_h, k_w]. */
@@ -23,7 +32,7 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_, conv_1x1)
 /** Transposed convolution: x [n, c_in, in...], weights [c_in, c_out / group, k...],
     y [n, c_out, out...]; input position i and tap t add to output position
     i * stride - pad + t * dil along each axis (pad_* are the leading pads). */
-O2M_TYPES_FLOAT(O2M_DECL_CONV_, conv_transpose)
+O2M_TYPES_FLOAT(O2M_DECL_CONVT_, conv_transpose)
 
 #define O2M_DECL_COL2IM_(sfx, T, name) \
 	int o2m_##name##_##sfx(const o2m_conv_params *p, const T *x, T *y);

@@ -19,6 +19,41 @@ static T SFX(clamp)(T v, T lo, T hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* The bounds of the clamp inside the loops: act_min and act_max, or none when a
+   residual or an activation comes first (the epilogue clamps after them). -1 for an
+   act o2m_act_apply does not take (an empty call checks it). */
+static int SFX(ends)(const o2m_conv_params *p, const T *r, T *lo, T *hi)
+{
+	o2m_act_params a = {0, 0, 0, 0, 0, 0};
+	const int later = p->act || r;
+
+	a.act = p->act;
+	*lo = later ? (T)-HUGE_VAL : SFX(bound)(p->act_min);
+	*hi = later ? (T)HUGE_VAL : SFX(bound)(p->act_max);
+	return SFX(o2m_act_apply)(&a, NULL, NULL) ? -1 : 0;
+}
+
+/* The epilogue over the n finished outputs from y[o] on (their sums plus the bias): the
+   residual r[o...], the activation, the clamp. Without both the clamp ran inside the
+   loops, which then stay as fast as a plain convolution's. */
+static void SFX(epilogue)(const o2m_conv_params *p, const T *r, T *y, int32_t o, int32_t n)
+{
+	o2m_act_params a;
+	int32_t i;
+
+	if (!p->act && !r)
+		return;
+	for (i = 0; r && i < n; i++)
+		y[o + i] += r[o + i];
+	a.count = n;
+	a.act = p->act;
+	a.alpha = p->act_alpha;
+	a.beta = p->act_beta;
+	a.min = p->act_min;
+	a.max = p->act_max;
+	(void)SFX(o2m_act_apply)(&a, y + o, y + o);
+}
+
 /* ---- direct convolution: each output is a dot product over the valid taps ---- */
 
 /* sum over cin channels of the valid taps t; x and w point at channel 0's first tap */
@@ -106,18 +141,17 @@ static void SFX(conv_block)(const o2m_conv_params *p, const geo *g, const T *x, 
 	}
 }
 
-int SFX(o2m_conv)(const o2m_conv_params *p, const T *x, const T *w, const T *b, T *y)
+int SFX(o2m_conv)(const o2m_conv_params *p, const T *x, const T *w, const T *b, const T *r,
+		  T *y)
 {
 	geo g;
 	int32_t n, gr, c, nb, cin, cout;
 	T lo, hi;
 
-	if (!x || !w || !y || conv_geo(p, &g))
+	if (!x || !w || !y || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group;
 	cout = p->c_out / p->group;
-	lo = SFX(bound)(p->act_min);
-	hi = SFX(bound)(p->act_max);
 	for (n = 0; n < p->n; n++) {
 		for (gr = 0; gr < p->group; gr++) {
 			const T *xg = x + (n * p->c_in + gr * cin) * g.in_plane;
@@ -128,6 +162,7 @@ int SFX(o2m_conv)(const o2m_conv_params *p, const T *x, const T *w, const T *b, 
 						y + (n * p->c_out + co) * g.out_plane, nb, lo, hi);
 			}
 		}
+		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
 	}
 	return O2M_OK;
 }
@@ -197,17 +232,17 @@ static void SFX(dw_plane)(const o2m_conv_params *p, const geo *g, const T *x, co
 	}
 }
 
-int SFX(o2m_conv_dw)(const o2m_conv_params *p, const T *x, const T *w, const T *b, T *y)
+int SFX(o2m_conv_dw)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+		     const T *r, T *y)
 {
 	geo g;
 	int32_t n, ci, m, mult;
 	T lo, hi;
 
-	if (!x || !w || !y || p->group != p->c_in || conv_geo(p, &g))
+	if (!x || !w || !y || p->group != p->c_in || conv_geo(p, &g) ||
+	    SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
 	mult = p->c_out / p->c_in;
-	lo = SFX(bound)(p->act_min);
-	hi = SFX(bound)(p->act_max);
 	for (n = 0; n < p->n; n++) {
 		for (ci = 0; ci < p->c_in; ci++) {
 			for (m = 0; m < mult; m++) {
@@ -217,6 +252,7 @@ int SFX(o2m_conv_dw)(const o2m_conv_params *p, const T *x, const T *w, const T *
 					      hi);
 			}
 		}
+		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
 	}
 	return O2M_OK;
 }
@@ -308,23 +344,25 @@ static void SFX(gemm)(int32_t m, int32_t n, int32_t k, const T *a, const T *b, c
 		SFX(gemm_1xn)(n, k, a + i * k, b, bias ? bias[i] : 0, c + i * n, lo, hi);
 }
 
-int SFX(o2m_conv_1x1)(const o2m_conv_params *p, const T *x, const T *w, const T *b, T *y)
+int SFX(o2m_conv_1x1)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+		      const T *r, T *y)
 {
 	geo g;
 	int32_t n, gr, cin, cout;
 	T lo, hi;
 
-	if (!x || !w || !y || conv_geo(p, &g) || g.in_plane != g.out_plane)
+	if (!x || !w || !y || conv_geo(p, &g) || g.in_plane != g.out_plane ||
+	    SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group;
 	cout = p->c_out / p->group;
-	lo = SFX(bound)(p->act_min);
-	hi = SFX(bound)(p->act_max);
-	for (n = 0; n < p->n; n++)
+	for (n = 0; n < p->n; n++) {
 		for (gr = 0; gr < p->group; gr++)
 			SFX(gemm)(cout, g.in_plane, cin, w + gr * cout * cin,
 				  x + (n * p->c_in + gr * cin) * g.in_plane, b ? b + gr * cout : NULL,
 				  y + (n * p->c_out + gr * cout) * g.out_plane, lo, hi);
+		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
+	}
 	return O2M_OK;
 }
 
@@ -361,12 +399,10 @@ int SFX(o2m_conv_transpose)(const o2m_conv_params *p, const T *x, const T *w, co
 	int32_t n, co, ci, k, i, cin, cout;
 	T lo, hi;
 
-	if (!x || !w || !y || conv_geo(p, &g))
+	if (!x || !w || !y || conv_geo(p, &g) || SFX(ends)(p, NULL, &lo, &hi))
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group;
 	cout = p->c_out / p->group;
-	lo = SFX(bound)(p->act_min);
-	hi = SFX(bound)(p->act_max);
 	for (n = 0; n < p->n; n++) {
 		for (co = 0; co < p->c_out; co++) {
 			const int32_t gr = co / cout, c = co - gr * cout;
@@ -382,6 +418,7 @@ int SFX(o2m_conv_transpose)(const o2m_conv_params *p, const T *x, const T *w, co
 			}
 			for (i = 0; i < g.out_plane; i++)
 				yc[i] = SFX(clamp)(yc[i], lo, hi);
+			SFX(epilogue)(p, NULL, y, (n * p->c_out + co) * g.out_plane, g.out_plane);
 		}
 	}
 	return O2M_OK;

@@ -1,5 +1,6 @@
 /* o2m_exp.c - exponentials and the activations made of them: sqrt, exp, log, erf,
-   tanh, sigmoid, softplus, softsign, for float and double. */
+   softplus, softsign, for float and double (tanh and sigmoid are in o2m_act.c, which
+   the convolution epilogue runs). */
 #include "o2m_unary_def.h"
 
 #define OPS_(sfx, T, F)                                                                 \
@@ -7,8 +8,6 @@
 	DEF_(sfx, T, exp, F(exp)(v))                                                    \
 	DEF_(sfx, T, log, F(log)(v))                                                    \
 	DEF_(sfx, T, erf, F(erf)(v))                                                    \
-	DEF_(sfx, T, tanh, F(tanh)(v))                                                  \
-	DEF_(sfx, T, sigmoid, v >= 0 ? 1 / (1 + F(exp)(-v)) : F(exp)(v) / (1 + F(exp)(v))) \
 	DEF_(sfx, T, softplus, v > 20 ? v : F(log1p)(F(exp)(v)))                        \
 	DEF_(sfx, T, softsign, v / (1 + F(fabs)(v)))
 OPS_(f32, float, O2M_FF_)

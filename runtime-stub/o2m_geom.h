@@ -8,8 +8,11 @@
 /** A 1-3D convolution over N C [D] [H] W data (1D and 2D set the missing sizes to 1,
     strides and dilations to 1, pads to 0). Weights are ONNX layout
     [c_out, c_in / group, k_d, k_h, k_w]. pad_* are the leading pads; trailing pads
-    follow from the output size. act_min/act_max clamp the output (a fused activation);
-    the compiler sets them to -FLT_MAX/FLT_MAX when there is none. */
+    follow from the output size. The epilogue: each output, its sum plus the bias, plus
+    the residual when the kernel takes one, goes through the activation act (an
+    O2M_ACT_* of o2m_act.h, with its attributes act_alpha and act_beta; O2M_ACT_NONE
+    for none), then is clamped to [act_min, act_max] (-FLT_MAX and FLT_MAX: no bound):
+    y = clamp(f((sum + b) + r)), in that order, bit for bit the unfused kernels. */
 typedef struct {
 	int32_t n, c_in, c_out, group;
 	int32_t in_d, in_h, in_w;
@@ -19,6 +22,8 @@ typedef struct {
 	int32_t dil_d, dil_h, dil_w;
 	int32_t pad_d, pad_h, pad_w;
 	float act_min, act_max;
+	int32_t act;
+	float act_alpha, act_beta;
 } o2m_conv_params;
 
 /** Batched matrix product: for each batch index, C (m x n) = A (m x k) * B (k x n),

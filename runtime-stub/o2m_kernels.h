@@ -4,6 +4,7 @@
 #ifndef O2M_KERNELS_H
 #define O2M_KERNELS_H
 
+#include "o2m_act.h"
 #include "o2m_binary.h"
 #include "o2m_cast.h"
 #include "o2m_compare.h"

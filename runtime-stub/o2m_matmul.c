@@ -2,6 +2,9 @@
    types accumulate in uint64_t so overflow wraps instead of being undefined; float
    types accumulate in their own type (no software double on a single-precision FPU). */
 #include "o2m_matmul.h"
+#include "o2m_act.h"
+
+#include <float.h>
 
 /* (suffix, element type, accumulator type) */
 #define MM_TYPES_(X) \
@@ -166,6 +169,37 @@ GEMM_FIN_INT_(int64_t)
 GEMM_FIN_INT_(uint32_t)
 GEMM_FIN_INT_(uint64_t)
 
+/* The epilogue over Y's count elements: the activation and the clamp, for float types;
+   integers take none. */
+#define GEMM_END_FLOAT_(sfx, T)                                                       \
+	static int gemm_end_##T##_(const o2m_gemm_params *p, T *y, int32_t count)      \
+	{                                                                             \
+		o2m_act_params e;                                                     \
+		if (!p->act && p->act_min <= -FLT_MAX && p->act_max >= FLT_MAX)       \
+			return O2M_OK;                                                \
+		e.count = count;                                                      \
+		e.act = p->act;                                                       \
+		e.alpha = p->act_alpha;                                               \
+		e.beta = p->act_beta;                                                 \
+		e.min = p->act_min;                                                   \
+		e.max = p->act_max;                                                   \
+		return o2m_act_apply_##sfx(&e, y, y);                                 \
+	}
+GEMM_END_FLOAT_(f32, float)
+GEMM_END_FLOAT_(f64, double)
+
+#define GEMM_END_INT_(T)                                                              \
+	static int gemm_end_##T##_(const o2m_gemm_params *p, T *y, int32_t count)      \
+	{                                                                             \
+		(void)y;                                                              \
+		(void)count;                                                          \
+		return p->act ? O2M_ERR_ARG : O2M_OK;                                 \
+	}
+GEMM_END_INT_(int32_t)
+GEMM_END_INT_(int64_t)
+GEMM_END_INT_(uint32_t)
+GEMM_END_INT_(uint64_t)
+
 static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 {
 	gemm_int_ w = {0, 0, 0};
@@ -180,9 +214,10 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 
 /* Dot products when op(B) runs contiguously along k (transB, or a repacked constant);
    otherwise rows of op(B) are added into the row of Y (i, k, j order), which also
-   leaves a and b untouched when k is 0. */
+   leaves a and b untouched when k is 0. The epilogue runs over the finished Y. */
 #define DEF_GEMM_(sfx, T, A)                                                          \
-	int o2m_gemm_##sfx(const o2m_gemm_params *p, const T *a, const T *b, const T *c, T *y) \
+	static void gemm_##sfx##_(const o2m_gemm_params *p, const T *a, const T *b,    \
+				  const T *c, T *y)                                   \
 	{                                                                             \
 		int32_t i, j, kk;                                                     \
 		const int32_t m = p->m, n = p->n, k = p->k;                           \
@@ -199,7 +234,7 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 					y[i * n + j] = gemm_fin_##T##_(p, &w, (T)acc, \
 						c ? c + i * p->c_sm + j * p->c_sn : 0); \
 				}                                                     \
-			return O2M_OK;                                                \
+			return;                                                       \
 		}                                                                     \
 		for (i = 0; i < m; i++) {                                             \
 			T *yr = y + i * n;                                            \
@@ -215,7 +250,11 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 				yr[j] = gemm_fin_##T##_(p, &w, yr[j],                 \
 					c ? c + i * p->c_sm + j * p->c_sn : 0);       \
 		}                                                                     \
-		return O2M_OK;                                                        \
+	}                                                                             \
+	int o2m_gemm_##sfx(const o2m_gemm_params *p, const T *a, const T *b, const T *c, T *y) \
+	{                                                                             \
+		gemm_##sfx##_(p, a, b, c, y);                                         \
+		return gemm_end_##T##_(p, y, p->m * p->n);                            \
 	}
 MM_TYPES_(DEF_GEMM_)
 

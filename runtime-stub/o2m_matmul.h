@@ -15,13 +15,20 @@
 /** Y (m x n) = alpha * op(A) (m x k) * op(B) (k x n) + beta * C. The strides say where
     element (i, j) of op(A), op(B) and C lives: a[i * a_sm + j * a_sk] and so on, so a
     transpose is a swap of strides; C's strides are 0 along the dims it broadcasts. Y is
-    dense. c == NULL (or beta == 0) leaves C out. */
+    dense. c == NULL (or beta == 0) leaves C out. The epilogue, float types only: Y goes
+    through the activation act (as in o2m_conv_params: an O2M_ACT_* that o2m_act_apply
+    takes, with act_alpha and act_beta), then is clamped to [act_min, act_max]
+    (-FLT_MAX and FLT_MAX: no bound), bit for bit the unfused kernels. Integer types
+    take no activation and ignore the bounds. */
 typedef struct {
 	int32_t m, n, k;
 	int32_t a_sm, a_sk;
 	int32_t b_sk, b_sn;
 	int32_t c_sm, c_sn;
 	float alpha, beta;
+	float act_min, act_max;
+	int32_t act;
+	float act_alpha, act_beta;
 } o2m_gemm_params;
 
 /** Einsum of one or two operands: for each output element, in row-major order over
@@ -52,7 +59,8 @@ O2M_TYPES_MATMUL(O2M_DECL_MATMUL_, matmul_bt)
 #define O2M_DECL_GEMM_(sfx, T, name) \
 	int o2m_##name##_##sfx(const o2m_gemm_params *p, const T *a, const T *b, const T *c, T *y);
 /** Gemm; integer types apply alpha and beta exactly when they are whole numbers, and
-    through double with truncation otherwise. */
+    through double with truncation otherwise. O2M_ERR_ARG for an act the type does not
+    take (any but O2M_ACT_NONE for integers). */
 O2M_TYPES_MATMUL(O2M_DECL_GEMM_, gemm)
 
 #define O2M_DECL_EINSUM_(sfx, T, name) \

@@ -24,7 +24,7 @@ typedef struct {
 /** Integer convolution: the shared geometry, and where the per-channel parameters step:
     w_zero_point[oc * wz_step] and multiplier[oc * mul_step] (0: one value for all output
     channels, 1: one each). Requantized outputs are clamped to [conv.act_min, conv.act_max],
-    which the compiler sets to the output type's range. */
+    which the compiler sets to the output type's range; conv.act must be O2M_ACT_NONE. */
 typedef struct {
 	o2m_conv_params conv;
 	int32_t wz_step;

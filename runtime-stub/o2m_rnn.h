@@ -6,26 +6,12 @@
 
 #include "o2m_common.h"
 
-/** Activation functions of the recurrent layers (ONNX names in the comments). */
-enum {
-	O2M_ACT_RELU = 0,         /* Relu: max(0, x) */
-	O2M_ACT_TANH = 1,         /* Tanh */
-	O2M_ACT_SIGMOID = 2,      /* Sigmoid: 1 / (1 + e^-x) */
-	O2M_ACT_AFFINE = 3,       /* Affine: alpha * x + beta */
-	O2M_ACT_LEAKY_RELU = 4,   /* LeakyRelu: x >= 0 ? x : alpha * x */
-	O2M_ACT_THRESHOLDED_RELU = 5, /* ThresholdedRelu: x > alpha ? x : 0 */
-	O2M_ACT_SCALED_TANH = 6,  /* ScaledTanh: alpha * tanh(beta * x) */
-	O2M_ACT_HARD_SIGMOID = 7, /* HardSigmoid: min(max(alpha * x + beta, 0), 1) */
-	O2M_ACT_ELU = 8,          /* Elu: x >= 0 ? x : alpha * (e^x - 1) */
-	O2M_ACT_SOFTSIGN = 9,     /* Softsign: x / (1 + |x|) */
-	O2M_ACT_SOFTPLUS = 10     /* Softplus: log(1 + e^x) */
-};
-
 /** One direction of a recurrent layer. Strides count elements: x_step/x_batch step X
     by one time step/batch entry, y_step/y_batch the same for Y, s_batch steps the
     state tensors (initial_h, initial_c, Y_h, Y_c) by one batch entry; the caller
     offsets every pointer to this direction's slice, so layout 0 and 1 differ only
-    in strides. act/alpha/beta are the activations in ONNX order (LSTM f, g, h;
+    in strides. act/alpha/beta are the activations (O2M_ACT_RELU to
+    O2M_ACT_SOFTPLUS) in ONNX order (LSTM f, g, h;
     GRU f, g; RNN f). clip > 0 bounds every activation's input to [-clip, clip];
     0 means no clip. */
 typedef struct {

@@ -4,6 +4,7 @@
 #ifndef O2M_UNARY_H
 #define O2M_UNARY_H
 
+#include "o2m_act.h"
 #include "o2m_bcast.h"
 
 /** count elements; alpha, beta, gamma carry the ONNX attributes of the op. */

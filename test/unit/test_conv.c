@@ -1,6 +1,7 @@
 /* test_conv.c - the convolution and pooling kernels against naive references that
    follow the ONNX definitions tap by tap, on random geometries: every kernel variant
-   (direct, depthwise with its 3x3 rows, pointwise, transposed) and every pool. */
+   (direct, depthwise with its 3x3 rows, pointwise, transposed) and every pool; and the
+   fused activation epilogue, bit for bit the unfused unary kernels and Clip. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -145,16 +146,16 @@ static void conv_variants(void **state)
 		fill(w, nw);
 		fill(b, p.c_out);
 		conv_ref(&p, bias);
-		assert_int_equal(o2m_conv_f32(&p, x, w, bias, y), O2M_OK);
+		assert_int_equal(o2m_conv_f32(&p, x, w, bias, NULL, y), O2M_OK);
 		close_enough(y, ref, nout, "conv");
 		if (variant == 1) {
 			memset(y, 0, sizeof y);
-			assert_int_equal(o2m_conv_dw_f32(&p, x, w, bias, y), O2M_OK);
+			assert_int_equal(o2m_conv_dw_f32(&p, x, w, bias, NULL, y), O2M_OK);
 			close_enough(y, ref, nout, "conv_dw");
 		}
 		if (variant == 2) {
 			memset(y, 0, sizeof y);
-			assert_int_equal(o2m_conv_1x1_f32(&p, x, w, bias, y), O2M_OK);
+			assert_int_equal(o2m_conv_1x1_f32(&p, x, w, bias, NULL, y), O2M_OK);
 			close_enough(y, ref, nout, "conv_1x1");
 		}
 	}
@@ -170,7 +171,7 @@ static void conv_clamps(void **state)
 	p.act_max = 0.25f;
 	fill(x, p.n * p.c_in * p.in_h * p.in_w);
 	fill(w, p.c_out * p.c_in / p.group);
-	assert_int_equal(o2m_conv_1x1_f32(&p, x, w, NULL, y), O2M_OK);
+	assert_int_equal(o2m_conv_1x1_f32(&p, x, w, NULL, NULL, y), O2M_OK);
 	for (int i = 0; i < p.n * p.c_out * p.out_h * p.out_w; i++)
 		assert_true(y[i] >= -0.5f && y[i] <= 0.25f);
 }
@@ -259,6 +260,211 @@ static void conv_transpose(void **state)
 		convt_ref(&p, bias);
 		assert_int_equal(o2m_conv_transpose_f32(&p, x, w, bias, y), O2M_OK);
 		close_enough(y, ref, nout, "conv_transpose");
+	}
+}
+
+/* ---- the activation epilogue ---- */
+
+/* every activation the epilogue takes, with its unary kernels (none for NONE) */
+static const struct {
+	int32_t act;
+	int (*f32)(const o2m_unary_params *, const float *, float *);
+	int (*f64)(const o2m_unary_params *, const double *, double *);
+} acts[] = {
+	{O2M_ACT_NONE, NULL, NULL},
+	{O2M_ACT_LEAKY_RELU, o2m_leaky_relu_f32, o2m_leaky_relu_f64},
+	{O2M_ACT_SIGMOID, o2m_sigmoid_f32, o2m_sigmoid_f64},
+	{O2M_ACT_TANH, o2m_tanh_f32, o2m_tanh_f64},
+	{O2M_ACT_HARD_SIGMOID, o2m_hard_sigmoid_f32, o2m_hard_sigmoid_f64},
+	{O2M_ACT_HARD_SWISH, o2m_hard_swish_f32, o2m_hard_swish_f64},
+	{O2M_ACT_GELU, o2m_gelu_f32, o2m_gelu_f64},
+	{O2M_ACT_GELU_TANH, o2m_gelu_tanh_f32, o2m_gelu_tanh_f64},
+	{O2M_ACT_SWISH, o2m_swish_f32, o2m_swish_f64},
+	{O2M_ACT_ELU, o2m_elu_f32, o2m_elu_f64},
+};
+#define NACTS ((int)(sizeof acts / sizeof acts[0]))
+#define NOBOUND 3.4028235e38f
+
+/* the unfused epilogue of act i over v in place: its unary kernel, then Clip (the
+   bounds are left out at +-FLT_MAX) */
+static void unfused(int i, float alpha, float beta, float lo, float hi, float *v, int n)
+{
+	o2m_unary_params u = {n, alpha, beta, 0};
+
+	if (acts[i].f32)
+		assert_int_equal(acts[i].f32(&u, v, v), O2M_OK);
+	assert_int_equal(o2m_clip_f32(&u, v, lo > -NOBOUND ? &lo : NULL, hi < NOBOUND ? &hi : NULL,
+				      v), O2M_OK);
+}
+
+static void unfused_f64(int i, float alpha, float beta, float lo, float hi, double *v, int n)
+{
+	o2m_unary_params u = {n, alpha, beta, 0};
+	double l = lo, h = hi;
+
+	if (acts[i].f64)
+		assert_int_equal(acts[i].f64(&u, v, v), O2M_OK);
+	assert_int_equal(o2m_clip_f64(&u, v, lo > -NOBOUND ? &l : NULL, hi < NOBOUND ? &h : NULL,
+				      v), O2M_OK);
+}
+
+/* random epilogue bounds: none, one or both */
+static void bounds(float *lo, float *hi)
+{
+	int k = rnd(0, 3);
+
+	*lo = k & 1 ? rndf() - 0.5f : -NOBOUND;
+	*hi = k & 2 ? *lo + 1.5f : NOBOUND;
+	if (!(k & 1) && (k & 2))
+		*hi = rndf();
+}
+
+/* o2m_act_apply is each unary kernel then Clip, bit for bit, out of place and in place,
+   float and double; special values go through as the unary kernels take them */
+static void act_apply_is_unary_then_clip(void **state)
+{
+	static const float special[] = {0.0f, -0.0f, INFINITY, -INFINITY, NAN, 1e30f, -1e30f,
+					 88.5f, -88.5f, 1e-40f, 3.0f, -3.0f};
+	static double xd[BIG], yd[BIG], refd[BIG];
+	const int n = 1000;
+
+	(void)state;
+	for (int t = 0; t < 4 * NACTS; t++) {
+		int i = t % NACTS;
+		o2m_act_params a = {n, acts[i].act, rndf(), rndf(), 0, 0};
+		bounds(&a.min, &a.max);
+		for (int k = 0; k < n; k++)
+			x[k] = k < 12 ? special[k] : rndf() * 10;
+		for (int k = 0; k < n; k++)
+			xd[k] = x[k] * (1 + 1e-9);
+		memcpy(ref, x, n * sizeof *x);
+		unfused(i, a.alpha, a.beta, a.min, a.max, ref, n);
+		assert_int_equal(o2m_act_apply_f32(&a, x, y), O2M_OK);
+		assert_memory_equal(y, ref, n * sizeof *y);
+		assert_int_equal(o2m_act_apply_f32(&a, x, x), O2M_OK);
+		assert_memory_equal(x, ref, n * sizeof *x);
+		memcpy(refd, xd, n * sizeof *xd);
+		unfused_f64(i, a.alpha, a.beta, a.min, a.max, refd, n);
+		assert_int_equal(o2m_act_apply_f64(&a, xd, yd), O2M_OK);
+		assert_memory_equal(yd, refd, n * sizeof *yd);
+	}
+	{
+		o2m_act_params a = {1, O2M_ACT_RELU, 0, 0, -NOBOUND, NOBOUND};
+		assert_int_equal(o2m_act_apply_f32(&a, x, y), O2M_ERR_ARG);
+		a.act = O2M_ACT_COUNT;
+		assert_int_equal(o2m_act_apply_f32(&a, x, y), O2M_ERR_ARG);
+	}
+}
+
+/* a variant's kernel: 0 direct, 1 depthwise, 2 pointwise, 3 and 4 depthwise 3x3 with
+   stride 1 and 2 (the unrolled rows) */
+typedef int (*conv_f32_fn)(const o2m_conv_params *, const float *, const float *,
+			   const float *, const float *, float *);
+typedef int (*conv_f64_fn)(const o2m_conv_params *, const double *, const double *,
+			   const double *, const double *, double *);
+static const conv_f32_fn conv_f32s[] = {o2m_conv_f32, o2m_conv_dw_f32, o2m_conv_1x1_f32,
+					o2m_conv_dw_f32, o2m_conv_dw_f32};
+static const conv_f64_fn conv_f64s[] = {o2m_conv_f64, o2m_conv_dw_f64, o2m_conv_1x1_f64,
+					o2m_conv_dw_f64, o2m_conv_dw_f64};
+
+static o2m_conv_params epilogue_case(int variant)
+{
+	o2m_conv_params p = conv_case(1 + rnd(0, 2), variant < 3 ? variant : 1);
+
+	if (variant >= 3) { /* 3x3, pads 1: border columns and an unrolled interior */
+		p = conv_case(2, 1);
+		p.k_d = 1, p.k_h = p.k_w = 3;
+		p.stride_h = p.stride_w = variant - 2;
+		p.dil_h = p.dil_w = 1;
+		p.pad_h = p.pad_w = 1;
+		p.in_h = rnd(3, 9), p.in_w = rnd(3, 12);
+		p.out_h = (p.in_h - 1) / p.stride_h + 1;
+		p.out_w = (p.in_w - 1) / p.stride_w + 1;
+	}
+	return p;
+}
+
+/* each conv variant with each activation, a residual or none and random bounds: bit for
+   bit the plain kernel, then the residual added, the unary kernel and Clip; float and
+   double. The plain kernel runs with no activation and no bounds. */
+static void conv_epilogue_is_unfused(void **state)
+{
+	static float r[BIG];
+	static double xd[BIG], wd[BIG], bd[64], rd[BIG], yd[BIG], refd[BIG];
+
+	(void)state;
+	for (int t = 0; t < 30 * 5 * NACTS; t++) {
+		const int variant = t % 5, i = t / 5 % NACTS, with_r = t / 5 / NACTS % 2;
+		o2m_conv_params p = epilogue_case(variant), q = p;
+		const float *bias = rnd(0, 1) ? b : NULL;
+		int nx = p.n * p.c_in * p.in_d * p.in_h * p.in_w;
+		int nw = p.c_out * (p.c_in / p.group) * p.k_d * p.k_h * p.k_w;
+		int n = p.n * p.c_out * p.out_d * p.out_h * p.out_w;
+		assert_true(nx < BIG && nw < BIG && n < BIG);
+		p.act = acts[i].act;
+		p.act_alpha = rndf();
+		p.act_beta = rndf();
+		bounds(&p.act_min, &p.act_max);
+		fill(x, nx);
+		fill(w, nw);
+		fill(b, p.c_out);
+		fill(r, n);
+		assert_int_equal(conv_f32s[variant](&q, x, w, bias, NULL, ref), O2M_OK);
+		for (int k = 0; with_r && k < n; k++)
+			ref[k] += r[k];
+		unfused(i, p.act_alpha, p.act_beta, p.act_min, p.act_max, ref, n);
+		assert_int_equal(conv_f32s[variant](&p, x, w, bias, with_r ? r : NULL, y), O2M_OK);
+		assert_memory_equal(y, ref, n * sizeof *y);
+		if (t % 3)
+			continue;
+		for (int k = 0; k < nx; k++)
+			xd[k] = x[k] * (1 + 1e-9);
+		for (int k = 0; k < nw; k++)
+			wd[k] = w[k];
+		for (int k = 0; k < p.c_out; k++)
+			bd[k] = b[k];
+		for (int k = 0; k < n; k++)
+			rd[k] = r[k];
+		assert_int_equal(conv_f64s[variant](&q, xd, wd, bias ? bd : NULL, NULL, refd), O2M_OK);
+		for (int k = 0; with_r && k < n; k++)
+			refd[k] += rd[k];
+		unfused_f64(i, p.act_alpha, p.act_beta, p.act_min, p.act_max, refd, n);
+		assert_int_equal(conv_f64s[variant](&p, xd, wd, bias ? bd : NULL, with_r ? rd : NULL,
+						    yd), O2M_OK);
+		assert_memory_equal(yd, refd, n * sizeof *yd);
+	}
+}
+
+/* ConvTranspose takes the activation and bounds too (it has no residual); an act the
+   epilogue does not take is an error */
+static void conv_transpose_epilogue(void **state)
+{
+	(void)state;
+	for (int t = 0; t < 20 * NACTS; t++) {
+		const int i = t % NACTS;
+		o2m_conv_params p = conv_case(1 + t % 3, 0), q;
+		int n;
+		p.out_w = rnd(1, 12);
+		p.pad_w = rnd(-1, 2);
+		n = p.n * p.c_out * p.out_d * p.out_h * p.out_w;
+		q = p;
+		p.act = acts[i].act;
+		p.act_alpha = rndf();
+		p.act_beta = rndf();
+		bounds(&p.act_min, &p.act_max);
+		fill(x, p.n * p.c_in * p.in_d * p.in_h * p.in_w);
+		fill(w, p.c_in * (p.c_out / p.group) * p.k_d * p.k_h * p.k_w);
+		fill(b, p.c_out);
+		assert_int_equal(o2m_conv_transpose_f32(&q, x, w, b, ref), O2M_OK);
+		unfused(i, p.act_alpha, p.act_beta, p.act_min, p.act_max, ref, n);
+		assert_int_equal(o2m_conv_transpose_f32(&p, x, w, b, y), O2M_OK);
+		assert_memory_equal(y, ref, n * sizeof *y);
+	}
+	{
+		o2m_conv_params p = conv_case(2, 0);
+		p.act = O2M_ACT_SOFTPLUS;
+		assert_int_equal(o2m_conv_f32(&p, x, w, NULL, NULL, y), O2M_ERR_ARG);
+		assert_int_equal(o2m_conv_transpose_f32(&p, x, w, NULL, y), O2M_ERR_ARG);
 	}
 }
 
@@ -364,6 +570,9 @@ int main(void)
 		cmocka_unit_test(conv_clamps),
 		cmocka_unit_test(deform_is_conv_at_zero_offset),
 		cmocka_unit_test(conv_transpose),
+		cmocka_unit_test(act_apply_is_unary_then_clip),
+		cmocka_unit_test(conv_epilogue_is_unfused),
+		cmocka_unit_test(conv_transpose_epilogue),
 		cmocka_unit_test(pools),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,11 +1,13 @@
 /* test_matmul.c - unit tests of the matrix product and normalization kernels: the
-   variants of one product agree bit for bit, integer products wrap, the lowering folds a
-   batch against one B into rows, and the edge cases the node tests leave out. */
+   variants of one product agree bit for bit, integer products wrap, Gemm's activation
+   epilogue is bit for bit the unfused kernels, the lowering folds a batch against one B
+   into rows, and the edge cases the node tests leave out. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <float.h>
 #include <math.h>
 #include <string.h>
 
@@ -60,7 +62,8 @@ static void matmul_int_wraps(void **state)
 static void gemm_loop_orders_agree(void **state)
 {
 	o2m_gemm_params p = {.m = 3, .n = 4, .k = 5, .a_sm = 1, .a_sk = 3, .b_sk = 4, .b_sn = 1,
-			     .c_sm = 0, .c_sn = 1, .alpha = 0.5f, .beta = 2.0f};
+			     .c_sm = 0, .c_sn = 1, .alpha = 0.5f, .beta = 2.0f,
+			     .act_min = -FLT_MAX, .act_max = FLT_MAX};
 	o2m_gemm_params q = p;
 	float a[15], b[20], bt[20], c[4], y1[12], y2[12];
 	uint32_t s = 7;
@@ -84,6 +87,82 @@ static void gemm_loop_orders_agree(void **state)
 	c[0] = INFINITY;
 	assert_int_equal(o2m_gemm_f32(&p, a, b, c, y1), O2M_OK);
 	assert_true(isfinite(y1[0]));
+}
+
+/* every activation the epilogue takes, with its unary kernels (none for NONE) */
+static const struct {
+	int32_t act;
+	int (*f32)(const o2m_unary_params *, const float *, float *);
+	int (*f64)(const o2m_unary_params *, const double *, double *);
+} acts[] = {
+	{O2M_ACT_NONE, NULL, NULL},
+	{O2M_ACT_LEAKY_RELU, o2m_leaky_relu_f32, o2m_leaky_relu_f64},
+	{O2M_ACT_SIGMOID, o2m_sigmoid_f32, o2m_sigmoid_f64},
+	{O2M_ACT_TANH, o2m_tanh_f32, o2m_tanh_f64},
+	{O2M_ACT_HARD_SIGMOID, o2m_hard_sigmoid_f32, o2m_hard_sigmoid_f64},
+	{O2M_ACT_HARD_SWISH, o2m_hard_swish_f32, o2m_hard_swish_f64},
+	{O2M_ACT_GELU, o2m_gelu_f32, o2m_gelu_f64},
+	{O2M_ACT_GELU_TANH, o2m_gelu_tanh_f32, o2m_gelu_tanh_f64},
+	{O2M_ACT_SWISH, o2m_swish_f32, o2m_swish_f64},
+	{O2M_ACT_ELU, o2m_elu_f32, o2m_elu_f64},
+};
+#define NACTS ((int)(sizeof acts / sizeof acts[0]))
+
+/* Gemm with each activation and bounds (none, a lower one, both), in both loop orders,
+   float and double: bit for bit the plain Gemm, the unary kernel and Clip */
+static void gemm_epilogue_is_unfused(void **state)
+{
+	enum { M = 5, N = 7, K = 6 };
+	float a[M * K], b[K * N], c[N], y[M * N], ref[M * N];
+	double ad[M * K], bd[K * N], cd[N], yd[M * N], refd[M * N];
+	uint32_t s = 11;
+
+	(void)state;
+	for (int i = 0; i < M * K; i++)
+		ad[i] = a[i] = frand(&s) * 8;
+	for (int i = 0; i < K * N; i++)
+		bd[i] = b[i] = frand(&s) * 8;
+	for (int i = 0; i < N; i++)
+		cd[i] = c[i] = frand(&s) * 8;
+	for (int t = 0; t < 6 * NACTS; t++) {
+		const int i = t % NACTS, dots = t / NACTS % 2, nb = t / NACTS / 2;
+		o2m_gemm_params q = {.m = M, .n = N, .k = K, .a_sm = K, .a_sk = 1,
+				     .b_sk = dots ? 1 : N, .b_sn = dots ? K : 1, .c_sm = 0,
+				     .c_sn = 1, .alpha = 0.75f, .beta = 1.5f,
+				     .act_min = -FLT_MAX, .act_max = FLT_MAX};
+		o2m_gemm_params p = q;
+		o2m_unary_params u = {M * N, frand(&s) * 4, frand(&s) + 0.5f, 0};
+		float lo = nb ? -0.25f : -FLT_MAX, hi = nb == 2 ? 0.5f : FLT_MAX;
+		double lod = lo, hid = hi;
+		p.act = acts[i].act;
+		p.act_alpha = u.alpha;
+		p.act_beta = u.beta;
+		p.act_min = lo;
+		p.act_max = hi;
+		/* dots: b read as B transposed, through the dot-product loop */
+		assert_int_equal(o2m_gemm_f32(&q, a, b, c, ref), O2M_OK);
+		if (acts[i].f32)
+			assert_int_equal(acts[i].f32(&u, ref, ref), O2M_OK);
+		assert_int_equal(o2m_clip_f32(&u, ref, nb ? &lo : NULL, nb == 2 ? &hi : NULL, ref),
+				 O2M_OK);
+		assert_int_equal(o2m_gemm_f32(&p, a, b, c, y), O2M_OK);
+		assert_memory_equal(y, ref, sizeof y);
+		assert_int_equal(o2m_gemm_f64(&q, ad, bd, cd, refd), O2M_OK);
+		if (acts[i].f64)
+			assert_int_equal(acts[i].f64(&u, refd, refd), O2M_OK);
+		assert_int_equal(o2m_clip_f64(&u, refd, nb ? &lod : NULL, nb == 2 ? &hid : NULL,
+					      refd), O2M_OK);
+		assert_int_equal(o2m_gemm_f64(&p, ad, bd, cd, yd), O2M_OK);
+		assert_memory_equal(yd, refd, sizeof yd);
+	}
+	{ /* integers take no activation */
+		o2m_gemm_params p = {.m = 1, .n = 1, .k = 1, .a_sm = 1, .a_sk = 1, .b_sk = 1,
+				     .b_sn = 1, .alpha = 1, .act = O2M_ACT_SIGMOID};
+		int32_t x = 3, z;
+		assert_int_equal(o2m_gemm_s32(&p, &x, &x, NULL, &z), O2M_ERR_ARG);
+		p.act = O2M_ACT_SOFTPLUS;
+		assert_int_equal(o2m_gemm_f32(&p, a, b, NULL, y), O2M_ERR_ARG);
+	}
 }
 
 /* trace of a 3 x 3 matrix: one summed dim with stride 4, nothing kept */
@@ -163,6 +242,7 @@ int main(void)
 		cmocka_unit_test(matmul_bt_matches_plain),
 		cmocka_unit_test(matmul_int_wraps),
 		cmocka_unit_test(gemm_loop_orders_agree),
+		cmocka_unit_test(gemm_epilogue_is_unfused),
 		cmocka_unit_test(einsum_trace),
 		cmocka_unit_test(lp_norm_of_zero_is_zero),
 		cmocka_unit_test(group_norm_one_group_is_layer_norm),
