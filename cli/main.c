@@ -170,7 +170,6 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	o->layouts = calloc((size_t)argc + 1, sizeof *o->layouts);
 	o->atol = 1e-4;
 	o->rtol = 1e-3;
-	o->passes.level = 0; /* until the fused kernels land */
 	o->rule_on = malloc((size_t)rw_nrules + 1);
 	memset(o->rule_on, 1, (size_t)rw_nrules + 1);
 	o->passes.enabled = o->rule_on;

@@ -129,8 +129,18 @@ int guard_clip_into(Graph *g, const RwMatch *m)
 	int lo = rw_t(m, "lo"), hi = rw_t(m, "hi");
 	double v;
 
-	return float_out(g, rw_n(m, "p")) && (lo < 0 || rw_const_scalar(g, lo, &v)) &&
-	       (hi < 0 || rw_const_scalar(g, hi, &v));
+	Epi e;
+
+	if (!float_out(g, rw_n(m, "p")) || (lo >= 0 && !rw_const_scalar(g, lo, &v)) ||
+	    (hi >= 0 && !rw_const_scalar(g, hi, &v)))
+		return 0;
+	/* Clip with min > max gives max everywhere; a clamp would not: leave it alone */
+	epi_get(g, rw_n(m, "p"), &e);
+	if (lo >= 0 && rw_const_scalar(g, lo, &v) && v > e.min)
+		e.min = (float)v;
+	if (hi >= 0 && rw_const_scalar(g, hi, &v) && v < e.max)
+		e.max = (float)v;
+	return e.min <= e.max;
 }
 
 int build_clip_into(Graph *g, const RwMatch *m)
