@@ -97,7 +97,7 @@ static const struct {
 	{"conv_dw", 8.0, 0, 400, 1},
 	{"conv_1x1", 3.13, 13.4, 300, 1},
 	{"conv_transpose", 7.0, 20, 400, 1},
-	{"gemm", 9.0, 12, 200, 1},
+	{"gemm", 5.9, 12, 200, 1},
 	{"matmul", 7.8, 4, 200, 1},
 	{"matmul_bt", 6.1, 4, 200, 1},
 	{"channel_affine", 0, 6, 60, 0},

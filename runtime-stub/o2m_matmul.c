@@ -224,6 +224,20 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 		const gemm_int_ w = gemm_int_of_(p);                                  \
 		if (p->beta == 0)                                                     \
 			c = 0;                                                        \
+		if (p->a_sk == 1 && p->b_sk == 1 && k > 0) { /* both rows contiguous */ \
+			for (i = 0; i < m; i++) {                                     \
+				const T *ar = a + i * p->a_sm;                        \
+				for (j = 0; j < n; j++) {                             \
+					const T *br = b + j * p->b_sn;                \
+					A acc = 0;                                    \
+					for (kk = 0; kk < k; kk++)                    \
+						acc += (A)ar[kk] * (A)br[kk];         \
+					y[i * n + j] = gemm_fin_##T##_(p, &w, (T)acc, \
+						c ? c + i * p->c_sm + j * p->c_sn : 0); \
+				}                                                     \
+			}                                                             \
+			return;                                                       \
+		}                                                                     \
 		if ((p->b_sk == 1 || n == 1) && k > 0) {                              \
 			for (i = 0; i < m; i++)                                       \
 				for (j = 0; j < n; j++) {                             \
