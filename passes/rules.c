@@ -35,6 +35,8 @@ const RwRule rw_rules[] = {
 	  "a per-channel Mul after a Conv scales its filters and bias")
 	R("shift-into-conv", "Add(Conv#c($x, $w:c, $b?:c), $k:c)", shift_conv,
 	  "a per-channel Add after a Conv adds to its bias")
+	R("bias-into-gemm", "Add(Gemm|FusedGemm#p($a, $w:c, $c?:c), $k:c)", bias_gemm,
+	  "a bias row added after a Gemm goes into its C")
 	R("matmul-add-to-gemm", "Add(MatMul#mm($a, $w:c), $bias:c)", matmul_add,
 	  "MatMul by a constant matrix plus a bias row is a Gemm (reshaped around it)")
 	R("pad-into-conv", "Conv|FusedConv(Pad#p($x, $pads:c, $val?:c, $axes?:c), ...)", pad_conv,
@@ -45,6 +47,8 @@ const RwRule rw_rules[] = {
 	/* ---- epilogues ---- */
 	R("act-into-producer", ACTS "(" PRODUCERS "#p(...))", act_into,
 	  "an activation after a Conv or Gemm runs in its epilogue")
+	R("act-into-matmul", ACTS "(MatMul($a, $w:c))", act_matmul,
+	  "an activation after a MatMul by a constant matrix: a FusedGemm with it (reshaped around)")
 	R("clip-into-producer", "Clip(" PRODUCERS "#p(...), $lo?:c, $hi?:c)", clip_into,
 	  "a Clip (Relu6) after a Conv or Gemm clamps in its epilogue")
 	R("residual-into-conv", "Add(Conv|FusedConv#c(...), $r)", residual_conv,

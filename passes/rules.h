@@ -28,6 +28,8 @@ RULE_FN(matmul_add)
 RULE_FN(act_into)
 RULE_FN(clip_into)
 RULE_FN(residual_conv)
+RULE_FN(bias_gemm)
+RULE_FN(act_matmul)
 RULE_FN(pad_conv)
 RULE_FN(pad_avgpool)
 /* rules_compose.c: decomposed ops recognised */

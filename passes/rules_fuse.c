@@ -535,3 +535,67 @@ int guard_pad_conv(Graph *g, const RwMatch *m) { return pad_into(g, m, 1) == 0; 
 int build_pad_conv(Graph *g, const RwMatch *m) { return pad_into(g, m, 0); }
 int guard_pad_avgpool(Graph *g, const RwMatch *m) { return pad_into(g, m, 1) == 0; }
 int build_pad_avgpool(Graph *g, const RwMatch *m) { return pad_into(g, m, 0); }
+
+/* ---- a bias row added after a Gemm: into its C ---- */
+
+int guard_bias_gemm(Graph *g, const RwMatch *m)
+{
+	int p = rw_n(m, "p"), y = g->n[p].out[0], k = rw_t(m, "k");
+	int64_t n = g->t[y].dims[1];
+
+	return rw_float32(g, y) && plain(g, p) && rw_float32(g, k) && per_column(g, k, n) &&
+	       per_column(g, rw_t(m, "c"), n) && rw_same_shape(g, y, g->n[m->node[0]].out[0]);
+}
+
+/* Y = alpha A B + beta C, plus k: C' = beta C + k, beta' = 1 */
+int build_bias_gemm(Graph *g, const RwMatch *m)
+{
+	int p = rw_n(m, "p"), cc = rw_t(m, "c"), k = rw_t(m, "k"), ins[3], node;
+	int64_t n = g->t[g->n[p].out[0]].dims[1];
+	double beta = ir_attr_float(g, p, "beta", 1.0f), *cv = arena_alloc(&g->arena, sizeof(double) * (size_t)(n + 1));
+	float *src = cc >= 0 ? rw_floats(g, cc) : NULL, *kv = rw_floats(g, k);
+
+	for (int64_t j = 0; j < n; j++)
+		cv[j] = (src ? beta * src[ir_numel(&g->t[cc]) == 1 ? 0 : j] : 0) +
+			kv[ir_numel(&g->t[k]) == 1 ? 0 : j];
+	ins[0] = rw_t(m, "a");
+	ins[1] = rw_t(m, "w");
+	ins[2] = folded_bias(g, -1, n, NULL, cv, g->n[p].name);
+	rw_kill_match(g, m);
+	node = rw_node(g, m, g->n[p].op, ins, 3, g->n[m->node[0]].out[0], p);
+	ir_attr_set_float(g, node, "beta", 1.0f);
+	return 0;
+}
+
+/* ---- an activation after a MatMul by a constant matrix: a FusedGemm ---- */
+
+int guard_act_matmul(Graph *g, const RwMatch *m)
+{
+	int a = rw_t(m, "a"), w = rw_t(m, "w");
+	Epi e = {NULL, 0, 0, -FLT_MAX, FLT_MAX};
+
+	return rw_float32(g, a) && rw_float32(g, w) && g->t[w].rank == 2 && g->t[a].rank >= 2 &&
+	       act_of(g, m->node[0], &e) == 0;
+}
+
+int build_act_matmul(Graph *g, const RwMatch *m)
+{
+	int a = rw_t(m, "a"), out = g->n[m->node[0]].out[0], ins[2], node;
+	const Tensor *at = &g->t[a];
+	int64_t k = at->dims[at->rank - 1], d2[2] = {k ? ir_numel(at) / k : 0, k};
+	Epi e = {NULL, 0, 0, -FLT_MAX, FLT_MAX};
+
+	act_of(g, m->node[0], &e);
+	rw_kill_match(g, m);
+	ins[0] = at->rank == 2 ? a : reshaped(g, m, a, 2, d2, -1);
+	ins[1] = rw_t(m, "w");
+	if (ins[0] < 0)
+		return -1;
+	node = rw_node(g, m, OP_FUSED_GEMM, ins, 2, at->rank == 2 ? out : -1, -1);
+	epi_set(g, node, &e);
+	if (at->rank == 2)
+		return 0;
+	if (rw_infer(g, node))
+		return -1;
+	return reshaped(g, m, g->n[node].out[0], g->t[out].rank, g->t[out].dims, out) < 0 ? -1 : 0;
+}

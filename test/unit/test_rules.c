@@ -342,6 +342,23 @@ static void i_matmul_add(int v)
 	result(out(v == 2 ? op(OP_ADD, 2, b, out(mm)) : op(OP_ADD, 2, out(mm), b)));
 }
 
+static int act(int x, int a);
+
+static void i_bias_gemm(int v)
+{
+	int gm = op(OP_GEMM, 3, X("a", 2, 3, 5), C(-1, 1, 2, 5, 6), v == 1 ? -1 : C(-1, 1, 2, 1, 6));
+	int k = v == 2 ? C(-1, 1, 1, 1) : C(-1, 1, 1, 6);
+	af(gm, "beta", 1.5f);
+	result(out(v == 2 ? op(OP_ADD, 2, k, out(gm)) : op(OP_ADD, 2, out(gm), k)));
+}
+
+/* an activation after a MatMul by a constant: 2-D, and 3-D (reshaped around a Gemm) */
+static void i_act_matmul(int v)
+{
+	int a = v % 2 ? X("a", 3, 2, 3, 5) : X("a", 2, 3, 5);
+	result(out(act(out(op(OP_MATMUL, 2, a, C(-1, 1, 2, 5, 4))), v / 2)));
+}
+
 static void i_pad_conv(int v)
 {
 	int x = X("x", 4, 1, 3, 6, 6), p, n;
@@ -582,6 +599,8 @@ static const Inst insts[] = {
 	{"scale-into-conv", NULL, i_scale_conv, 6, FOLDED},
 	{"shift-into-conv", NULL, i_shift_conv, 6, FOLDED},
 	{"matmul-add-to-gemm", NULL, i_matmul_add, 4, ROUNDED},
+	{"bias-into-gemm", NULL, i_bias_gemm, 3, ROUNDED},
+	{"act-into-matmul", NULL, i_act_matmul, 2 * NACTS, ROUNDED},
 	{"pad-into-conv", NULL, i_pad_conv, 3, EXACT},
 	{"pad-into-avgpool", NULL, i_pad_avgpool, 3, EXACT},
 	{"act-into-producer", NULL, i_act_into, 2 * NACTS + 2, EXACT},
