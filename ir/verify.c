@@ -3,6 +3,7 @@
 #include "ir.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define CHECK(cond, ...)                                                 \
 	do {                                                             \
@@ -13,6 +14,31 @@
 			bad++;                                           \
 		}                                                        \
 	} while (0)
+
+/* a node a rewrite made: its shape function, run again, gives the shapes its outputs
+   carry (the builder wired existing tensors to it) */
+static int shapes_agree(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	Tensor keep[4];
+	int nk = n->nout < 4 ? n->nout : 4, same = 1, errors = g->nerrors;
+
+	for (int k = 0; k < nk; k++)
+		if (n->out[k] >= 0)
+			keep[k] = g->t[n->out[k]];
+	if (op_info[n->op].shape(g, node) || g->nerrors > errors)
+		same = 0;
+	g->nerrors = errors;
+	for (int k = 0; k < nk; k++) {
+		Tensor *t = n->out[k] >= 0 ? &g->t[n->out[k]] : NULL;
+		if (!t)
+			continue;
+		same &= t->dtype == keep[k].dtype && t->rank == keep[k].rank &&
+			!memcmp(t->dims, keep[k].dims, sizeof(int64_t) * (size_t)t->rank);
+		*t = keep[k];
+	}
+	return same;
+}
 
 int ir_verify(Graph *g, const char *after)
 {
@@ -34,6 +60,9 @@ int ir_verify(Graph *g, const char *after)
 		if (n->dead)
 			continue;
 		CHECK(n->op < OP_COUNT, "node %d has op %d", i, (int)n->op);
+		CHECK(!n->fused || n->op >= OP_COUNT || (op_info[n->op].flags & OPF_FLOW) ||
+		      shapes_agree(g, i), "node '%s' (%s, made by a rewrite): its outputs' shapes "
+		      "are not what its shape function infers", n->name, n->op_type);
 		for (int k = 0; k < n->nin; k++) {
 			int t = n->in[k];
 			if (t < 0)
