@@ -52,6 +52,7 @@ RULE_FN(scale_up_b)
 /* shared by the rule files */
 int rw_forward(Graph *g, const RwMatch *m, int to); /* the root's output becomes `to` */
 int rw_float32(const Graph *g, int t);              /* t is float32 */
+void rw_reshape_exact(Graph *g, int node);          /* allowzero: a 0 in the shape is 0 */
 /* the axes a reduction node reduces (normalised, sorted); count, -1 when unknown */
 int rw_reduce_axes(Graph *g, int node, int *axes);
 

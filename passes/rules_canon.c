@@ -142,8 +142,16 @@ int build_reshape_chain(Graph *g, const RwMatch *m)
 	in[0] = x;
 	in[1] = rw_const(g, arena_printf(&g->arena, "%s/shape", y->name), DT_S64, 1, &rank,
 			 y->dims);
-	rw_node(g, m, OP_RESHAPE, in, 2, out, -1);
+	rw_reshape_exact(g, rw_node(g, m, OP_RESHAPE, in, 2, out, -1));
 	return 0;
+}
+
+/* a Reshape the rules make takes its shape literally: a 0 is a 0, not "keep the input's" */
+void rw_reshape_exact(Graph *g, int node)
+{
+	ir_attr_set_int(g, node, "allowzero", 1);
+	if (g->n[node].opset < 14)
+		g->n[node].opset = 14;
 }
 
 int rw_reduce_axes(Graph *g, int node, int *axes)

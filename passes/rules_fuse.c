@@ -419,6 +419,7 @@ static int reshaped(Graph *g, const RwMatch *m, int t, int rank, const int64_t *
 	in[0] = t;
 	in[1] = rw_const(g, arena_printf(&g->arena, "%s/shape", g->t[t].name), DT_S64, 1, &r, dims);
 	node = rw_node(g, m, OP_RESHAPE, in, 2, out, -1);
+	rw_reshape_exact(g, node);
 	if (out < 0 && rw_infer(g, node))
 		return -1;
 	return g->n[node].out[0];

@@ -155,6 +155,7 @@ int build_slices_gemm(Graph *g, const RwMatch *m)
 			in2[0] = g->n[node].out[0];
 			in2[1] = rw_const(g, "shape", DT_S64, 1, &r, g->t[out].dims);
 			node = rw_node(g, NULL, OP_RESHAPE, in2, 2, out, -1);
+			rw_reshape_exact(g, node);
 			g->n[node].name = arena_printf(&g->arena, "%s/reshape", g->n[s.slice[i]].name);
 		}
 	}
