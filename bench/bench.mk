@@ -12,7 +12,11 @@ BENCH_MODEL ?= resnet8_cifar
 bench: $(B)/onnx2mcu
 	bench/run.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODELS)
 
+# compile time against graph size (bench/scale.py makes the models; needs python3-onnx)
+bench-scale: $(B)/onnx2mcu
+	bench/scale.sh $(B)/onnx2mcu
+
 bench-nodes: $(B)/onnx2mcu
 	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
 
-.PHONY: bench bench-nodes
+.PHONY: bench bench-nodes bench-scale
