@@ -22,7 +22,8 @@ tsv=$out/results.tsv.new
 md=$out/results.md.new
 printf 'model\tlevel\tkernels\tmacs\tinsns\tcode\tconst\tarena\tram\tstack\thost_us\tcheck\n' >"$tsv"
 fail=0
-field() { sed -n "s/^[[:space:]]*\"$1\":[[:space:]]*\([0-9.e+]*\),\$/\1/p" "$2"; }
+tab=$(printf '\t')
+field() { sed -n "s/^$tab\"$1\":[[:space:]]*\([0-9.e+]*\),\$/\1/p" "$2"; } # top level only
 
 # sizes of the sections the model's objects (m4run names them N.model.o, N.o2m_*.o)
 # keep in the linked ELF: "code rodata+data data+bss"
