@@ -5,6 +5,7 @@
 #include "o2m_act.h"
 
 #include <float.h>
+#include <math.h>
 
 /* (suffix, element type, accumulator type) */
 #define MM_TYPES_(X) \
@@ -188,6 +189,29 @@ GEMM_FIN_INT_(uint64_t)
 GEMM_END_FLOAT_(f32, float)
 GEMM_END_FLOAT_(f64, double)
 
+/* the clamp-only epilogue (a fused Relu, Relu6 or Clip), applied as each element is
+   stored; the bounds widen to +-infinity at +-FLT_MAX */
+#define GEMM_CLAMP_FLOAT_(T)                                                          \
+	static int gemm_clamps_##T##_(const o2m_gemm_params *p, T *lo, T *hi)          \
+	{                                                                             \
+		*lo = p->act_min <= -FLT_MAX ? (T)-HUGE_VAL : (T)p->act_min;          \
+		*hi = p->act_max >= FLT_MAX ? (T)HUGE_VAL : (T)p->act_max;            \
+		return !p->act && (p->act_min > -FLT_MAX || p->act_max < FLT_MAX);     \
+	}
+GEMM_CLAMP_FLOAT_(float)
+GEMM_CLAMP_FLOAT_(double)
+#define GEMM_CLAMP_INT_(T)                                                            \
+	static int gemm_clamps_##T##_(const o2m_gemm_params *p, T *lo, T *hi)          \
+	{                                                                             \
+		(void)p;                                                              \
+		*lo = *hi = 0;                                                        \
+		return 0;                                                             \
+	}
+GEMM_CLAMP_INT_(int32_t)
+GEMM_CLAMP_INT_(int64_t)
+GEMM_CLAMP_INT_(uint32_t)
+GEMM_CLAMP_INT_(uint64_t)
+
 #define GEMM_END_INT_(T)                                                              \
 	static int gemm_end_##T##_(const o2m_gemm_params *p, T *y, int32_t count)      \
 	{                                                                             \
@@ -216,8 +240,8 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
    otherwise rows of op(B) are added into the row of Y (i, k, j order), which also
    leaves a and b untouched when k is 0. The epilogue runs over the finished Y. */
 #define DEF_GEMM_(sfx, T, A)                                                          \
-	static void gemm_##sfx##_(const o2m_gemm_params *p, const T *a, const T *b,    \
-				  const T *c, T *y)                                   \
+	static int gemm_##sfx##_(const o2m_gemm_params *p, const T *a, const T *b,     \
+				 const T *c, T *y)                                    \
 	{                                                                             \
 		int32_t i, j, kk;                                                     \
 		const int32_t m = p->m, n = p->n, k = p->k;                           \
@@ -225,6 +249,8 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 		if (p->beta == 0)                                                     \
 			c = 0;                                                        \
 		if (p->a_sk == 1 && p->b_sk == 1 && k > 0) { /* both rows contiguous */ \
+			T lo, hi, v;                                                  \
+			const int clamp = gemm_clamps_##T##_(p, &lo, &hi);            \
 			for (i = 0; i < m; i++) {                                     \
 				const T *ar = a + i * p->a_sm;                        \
 				for (j = 0; j < n; j++) {                             \
@@ -232,11 +258,14 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 					A acc = 0;                                    \
 					for (kk = 0; kk < k; kk++)                    \
 						acc += (A)ar[kk] * (A)br[kk];         \
-					y[i * n + j] = gemm_fin_##T##_(p, &w, (T)acc, \
+					v = gemm_fin_##T##_(p, &w, (T)acc,            \
 						c ? c + i * p->c_sm + j * p->c_sn : 0); \
+					if (clamp)                                    \
+						v = v < lo ? lo : v > hi ? hi : v;    \
+					y[i * n + j] = v;                             \
 				}                                                     \
 			}                                                             \
-			return;                                                       \
+			return clamp;                                                 \
 		}                                                                     \
 		if ((p->b_sk == 1 || n == 1) && k > 0) {                              \
 			for (i = 0; i < m; i++)                                       \
@@ -248,7 +277,7 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 					y[i * n + j] = gemm_fin_##T##_(p, &w, (T)acc, \
 						c ? c + i * p->c_sm + j * p->c_sn : 0); \
 				}                                                     \
-			return;                                                       \
+			return 0;                                                     \
 		}                                                                     \
 		for (i = 0; i < m; i++) {                                             \
 			T *yr = y + i * n;                                            \
@@ -264,10 +293,12 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 				yr[j] = gemm_fin_##T##_(p, &w, yr[j],                 \
 					c ? c + i * p->c_sm + j * p->c_sn : 0);       \
 		}                                                                     \
+		return 0;                                                             \
 	}                                                                             \
 	int o2m_gemm_##sfx(const o2m_gemm_params *p, const T *a, const T *b, const T *c, T *y) \
 	{                                                                             \
-		gemm_##sfx##_(p, a, b, c, y);                                         \
+		if (gemm_##sfx##_(p, a, b, c, y)) /* the clamp is done */             \
+			return O2M_OK;                                                \
 		return gemm_end_##T##_(p, y, p->m * p->n);                            \
 	}
 MM_TYPES_(DEF_GEMM_)
