@@ -161,6 +161,54 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	return bad ? -1 : 0;
 }
 
+/* which command takes which option: one row each, checked before any option is read */
+enum { C_COMPILE = 1, C_INSPECT = 2, C_VALIDATE = 4, C_MODEL = 7 };
+static const struct {
+	const char *name;
+	int cmds;
+} option_table[] = {
+	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
+	{"--shared-runtime", C_COMPILE}, {"--report", C_COMPILE},
+	{"--dim", C_MODEL},             {"--bind", C_MODEL},
+	{"--seq", C_MODEL},             {"--empty", C_MODEL},
+	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL},
+	{"-O0", C_MODEL},               {"-O1", C_MODEL},
+	{"--disable-rule", C_MODEL},    {"-v", C_MODEL},
+	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
+	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
+	{"--shape-inputs", C_INSPECT},
+	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
+	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
+	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
+	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
+	{"--code", C_VALIDATE},
+	{"-h", C_MODEL},                {"--help", C_MODEL},
+};
+
+static int command_bit(const char *cmd)
+{
+	return !strcmp(cmd, "compile") ? C_COMPILE : !strcmp(cmd, "inspect") ? C_INSPECT
+	       : C_VALIDATE;
+}
+
+/* 0 when a is an option cmd takes, or not an option at all */
+static int option_check(const char *cmd, const char *a)
+{
+	char msg[256];
+
+	if (a[0] != '-' || !a[1])
+		return 0;
+	for (size_t i = 0; i < sizeof option_table / sizeof *option_table; i++) {
+		if (strcmp(option_table[i].name, a))
+			continue;
+		if (option_table[i].cmds & command_bit(cmd))
+			return 0;
+		snprintf(msg, sizeof msg, "option '%s' does not apply to %s", a, cmd);
+		return cli_usage_error(cmd, "%s", msg);
+	}
+	return cli_usage_error(cmd, "unknown option '%s'", a);
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
@@ -179,6 +227,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		if (option_check(cmd, a))
+			return EXIT_USAGE;
 #define NEED_ARG()                                                                  \
 	do {                                                                        \
 		if (!next)                                                          \
@@ -199,8 +249,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->dims[o->ndims].name = k;
 			o->dims[o->ndims].value = strtoll(v, &end, 10);
 			o->ndims++;
-			if (*end || o->dims[o->ndims - 1].value < 0) {
-				cli_usage_error(cmd, "--dim value '%s' is not a size", v);
+			if (*end || o->dims[o->ndims - 1].value < 1) {
+				cli_usage_error(cmd, "--dim value '%s' is not a size (1 or more)", v);
 				free(v);
 				return EXIT_USAGE;
 			}
@@ -414,7 +464,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "help")) {
-		usage_of(argc > 2 ? argv[2] : "", stdout);
+		const char *of = argc > 2 ? argv[2] : "";
+		char key[64];
+		snprintf(key, sizeof key, " %.60s ", of);
+		if (*of && !strstr(" compile inspect validate tensor ops rules help ", key)) {
+			fprintf(stderr, "onnx2mcu: no command '%s' (see 'onnx2mcu help')\n", of);
+			return EXIT_USAGE;
+		}
+		usage_of(of, stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "tensor"))

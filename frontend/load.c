@@ -837,6 +837,36 @@ static void load_initializers(Ctx *c, const Onnx__GraphProto *gp)
 	}
 }
 
+/* every --dim names a symbolic dimension of a graph input; a typo gets a suggestion */
+static void check_dims(Ctx *c, const Onnx__GraphProto *gp)
+{
+	const char *names[256];
+	int n = 0;
+
+	for (size_t k = 0; k < gp->n_input; k++) {
+		const Onnx__TypeProto__Tensor *tt;
+		ValueKind kind, elem;
+		if (type_kind(gp->input[k]->type, &kind, &elem, &tt) || !tt || !tt->shape)
+			continue;
+		for (size_t i = 0; i < tt->shape->n_dim && n < 256; i++)
+			if (tt->shape->dim[i]->value_case ==
+			    ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM)
+				names[n++] = tt->shape->dim[i]->dim_param;
+	}
+	for (int i = 0; c->opt && i < c->opt->ndims; i++) {
+		const char *want = c->opt->dims[i].name;
+		int near = ir_nearest(want, names, n);
+		if (near >= 0 && !strcmp(names[near], want))
+			continue;
+		if (near >= 0)
+			ir_error(c->g, -1, "--dim %s: the model has no dimension of that name; did "
+				 "you mean '%s'?", want, names[near]);
+		else
+			ir_error(c->g, -1, "--dim %s: the model has no dimension of that name%s", want,
+				 n ? "" : " (its inputs have no symbolic dimensions)");
+	}
+}
+
 static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size_t ulen)
 {
 	Graph *g = c->g;
@@ -868,6 +898,7 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 		if (!found)
 			ir_error(g, -1, "--bind %s: the model has no input of that name", want);
 	}
+	check_dims(c, gp);
 }
 
 static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)

@@ -97,3 +97,41 @@ void ir_die(const char *file, int line, const char *what)
 	fprintf(stderr, "onnx2mcu: internal error at %s:%d: %s\n", file, line, what);
 	abort();
 }
+
+/* edit distance of two short strings, a swap of neighbours counting as one edit (so
+   'bacth' is one from 'batch'); names longer than 63 count as far */
+static int edit_distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), d[64][64];
+
+	if (la > 63 || lb > 63)
+		return 1 << 20;
+	for (int i = 0; i <= la; i++)
+		for (int j = 0; j <= lb; j++) {
+			int best = i && j ? d[i - 1][j - 1] + (a[i - 1] != b[j - 1]) : i + j;
+			if (i && d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (j && d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+int ir_nearest(const char *s, const char *const *names, int n)
+{
+	int best = -1, bd = 1 << 20, limit = (int)strlen(s) / 3;
+
+	limit = limit < 1 ? 1 : limit;
+	for (int i = 0; i < n; i++) {
+		int d = edit_distance(s, names[i]);
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return bd <= limit ? best : -1;
+}

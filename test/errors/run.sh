@@ -102,6 +102,26 @@ expect 1 "seq_tensor/input_0.pb: a tensor in it does not parse" validate "$here/
 expect 2 "needs -o" compile "$here/good.onnx"
 expect 2 "not a C identifier" compile "$here/good.onnx" -o "$out/gen" -n 9lives
 expect 2 "unknown command" frobnicate
+# strict command line: an option of another command, a --dim the model does not have
+data0=$here/../frontend/init_float_data
+expect 2 "option '--atol' does not apply to compile" compile "$here/good.onnx" --atol 1 -o "$out/strict"
+expect 2 "option '--atol' does not apply to inspect" inspect "$here/good.onnx" --atol 3
+expect 2 "option '--per-node' does not apply to compile" compile "$here/good.onnx" --per-node -o "$out/strict"
+expect 2 "option '--cc' does not apply to compile" compile "$here/good.onnx" --cc gcc -o "$out/strict"
+expect 2 "option '--keep' does not apply to compile" compile "$here/good.onnx" --keep foo -o "$out/strict"
+expect 2 "option '-o' does not apply to inspect" inspect "$here/good.onnx" -o "$out/strict"
+expect 2 "option '--report' does not apply to validate" validate "$here/good.onnx" --report r.json --data "$data0"
+expect 2 "option '--shape-inputs' does not apply to compile" compile "$here/good.onnx" --shape-inputs -o "$out/strict"
+expect 1 "--dim bacth: the model has no dimension of that name; did you mean 'batch'?" compile "$here/symbolic.onnx" --dim bacth=1 --dim seq=5 -o "$out/strict"
+expect 1 "--dim frob: the model has no dimension of that name (its inputs have no" inspect "$here/good.onnx" --dim frob=1
+expect 1 "--dim zzzzz: the model has no dimension of that name$" inspect "$here/symbolic.onnx" --dim zzzzz=1 --dim batch=1 --dim seq=1
+expect 2 "--dim value '0' is not a size" compile "$here/symbolic.onnx" --dim batch=0 --dim seq=5 -o "$out/strict"
+expect 2 "--dim value '-3' is not a size" inspect "$here/symbolic.onnx" --dim batch=-3 --dim seq=5
+expect 2 "no command 'frob'" help frob
+expect 0 "" help validate
+expect 0 "" inspect "$here/good.onnx" -O0 -v --search-budget 3 --search-alpha 1.1 --cost-ram 1 --cost-flash 0.1 --verify-each
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --rtol 1e-2 --per-node --cc cc --search-budget 2
+[ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
 # external data through a symbolic link: fine inside the model's folder, not out of it
 mkdir -p "$out/in" "$out/out"
 cp "$here/ext_good.onnx" "$out/in/" && cp "$here/ext.bin" "$out/in/real.bin"
