@@ -1000,13 +1000,13 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 	const char *slash;
 
 	if (!buf) {
-		fprintf(stderr, "onnx2mcu: %s\n", err);
+		fprintf(stderr, "onnx2mcu: error: %s\n", err);
 		return NULL;
 	}
 	m = onnx__model_proto__unpack(NULL, len, buf);
 	free(buf);
 	if (!m || !m->graph) {
-		fprintf(stderr, "%s: not an ONNX model (the file does not parse as a ModelProto%s)\n",
+		fprintf(stderr, "%s: error: not an ONNX model (the file does not parse as a ModelProto%s)\n",
 			path, m ? " with a graph" : "");
 		if (m)
 			onnx__model_proto__free_unpacked(m, NULL);

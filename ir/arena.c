@@ -76,20 +76,47 @@ void arena_free(Arena *a)
 	a->used = 0;
 }
 
-void ir_error(Graph *g, int node, const char *fmt, ...)
+/* one diagnostic in the form editors and CI parsers read, as gcc writes them:
+   FILE: node 'NAME' (OpType): error: what is wrong */
+static void diag(Graph *g, int node, const char *kind, const char *fmt, va_list ap)
 {
 	FILE *f = g->diag ? g->diag : stderr;
-	va_list ap;
 
 	fprintf(f, "%s: ", g->path ? g->path : "<graph>");
 	if (node >= 0 && node < g->nn)
 		fprintf(f, "node '%s' (%s): ", g->n[node].name, g->n[node].op_type);
-	va_start(ap, fmt);
+	fprintf(f, "%s: ", kind);
 	vfprintf(f, fmt, ap);
-	va_end(ap);
 	fputc('\n', f);
+}
+
+void ir_error(Graph *g, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(g, node, "error", fmt, ap);
+	va_end(ap);
 	for (; g; g = g->parent) /* an error in a subgraph is one of the whole model */
 		g->nerrors++;
+}
+
+void ir_warning(Graph *g, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(g, node, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void ir_note(Graph *g, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(g, node, "note", fmt, ap);
+	va_end(ap);
 }
 
 void ir_die(const char *file, int line, const char *what)
