@@ -17,7 +17,7 @@ typedef struct {
 	InputBind *binds;
 	SeqLayout *layouts;  /* --seq, --empty */
 	int ndims, nbinds, nlayouts;
-	int shared_runtime, shape_inputs, per_node;
+	int shared_runtime, shape_inputs, per_node, quiet;
 	double atol, rtol;
 	PassOptions passes;
 	unsigned char *rule_on; /* per rewrite rule: enabled (--disable-rule clears) */

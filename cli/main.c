@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *usage_main =
 	"usage: onnx2mcu COMMAND [options]\n"
@@ -70,6 +71,8 @@ static const char *usage_compile =
 	"  -n NAME              C prefix of every symbol (default: the model file name)\n"
 	"  --shared-runtime     keep kernel names o2m_*, so several models can share one\n"
 	"                       copy of the runtime (compile only one folder's o2m_*.c)\n"
+	"  -q                   no summary line (kernel calls, MACs, arena and weights bytes,\n"
+	"                       estimated cycles, time taken) on stderr at the end\n"
 	"  --report FILE.json   write what was made: kernel calls, MACs, arena and weights\n"
 	"                       bytes, rewrites applied, the search, and one entry per\n"
 	"                       kernel call (docs/rewrites.md)\n";
@@ -169,6 +172,7 @@ static const struct {
 } option_table[] = {
 	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
 	{"--shared-runtime", C_COMPILE}, {"--report", C_COMPILE},
+	{"-q", C_COMPILE},
 	{"--dim", C_MODEL},             {"--bind", C_MODEL},
 	{"--seq", C_MODEL},             {"--empty", C_MODEL},
 	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL},
@@ -310,6 +314,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report")) {
 			NEED_ARG();
 			o->report = next;
+		} else if (!strcmp(a, "-q")) {
+			o->quiet = 1;
 		} else if (!strcmp(a, "-v")) {
 			o->passes.verbose = 1;
 		} else if (!strcmp(a, "--shared-runtime")) {
@@ -426,9 +432,31 @@ Graph *cli_build(CliOptions *o)
 	return g;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* one line on stderr saying what compile made (-q: none) */
+static void summary(Graph *g, const CliOptions *o, double seconds)
+{
+	ReportTotals t;
+
+	if (o->quiet)
+		return;
+	cli_totals(g, &t);
+	fprintf(stderr, "onnx2mcu: %s: %d kernel call%s, %lld MACs, arena %lld bytes, weights "
+		"%lld bytes, ~%lld cycles (estimated, Cortex-M4), %.2f s\n", o->out, t.kernels,
+		t.kernels == 1 ? "" : "s", (long long)t.macs, (long long)t.arena,
+		(long long)t.weights, (long long)t.cycles, seconds);
+}
+
 static int compile(CliOptions *o)
 {
 	EmitOptions eo = {0};
+	double start = now();
 	Graph *g;
 	int rc;
 
@@ -445,6 +473,8 @@ static int compile(CliOptions *o)
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
 	if (!rc && o->report && cli_report_write(g, o, o->report))
 		rc = EXIT_IO;
+	if (!rc)
+		summary(g, o, now() - start);
 	ir_graph_free(g);
 	return rc;
 }

@@ -25,6 +25,14 @@ check() { # WHAT COMMAND...
 	fi
 }
 
+# compile says what it made in one line on stderr, with the header's arena and weights
+check "compile: one summary line on stderr" sh -c "$bin compile $model -o $out/sum -n good \
+	>$out/sum.out 2>$out/sum.err && [ ! -s $out/sum.out ] && [ \$(wc -l <$out/sum.err) -eq 1 ] &&
+	grep -q '^onnx2mcu: $out/sum: 2 kernel calls, 0 MACs, arena 24 bytes, weights 24 bytes, ~[0-9]* cycles (estimated, Cortex-M4), [0-9.]* s$' $out/sum.err &&
+	grep -q 'GOOD_ARENA_SIZE *24 ' $out/sum/good.h && grep -q 'GOOD_WEIGHTS_SIZE *24 ' $out/sum/good.h"
+check "compile -q: nothing on stdout or stderr" sh -c "$bin compile $model -o $out/sum -q \
+	>$out/q.all 2>&1 && [ ! -s $out/q.all ]"
+
 cp "$model" "$out/model.onnx"
 mk="make -C $here ONNX2MCU=$bin MODEL=$out/model.onnx BUILD=$out/make"
 check "make: a clean build generates, builds and runs" sh -c "$mk $out/make/app && $out/make/app"
