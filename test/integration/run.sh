@@ -40,7 +40,20 @@ check "make: nothing to do when the model is unchanged" \
 	sh -c "$mk -q $out/make/app"
 touch "$out/model.onnx"
 check "make: a newer model is compiled again" \
-	sh -c "! $mk -q $out/make/app && $mk $out/make/app && $out/make/app"
+	sh -c "! $mk -q $out/make/gen/kws/kws.mk && $mk $out/make/app && $out/make/app &&
+	$mk -q $out/make/gen/kws/kws.mk"
+
+ext=$here/../errors
+# files whose content did not change keep their times; NAME.mk records the compile
+check "compile: unchanged files keep their timestamps, NAME.mk is new" sh -c "
+	$bin compile $model -o $out/ts -n good -q && touch -d 2001-01-01 $out/ts/* &&
+	$bin compile $model -o $out/ts -n good -q &&
+	[ \$(ls $out/ts | wc -l) -gt 3 ] && for f in $out/ts/*; do
+		case \$f in *.mk) [ \$(stat -c %Y \$f) -gt 1000000000 ] ;;
+		*) [ \$(stat -c %Y \$f) -lt 1000000000 ] ;; esac || exit 1; done"
+check "compile: a changed model's files get new times" sh -c "
+	touch -d 2001-01-01 $out/ts/* && $bin compile $ext/ext_good.onnx -o $out/ts -n good -q &&
+	[ \$(stat -c %Y $out/ts/good.c) -gt 1000000000 ]"
 
 if command -v cmake >/dev/null; then
 	check "cmake: configure, build and run" sh -c "cmake -S $here -B $out/cmake \
