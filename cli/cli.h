@@ -24,6 +24,8 @@ typedef struct {
 	int *rule_counts;       /* per rewrite rule: times applied */
 	SearchStats search;
 	const char *report;     /* compile --report FILE.json */
+	const char *depfile;    /* compile --depfile FILE */
+	FileList files;         /* external data files the model was read with */
 	int nodes_in;           /* nodes of the model as loaded */
 	LoadOptions load;
 } CliOptions;
@@ -52,5 +54,8 @@ typedef struct {
 void cli_totals(Graph *g, ReportTotals *t);
 void cli_layers_print(Graph *g, FILE *f);
 int cli_report_write(Graph *g, const CliOptions *o, const char *path);
+
+/* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
+int cli_depfile_write(const char *path, const char *target, const CliOptions *o);
 
 #endif

@@ -73,6 +73,9 @@ static const char *usage_compile =
 	"                       copy of the runtime (compile only one folder's o2m_*.c)\n"
 	"  -q                   no summary line (kernel calls, MACs, arena and weights bytes,\n"
 	"                       estimated cycles, time taken) on stderr at the end\n"
+	"  --depfile FILE       write a Make rule 'DIR/NAME.mk: MODEL ...' naming every file\n"
+	"                       the output depends on: the model, its external data, the\n"
+	"                       --bind files and onnx2mcu itself\n"
 	"  --report FILE.json   write what was made: kernel calls, MACs, arena and weights\n"
 	"                       bytes, rewrites applied, the search, and one entry per\n"
 	"                       kernel call (docs/rewrites.md)\n";
@@ -172,7 +175,7 @@ static const struct {
 } option_table[] = {
 	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
 	{"--shared-runtime", C_COMPILE}, {"--report", C_COMPILE},
-	{"-q", C_COMPILE},
+	{"-q", C_COMPILE},              {"--depfile", C_COMPILE},
 	{"--dim", C_MODEL},             {"--bind", C_MODEL},
 	{"--seq", C_MODEL},             {"--empty", C_MODEL},
 	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL},
@@ -314,6 +317,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report")) {
 			NEED_ARG();
 			o->report = next;
+		} else if (!strcmp(a, "--depfile")) {
+			NEED_ARG();
+			o->depfile = next;
 		} else if (!strcmp(a, "-q")) {
 			o->quiet = 1;
 		} else if (!strcmp(a, "-v")) {
@@ -370,6 +376,7 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	o->load.nbinds = o->nbinds;
 	o->load.layouts = o->layouts;
 	o->load.nlayouts = o->nlayouts;
+	o->load.read = &o->files;
 	return 0;
 }
 
@@ -391,6 +398,7 @@ void cli_free(CliOptions *o)
 	free(o->rule_counts);
 	free(o->binds);
 	free(o->layouts);
+	onnx_files_free(&o->files);
 }
 
 /* the model file name as a C identifier: "models/kws-v2.onnx" -> "kws_v2" */
@@ -473,6 +481,11 @@ static int compile(CliOptions *o)
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
 	if (!rc && o->report && cli_report_write(g, o, o->report))
 		rc = EXIT_IO;
+	if (!rc && o->depfile) {
+		char target[4400];
+		snprintf(target, sizeof target, "%s/%s.mk", o->out, eo.name);
+		rc = cli_depfile_write(o->depfile, target, o) ? EXIT_IO : 0;
+	}
 	if (!rc)
 		summary(g, o, now() - start);
 	ir_graph_free(g);

@@ -154,10 +154,14 @@ static int const_from_proto(Ctx *c, const Onnx__TensorProto *tp, const char *nam
 	char err[512];
 	int id;
 
+	char ext[4200];
+
 	if (tp_decode(tp, c->dir, &t, err, sizeof err)) {
 		ir_error(c->g, -1, "%s", err);
 		return -1;
 	}
+	if (c->opt && c->opt->read && tp_external_path(tp, c->dir, ext, sizeof ext))
+		onnx_files_add(c->opt->read, ext);
 	id = ir_const_new(c->g, name, t.dtype, t.rank, t.dims, t.data);
 	onnx_tensor_free(&t);
 	return id;

@@ -26,6 +26,14 @@ typedef struct {
 	int64_t (*dims)[IR_MAX_RANK];
 } SeqLayout;
 
+/* the files a model was read from besides itself (external data), for --depfile */
+typedef struct {
+	char **path; /* malloc'd, each once */
+	int n, cap;
+} FileList;
+void onnx_files_add(FileList *l, const char *path);
+void onnx_files_free(FileList *l);
+
 typedef struct {
 	const DimPin *dims;
 	int ndims;
@@ -35,6 +43,7 @@ typedef struct {
 	int nlayouts;
 	const char *layout_dir; /* a test data set: sequence and optional inputs without a
 				   layout take the one of their input_K.pb */
+	FileList *read;         /* when set, gets the external data files read */
 } LoadOptions;
 
 /* Loads a model. On bad input prints every problem found (file, node, reason) and

@@ -125,6 +125,12 @@ expect 2 "no command 'frob'" help frob
 expect 0 "" help validate
 expect 0 "" inspect "$here/good.onnx" -O0 -v --search-budget 3 --search-alpha 1.1 --cost-ram 1 --cost-flash 0.1 --verify-each
 expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --rtol 1e-2 --per-node --cc cc --search-budget 2
+# --depfile: only compile takes it; a failed compile writes none, an unwritable one is
+# an I/O error
+expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx" --depfile "$out/d"
+expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
+[ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
+expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
 [ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
 # external data through a symbolic link: fine inside the model's folder, not out of it
 mkdir -p "$out/in" "$out/out"

@@ -43,7 +43,25 @@ check "make: a newer model is compiled again" \
 	sh -c "! $mk -q $out/make/gen/kws/kws.mk && $mk $out/make/app && $out/make/app &&
 	$mk -q $out/make/gen/kws/kws.mk"
 
+# --depfile: a changed external data file (or bind file, or onnx2mcu) compiles again
 ext=$here/../errors
+mkdir -p "$out/ext"
+cp "$ext/ext_good.onnx" "$ext/ext.bin" "$out/ext/"
+mkx="make -C $here ONNX2MCU=$bin MODEL=$out/ext/ext_good.onnx BUILD=$out/extmake"
+kmk=$out/extmake/gen/kws/kws.mk
+check "depfile: the model, its external data and onnx2mcu, as a rule for kws.mk" sh -c "
+	$mkx $kmk && printf '%s\n' '$kmk: \\' '  $out/ext/ext_good.onnx \\' \
+	'  $out/ext/ext.bin \\' '  $bin' | diff - $out/extmake/gen/kws.d"
+check "make: nothing to do when the external data is unchanged" sh -c "$mkx -q $kmk"
+touch "$out/ext/ext.bin"
+check "make: newer external data is compiled again" sh -c "! $mkx -q $kmk && $mkx $kmk && $mkx -q $kmk"
+bind_depfile() { # a --bind file is listed; a space in a path is escaped as Make wants
+	"$bin" compile "$ext/shape_input.onnx" --bind shape="$ext/shape_3x4.pb" -q \
+		-o "$out/sp ace" --depfile "$out/bind.d" &&
+	printf '%s\n' "$(echo "$out" | sed 's/ /\\ /g')/sp\\ ace/shape_input.mk: \\" \
+		"  $ext/shape_input.onnx \\" "  $ext/shape_3x4.pb \\" "  $bin" | diff - "$out/bind.d"
+}
+check "depfile: --bind files, paths with spaces escaped" bind_depfile
 # files whose content did not change keep their times; NAME.mk records the compile
 check "compile: unchanged files keep their timestamps, NAME.mk is new" sh -c "
 	$bin compile $model -o $out/ts -n good -q && touch -d 2001-01-01 $out/ts/* &&
