@@ -79,6 +79,11 @@ void onnx_value_free(OnnxValue *v);
 int onnx_tensor_write(const char *path, const char *name, DType dt, int rank,
 		      const int64_t *dims, const void *data);
 
+/* SHA-256 of a buffer or of a file's bytes, as 64 lowercase hex digits (sha256.c);
+   sha256_file returns 0, or -1 when the file cannot be read */
+void sha256_hex(const void *data, size_t n, char hex[65]);
+int sha256_file(const char *path, char hex[65]);
+
 /* applies per-opset rewrites so every node has the latest form of its op */
 void onnx_normalize(Graph *g, int node);
 
