@@ -272,11 +272,15 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->nbinds++;
 		} else if (!strcmp(a, "--seq")) {
 			NEED_ARG();
+			snprintf(o->seq_text + strlen(o->seq_text), sizeof o->seq_text -
+				 strlen(o->seq_text), " --seq %s", next);
 			if (parse_seq(next, &o->layouts[o->nlayouts++]))
 				return cli_usage_error(cmd, "--seq wants INPUT=N or INPUT=[d,d][d], not "
 						       "'%s'", next);
 		} else if (!strcmp(a, "--empty")) {
 			NEED_ARG();
+			snprintf(o->seq_text + strlen(o->seq_text), sizeof o->seq_text -
+				 strlen(o->seq_text), " --empty %s", next);
 			o->layouts[o->nlayouts].input = strdup(next);
 			o->layouts[o->nlayouts++].empty = 1;
 		} else if (!strcmp(a, "--dump-after")) {
@@ -464,6 +468,7 @@ static void summary(Graph *g, const CliOptions *o, double seconds)
 static int compile(CliOptions *o)
 {
 	EmitOptions eo = {0};
+	CliStamp stamp;
 	double start = now();
 	Graph *g;
 	int rc;
@@ -478,6 +483,12 @@ static int compile(CliOptions *o)
 	g = cli_build(o);
 	if (!g)
 		return EXIT_MODEL;
+	if (cli_stamp(o, eo.name, &stamp)) {
+		ir_graph_free(g);
+		return EXIT_IO;
+	}
+	eo.model_sha256 = stamp.sha256;
+	eo.options = stamp.options;
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
 	if (!rc && o->report && cli_report_write(g, o, o->report))
 		rc = EXIT_IO;

@@ -131,6 +131,17 @@ expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
 expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
+# stamped output: validate --code takes only code made from this model with its options
+"$bin" compile "$data0/model.onnx" -o "$out/st_ok" -n g -q
+"$bin" compile "$data0/model.onnx" -o "$out/st_o0" -n g -q -O0 --search-budget 3
+"$bin" compile "$here/good.onnx" -o "$out/st_other" -n g -q
+mkdir -p "$out/st_none" && grep -v '_O2M_OPTIONS' "$out/st_ok/g.h" >"$out/st_none/g.h"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_ok"
+expect 2 "code $out/st_other: made from another model (SHA-256 $(sha256sum "$here/good.onnx" | cut -c1-16)..., this one's is $(sha256sum "$data0/model.onnx" | cut -c1-16)...)" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_other"
+expect 2 "code $out/st_o0: made with other options ('-n g -O0 --search-budget 3'; validate would use '-n g')" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_o0"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O0 --search-budget 3 --code "$out/st_o0"
+expect 2 "no model.h there (made with another -n?)" validate "$data0/model.onnx" --data "$data0" --code "$out/st_ok"
+expect 2 "g.h carries no stamp" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_none"
 [ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
 # external data through a symbolic link: fine inside the model's folder, not out of it
 mkdir -p "$out/in" "$out/out"

@@ -42,6 +42,16 @@ touch "$out/model.onnx"
 check "make: a newer model is compiled again" \
 	sh -c "! $mk -q $out/make/gen/kws/kws.mk && $mk $out/make/app && $out/make/app &&
 	$mk -q $out/make/gen/kws/kws.mk"
+# a model whose bytes changed (an unknown field appended, the same network) is compiled
+# again and stamped anew: the header carries its SHA-256 and the options
+printf '\240\006\001' >>"$out/model.onnx"
+changed_model() {
+	h=$out/make/gen/kws/kws.h
+	! $mk -q "$out/make/gen/kws/kws.mk" && $mk "$out/make/app" &&
+		grep -qx "#define KWS_MODEL_SHA256 \"$(sha256sum <"$out/model.onnx" | cut -c1-64)\"" "$h" &&
+		grep -qx '#define KWS_O2M_OPTIONS "-n kws"' "$h" && "$out/make/app"
+}
+check "make: a changed model is compiled again, its SHA-256 in the header" changed_model
 
 # --depfile: a changed external data file (or bind file, or onnx2mcu) compiles again
 ext=$here/../errors
