@@ -17,13 +17,16 @@ typedef struct {
 	InputBind *binds;
 	SeqLayout *layouts;  /* --seq, --empty */
 	int ndims, nbinds, nlayouts;
-	int shared_runtime, shape_inputs, per_node;
+	int shared_runtime, shape_inputs, per_node, quiet;
 	double atol, rtol;
 	PassOptions passes;
 	unsigned char *rule_on; /* per rewrite rule: enabled (--disable-rule clears) */
 	int *rule_counts;       /* per rewrite rule: times applied */
 	SearchStats search;
 	const char *report;     /* compile --report FILE.json */
+	const char *depfile;    /* compile --depfile FILE */
+	FileList files;         /* external data files the model was read with */
+	char seq_text[1024];    /* the --seq and --empty options, for the stamp */
 	int nodes_in;           /* nodes of the model as loaded */
 	LoadOptions load;
 } CliOptions;
@@ -52,5 +55,17 @@ typedef struct {
 void cli_totals(Graph *g, ReportTotals *t);
 void cli_layers_print(Graph *g, FILE *f);
 int cli_report_write(Graph *g, const CliOptions *o, const char *path);
+
+/* stamp.c: how the generated header says it was made, and validate --code's check */
+typedef struct {
+	char version[32];
+	char sha256[65];     /* of the model file */
+	char options[2048];  /* the options that change the output, canonical */
+} CliStamp;
+int cli_stamp(const CliOptions *o, const char *name, CliStamp *s);
+int cli_stamp_check(const char *dir, const char *name, const CliStamp *want);
+
+/* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
+int cli_depfile_write(const char *path, const char *target, const CliOptions *o);
 
 #endif

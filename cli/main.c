@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static const char *usage_main =
 	"usage: onnx2mcu COMMAND [options]\n"
@@ -70,6 +71,11 @@ static const char *usage_compile =
 	"  -n NAME              C prefix of every symbol (default: the model file name)\n"
 	"  --shared-runtime     keep kernel names o2m_*, so several models can share one\n"
 	"                       copy of the runtime (compile only one folder's o2m_*.c)\n"
+	"  -q                   no summary line (kernel calls, MACs, arena and weights bytes,\n"
+	"                       estimated cycles, time taken) on stderr at the end\n"
+	"  --depfile FILE       write a Make rule 'DIR/NAME.mk: MODEL ...' naming every file\n"
+	"                       the output depends on: the model, its external data, the\n"
+	"                       --bind files and onnx2mcu itself\n"
 	"  --report FILE.json   write what was made: kernel calls, MACs, arena and weights\n"
 	"                       bytes, rewrites applied, the search, and one entry per\n"
 	"                       kernel call (docs/rewrites.md)\n";
@@ -161,6 +167,55 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	return bad ? -1 : 0;
 }
 
+/* which command takes which option: one row each, checked before any option is read */
+enum { C_COMPILE = 1, C_INSPECT = 2, C_VALIDATE = 4, C_MODEL = 7 };
+static const struct {
+	const char *name;
+	int cmds;
+} option_table[] = {
+	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
+	{"--shared-runtime", C_COMPILE}, {"--report", C_COMPILE},
+	{"-q", C_COMPILE},              {"--depfile", C_COMPILE},
+	{"--dim", C_MODEL},             {"--bind", C_MODEL},
+	{"--seq", C_MODEL},             {"--empty", C_MODEL},
+	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL},
+	{"-O0", C_MODEL},               {"-O1", C_MODEL},
+	{"--disable-rule", C_MODEL},    {"-v", C_MODEL},
+	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
+	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
+	{"--shape-inputs", C_INSPECT},
+	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
+	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
+	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
+	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
+	{"--code", C_VALIDATE},
+	{"-h", C_MODEL},                {"--help", C_MODEL},
+};
+
+static int command_bit(const char *cmd)
+{
+	return !strcmp(cmd, "compile") ? C_COMPILE : !strcmp(cmd, "inspect") ? C_INSPECT
+	       : C_VALIDATE;
+}
+
+/* 0 when a is an option cmd takes, or not an option at all */
+static int option_check(const char *cmd, const char *a)
+{
+	char msg[256];
+
+	if (a[0] != '-' || !a[1])
+		return 0;
+	for (size_t i = 0; i < sizeof option_table / sizeof *option_table; i++) {
+		if (strcmp(option_table[i].name, a))
+			continue;
+		if (option_table[i].cmds & command_bit(cmd))
+			return 0;
+		snprintf(msg, sizeof msg, "option '%s' does not apply to %s", a, cmd);
+		return cli_usage_error(cmd, "%s", msg);
+	}
+	return cli_usage_error(cmd, "unknown option '%s'", a);
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
@@ -179,6 +234,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+		if (option_check(cmd, a))
+			return EXIT_USAGE;
 #define NEED_ARG()                                                                  \
 	do {                                                                        \
 		if (!next)                                                          \
@@ -199,8 +256,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->dims[o->ndims].name = k;
 			o->dims[o->ndims].value = strtoll(v, &end, 10);
 			o->ndims++;
-			if (*end || o->dims[o->ndims - 1].value < 0) {
-				cli_usage_error(cmd, "--dim value '%s' is not a size", v);
+			if (*end || o->dims[o->ndims - 1].value < 1) {
+				cli_usage_error(cmd, "--dim value '%s' is not a size (1 or more)", v);
 				free(v);
 				return EXIT_USAGE;
 			}
@@ -215,11 +272,15 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->nbinds++;
 		} else if (!strcmp(a, "--seq")) {
 			NEED_ARG();
+			snprintf(o->seq_text + strlen(o->seq_text), sizeof o->seq_text -
+				 strlen(o->seq_text), " --seq %s", next);
 			if (parse_seq(next, &o->layouts[o->nlayouts++]))
 				return cli_usage_error(cmd, "--seq wants INPUT=N or INPUT=[d,d][d], not "
 						       "'%s'", next);
 		} else if (!strcmp(a, "--empty")) {
 			NEED_ARG();
+			snprintf(o->seq_text + strlen(o->seq_text), sizeof o->seq_text -
+				 strlen(o->seq_text), " --empty %s", next);
 			o->layouts[o->nlayouts].input = strdup(next);
 			o->layouts[o->nlayouts++].empty = 1;
 		} else if (!strcmp(a, "--dump-after")) {
@@ -260,6 +321,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report")) {
 			NEED_ARG();
 			o->report = next;
+		} else if (!strcmp(a, "--depfile")) {
+			NEED_ARG();
+			o->depfile = next;
+		} else if (!strcmp(a, "-q")) {
+			o->quiet = 1;
 		} else if (!strcmp(a, "-v")) {
 			o->passes.verbose = 1;
 		} else if (!strcmp(a, "--shared-runtime")) {
@@ -314,6 +380,7 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	o->load.nbinds = o->nbinds;
 	o->load.layouts = o->layouts;
 	o->load.nlayouts = o->nlayouts;
+	o->load.read = &o->files;
 	return 0;
 }
 
@@ -335,6 +402,7 @@ void cli_free(CliOptions *o)
 	free(o->rule_counts);
 	free(o->binds);
 	free(o->layouts);
+	onnx_files_free(&o->files);
 }
 
 /* the model file name as a C identifier: "models/kws-v2.onnx" -> "kws_v2" */
@@ -376,9 +444,32 @@ Graph *cli_build(CliOptions *o)
 	return g;
 }
 
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* one line on stderr saying what compile made (-q: none) */
+static void summary(Graph *g, const CliOptions *o, double seconds)
+{
+	ReportTotals t;
+
+	if (o->quiet)
+		return;
+	cli_totals(g, &t);
+	fprintf(stderr, "onnx2mcu: %s: %d kernel call%s, %lld MACs, arena %lld bytes, weights "
+		"%lld bytes, ~%lld cycles (estimated, Cortex-M4), %.2f s\n", o->out, t.kernels,
+		t.kernels == 1 ? "" : "s", (long long)t.macs, (long long)t.arena,
+		(long long)t.weights, (long long)t.cycles, seconds);
+}
+
 static int compile(CliOptions *o)
 {
 	EmitOptions eo = {0};
+	CliStamp stamp;
+	double start = now();
 	Graph *g;
 	int rc;
 
@@ -392,9 +483,22 @@ static int compile(CliOptions *o)
 	g = cli_build(o);
 	if (!g)
 		return EXIT_MODEL;
+	if (cli_stamp(o, eo.name, &stamp)) {
+		ir_graph_free(g);
+		return EXIT_IO;
+	}
+	eo.model_sha256 = stamp.sha256;
+	eo.options = stamp.options;
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
 	if (!rc && o->report && cli_report_write(g, o, o->report))
 		rc = EXIT_IO;
+	if (!rc && o->depfile) {
+		char target[4400];
+		snprintf(target, sizeof target, "%s/%s.mk", o->out, eo.name);
+		rc = cli_depfile_write(o->depfile, target, o) ? EXIT_IO : 0;
+	}
+	if (!rc)
+		summary(g, o, now() - start);
 	ir_graph_free(g);
 	return rc;
 }
@@ -414,7 +518,14 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(cmd, "help")) {
-		usage_of(argc > 2 ? argv[2] : "", stdout);
+		const char *of = argc > 2 ? argv[2] : "";
+		char key[64];
+		snprintf(key, sizeof key, " %.60s ", of);
+		if (*of && !strstr(" compile inspect validate tensor ops rules help ", key)) {
+			fprintf(stderr, "onnx2mcu: no command '%s' (see 'onnx2mcu help')\n", of);
+			return EXIT_USAGE;
+		}
+		usage_of(of, stdout);
 		return 0;
 	}
 	if (!strcmp(cmd, "tensor"))

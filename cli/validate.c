@@ -41,7 +41,9 @@ const char *usage_validate =
 	"                       -pedantic)\n"
 	"  --keep DIR           keep the generated code, driver and data in DIR\n"
 	"  --code DIR           check the code in DIR (an earlier `compile` of this model\n"
-	"                       with the same -n and options) instead of generating it\n";
+	"                       with the same -n and options) instead of generating it;\n"
+	"                       refused when its header's stamp names another model,\n"
+	"                       other options or another onnx2mcu version\n";
 
 #define DEFAULT_CFLAGS "-std=c99 -O1 -Wall -Wextra -Werror -pedantic"
 
@@ -428,6 +430,7 @@ static void remove_work(const char *dir)
 int cli_validate(CliOptions *o)
 {
 	EmitOptions eo = {0};
+	CliStamp stamp;
 	char work[4096], path[4096], cmd[16384];
 	const char *cc = o->cc ? o->cc : getenv("CC") ? getenv("CC") : "cc";
 	char **sets = NULL;
@@ -470,6 +473,12 @@ int cli_validate(CliOptions *o)
 	}
 	snprintf(path, sizeof path, "%s/gen", work);
 	mkdir(path, 0755);
+	if (o->code) { /* code made from this model with these options, or none */
+		rc = cli_stamp(o, eo.name, &stamp) ? EXIT_IO
+		     : cli_stamp_check(o->code, eo.name, &stamp);
+		if (rc)
+			goto done;
+	}
 	if (o->code ? copy_code(o->code, path) : codegen_emit(g, path, &eo)) {
 		rc = EXIT_IO;
 		goto done;

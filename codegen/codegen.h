@@ -9,6 +9,8 @@ typedef struct {
 	const char *name;       /* C prefix of every public symbol (-n NAME) */
 	const char *model;      /* model file name, for the banner */
 	int shared_runtime;     /* keep kernel names o2m_* (one runtime for several models) */
+	const char *model_sha256; /* the stamp in NAME.h: the model file's SHA-256 and the */
+	const char *options;      /* options that change the output (NULL: no stamp) */
 } EmitOptions;
 
 /* Writes the generated sources of a planned graph into dir atomically: into a new

@@ -2,11 +2,12 @@
    sibling folder first, which then replaces the target. A folder is only replaced when
    it is empty or was written by onnx2mcu (it holds the .onnx2mcu marker). Missing parent
    folders are made, as mkdir -p would (build systems name output folders that do not
-   exist yet). */
+   exist yet). Files whose content did not change keep their timestamps. */
 #include "codegen.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -70,6 +71,58 @@ static void make_parents(const char *dir, size_t n)
 		}
 }
 
+/* 1 when files a and b hold the same bytes */
+static int same_file(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	char ba[8192], bb[8192];
+	size_t na, nb;
+	int same = fa && fb;
+
+	while (same) {
+		na = fread(ba, 1, sizeof ba, fa);
+		nb = fread(bb, 1, sizeof bb, fb);
+		same = na == nb && !memcmp(ba, bb, na);
+		if (!na || na < sizeof ba)
+			break;
+	}
+	same = same && feof(fa) && feof(fb);
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}
+
+/* A file of the new folder whose content did not change keeps the old one's times, so
+   build systems do not recompile it. The marker and NAME.mk (the target of the Make
+   recipe and of --depfile) always get new times: they record that the compile ran.
+   Only the new folder is touched, so the old one stays whole until the swap. */
+static void keep_times(const char *tmp, const char *dir, const char *name)
+{
+	DIR *d = opendir(tmp);
+	struct dirent *de;
+	char mk[300], a[4400], b[4400];
+	struct stat st;
+
+	if (!d)
+		return;
+	snprintf(mk, sizeof mk, "%s.mk", name);
+	while ((de = readdir(d)) != NULL) {
+		struct timespec times[2];
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, mk))
+			continue;
+		snprintf(a, sizeof a, "%s/%s", tmp, de->d_name);
+		snprintf(b, sizeof b, "%s/%s", dir, de->d_name);
+		if (stat(b, &st) || !S_ISREG(st.st_mode) || !same_file(a, b))
+			continue;
+		times[0] = st.st_atim;
+		times[1] = st.st_mtim;
+		utimensat(AT_FDCWD, a, times, 0); /* failing only costs a rebuild */
+	}
+	closedir(d);
+}
+
 int codegen_write(Graph *g, const char *dir, const EmitOptions *opt)
 {
 	char tmp[4096], old[4096], marker[4096];
@@ -103,6 +156,7 @@ int codegen_write(Graph *g, const char *dir, const EmitOptions *opt)
 		return -1;
 	}
 	chmod(tmp, 0755);
+	keep_times(tmp, dir, opt->name);
 	snprintf(old, sizeof old, "%.*s.o2m-old-%ld", (int)n, dir, (long)getpid());
 	if (stat(dir, &st) == 0 && rename(dir, old)) {
 		fprintf(stderr, "onnx2mcu: cannot replace %s: %s\n", dir, strerror(errno));

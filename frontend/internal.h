@@ -11,6 +11,10 @@
    On failure t holds nothing to free. */
 int tp_decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char *err,
 	      size_t errlen);
+/* the file an external TensorProto's data is in (dir/location), NULL for one that is not
+   external; in buf */
+const char *tp_external_path(const Onnx__TensorProto *tp, const char *dir, char *buf,
+			     size_t len);
 /* reads a whole file; NULL and a message on failure */
 unsigned char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 

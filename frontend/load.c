@@ -154,10 +154,14 @@ static int const_from_proto(Ctx *c, const Onnx__TensorProto *tp, const char *nam
 	char err[512];
 	int id;
 
+	char ext[4200];
+
 	if (tp_decode(tp, c->dir, &t, err, sizeof err)) {
 		ir_error(c->g, -1, "%s", err);
 		return -1;
 	}
+	if (c->opt && c->opt->read && tp_external_path(tp, c->dir, ext, sizeof ext))
+		onnx_files_add(c->opt->read, ext);
 	id = ir_const_new(c->g, name, t.dtype, t.rank, t.dims, t.data);
 	onnx_tensor_free(&t);
 	return id;
@@ -837,6 +841,36 @@ static void load_initializers(Ctx *c, const Onnx__GraphProto *gp)
 	}
 }
 
+/* every --dim names a symbolic dimension of a graph input; a typo gets a suggestion */
+static void check_dims(Ctx *c, const Onnx__GraphProto *gp)
+{
+	const char *names[256];
+	int n = 0;
+
+	for (size_t k = 0; k < gp->n_input; k++) {
+		const Onnx__TypeProto__Tensor *tt;
+		ValueKind kind, elem;
+		if (type_kind(gp->input[k]->type, &kind, &elem, &tt) || !tt || !tt->shape)
+			continue;
+		for (size_t i = 0; i < tt->shape->n_dim && n < 256; i++)
+			if (tt->shape->dim[i]->value_case ==
+			    ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_PARAM)
+				names[n++] = tt->shape->dim[i]->dim_param;
+	}
+	for (int i = 0; c->opt && i < c->opt->ndims; i++) {
+		const char *want = c->opt->dims[i].name;
+		int near = ir_nearest(want, names, n);
+		if (near >= 0 && !strcmp(names[near], want))
+			continue;
+		if (near >= 0)
+			ir_error(c->g, -1, "--dim %s: the model has no dimension of that name; did "
+				 "you mean '%s'?", want, names[near]);
+		else
+			ir_error(c->g, -1, "--dim %s: the model has no dimension of that name%s", want,
+				 n ? "" : " (its inputs have no symbolic dimensions)");
+	}
+}
+
 static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size_t ulen)
 {
 	Graph *g = c->g;
@@ -868,6 +902,7 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 		if (!found)
 			ir_error(g, -1, "--bind %s: the model has no input of that name", want);
 	}
+	check_dims(c, gp);
 }
 
 static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
@@ -969,13 +1004,13 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 	const char *slash;
 
 	if (!buf) {
-		fprintf(stderr, "onnx2mcu: %s\n", err);
+		fprintf(stderr, "onnx2mcu: error: %s\n", err);
 		return NULL;
 	}
 	m = onnx__model_proto__unpack(NULL, len, buf);
 	free(buf);
 	if (!m || !m->graph) {
-		fprintf(stderr, "%s: not an ONNX model (the file does not parse as a ModelProto%s)\n",
+		fprintf(stderr, "%s: error: not an ONNX model (the file does not parse as a ModelProto%s)\n",
 			path, m ? " with a graph" : "");
 		if (m)
 			onnx__model_proto__free_unpacked(m, NULL);

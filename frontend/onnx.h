@@ -26,6 +26,14 @@ typedef struct {
 	int64_t (*dims)[IR_MAX_RANK];
 } SeqLayout;
 
+/* the files a model was read from besides itself (external data), for --depfile */
+typedef struct {
+	char **path; /* malloc'd, each once */
+	int n, cap;
+} FileList;
+void onnx_files_add(FileList *l, const char *path);
+void onnx_files_free(FileList *l);
+
 typedef struct {
 	const DimPin *dims;
 	int ndims;
@@ -35,6 +43,7 @@ typedef struct {
 	int nlayouts;
 	const char *layout_dir; /* a test data set: sequence and optional inputs without a
 				   layout take the one of their input_K.pb */
+	FileList *read;         /* when set, gets the external data files read */
 } LoadOptions;
 
 /* Loads a model. On bad input prints every problem found (file, node, reason) and
@@ -69,6 +78,11 @@ void onnx_value_free(OnnxValue *v);
 /* Serializes a tensor as a TensorProto file (raw_data); 0 on success. */
 int onnx_tensor_write(const char *path, const char *name, DType dt, int rank,
 		      const int64_t *dims, const void *data);
+
+/* SHA-256 of a buffer or of a file's bytes, as 64 lowercase hex digits (sha256.c);
+   sha256_file returns 0, or -1 when the file cannot be read */
+void sha256_hex(const void *data, size_t n, char hex[65]);
+int sha256_file(const char *path, char hex[65]);
 
 /* applies per-opset rewrites so every node has the latest form of its op */
 void onnx_normalize(Graph *g, int node);

@@ -118,6 +118,41 @@ static int ext_range(const Onnx__TensorProto *tp, long long *offset, size_t byte
 	return 0;
 }
 
+const char *tp_external_path(const Onnx__TensorProto *tp, const char *dir, char *buf,
+			     size_t len)
+{
+	const char *loc = ext_value(tp, "location");
+
+	if (!tp->has_data_location ||
+	    tp->data_location != ONNX__TENSOR_PROTO__DATA_LOCATION__EXTERNAL || !loc)
+		return NULL;
+	snprintf(buf, len, "%s/%s", dir ? dir : ".", loc);
+	return buf;
+}
+
+void onnx_files_add(FileList *l, const char *path)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->path[i], path))
+			return;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->path = realloc(l->path, sizeof *l->path * (size_t)l->cap);
+		IR_ASSERT(l->path);
+	}
+	l->path[l->n] = strdup(path);
+	IR_ASSERT(l->path[l->n]);
+	l->n++;
+}
+
+void onnx_files_free(FileList *l)
+{
+	for (int i = 0; i < l->n; i++)
+		free(l->path[i]);
+	free(l->path);
+	memset(l, 0, sizeof *l);
+}
+
 /* external data: location (relative to the model), offset, length */
 static int read_external(const Onnx__TensorProto *tp, const char *dir, void *dst, size_t bytes,
 			 char *err, size_t errlen)

@@ -76,24 +76,89 @@ void arena_free(Arena *a)
 	a->used = 0;
 }
 
-void ir_error(Graph *g, int node, const char *fmt, ...)
+/* one diagnostic in the form editors and CI parsers read, as gcc writes them:
+   FILE: node 'NAME' (OpType): error: what is wrong */
+static void diag(Graph *g, int node, const char *kind, const char *fmt, va_list ap)
 {
 	FILE *f = g->diag ? g->diag : stderr;
-	va_list ap;
 
 	fprintf(f, "%s: ", g->path ? g->path : "<graph>");
 	if (node >= 0 && node < g->nn)
 		fprintf(f, "node '%s' (%s): ", g->n[node].name, g->n[node].op_type);
-	va_start(ap, fmt);
+	fprintf(f, "%s: ", kind);
 	vfprintf(f, fmt, ap);
-	va_end(ap);
 	fputc('\n', f);
+}
+
+void ir_error(Graph *g, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(g, node, "error", fmt, ap);
+	va_end(ap);
 	for (; g; g = g->parent) /* an error in a subgraph is one of the whole model */
 		g->nerrors++;
+}
+
+void ir_warning(Graph *g, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(g, node, "warning", fmt, ap);
+	va_end(ap);
+}
+
+void ir_note(Graph *g, int node, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag(g, node, "note", fmt, ap);
+	va_end(ap);
 }
 
 void ir_die(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "onnx2mcu: internal error at %s:%d: %s\n", file, line, what);
 	abort();
+}
+
+/* edit distance of two short strings, a swap of neighbours counting as one edit (so
+   'bacth' is one from 'batch'); names longer than 63 count as far */
+static int edit_distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), d[64][64];
+
+	if (la > 63 || lb > 63)
+		return 1 << 20;
+	for (int i = 0; i <= la; i++)
+		for (int j = 0; j <= lb; j++) {
+			int best = i && j ? d[i - 1][j - 1] + (a[i - 1] != b[j - 1]) : i + j;
+			if (i && d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (j && d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+int ir_nearest(const char *s, const char *const *names, int n)
+{
+	int best = -1, bd = 1 << 20, limit = (int)strlen(s) / 3;
+
+	limit = limit < 1 ? 1 : limit;
+	for (int i = 0; i < n; i++) {
+		int d = edit_distance(s, names[i]);
+		if (d < bd) {
+			bd = d;
+			best = i;
+		}
+	}
+	return bd <= limit ? best : -1;
 }

@@ -367,8 +367,15 @@ int64_t cost_gemm(const Graph *g, int node);
 int64_t cost_rnn(const Graph *g, int node);
 
 /* ---- diagnostics: bad input names the file and node; broken invariants abort ---- */
+/* FILE: node 'NAME' (OpType): error: ... (node -1: FILE: error: ...), as gcc does;
+   errors are counted in g->nerrors, warnings and notes are not */
 void ir_error(Graph *g, int node, const char *fmt, ...);
+void ir_warning(Graph *g, int node, const char *fmt, ...);
+void ir_note(Graph *g, int node, const char *fmt, ...);
 void ir_die(const char *file, int line, const char *what);
+/* the name among names closest to s (edit distance at most a third of its length, and
+   at least 1), s itself when present; -1 when none is close */
+int ir_nearest(const char *s, const char *const *names, int n);
 #define IR_ASSERT(c) ((c) ? (void)0 : ir_die(__FILE__, __LINE__, #c))
 
 /* ---- stages of ir/ ---- */

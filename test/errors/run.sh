@@ -40,7 +40,7 @@ for cmd in inspect compile; do
 	expect 1 "node 'strings' (StringNormalizer)" $cmd "$here/unsupported.onnx" $o
 	expect 1 "'batch' (input 'x', dim 0), 'seq' (input 'x', dim 2)" $cmd "$here/symbolic.onnx" $o
 	expect 1 "bind it with --bind shape=FILE.pb" $cmd "$here/shape_input.onnx" $o
-	expect 1 "node 'add' (Add): shapes cannot broadcast" $cmd "$here/bad_shapes.onnx" $o
+	expect 1 "node 'add' (Add): error: shapes cannot broadcast" $cmd "$here/bad_shapes.onnx" $o
 	expect 1 "'nowhere' is not produced" $cmd "$here/undefined.onnx" $o
 	expect 1 "cannot open" $cmd "$here/shape_input.onnx" --bind shape=/nonexistent.pb $o
 	expect 1 "has no input of that name" $cmd "$here/good.onnx" --bind nope="$here/shape_3x4.pb" $o
@@ -57,44 +57,44 @@ for cmd in inspect compile; do
 	expect 1 "external data offset '12abc' is not a size" $cmd "$here/ext_junk.onnx" $o
 	expect 1 "external data .*/\. is not a file" $cmd "$here/ext_dir.onnx" $o
 	expect 0 "" $cmd "$here/ext_good.onnx" $o
-	expect 1 "node 'cast' (Cast): cast to 'COMPLEX64' is not supported" $cmd "$here/cast_string.onnx" $o
+	expect 1 "node 'cast' (Cast): error: cast to 'COMPLEX64' is not supported" $cmd "$here/cast_string.onnx" $o
 	expect 1 "function 'Loop' is reached through more than 32 nested calls" $cmd "$here/recursive.onnx" $o
 	expect 1 "function 'Twice' is reached through more than 32 nested calls" $cmd "$here/recursive_twice.onnx" $o
 	expect 1 "more than 131072 nodes with its functions expanded" $cmd "$here/function_bomb.onnx" $o
-	expect 1 "node 'add' (Add): broadcast=1 with an axis (opset < 7) needs" $cmd "$here/broadcast_axis.onnx" $o
+	expect 1 "node 'add' (Add): error: broadcast=1 with an axis (opset < 7) needs" $cmd "$here/broadcast_axis.onnx" $o
 	expect 1 "a graph input has no name" $cmd "$here/input_noname.onnx" --bind x="$here/shape_3x4.pb" $o
 	expect 1 "input 'x' is listed twice" $cmd "$here/input_twice.onnx" $o
 	expect 1 "initializer 'w' is given twice" $cmd "$here/init_twice.onnx" $o
-	expect 1 "node 'pad' (Pad): pad mode '' is not supported" $cmd "$here/empty_string.onnx" $o
-	expect 1 "node 'tile' (Tile): Tile before opset 6 (tiles and axis inputs) is not" $cmd "$here/tile_1.onnx" $o
+	expect 1 "node 'pad' (Pad): error: pad mode '' is not supported" $cmd "$here/empty_string.onnx" $o
+	expect 1 "node 'tile' (Tile): error: Tile before opset 6 (tiles and axis inputs) is not" $cmd "$here/tile_1.onnx" $o
 	expect 1 "tensor 'w' is stored in segments, which is not supported" $cmd "$here/segment.onnx" $o
 	expect 1 "node 'leaky': attribute 'alpha' refers to 'a', but the node is not in a" $cmd "$here/ref_outside.onnx" $o
-	expect 1 "node 'expand' (Expand): output 'y' would have more than 2147483647" $cmd "$here/expand_huge.onnx" $o
-	expect 1 "node 'reshape' (Reshape): shape asks for more than 2147483647" $cmd "$here/reshape_huge.onnx" $o
-	expect 1 "node 'tile' (Tile): repeat 4611686018427387904 is negative or too large" $cmd "$here/tile_huge.onnx" $o
+	expect 1 "node 'expand' (Expand): error: output 'y' would have more than 2147483647" $cmd "$here/expand_huge.onnx" $o
+	expect 1 "node 'reshape' (Reshape): error: shape asks for more than 2147483647" $cmd "$here/reshape_huge.onnx" $o
+	expect 1 "node 'tile' (Tile): error: repeat 4611686018427387904 is negative or too large" $cmd "$here/tile_huge.onnx" $o
 	expect 1 "tensor 'w' has more than 2147483647 elements" $cmd "$here/huge_initializer.onnx" $o
 	expect 1 "input 'x' has more than 2147483647 elements" $cmd "$here/huge_input.onnx" $o
 	expect 1 "input 'x' has more than" $cmd "$here/symbolic.onnx" --dim batch=99999999 --dim seq=99999999999 $o
-	expect 1 "node 'cos' (ConstantOfShape): attribute 'value' holds no tensor" $cmd "$here/attr_no_tensor.onnx" $o
-	expect 1 "node 'const' (Constant): Constant 'value' holds no tensor" $cmd "$here/constant_no_tensor.onnx" $o
+	expect 1 "node 'cos' (ConstantOfShape): error: attribute 'value' holds no tensor" $cmd "$here/attr_no_tensor.onnx" $o
+	expect 1 "node 'const' (Constant): error: Constant 'value' holds no tensor" $cmd "$here/constant_no_tensor.onnx" $o
 	expect 1 "Constant attribute 'value_string' is not supported" $cmd "$here/constant_string.onnx" $o
 	expect 1 "Constant attribute 'sparse_value' is not supported" $cmd "$here/constant_sparse.onnx" $o
-	expect 1 "node 'const' (Constant): Constant has no value" $cmd "$here/constant_empty.onnx" $o
-	expect 1 "node 'relu' (Relu): required output 0 has no name" $cmd "$here/no_output.onnx" $o
-	expect 1 "node 'const' (Constant): required output 0 has no name" $cmd "$here/no_output.onnx" $o
-	expect 1 "node 'ccs' (CausalConvWithState): weight must be \[4, 1, k\]" $cmd "$here/causal_weight.onnx" $o
-	expect 1 "node 'ccs' (CausalConvWithState): past_state must be \[1, 4, 2\]" $cmd "$here/causal_state.onnx" $o
-	expect 1 "node 'ccs' (CausalConvWithState): activation 'gelu' is not one of" $cmd "$here/causal_act.onnx" $o
+	expect 1 "node 'const' (Constant): error: Constant has no value" $cmd "$here/constant_empty.onnx" $o
+	expect 1 "node 'relu' (Relu): error: required output 0 has no name" $cmd "$here/no_output.onnx" $o
+	expect 1 "node 'const' (Constant): error: required output 0 has no name" $cmd "$here/no_output.onnx" $o
+	expect 1 "node 'ccs' (CausalConvWithState): error: weight must be \[4, 1, k\]" $cmd "$here/causal_weight.onnx" $o
+	expect 1 "node 'ccs' (CausalConvWithState): error: past_state must be \[1, 4, 2\]" $cmd "$here/causal_state.onnx" $o
+	expect 1 "node 'ccs' (CausalConvWithState): error: activation 'gelu' is not one of" $cmd "$here/causal_act.onnx" $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
 # control flow and sequences are resolved at compile time
-expect 1 "node 'if' (If): the condition of If ('c') must be a scalar known at compile time" compile "$here/if_runtime.onnx" -o "$out/gen"
-expect 1 "node 'loop' (Loop): the trip count of Loop ('m') must be a scalar known" compile "$here/loop_runtime.onnx" -o "$out/gen"
-expect 1 "node 'loop' (Loop): runs 1099511627776 iterations; unrolling stops at 4096" compile "$here/loop_long.onnx" -o "$out/gen"
-expect 1 "node 'loop' (Loop): the loop condition is not known at compile time" compile "$here/loop_while.onnx" -o "$out/gen"
+expect 1 "node 'if' (If): error: the condition of If ('c') must be a scalar known at compile time" compile "$here/if_runtime.onnx" -o "$out/gen"
+expect 1 "node 'loop' (Loop): error: the trip count of Loop ('m') must be a scalar known" compile "$here/loop_runtime.onnx" -o "$out/gen"
+expect 1 "node 'loop' (Loop): error: runs 1099511627776 iterations; unrolling stops at 4096" compile "$here/loop_long.onnx" -o "$out/gen"
+expect 1 "node 'loop' (Loop): error: the loop condition is not known at compile time" compile "$here/loop_while.onnx" -o "$out/gen"
 expect 1 "input 's' is a sequence or an optional whose length is not known: give it with --seq" compile "$here/seq_input.onnx" -o "$out/gen"
-expect 1 "node 'at' (SequenceAt): position 0 is out of range for a sequence of 0" compile "$here/seq_input.onnx" --seq s=0 -o "$out/gen"
+expect 1 "node 'at' (SequenceAt): error: position 0 is out of range for a sequence of 0" compile "$here/seq_input.onnx" --seq s=0 -o "$out/gen"
 expect 2 "--seq wants INPUT=N" compile "$here/seq_input.onnx" --seq "s=[2" -o "$out/gen"
 expect 0 "" compile "$here/seq_input.onnx" --seq "s=[2][3]" -o "$out/gen"
 expect 1 "seq_data/input_0.pb: not a serialized ONNX SequenceProto" validate "$here/seq_input.onnx" --data "$here/seq_data"
@@ -102,6 +102,47 @@ expect 1 "seq_tensor/input_0.pb: a tensor in it does not parse" validate "$here/
 expect 2 "needs -o" compile "$here/good.onnx"
 expect 2 "not a C identifier" compile "$here/good.onnx" -o "$out/gen" -n 9lives
 expect 2 "unknown command" frobnicate
+# diagnostics read as gcc's: FILE: node 'NAME' (OpType): error: ..., FILE: error: ...
+expect 1 "^$here/bad_shapes.onnx: node 'add' (Add): error: shapes cannot broadcast" inspect "$here/bad_shapes.onnx"
+expect 1 "^$here/symbolic.onnx: error: symbolic or unknown dimensions" inspect "$here/symbolic.onnx"
+expect 1 "^$here/random.onnx: error: not an ONNX model" inspect "$here/random.onnx"
+# strict command line: an option of another command, a --dim the model does not have
+data0=$here/../frontend/init_float_data
+expect 2 "option '--atol' does not apply to compile" compile "$here/good.onnx" --atol 1 -o "$out/strict"
+expect 2 "option '--atol' does not apply to inspect" inspect "$here/good.onnx" --atol 3
+expect 2 "option '--per-node' does not apply to compile" compile "$here/good.onnx" --per-node -o "$out/strict"
+expect 2 "option '--cc' does not apply to compile" compile "$here/good.onnx" --cc gcc -o "$out/strict"
+expect 2 "option '--keep' does not apply to compile" compile "$here/good.onnx" --keep foo -o "$out/strict"
+expect 2 "option '-o' does not apply to inspect" inspect "$here/good.onnx" -o "$out/strict"
+expect 2 "option '--report' does not apply to validate" validate "$here/good.onnx" --report r.json --data "$data0"
+expect 2 "option '--shape-inputs' does not apply to compile" compile "$here/good.onnx" --shape-inputs -o "$out/strict"
+expect 1 "--dim bacth: the model has no dimension of that name; did you mean 'batch'?" compile "$here/symbolic.onnx" --dim bacth=1 --dim seq=5 -o "$out/strict"
+expect 1 "--dim frob: the model has no dimension of that name (its inputs have no" inspect "$here/good.onnx" --dim frob=1
+expect 1 "--dim zzzzz: the model has no dimension of that name$" inspect "$here/symbolic.onnx" --dim zzzzz=1 --dim batch=1 --dim seq=1
+expect 2 "--dim value '0' is not a size" compile "$here/symbolic.onnx" --dim batch=0 --dim seq=5 -o "$out/strict"
+expect 2 "--dim value '-3' is not a size" inspect "$here/symbolic.onnx" --dim batch=-3 --dim seq=5
+expect 2 "no command 'frob'" help frob
+expect 0 "" help validate
+expect 0 "" inspect "$here/good.onnx" -O0 -v --search-budget 3 --search-alpha 1.1 --cost-ram 1 --cost-flash 0.1 --verify-each
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --rtol 1e-2 --per-node --cc cc --search-budget 2
+# --depfile: only compile takes it; a failed compile writes none, an unwritable one is
+# an I/O error
+expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx" --depfile "$out/d"
+expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
+[ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
+expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
+# stamped output: validate --code takes only code made from this model with its options
+"$bin" compile "$data0/model.onnx" -o "$out/st_ok" -n g -q
+"$bin" compile "$data0/model.onnx" -o "$out/st_o0" -n g -q -O0 --search-budget 3
+"$bin" compile "$here/good.onnx" -o "$out/st_other" -n g -q
+mkdir -p "$out/st_none" && grep -v '_O2M_OPTIONS' "$out/st_ok/g.h" >"$out/st_none/g.h"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_ok"
+expect 2 "code $out/st_other: made from another model (SHA-256 $(sha256sum "$here/good.onnx" | cut -c1-16)..., this one's is $(sha256sum "$data0/model.onnx" | cut -c1-16)...)" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_other"
+expect 2 "code $out/st_o0: made with other options ('-n g -O0 --search-budget 3'; validate would use '-n g')" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_o0"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O0 --search-budget 3 --code "$out/st_o0"
+expect 2 "no model.h there (made with another -n?)" validate "$data0/model.onnx" --data "$data0" --code "$out/st_ok"
+expect 2 "g.h carries no stamp" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_none"
+[ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
 # external data through a symbolic link: fine inside the model's folder, not out of it
 mkdir -p "$out/in" "$out/out"
 cp "$here/ext_good.onnx" "$out/in/" && cp "$here/ext.bin" "$out/in/real.bin"

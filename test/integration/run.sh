@@ -25,6 +25,14 @@ check() { # WHAT COMMAND...
 	fi
 }
 
+# compile says what it made in one line on stderr, with the header's arena and weights
+check "compile: one summary line on stderr" sh -c "$bin compile $model -o $out/sum -n good \
+	>$out/sum.out 2>$out/sum.err && [ ! -s $out/sum.out ] && [ \$(wc -l <$out/sum.err) -eq 1 ] &&
+	grep -q '^onnx2mcu: $out/sum: 2 kernel calls, 0 MACs, arena 24 bytes, weights 24 bytes, ~[0-9]* cycles (estimated, Cortex-M4), [0-9.]* s$' $out/sum.err &&
+	grep -q 'GOOD_ARENA_SIZE *24 ' $out/sum/good.h && grep -q 'GOOD_WEIGHTS_SIZE *24 ' $out/sum/good.h"
+check "compile -q: nothing on stdout or stderr" sh -c "$bin compile $model -o $out/sum -q \
+	>$out/q.all 2>&1 && [ ! -s $out/q.all ]"
+
 cp "$model" "$out/model.onnx"
 mk="make -C $here ONNX2MCU=$bin MODEL=$out/model.onnx BUILD=$out/make"
 check "make: a clean build generates, builds and runs" sh -c "$mk $out/make/app && $out/make/app"
@@ -32,7 +40,48 @@ check "make: nothing to do when the model is unchanged" \
 	sh -c "$mk -q $out/make/app"
 touch "$out/model.onnx"
 check "make: a newer model is compiled again" \
-	sh -c "! $mk -q $out/make/app && $mk $out/make/app && $out/make/app"
+	sh -c "! $mk -q $out/make/gen/kws/kws.mk && $mk $out/make/app && $out/make/app &&
+	$mk -q $out/make/gen/kws/kws.mk"
+# a model whose bytes changed (an unknown field appended, the same network) is compiled
+# again and stamped anew: the header carries its SHA-256 and the options
+printf '\240\006\001' >>"$out/model.onnx"
+changed_model() {
+	h=$out/make/gen/kws/kws.h
+	! $mk -q "$out/make/gen/kws/kws.mk" && $mk "$out/make/app" &&
+		grep -qx "#define KWS_MODEL_SHA256 \"$(sha256sum <"$out/model.onnx" | cut -c1-64)\"" "$h" &&
+		grep -qx '#define KWS_O2M_OPTIONS "-n kws"' "$h" && "$out/make/app"
+}
+check "make: a changed model is compiled again, its SHA-256 in the header" changed_model
+
+# --depfile: a changed external data file (or bind file, or onnx2mcu) compiles again
+ext=$here/../errors
+mkdir -p "$out/ext"
+cp "$ext/ext_good.onnx" "$ext/ext.bin" "$out/ext/"
+mkx="make -C $here ONNX2MCU=$bin MODEL=$out/ext/ext_good.onnx BUILD=$out/extmake"
+kmk=$out/extmake/gen/kws/kws.mk
+check "depfile: the model, its external data and onnx2mcu, as a rule for kws.mk" sh -c "
+	$mkx $kmk && printf '%s\n' '$kmk: \\' '  $out/ext/ext_good.onnx \\' \
+	'  $out/ext/ext.bin \\' '  $bin' | diff - $out/extmake/gen/kws.d"
+check "make: nothing to do when the external data is unchanged" sh -c "$mkx -q $kmk"
+touch "$out/ext/ext.bin"
+check "make: newer external data is compiled again" sh -c "! $mkx -q $kmk && $mkx $kmk && $mkx -q $kmk"
+bind_depfile() { # a --bind file is listed; a space in a path is escaped as Make wants
+	"$bin" compile "$ext/shape_input.onnx" --bind shape="$ext/shape_3x4.pb" -q \
+		-o "$out/sp ace" --depfile "$out/bind.d" &&
+	printf '%s\n' "$(echo "$out" | sed 's/ /\\ /g')/sp\\ ace/shape_input.mk: \\" \
+		"  $ext/shape_input.onnx \\" "  $ext/shape_3x4.pb \\" "  $bin" | diff - "$out/bind.d"
+}
+check "depfile: --bind files, paths with spaces escaped" bind_depfile
+# files whose content did not change keep their times; NAME.mk records the compile
+check "compile: unchanged files keep their timestamps, NAME.mk is new" sh -c "
+	$bin compile $model -o $out/ts -n good -q && touch -d 2001-01-01 $out/ts/* &&
+	$bin compile $model -o $out/ts -n good -q &&
+	[ \$(ls $out/ts | wc -l) -gt 3 ] && for f in $out/ts/*; do
+		case \$f in *.mk) [ \$(stat -c %Y \$f) -gt 1000000000 ] ;;
+		*) [ \$(stat -c %Y \$f) -lt 1000000000 ] ;; esac || exit 1; done"
+check "compile: a changed model's files get new times" sh -c "
+	touch -d 2001-01-01 $out/ts/* && $bin compile $ext/ext_good.onnx -o $out/ts -n good -q &&
+	[ \$(stat -c %Y $out/ts/good.c) -gt 1000000000 ]"
 
 if command -v cmake >/dev/null; then
 	check "cmake: configure, build and run" sh -c "cmake -S $here -B $out/cmake \

@@ -1,0 +1,61 @@
+/* depfile.c - compile --depfile FILE: a Make rule naming every file the output was made
+   from (the model, its external data, the --bind files and the compiler itself), for
+   build systems to compile again when one changes. Written whole or not at all. */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* a path as Make reads it: spaces and '#' escaped, '$' doubled */
+static void put_path(FILE *f, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '#')
+			fputc('\\', f);
+		else if (*p == '$')
+			fputc('$', f);
+		fputc(*p, f);
+	}
+}
+
+static void put_dep(FILE *f, const char *p)
+{
+	fputs(" \\\n  ", f);
+	put_path(f, p);
+}
+
+int cli_depfile_write(const char *path, const char *target, const CliOptions *o)
+{
+	char tmp[4200], self[4096];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	FILE *f;
+	int bad;
+
+	snprintf(tmp, sizeof tmp, "%s.o2m-%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		fprintf(stderr, "onnx2mcu: cannot write %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	put_path(f, target);
+	fputc(':', f);
+	put_dep(f, o->model);
+	for (int i = 0; i < o->files.n; i++)
+		put_dep(f, o->files.path[i]);
+	for (int i = 0; i < o->nbinds; i++)
+		put_dep(f, o->binds[i].path);
+	if (n > 0) {
+		self[n] = 0;
+		put_dep(f, self);
+	}
+	fputc('\n', f);
+	bad = ferror(f);
+	if (fclose(f) || bad || rename(tmp, path)) {
+		fprintf(stderr, "onnx2mcu: cannot write %s\n", path);
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
