@@ -244,3 +244,8 @@ save("causal_state", [ccs("ccs", ["x", "w", "", "s"])],
      opset=27)
 save("causal_act", [ccs("ccs", ["x", "w"], activation="gelu")],
      [f32("x", [1, 4, 8]), f32("w", [4, 1, 3])], [f32("y", [1, 4, 8])], opset=27)
+
+# ---- hostile models (issue 12): each once crashed, hung or passed silently ----
+# Split into num_outputs=0 equal parts (a division by zero)
+save("split_zero", [helper.make_node("Split", ["x"], ["a", "b"], name="split", num_outputs=0)],
+     [f32("x", [4])], [f32("a", [2]), f32("b", [2])], opset=18)

@@ -22,6 +22,10 @@ expect() { # CODE PHRASE ARGS...
 		echo "FAIL: onnx2mcu $*: exit $rc (want $code), wanted '$phrase' in:"
 		sed 's/^/    /' "$out/stderr" | head -5
 		fail=$((fail + 1))
+	elif ls -d "$out"/*.o2m-* >/dev/null 2>&1; then
+		echo "FAIL: onnx2mcu $*: left $(ls -d "$out"/*.o2m-* | head -1)"
+		rm -rf "$out"/*.o2m-*
+		fail=$((fail + 1))
 	else
 		pass=$((pass + 1))
 	fi
@@ -85,6 +89,7 @@ for cmd in inspect compile; do
 	expect 1 "node 'ccs' (CausalConvWithState): weight must be \[4, 1, k\]" $cmd "$here/causal_weight.onnx" $o
 	expect 1 "node 'ccs' (CausalConvWithState): past_state must be \[1, 4, 2\]" $cmd "$here/causal_state.onnx" $o
 	expect 1 "node 'ccs' (CausalConvWithState): activation 'gelu' is not one of" $cmd "$here/causal_act.onnx" $o
+	expect 1 "node 'split' (Split): num_outputs is 0, but the node has 2 outputs" $cmd "$here/split_zero.onnx" $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
