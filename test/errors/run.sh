@@ -15,7 +15,7 @@ pass=0 fail=0
 expect() { # CODE PHRASE ARGS...
 	code=$1 phrase=$2
 	shift 2
-	"$bin" "$@" >"$out/stdout" 2>"$out/stderr"
+	timeout 120 "$bin" "$@" >"$out/stdout" 2>"$out/stderr"
 	rc=$?
 	if [ "$rc" -ne "$code" ] || { [ -n "$phrase" ] && ! grep -q -- "$phrase" "$out/stderr" "$out/stdout"; } ||
 		grep -q "Sanitizer\|runtime error" "$out/stderr"; then
@@ -114,6 +114,10 @@ ln -s real.bin "$out/in/ext.bin"
 cp "$here/ext_good.onnx" "$out/out/" && ln -s "$(cd "$here" && pwd)/ext.bin" "$out/out/ext.bin"
 expect 0 "" inspect "$out/in/ext_good.onnx"
 expect 1 "leads out of the model's folder" inspect "$out/out/ext_good.onnx"
+# external data that is a FIFO: refused, not waited on
+mkdir -p "$out/fifo" && cp "$here/ext_good.onnx" "$out/fifo/" && mkfifo "$out/fifo/ext.bin"
+expect 1 "external data .*/ext.bin is not a file" inspect "$out/fifo/ext_good.onnx"
+expect 1 "external data .*/ext.bin is not a file" compile "$out/fifo/ext_good.onnx" -o "$out/gen"
 # validate gives up on a bad model (or name) without leaking what it read of the data
 data=$here/../frontend/init_float_data
 expect 1 "3 nodes use unsupported operators" validate "$here/unsupported.onnx" --data "$data"
