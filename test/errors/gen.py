@@ -249,3 +249,58 @@ save("causal_act", [ccs("ccs", ["x", "w"], activation="gelu")],
 # Split into num_outputs=0 equal parts (a division by zero)
 save("split_zero", [helper.make_node("Split", ["x"], ["a", "b"], name="split", num_outputs=0)],
      [f32("x", [4])], [f32("a", [2]), f32("b", [2])], opset=18)
+# a valid model whose kernels come from more than 64 runtime files (an assertion once)
+types = [TensorProto.UINT8, TensorProto.INT8, TensorProto.UINT16, TensorProto.INT16,
+         TensorProto.INT32, TensorProto.INT64, TensorProto.BOOL, TensorProto.FLOAT16,
+         TensorProto.DOUBLE, TensorProto.UINT32, TensorProto.UINT64, TensorProto.BFLOAT16]
+nodes, parts = [], []
+for t in types:
+    nodes += [helper.make_node("Cast", ["x"], ["c%d" % t], to=t),
+              helper.make_node("Cast", ["c%d" % t], ["f%d" % t], to=TensorProto.FLOAT)]
+    parts.append("f%d" % t)
+for op in ["Abs", "Exp", "Sin", "Relu", "Sigmoid", "Floor", "Neg", "Tanh", "Erf", "Softsign"]:
+    nodes.append(helper.make_node(op, ["x"], [op]))
+    parts.append(op)
+nodes += [helper.make_node("Pow", ["x", "x"], ["pow"]), helper.make_node("Mod", ["x", "x"], ["mod"], fmod=1),
+          helper.make_node("Max", ["x", "x"], ["max"]), helper.make_node("Div", ["x", "x"], ["div"]),
+          helper.make_node("Clip", ["x"], ["clip"]), helper.make_node("PRelu", ["x", "x"], ["prelu"]),
+          helper.make_node("Less", ["x", "x"], ["less"]), helper.make_node("Where", ["less", "x", "x"], ["where"]),
+          helper.make_node("Equal", ["x", "x"], ["eq"]), helper.make_node("Not", ["eq"], ["ne"]),
+          helper.make_node("Where", ["ne", "x", "x"], ["where2"]),
+          helper.make_node("MatMul", ["x2", "x2"], ["mm"]), helper.make_node("Flatten", ["mm"], ["mmf"], axis=0),
+          helper.make_node("Reshape", ["mmf", "s4"], ["mmr"]),
+          helper.make_node("ReduceSum", ["x2", "one"], ["rs"], keepdims=0),
+          helper.make_node("Reshape", ["x", "s22"], ["x2"]),
+          helper.make_node("Concat", ["rs", "rs"], ["rsc"], axis=0),
+          helper.make_node("Softmax", ["x"], ["sm"]), helper.make_node("Gather", ["x", "idx"], ["ga"]),
+          helper.make_node("Reshape", ["x", "s1221"], ["x4"]),
+          helper.make_node("MaxPool", ["x4"], ["mp"], kernel_shape=[1, 1]),
+          helper.make_node("Conv", ["x4", "w4"], ["cv"]),
+          helper.make_node("Resize", ["x4", "", "sc"], ["rz"]),
+          helper.make_node("LayerNormalization", ["x", "x"], ["ln"]),
+          helper.make_node("CumSum", ["x", "zero"], ["cs"]),
+          helper.make_node("ArgMax", ["x"], ["am"], keepdims=1),
+          helper.make_node("Cast", ["am"], ["amf"], to=TensorProto.FLOAT),
+          helper.make_node("Add", ["amf", "x"], ["amx"]),
+          helper.make_node("Reshape", ["mp", "s4"], ["mp4"]), helper.make_node("Reshape", ["cv", "s4"], ["cv4"]),
+          helper.make_node("Reshape", ["rz", "s4"], ["rz4"]),
+          helper.make_node("Sub", ["x", "x"], ["sub"]), helper.make_node("Mul", ["x", "x"], ["mul"]),
+          helper.make_node("Or", ["less", "eq"], ["or"]), helper.make_node("Where", ["or", "x", "x"], ["where3"]),
+          helper.make_node("BitwiseAnd", ["c6", "c6"], ["band"]),
+          helper.make_node("Cast", ["band"], ["bandf"], to=TensorProto.FLOAT),
+          helper.make_node("Elu", ["x"], ["elu"]),
+          helper.make_node("GatherElements", ["x", "idx"], ["gel"]),
+          helper.make_node("QuantizeLinear", ["x", "qs"], ["q"]),
+          helper.make_node("DequantizeLinear", ["q", "qs"], ["dq"]),
+          helper.make_node("Det", ["x2"], ["det"]), helper.make_node("Add", ["det", "x"], ["detx"]),
+          helper.make_node("NegativeLogLikelihoodLoss", ["x2", "t2"], ["nll"], reduction="none"),
+          helper.make_node("Concat", ["nll", "nll"], ["nllc"], axis=0)]
+parts += ["detx", "nllc", "sub", "mul", "where3", "bandf", "elu", "gel", "dq", "pow", "mod", "max", "div", "clip", "prelu", "where", "where2", "mmr", "rsc", "sm", "ga",
+          "mp4", "cv4", "rz4", "ln", "cs", "amx"]
+nodes.append(helper.make_node("Sum", parts, ["y"], name="sum"))
+save("many_files", nodes, [f32("x", [4])], [f32("y", [4])],
+     [i64([4], "s4"), i64([2, 2], "s22"), i64([1, 2, 2, 1], "s1221"), i64([1], "one"),
+      i64([0, 1, 2, 3], "idx"), i64(0, "zero"), i64([0, 1], "t2"),
+      numpy_helper.from_array(np.ones((2, 2, 1, 1), np.float32), "w4"),
+      numpy_helper.from_array(np.ones(4, np.float32), "sc"),
+      numpy_helper.from_array(np.array(0.5, np.float32), "qs")], opset=17)

@@ -130,6 +130,11 @@ expect 3 "refusing to replace" compile "$here/good.onnx" -o "$out/user"
 [ -f "$out/user/notes.txt" ] && pass=$((pass + 1)) || { echo "FAIL: user folder touched"; fail=$((fail + 1)); }
 expect 0 "" compile "$here/good.onnx" -o "$out/gen"
 expect 0 "" compile "$here/good.onnx" -o "$out/gen"   # ours: replaced
+# a model whose kernels need more than 64 runtime files: all copied, and they build
+expect 0 "" compile "$here/many_files.onnx" -o "$out/many"
+mkdir -p "$out/many.obj" && (cd "$out/many.obj" && cc -std=c99 -c -I../many ../many/*.c 2>&1) >"$out/many.log"
+[ $? -eq 0 ] && [ "$(ls "$out/many.obj" | wc -l)" -eq "$(ls "$out"/many/*.c | wc -l)" ] &&
+	pass=$((pass + 1)) || { echo "FAIL: many_files does not build"; head -5 "$out/many.log"; fail=$((fail + 1)); }
 
 # robustness: mutated models, of good.onnx and of frontend fixtures with functions and
 # external data (whose files are copied next to the mutants)
