@@ -11,6 +11,9 @@
    On failure t holds nothing to free. */
 int tp_decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char *err,
 	      size_t errlen);
+/* 1 when the messages of p[0..len), of type d, nest more than max levels deep (depth.c) */
+int onnx_wire_too_deep(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len, int max);
+#define ONNX_MAX_NESTING 100 /* protobuf messages, as protobuf's own default limit */
 /* reads a whole file; NULL and a message on failure */
 unsigned char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define MAX_FN_DEPTH 32
+#define MAX_GRAPH_DEPTH 16 /* subgraphs in subgraphs, through function calls too */
 #define MAX_NODES (1 << 17) /* with every function call expanded */
 
 typedef struct Scope Scope;
@@ -38,6 +39,7 @@ struct Ctx {
 	int nnodes;             /* for naming anonymous nodes */
 	int ninline;
 	int stop;               /* functions expand without end: add no more nodes */
+	int depth;              /* of subgraphs: 0 for the model's graph */
 };
 
 /* A function body being inlined: formal names map to the caller's actual names. */
@@ -361,7 +363,10 @@ static void function_defaults(Graph *g, const Onnx__FunctionProto *f, Scope *sc)
 		if (u->tag != 11 || u->wire_type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
 			continue;
 		skip = varint_len(u->data, u->len);
-		a = skip ? onnx__attribute_proto__unpack(NULL, u->len - skip, u->data + skip) : NULL;
+		a = skip && !onnx_wire_too_deep(&onnx__attribute_proto__descriptor, u->data + skip,
+						u->len - skip, ONNX_MAX_NESTING)
+			    ? onnx__attribute_proto__unpack(NULL, u->len - skip, u->data + skip)
+			    : NULL;
 		if (a && a->name) {
 			sc->defaults[sc->ndefaults++] = a;
 			continue;
@@ -563,6 +568,13 @@ static void add_subgraph(Ctx *c, const Onnx__GraphProto *gp, const Scope *sc, in
 	Node *n;
 	int *in;
 
+	if (c->depth >= MAX_GRAPH_DEPTH) {
+		if (!c->top->stop)
+			ir_error(c->g, node, "subgraphs nest more than %d deep", MAX_GRAPH_DEPTH);
+		c->top->stop = 1;
+		return;
+	}
+	s.depth = c->depth + 1;
 	s.g = ir_subgraph_new(c->g);
 	s.top = c->top;
 	s.parent = c;
@@ -970,6 +982,12 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 
 	if (!buf) {
 		fprintf(stderr, "onnx2mcu: %s\n", err);
+		return NULL;
+	}
+	if (onnx_wire_too_deep(&onnx__model_proto__descriptor, buf, len, ONNX_MAX_NESTING)) {
+		fprintf(stderr, "%s: its messages nest more than %d deep; refusing to read it\n",
+			path, ONNX_MAX_NESTING);
+		free(buf);
 		return NULL;
 	}
 	m = onnx__model_proto__unpack(NULL, len, buf);

@@ -304,3 +304,55 @@ save("many_files", nodes, [f32("x", [4])], [f32("y", [4])],
       numpy_helper.from_array(np.ones((2, 2, 1, 1), np.float32), "w4"),
       numpy_helper.from_array(np.ones(4, np.float32), "sc"),
       numpy_helper.from_array(np.array(0.5, np.float32), "qs")], opset=17)
+
+
+def nested_if(depth):
+    """an If whose then branch holds an If ... depth deep, each returning x"""
+    g = helper.make_graph([helper.make_node("Identity", ["x"], ["o"])], "leaf", [], [f32("o", [2])])
+    for i in range(depth):
+        leaf = helper.make_graph([helper.make_node("Identity", ["x"], ["o"])], "leaf", [],
+                                 [f32("o", [2])])
+        g = helper.make_graph([helper.make_node("If", ["c"], ["o"], name="if%d" % i, then_branch=g,
+                                                else_branch=leaf)], "g%d" % i, [], [f32("o", [2])])
+    return g.node[0]
+
+
+# subgraphs nested 20 deep: past the loader's limit
+save("nest_graphs", [nested_if(20)], [b1("c"), f32("x", [2])], [f32("o", [2])])
+
+
+def ld(field, payload):
+    """a length-delimited protobuf field"""
+    n, v = len(payload), b""
+    while True:
+        v += bytes([(n & 0x7f) | (0x80 if n > 0x7f else 0)])
+        n >>= 7
+        if not n:
+            break
+    return bytes([field << 3 | 2]) + v + payload
+
+
+# 1000 subgraphs in each other, written by hand (3000 nested messages): a stack overflow
+# in protobuf-c's recursive unpack, unless the nesting is bounded first
+deep = b""
+for i in range(1000):
+    deep = ld(1, ld(5, ld(1, b"then_branch") + bytes([0xa0, 1, 5]) + ld(6, deep)) + ld(4, b"If"))
+open(os.path.join(HERE, "nest_deep.onnx"), "wb").write(
+    bytes([1 << 3, 8]) + ld(8, bytes([2 << 3, 13])) + ld(7, deep))
+# a function that calls itself in the branches of an If: no nesting in the file, and
+# endless nesting once inlined
+rec_if = helper.make_function(
+    "com.example", "F", ["c", "x"], ["y"],
+    [helper.make_node("If", ["c"], ["y"],
+                      then_branch=helper.make_graph(
+                          [helper.make_node("F", ["c", "x"], ["t"], domain="com.example")],
+                          "then", [], [f32("t", [2])]),
+                      else_branch=helper.make_graph([helper.make_node("Identity", ["x"], ["e"])],
+                                                    "else", [], [f32("e", [2])]))],
+    [helper.make_opsetid("", 13), helper.make_opsetid("com.example", 1)])
+g = helper.make_graph([helper.make_node("F", ["c", "x"], ["y"], name="call", domain="com.example")],
+                      "recursive_if", [b1("c"), f32("x", [2])], [f32("y", [2])])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13),
+                                        helper.make_opsetid("com.example", 1)], functions=[rec_if])
+m.ir_version = 8
+onnx.save(m, os.path.join(HERE, "recursive_if.onnx"))

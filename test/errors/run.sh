@@ -90,6 +90,9 @@ for cmd in inspect compile; do
 	expect 1 "node 'ccs' (CausalConvWithState): past_state must be \[1, 4, 2\]" $cmd "$here/causal_state.onnx" $o
 	expect 1 "node 'ccs' (CausalConvWithState): activation 'gelu' is not one of" $cmd "$here/causal_act.onnx" $o
 	expect 1 "node 'split' (Split): num_outputs is 0, but the node has 2 outputs" $cmd "$here/split_zero.onnx" $o
+	expect 1 "/if3' (If): subgraphs nest more than 16 deep" $cmd "$here/nest_graphs.onnx" $o
+	expect 1 "/If_49' (If): subgraphs nest more than 16 deep" $cmd "$here/recursive_if.onnx" $o
+	expect 1 "nest_deep.onnx: its messages nest more than 100 deep" $cmd "$here/nest_deep.onnx" $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
