@@ -577,6 +577,10 @@ int codegen_emit_model(Graph *g, const char *dir, const EmitOptions *opt)
 	emit_arena(&e, body);
 	emit_params(&e, body);
 	emit_run(&e, body);
+	if (fflush(body) || ferror(body)) { /* checked now: emit_source rewinds it */
+		fclose(body);
+		return -1;
+	}
 	snprintf(path, sizeof path, "%s/%s.h", dir, e.P);
 	h = fopen(path, "w");
 	snprintf(path, sizeof path, "%s/%s.c", dir, e.P);

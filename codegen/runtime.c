@@ -5,6 +5,7 @@
    folder's C sources for build systems. */
 #include "codegen.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -203,8 +204,10 @@ int codegen_emit_model(Graph *g, const char *dir, const EmitOptions *opt);
 
 int codegen_emit(Graph *g, const char *dir, const EmitOptions *opt)
 {
+	errno = 0;
 	if (codegen_emit_model(g, dir, opt) || write_runtime(g, dir, opt)) {
-		fprintf(stderr, "onnx2mcu: cannot write the generated files into %s\n", dir);
+		fprintf(stderr, "onnx2mcu: cannot write the generated files into %s: %s\n", dir,
+			errno ? strerror(errno) : "a write failed");
 		return -1;
 	}
 	return 0;

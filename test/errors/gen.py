@@ -356,3 +356,17 @@ m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13),
                                         helper.make_opsetid("com.example", 1)], functions=[rec_if])
 m.ir_version = 8
 onnx.save(m, os.path.join(HERE, "recursive_if.onnx"))
+# 64K weights made at compile time, from a small file: a NAME.c of some 400 KB
+save("big_weights", [helper.make_node("Range", ["zero", "n", "one"], ["r"], name="range"),
+                     helper.make_node("Sin", ["r"], ["w"], name="sin"),
+                     helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [f32("x", [65536])], [f32("y", [65536])],
+     [numpy_helper.from_array(np.array(v, np.float32), n)
+      for v, n in [(0, "zero"), (65536, "n"), (1, "one")]])
+# 2M weights, some 15 MB of C: a compile long enough to be killed while it writes
+save("huge_weights", [helper.make_node("Range", ["zero", "n", "one"], ["r"], name="range"),
+                      helper.make_node("Sin", ["r"], ["w"], name="sin"),
+                      helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [f32("x", [1 << 21])], [f32("y", [1 << 21])],
+     [numpy_helper.from_array(np.array(v, np.float32), n)
+      for v, n in [(0, "zero"), (1 << 21, "n"), (1, "one")]])

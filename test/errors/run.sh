@@ -133,6 +133,34 @@ expect 3 "refusing to replace" compile "$here/good.onnx" -o "$out/user"
 [ -f "$out/user/notes.txt" ] && pass=$((pass + 1)) || { echo "FAIL: user folder touched"; fail=$((fail + 1)); }
 expect 0 "" compile "$here/good.onnx" -o "$out/gen"
 expect 0 "" compile "$here/good.onnx" -o "$out/gen"   # ours: replaced
+# a user's folder inside an onnx2mcu output folder: refused, named, kept
+mkdir -p "$out/gen/mine"
+expect 3 "holds the folder $out/gen/mine, which onnx2mcu did not write" compile "$here/good.onnx" -o "$out/gen"
+[ -d "$out/gen/mine" ] && [ -f "$out/gen/good.c" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: the output folder with a user's folder was touched"; fail=$((fail + 1)); }
+rmdir "$out/gen/mine"
+# a write that fails (past a file-size limit) fails the compile, and the earlier output
+# stays; then a compile killed while it writes leaves no folder behind
+sum=$(cat "$out"/gen/* | cksum)
+f0=$fail
+(ulimit -f 64 && expect 3 "cannot write the generated files .*: File too large" compile \
+	"$here/big_weights.onnx" -o "$out/gen" && [ "$fail" -eq "$f0" ]) && pass=$((pass + 1)) ||
+	fail=$((fail + 1))
+[ "$(cat "$out"/gen/* | cksum)" = "$sum" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: a failed compile changed the earlier output"; fail=$((fail + 1)); }
+"$bin" compile "$here/huge_weights.onnx" -o "$out/sig" 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 20000 ] && ! ls -d "$out"/sig.o2m-new-* >/dev/null 2>&1; do i=$((i + 1)); done
+kill -TERM $pid
+wait $pid 2>/dev/null
+rc=$?
+if [ $rc -ne 143 ] || ls -d "$out"/sig* >/dev/null 2>&1; then
+	echo "FAIL: compile killed while writing: exit $rc, left $(ls -d "$out"/sig* 2>/dev/null)"
+	fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
 # a model whose kernels need more than 64 runtime files: all copied, and they build
 expect 0 "" compile "$here/many_files.onnx" -o "$out/many"
 mkdir -p "$out/many.obj" && (cd "$out/many.obj" && cc -std=c99 -c -I../many ../many/*.c 2>&1) >"$out/many.log"
