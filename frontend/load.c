@@ -329,12 +329,20 @@ static const Onnx__FunctionProto *find_function(Ctx *c, const char *domain, cons
 	return NULL;
 }
 
-static int opset_of(size_t n, Onnx__OperatorSetIdProto **ops, int fallback)
+/* the default-domain opset an import list names, fallback when none; one out of the
+   range onnx2mcu reads is an error (what names it in `what`) */
+static int opset_of(Graph *g, const char *what, size_t n, Onnx__OperatorSetIdProto **ops,
+		    int fallback)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *d = ops[i]->domain ? ops[i]->domain : "";
-		if (!*d || !strcmp(d, "ai.onnx"))
+		if (*d && strcmp(d, "ai.onnx"))
+			continue;
+		if (ops[i]->version >= 1 && ops[i]->version <= ONNX_MAX_OPSET)
 			return (int)ops[i]->version;
+		ir_error(g, -1, "%s imports opset %lld of the default domain; onnx2mcu reads "
+			 "opsets 1 to %d", what, (long long)ops[i]->version, ONNX_MAX_OPSET);
+		return fallback;
 	}
 	return fallback;
 }
@@ -394,7 +402,8 @@ static void inline_function(Ctx *c, const Onnx__FunctionProto *f, const Onnx__No
 	}
 	in.fn = f;
 	in.depth = sc ? sc->depth + 1 : 1;
-	in.opset = opset_of(f->n_opset_import, f->opset_import, c->opset);
+	in.opset = opset_of(c->g, arena_printf(ar, "function '%s'", f->name), f->n_opset_import,
+			    f->opset_import, c->opset);
 	in.prefix = arena_printf(ar, "%s/%d/", node_name, c->top->ninline++);
 	in.in_actual = arena_alloc(ar, sizeof(char *) * (f->n_input + 1));
 	in.out_actual = arena_alloc(ar, sizeof(char *) * (f->n_output + 1));
@@ -882,10 +891,26 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 	}
 }
 
+/* what the model says an output's shape is, for a warning when it is not (passes/fold.c) */
+static void declared_shape(Graph *g, IoValue *ov, const Onnx__TensorShapeProto *sh)
+{
+	if (sh->n_dim > IR_MAX_RANK)
+		return;
+	ov->drank = (int)sh->n_dim;
+	ov->ddims = arena_alloc(&g->arena, sizeof(int64_t) * (sh->n_dim + 1));
+	for (size_t k = 0; k < sh->n_dim; k++)
+		ov->ddims[k] = sh->dim[k]->value_case ==
+				       ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE
+			       ? sh->dim[k]->dim_value
+			       : -1;
+}
+
 static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 {
 	Graph *g = c->g;
 
+	if (!gp->n_output)
+		ir_error(g, -1, "the graph has no outputs");
 	g->outvals = arena_alloc(&g->arena, sizeof(IoValue) * (gp->n_output + 1));
 	for (size_t i = 0; i < gp->n_output; i++) {
 		const char *nm = gp->output[i]->name ? gp->output[i]->name : "";
@@ -895,6 +920,7 @@ static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 		ov->name = arena_strdup(&g->arena, nm);
 		ov->first = g->noutputs;
 		ov->count = 1;
+		ov->drank = -1;
 		if (type_kind(gp->output[i]->type, &ov->kind, &ov->elem, &tt))
 			ir_error(g, -1, "output '%s' is neither a tensor, nor a sequence of tensors, "
 				 "nor an optional of either", nm);
@@ -902,6 +928,8 @@ static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 			ir_error(g, -1, "output '%s' is not produced by any node", nm);
 		else
 			ir_output_add(g, id);
+		if (tt && tt->shape && ov->kind == V_TENSOR)
+			declared_shape(g, ov, tt->shape);
 	}
 }
 
@@ -963,6 +991,8 @@ static void check_arity(Graph *g)
 static void finish(Graph *g)
 {
 	check_defined(g);
+	for (int i = 0; i < g->nn; i++) /* before normalize turns old forms into new ops */
+		onnx_check_node(g, i);
 	for (int i = 0; i < g->nn; i++)
 		onnx_normalize(g, i);
 	check_arity(g);
@@ -1005,10 +1035,10 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 	c.opt = opt;
 	slash = strrchr(path, '/');
 	snprintf(c.dir, sizeof c.dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	c.opset = opset_of(m->n_opset_import, m->opset_import, 0);
-	if (!c.opset)
-		c.opset = 1; /* ancient models without an opset_import: opset 1 */
-	load_graph(&c);
+	/* ancient models without an opset_import: opset 1 */
+	c.opset = opset_of(c.g, "the model", m->n_opset_import, m->opset_import, 1);
+	if (!c.g->nerrors)
+		load_graph(&c);
 	onnx__model_proto__free_unpacked(m, NULL);
 	if (!c.g->nerrors)
 		finish(c.g);

@@ -257,6 +257,8 @@ typedef struct {
 	int present;      /* V_OPT: holds a value */
 	int first, count; /* g->inputs (or g->outputs) [first, first + count); count -1 while
 			     a sequence input's length is unknown */
+	int drank;        /* a tensor output's declared rank, -1 when not declared, and */
+	int64_t *ddims;   /* its declared dims (-1 for a symbolic one) */
 } IoValue;
 
 /* ---- the graph ---- */

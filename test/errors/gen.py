@@ -303,7 +303,7 @@ save("many_files", nodes, [f32("x", [4])], [f32("y", [4])],
       i64([0, 1, 2, 3], "idx"), i64(0, "zero"), i64([0, 1], "t2"),
       numpy_helper.from_array(np.ones((2, 2, 1, 1), np.float32), "w4"),
       numpy_helper.from_array(np.ones(4, np.float32), "sc"),
-      numpy_helper.from_array(np.array(0.5, np.float32), "qs")], opset=17)
+      numpy_helper.from_array(np.array(0.5, np.float32), "qs")], opset=18)
 
 
 def nested_if(depth):
@@ -370,3 +370,23 @@ save("huge_weights", [helper.make_node("Range", ["zero", "n", "one"], ["r"], nam
      [f32("x", [1 << 21])], [f32("y", [1 << 21])],
      [numpy_helper.from_array(np.array(v, np.float32), n)
       for v, n in [(0, "zero"), (1 << 21, "n"), (1, "one")]])
+# attributes of the wrong type: read as their default they gave wrong results silently
+save("attr_string_axis", [helper.make_node("Softmax", ["x"], ["y"], name="sm", axis="0")],
+     [f32("x", [2, 3])], [f32("y", [2, 3])])
+save("attr_string_fmod", [helper.make_node("Mod", ["x", "x"], ["y"], name="mod", fmod="1")],
+     [f32("x", [2, 3])], [f32("y", [2, 3])])
+save("attr_nan_axis", [helper.make_node("Flatten", ["x"], ["y"], name="flat", axis=float("nan"))],
+     [f32("x", [2, 3])], [f32("y", [2, 3])])
+# a required attribute left out
+save("concat_no_axis", [helper.make_node("Concat", ["x", "x"], ["y"], name="cat")],
+     [f32("x", [2, 3])], [f32("y", [4, 3])])
+# opsets out of range, and an op older than its opset
+for v, n in [(99, "opset_99"), (-3, "opset_neg"), (1 << 62, "opset_huge")]:
+    save(n, [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2])], [f32("y", [2])],
+         opset=v)
+save("opset_early", [helper.make_node("Gelu", ["x"], ["y"], name="gelu")], [f32("x", [2])],
+     [f32("y", [2])], opset=13)
+# a graph with no outputs; a declared output shape other than the inferred one
+save("no_outputs", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2])], [])
+save("output_shape", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2, 3])],
+     [f32("y", [3, 2])])

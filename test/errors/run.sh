@@ -93,6 +93,16 @@ for cmd in inspect compile; do
 	expect 1 "/if3' (If): subgraphs nest more than 16 deep" $cmd "$here/nest_graphs.onnx" $o
 	expect 1 "/If_49' (If): subgraphs nest more than 16 deep" $cmd "$here/recursive_if.onnx" $o
 	expect 1 "nest_deep.onnx: its messages nest more than 100 deep" $cmd "$here/nest_deep.onnx" $o
+	expect 1 "node 'sm' (Softmax): attribute 'axis' is a string, not an integer" $cmd "$here/attr_string_axis.onnx" $o
+	expect 1 "node 'mod' (Mod): attribute 'fmod' is a string, not an integer" $cmd "$here/attr_string_fmod.onnx" $o
+	expect 1 "node 'flat' (Flatten): attribute 'axis' is the float nan, not an integer" $cmd "$here/attr_nan_axis.onnx" $o
+	expect 1 "node 'cat' (Concat): the attribute 'axis' is required" $cmd "$here/concat_no_axis.onnx" $o
+	expect 1 "the model imports opset 99 of the default domain; onnx2mcu reads opsets 1 to 28" $cmd "$here/opset_99.onnx" $o
+	expect 1 "the model imports opset -3 of the default domain" $cmd "$here/opset_neg.onnx" $o
+	expect 1 "the model imports opset 4611686018427387904 of the default domain" $cmd "$here/opset_huge.onnx" $o
+	expect 1 "node 'gelu' (Gelu): Gelu appears in opset 20; the node is in opset 13" $cmd "$here/opset_early.onnx" $o
+	expect 1 "the graph has no outputs" $cmd "$here/no_outputs.onnx" $o
+	expect 0 "warning: output 'y' is declared \[3, 2\] but has the shape \[2, 3\]" $cmd "$here/output_shape.onnx" $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
