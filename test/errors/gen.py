@@ -390,3 +390,17 @@ save("opset_early", [helper.make_node("Gelu", ["x"], ["y"], name="gelu")], [f32(
 save("no_outputs", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2])], [])
 save("output_shape", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2, 3])],
      [f32("y", [3, 2])])
+# huge attribute values that once overflowed the arithmetic on them (undefined behaviour)
+save("rnn_hidden", [helper.make_node("RNN", ["x", "w", "r"], ["y"], name="rnn", hidden_size=1 << 62)],
+     [f32("x", [1, 1, 2]), f32("w", [1, 2, 2]), f32("r", [1, 2, 2])], [f32("y", [1, 1, 1, 2])])
+sbody = helper.make_graph([helper.make_node("Add", ["s", "e"], ["so"]),
+                           helper.make_node("Identity", ["so"], ["eo"])], "body",
+                          [f32("s", [2]), f32("e", [2])], [f32("so", [2]), f32("eo", [2])])
+save("scan_inputs", [helper.make_node("Scan", ["s0", "xs"], ["sf", "ys"], name="scan", body=sbody,
+                                      num_scan_inputs=1 << 31)],
+     [f32("s0", [2]), f32("xs", [3, 2])], [f32("sf", [2]), f32("ys", [3, 2])], opset=11)
+save("conv_dilation", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", dilations=[1 << 62, 1])],
+     [f32("x", [1, 1, 4, 4]), f32("w", [1, 1, 3, 3])], [f32("y", [1, 1, 2, 2])])
+save("pool_stride", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
+                                      strides=[1 << 62, 1 << 62], pads=[1 << 62] * 4)],
+     [f32("x", [1, 1, 4, 4])], [f32("y", [1, 1, 2, 2])])

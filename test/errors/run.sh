@@ -103,6 +103,10 @@ for cmd in inspect compile; do
 	expect 1 "node 'gelu' (Gelu): Gelu appears in opset 20; the node is in opset 13" $cmd "$here/opset_early.onnx" $o
 	expect 1 "the graph has no outputs" $cmd "$here/no_outputs.onnx" $o
 	expect 0 "warning: output 'y' is declared \[3, 2\] but has the shape \[2, 3\]" $cmd "$here/output_shape.onnx" $o
+	expect 1 "node 'rnn' (RNN): hidden_size 4611686018427387904 is not between 1 and" $cmd "$here/rnn_hidden.onnx" $o
+	expect 1 "node 'scan' (Scan): its body does not match 2147483648 scan inputs" $cmd "$here/scan_inputs.onnx" $o
+	expect 1 "node 'conv' (Conv): dilations must be at least 1 and at most 2147483647" $cmd "$here/conv_dilation.onnx" $o
+	expect 1 "node 'pool' (MaxPool): strides must be at least 1 and at most 2147483647" $cmd "$here/pool_stride.onnx" $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
