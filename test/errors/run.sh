@@ -175,6 +175,11 @@ if [ $rc -ne 143 ] || ls -d "$out"/sig* >/dev/null 2>&1; then
 else
 	pass=$((pass + 1))
 fi
+# a chain of 100,000 nodes compiles in a few seconds (planning and emitting are linear)
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$out/chain" "$here/chain.c" &&
+	"$out/chain" 100000 "$out/chain.onnx"
+expect 0 "" compile "$out/chain.onnx" -o "$out/chain.gen"
+rm -rf "$out/chain.gen" "$out/chain.onnx"
 # a model whose kernels need more than 64 runtime files: all copied, and they build
 expect 0 "" compile "$here/many_files.onnx" -o "$out/many"
 mkdir -p "$out/many.obj" && (cd "$out/many.obj" && cc -std=c99 -c -I../many ../many/*.c 2>&1) >"$out/many.log"
