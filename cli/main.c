@@ -43,7 +43,9 @@ static const char *usage_common =
 	"  --empty INPUT        an optional input holds no value\n"
 	"  --dump-after PASSES  print the IR after the named passes (comma list, or all);\n"
 	"                       passes: flow, fold, identity, dce, lower, plan\n"
-	"  --verify-each        run the IR verifier after every pass\n";
+	"  --verify-each        run the IR verifier after every pass\n"
+	"  --max-constants N    bytes of constants a model may hold (suffix K, M or G;\n"
+	"                       default 256M; see docs/limits.md)\n";
 
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
@@ -143,6 +145,19 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	return bad ? -1 : 0;
 }
 
+/* "512M": bytes, with a K, M or G suffix (powers of 1024); 0 on success */
+static int parse_bytes(const char *arg, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(arg, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+
+	if (end == arg || v < 0 || (shift && end[1]) || (!shift && *end) || v > (INT64_MAX >> 31))
+		return -1;
+	*out = (int64_t)v << shift;
+	return 0;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
@@ -202,6 +217,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->passes.dump_after = next;
 		} else if (!strcmp(a, "--verify-each")) {
 			o->passes.verify_each = 1;
+		} else if (!strcmp(a, "--max-constants")) {
+			NEED_ARG();
+			if (parse_bytes(next, &ir_max_const_bytes))
+				return cli_usage_error(cmd, "--max-constants wants a size such as "
+						       "512M, not '%s'", next);
 		} else if (!strcmp(a, "--shared-runtime")) {
 			o->shared_runtime = 1;
 		} else if (!strcmp(a, "--shape-inputs")) {

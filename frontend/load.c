@@ -40,6 +40,7 @@ struct Ctx {
 	int ninline;
 	int stop;               /* functions expand without end: add no more nodes */
 	int depth;              /* of subgraphs: 0 for the model's graph */
+	int64_t const_bytes;    /* of the constants read so far */
 };
 
 /* A function body being inlined: formal names map to the caller's actual names. */
@@ -150,12 +151,39 @@ static int value(Ctx *c, const char *name)
 
 /* ---- tensors and attributes ---- */
 
+/* the model's constants stay within ir_max_const_bytes, checked from the dims before
+   any data is copied (a 1 GiB initializer would be written out as gigabytes of C) */
+static int const_budget(Ctx *c, const Onnx__TensorProto *tp)
+{
+	int64_t dims[IR_MAX_RANK], n;
+	DType dt = dt_from_onnx(tp->data_type);
+
+	if (tp->n_dims > IR_MAX_RANK || dt == DT_UNDEF)
+		return 0; /* tp_decode says what is wrong */
+	for (size_t i = 0; i < tp->n_dims; i++)
+		dims[i] = tp->dims[i];
+	n = ir_dims_numel((int)tp->n_dims, dims, INT32_MAX);
+	if (n < 0)
+		return 0;
+	if (c->top->const_bytes > ir_max_const_bytes)
+		return -1; /* said once */
+	c->top->const_bytes += n * dt_size(dt);
+	if (c->top->const_bytes <= ir_max_const_bytes)
+		return 0;
+	ir_error(c->g, -1, "tensor '%s': the model's constants take more than %lld bytes (raise "
+		 "the limit with --max-constants)", tp->name ? tp->name : "",
+		 (long long)ir_max_const_bytes);
+	return -1;
+}
+
 static int const_from_proto(Ctx *c, const Onnx__TensorProto *tp, const char *name)
 {
 	OnnxTensor t;
 	char err[512];
 	int id;
 
+	if (const_budget(c, tp))
+		return -1;
 	if (tp_decode(tp, c->dir, &t, err, sizeof err)) {
 		ir_error(c->g, -1, "%s", err);
 		return -1;

@@ -334,6 +334,8 @@ void ir_attr_set_str(Graph *g, int node, const char *name, const char *s);
 /* ---- diagnostics: bad input names the file and node; broken invariants abort ---- */
 void ir_error(Graph *g, int node, const char *fmt, ...);
 void ir_die(const char *file, int line, const char *what);
+/* bytes of constants one model may hold, loaded and folded (--max-constants) */
+extern int64_t ir_max_const_bytes;
 #define IR_ASSERT(c) ((c) ? (void)0 : ir_die(__FILE__, __LINE__, #c))
 
 /* ---- stages of ir/ ---- */

@@ -47,6 +47,8 @@ static int foldable(Graph *g, int node)
 	for (int k = 0; k < n->nout; k++)
 		if (n->out[k] >= 0)
 			out_bytes += ir_nbytes(&g->t[n->out[k]]);
+	if (out_bytes > ir_max_const_bytes)
+		return 0; /* computed at run time instead */
 	return out_bytes <= FOLD_MIN_BYTES || out_bytes <= 2 * in_bytes;
 }
 

@@ -404,3 +404,10 @@ save("conv_dilation", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", 
 save("pool_stride", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
                                       strides=[1 << 62, 1 << 62], pads=[1 << 62] * 4)],
      [f32("x", [1, 1, 4, 4])], [f32("y", [1, 1, 2, 2])])
+# a window of 2^28 values from a 75-byte model: past the limit on compile-time values
+save("window_huge", [helper.make_node("HannWindow", ["n"], ["y"], name="hann")], [], [f32("y", [4])],
+     [i64(1 << 28, "n")], opset=17)
+# an initializer of 1 GiB (its dims only: the limit is checked before the data is read)
+save("const_1g", [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [f32("x", [1 << 28])], [f32("y", [1 << 28])],
+     [TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1 << 28])])

@@ -107,6 +107,11 @@ for cmd in inspect compile; do
 	expect 1 "node 'scan' (Scan): its body does not match 2147483648 scan inputs" $cmd "$here/scan_inputs.onnx" $o
 	expect 1 "node 'conv' (Conv): dilations must be at least 1 and at most 2147483647" $cmd "$here/conv_dilation.onnx" $o
 	expect 1 "node 'pool' (MaxPool): strides must be at least 1 and at most 2147483647" $cmd "$here/pool_stride.onnx" $o
+	expect 1 "node 'hann' (HannWindow): size 2.68435e+08 is more than 16777216, the limit" $cmd "$here/window_huge.onnx" $o
+	expect 1 "tensor 'w': the model's constants take more than 268435456 bytes" $cmd "$here/const_1g.onnx" $o
+	expect 1 "tensor 'w': 0 bytes of data for 268435456 elements" $cmd "$here/const_1g.onnx" --max-constants 1G $o
+	expect 1 "tensor 'w': the model's constants take more than 16 bytes" $cmd "$here/good.onnx" --max-constants 16 $o
+	expect 2 "--max-constants wants a size" $cmd "$here/good.onnx" --max-constants 12X $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
