@@ -201,7 +201,8 @@ cc -O2 -o "$out/mutate" "$here/mutate.c" &&
 	"$out/mutate" "$fe/ext_data/model.onnx" "$out/mut/ext" 150 &&
 	cp -r "$fe/ext_data/weights.bin" "$fe/ext_data/data" "$out/mut/ext/"
 crashes=0
-for f in "$out"/mut/*/*.onnx; do
+# the fuzz corpus (test/fuzz): every crash the fuzzer found, replayed
+for f in "$here"/../fuzz/corpus/* "$out"/mut/*/*.onnx; do
 	"$bin" inspect "$f" >/dev/null 2>"$out/mut.err"
 	rc=$?
 	if [ "$rc" -gt 1 ] || grep -q "internal error\|Sanitizer\|runtime error" "$out/mut.err"; then
@@ -211,5 +212,5 @@ for f in "$out"/mut/*/*.onnx; do
 	fi
 done
 [ "$crashes" -eq 0 ] && pass=$((pass + 1)) || fail=$((fail + 1))
-echo "errors: $pass passed, $fail failed ($(ls "$out"/mut/*/*.onnx | wc -l) mutated models, $crashes crashed)"
+echo "errors: $pass passed, $fail failed ($(ls "$out"/mut/*/*.onnx | wc -l) mutated models and $(ls "$here"/../fuzz/corpus | wc -l) fuzz findings, $crashes crashed)"
 [ "$fail" -eq 0 ]
