@@ -137,7 +137,8 @@ static void legacy_broadcast(Graph *g, int node)
 	int64_t rb;
 
 	if (ir_attr_int(g, node, "broadcast", 0) && axis && a >= 0 && b >= 0) {
-		if (axis->kind != A_INT || axis->i < 0 || !(g->t[b].flags & T_SHAPED)) {
+		if (axis->kind != A_INT || axis->i < 0 || axis->i > IR_MAX_RANK ||
+		    !(g->t[b].flags & T_SHAPED)) {
 			ir_error(g, node, "broadcast=1 with an axis (opset < 7) needs an axis >= 0 "
 				 "and a second input of known shape (an initializer or input)");
 			return;
