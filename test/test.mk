@@ -90,7 +90,7 @@ demo: $(B)/onnx2mcu
 FUZZ_TIME  ?= 60
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJ   := $(patsubst $(B)/%,$(B)/fuzz/%,$(LIB_OBJ))
-fuzz: $(B)/fuzz/compile
+fuzz: fuzz-build
 	mkdir -p $(B)/fuzz/corpus
 	for f in test/fuzz/corpus/* test/errors/*.onnx test/frontend/*/model.onnx; do \
 		case $$f in *_weights.onnx) continue;; esac; \
@@ -99,10 +99,11 @@ fuzz: $(B)/fuzz/compile
 		-rss_limit_mb=4096 -close_fd_mask=3 -print_final_stats=1 \
 		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
 
-$(B)/fuzz/compile: test/fuzz/fuzz_compile.c
+fuzz-build:
 	$(MAKE) -s B=$(B)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" fuzz-objs
-	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) -I$(B)/fuzz/gen -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) -I$(B)/fuzz/gen -o $(B)/fuzz/compile \
+		test/fuzz/fuzz_compile.c $(FUZZ_OBJ) $(LDLIBS)
 
 fuzz-objs: $(LIB_OBJ)
 
-.PHONY: fuzz fuzz-objs
+.PHONY: fuzz fuzz-build fuzz-objs

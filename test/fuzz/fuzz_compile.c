@@ -139,8 +139,11 @@ static void mutate_graph(Onnx__GraphProto *g, int depth)
 	}
 	if (g->n_input) {
 		Onnx__ValueInfoProto *vi = g->input[PICK(g->n_input)];
-		Onnx__TensorShapeProto *sh = vi->type && vi->type->tensor_type
-						     ? vi->type->tensor_type->shape : NULL;
+		Onnx__TensorShapeProto *sh =
+			vi->type && vi->type->value_case == ONNX__TYPE_PROTO__VALUE_TENSOR_TYPE &&
+					vi->type->tensor_type
+				? vi->type->tensor_type->shape
+				: NULL;
 		if (sh && sh->n_dim) {
 			Onnx__TensorShapeProto__Dimension *d = sh->dim[PICK(sh->n_dim)];
 			if (d->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE)
