@@ -158,12 +158,12 @@ int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max)
 {
 	int64_t n = 1;
 
-	for (int i = 0; i < rank; i++) {
-		if (dims[i] < 0)
+	for (int i = 0; i < rank; i++)
+		if (dims[i] < 0 || dims[i] > max) /* even when empty: dims are added up */
 			return -1;
+	for (int i = 0; i < rank; i++)
 		if (dims[i] == 0)
-			return 0; /* empty, however large the other dims */
-	}
+			return 0; /* empty */
 	for (int i = 0; i < rank; i++) {
 		if (n > max / dims[i])
 			return -1;
