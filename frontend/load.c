@@ -1009,6 +1009,10 @@ static void check_arity(Graph *g)
 		for (int k = 0; k < op->in_min && k < n->nin; k++)
 			if (n->in[k] < 0)
 				ir_error(g, i, "required input %d is missing", k);
+		for (int k = op->in_min; (op->flags & OPF_VARIADIC) && !(op->flags & OPF_FLOW) &&
+					 k < n->nin - n->nimplicit; k++)
+			if (n->in[k] < 0) /* a list of values, none of them optional */
+				ir_error(g, i, "input %d is missing", k);
 		for (int k = 0; k < op->out_min && k < n->nout; k++)
 			if (n->out[k] < 0)
 				ir_error(g, i, "required output %d has no name", k);
