@@ -411,3 +411,7 @@ save("window_huge", [helper.make_node("HannWindow", ["n"], ["y"], name="hann")],
 save("const_1g", [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
      [f32("x", [1 << 28])], [f32("y", [1 << 28])],
      [TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1 << 28])])
+# SplitToSequence into pieces of 2^63 - 1: the sum overflowed
+save("split_seq_huge", [helper.make_node("SplitToSequence", ["x", "s"], ["q"], name="sts"),
+                        helper.make_node("SequenceAt", ["q", "k"], ["y"], name="at")],
+     [f32("x", [6])], [f32("y", [6])], [i64([(1 << 63) - 1, 1], "s"), i64(0, "k")])

@@ -120,6 +120,7 @@ expect 1 "node 'if' (If): the condition of If ('c') must be a scalar known at co
 expect 1 "node 'loop' (Loop): the trip count of Loop ('m') must be a scalar known" compile "$here/loop_runtime.onnx" -o "$out/gen"
 expect 1 "node 'loop' (Loop): runs 1099511627776 iterations; unrolling stops at 4096" compile "$here/loop_long.onnx" -o "$out/gen"
 expect 1 "node 'loop' (Loop): the loop condition is not known at compile time" compile "$here/loop_while.onnx" -o "$out/gen"
+expect 1 "node 'sts' (SplitToSequence): a piece of 9223372036854775807 does not fit an axis of 6" compile "$here/split_seq_huge.onnx" -o "$out/gen"
 expect 1 "input 's' is a sequence or an optional whose length is not known: give it with --seq" compile "$here/seq_input.onnx" -o "$out/gen"
 expect 1 "node 'at' (SequenceAt): position 0 is out of range for a sequence of 0" compile "$here/seq_input.onnx" --seq s=0 -o "$out/gen"
 expect 2 "--seq wants INPUT=N" compile "$here/seq_input.onnx" --seq "s=[2" -o "$out/gen"
