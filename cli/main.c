@@ -57,7 +57,9 @@ static const char *usage_common =
 	"  --search-alpha A     keep graphs up to A times the best cost in the search, so it\n"
 	"                       can pass through worse graphs (default 1.05)\n"
 	"  --cost-ram W         the cost model's price of one arena byte, in cycles (1)\n"
-	"  --cost-flash W       the price of one byte of weights, in cycles (0.05)\n";
+	"  --cost-flash W       the price of one byte of weights, in cycles (0.05)\n"
+	"  --max-constants N    bytes of constants a model may hold (suffix K, M or G;\n"
+	"                       default 256M; see docs/limits.md)\n";
 
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
@@ -183,6 +185,7 @@ static const struct {
 	{"--disable-rule", C_MODEL},    {"-v", C_MODEL},
 	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
 	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
+	{"--max-constants", C_MODEL},
 	{"--shape-inputs", C_INSPECT},
 	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
 	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
@@ -214,6 +217,19 @@ static int option_check(const char *cmd, const char *a)
 		return cli_usage_error(cmd, "%s", msg);
 	}
 	return cli_usage_error(cmd, "unknown option '%s'", a);
+}
+
+/* "512M": bytes, with a K, M or G suffix (powers of 1024); 0 on success */
+static int parse_bytes(const char *arg, int64_t *out)
+{
+	char *end;
+	long long v = strtoll(arg, &end, 10);
+	int shift = *end == 'K' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+
+	if (end == arg || v < 0 || (shift && end[1]) || (!shift && *end) || v > (INT64_MAX >> 31))
+		return -1;
+	*out = (int64_t)v << shift;
+	return 0;
 }
 
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
@@ -328,6 +344,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			o->quiet = 1;
 		} else if (!strcmp(a, "-v")) {
 			o->passes.verbose = 1;
+		} else if (!strcmp(a, "--max-constants")) {
+			NEED_ARG();
+			if (parse_bytes(next, &ir_max_const_bytes))
+				return cli_usage_error(cmd, "--max-constants wants a size such as "
+						       "512M, not '%s'", next);
 		} else if (!strcmp(a, "--shared-runtime")) {
 			o->shared_runtime = 1;
 		} else if (!strcmp(a, "--shape-inputs")) {

@@ -2,18 +2,93 @@
    sibling folder first, which then replaces the target. A folder is only replaced when
    it is empty or was written by onnx2mcu (it holds the .onnx2mcu marker). Missing parent
    folders are made, as mkdir -p would (build systems name output folders that do not
-   exist yet). Files whose content did not change keep their timestamps. */
+   exist yet). Files whose content did not change keep their timestamps. A signal that
+   ends the compile (SIGINT, SIGTERM, SIGHUP, an abort) removes the new folder first; a
+   write past a file-size limit fails instead of killing. */
+#define _XOPEN_SOURCE 700 /* sigaction, unlinkat */
 #include "codegen.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define MARKER ".onnx2mcu"
+
+/* ---- the new folder while it is written, for the signal handler ---- */
+
+static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT};
+#define NSIGNALS (int)(sizeof cleanup_signals / sizeof *cleanup_signals)
+static char pending_dir[4096];          /* the new folder, "" when none */
+static char pending_own[4][256];        /* NAME.h, NAME.c, NAME.mk, NAME.cmake */
+static volatile sig_atomic_t pending_fd = -1;
+static struct sigaction saved[NSIGNALS];
+
+/* removes what codegen can have written into the new folder: the names are known, so
+   this needs no directory listing (only async-signal-safe calls) */
+static void remove_pending(void)
+{
+	int fd = pending_fd;
+
+	if (fd < 0)
+		return;
+	pending_fd = -1;
+	for (int i = 0; i < runtime_nfiles; i++)
+		unlinkat(fd, runtime_files[i].name, 0);
+	for (int i = 0; i < 4; i++)
+		unlinkat(fd, pending_own[i], 0);
+	unlinkat(fd, "o2m_names.h", 0);
+	unlinkat(fd, MARKER, 0);
+	close(fd);
+	rmdir(pending_dir);
+}
+
+static void on_signal(int sig)
+{
+	remove_pending();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void watch(const char *tmp, const char *name)
+{
+	static const char *const ext[4] = {"h", "c", "mk", "cmake"};
+	struct sigaction sa;
+
+	snprintf(pending_dir, sizeof pending_dir, "%s", tmp);
+	for (int i = 0; i < 4; i++)
+		snprintf(pending_own[i], sizeof pending_own[i], "%s.%s", name, ext[i]);
+	pending_fd = open(tmp, O_RDONLY | O_DIRECTORY);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < NSIGNALS; i++) {
+		sigaction(cleanup_signals[i], &sa, &saved[i]);
+		if (saved[i].sa_handler == SIG_IGN) /* as for a background job's SIGINT */
+			sigaction(cleanup_signals[i], &saved[i], NULL);
+	}
+	signal(SIGXFSZ, SIG_IGN); /* a write past ulimit -f fails with EFBIG, and is reported */
+}
+
+static void unwatch(void)
+{
+	int fd = pending_fd;
+
+	if (fd < 0 && !pending_dir[0])
+		return;
+	pending_fd = -1;
+	pending_dir[0] = 0;
+	if (fd >= 0)
+		close(fd);
+	for (int i = 0; i < NSIGNALS; i++)
+		sigaction(cleanup_signals[i], &saved[i], NULL);
+}
+
+/* ---- folders ---- */
 
 static int remove_tree(const char *dir)
 {
@@ -35,23 +110,29 @@ static int remove_tree(const char *dir)
 	return rmdir(dir) || rc ? -1 : 0;
 }
 
-/* 1 when dir may be replaced: absent, empty, or ours; -1 (errno set) when it cannot
-   be looked at */
-static int replaceable(const char *dir)
+/* 1 when dir may be replaced: absent, empty, or ours with no folder in it (we write
+   none: one is the user's, named in sub); -1 (errno set) when it cannot be looked at */
+static int replaceable(const char *dir, char *sub, size_t sublen)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	char path[4096];
+	struct stat st;
 	int entries = 0;
 
 	if (!d)
 		return errno == ENOENT ? 1 : -1;
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			entries++;
+	while ((de = readdir(d)) != NULL) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		entries++;
+		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+		if (!*sub && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			snprintf(sub, sublen, "%s", path);
+	}
 	closedir(d);
 	snprintf(path, sizeof path, "%s/%s", dir, MARKER);
-	return entries == 0 || access(path, F_OK) == 0;
+	return entries == 0 || (access(path, F_OK) == 0 && !*sub);
 }
 
 /* makes the folders above the last component of dir[0..n) that do not exist */
@@ -123,19 +204,69 @@ static void keep_times(const char *tmp, const char *dir, const char *name)
 	closedir(d);
 }
 
+/* the marker and the generated files into the new folder tmp; removed on failure */
+static int write_folder(Graph *g, const char *tmp, const EmitOptions *opt)
+{
+	char marker[4096];
+	FILE *f;
+
+	snprintf(marker, sizeof marker, "%s/%s", tmp, MARKER);
+	f = fopen(marker, "w");
+	if (f && fprintf(f, "written by onnx2mcu; the folder is replaced on each compile\n") >= 0 &&
+	    !fclose(f) && !codegen_emit(g, tmp, opt))
+		return 0;
+	remove_tree(tmp);
+	return -1;
+}
+
+/* the new folder tmp takes the place of dir[0..n), with the signals that remove it
+   held back: the old folder is moved aside and removed once the new one is in place */
+static int swap_in(const char *tmp, const char *dir, size_t n)
+{
+	char old[4096];
+	sigset_t set, was;
+	struct stat st;
+	int rc = -1;
+
+	sigemptyset(&set);
+	for (int i = 0; i < NSIGNALS; i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, &was);
+	chmod(tmp, 0755);
+	snprintf(old, sizeof old, "%.*s.o2m-old-%ld", (int)n, dir, (long)getpid());
+	if (stat(dir, &st) == 0 && rename(dir, old)) {
+		fprintf(stderr, "onnx2mcu: cannot replace %s: %s\n", dir, strerror(errno));
+		remove_tree(tmp);
+	} else if (rename(tmp, dir)) {
+		fprintf(stderr, "onnx2mcu: cannot move the output to %s: %s\n", dir, strerror(errno));
+		rename(old, dir);
+		remove_tree(tmp);
+	} else {
+		rc = 0;
+		if (stat(old, &st) == 0)
+			remove_tree(old);
+	}
+	unwatch(); /* nothing left to remove: a held signal now only ends the compile */
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	return rc;
+}
+
 int codegen_write(Graph *g, const char *dir, const EmitOptions *opt)
 {
-	char tmp[4096], old[4096], marker[4096];
+	char tmp[4096], sub[4096] = "";
 	size_t n = strlen(dir);
-	FILE *f;
-	struct stat st;
+	int rc;
 
 	while (n > 1 && dir[n - 1] == '/')
 		n--;
-	switch (replaceable(dir)) {
+	switch (replaceable(dir, sub, sizeof sub)) {
 	case 0:
-		fprintf(stderr, "onnx2mcu: %s exists and was not written by onnx2mcu; refusing to "
-			"replace it (use an empty or new folder)\n", dir);
+		if (*sub)
+			fprintf(stderr, "onnx2mcu: %s holds the folder %s, which onnx2mcu did not "
+				"write; refusing to replace it (move it out first)\n", dir, sub);
+		else
+			fprintf(stderr, "onnx2mcu: %s exists and was not written by onnx2mcu; "
+				"refusing to replace it (use an empty or new folder)\n", dir);
 		return -1;
 	case -1:
 		fprintf(stderr, "onnx2mcu: cannot write the output folder %s: %s\n", dir,
@@ -148,28 +279,11 @@ int codegen_write(Graph *g, const char *dir, const EmitOptions *opt)
 		fprintf(stderr, "onnx2mcu: cannot create a folder next to %s: %s\n", dir, strerror(errno));
 		return -1;
 	}
-	snprintf(marker, sizeof marker, "%s/%s", tmp, MARKER);
-	f = fopen(marker, "w");
-	if (!f || fprintf(f, "written by onnx2mcu; the folder is replaced on each compile\n") < 0 ||
-	    fclose(f) || codegen_emit(g, tmp, opt)) {
-		remove_tree(tmp);
-		return -1;
-	}
-	chmod(tmp, 0755);
-	keep_times(tmp, dir, opt->name);
-	snprintf(old, sizeof old, "%.*s.o2m-old-%ld", (int)n, dir, (long)getpid());
-	if (stat(dir, &st) == 0 && rename(dir, old)) {
-		fprintf(stderr, "onnx2mcu: cannot replace %s: %s\n", dir, strerror(errno));
-		remove_tree(tmp);
-		return -1;
-	}
-	if (rename(tmp, dir)) {
-		fprintf(stderr, "onnx2mcu: cannot move the output to %s: %s\n", dir, strerror(errno));
-		rename(old, dir);
-		remove_tree(tmp);
-		return -1;
-	}
-	if (stat(old, &st) == 0)
-		remove_tree(old);
-	return 0;
+	watch(tmp, opt->name);
+	rc = write_folder(g, tmp, opt);
+	if (!rc)
+		keep_times(tmp, dir, opt->name);
+	rc = rc || swap_in(tmp, dir, n);
+	unwatch();
+	return rc ? -1 : 0;
 }

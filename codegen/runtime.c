@@ -8,6 +8,7 @@
 
 #include "../runtime-stub/o2m_kernels.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +24,9 @@ static const EmbeddedFile *embedded(const char *name)
 	return NULL;
 }
 
+/* names of embedded files, each once: at most all of them */
 typedef struct {
-	const char *name[64];
+	const char **name;
 	int n;
 } FileSet;
 
@@ -33,7 +35,7 @@ static int add(FileSet *s, const char *name)
 	for (int i = 0; i < s->n; i++)
 		if (!strcmp(s->name[i], name))
 			return 0;
-	IR_ASSERT(s->n < 64);
+	IR_ASSERT(s->n < runtime_nfiles);
 	s->name[s->n++] = name;
 	return 1;
 }
@@ -159,7 +161,7 @@ static int by_name(const void *a, const void *b)
    C sources, paths taken from where the build includes the file */
 static int write_build_files(Graph *g, const char *dir, const FileSet *s, const EmitOptions *opt)
 {
-	const char *src[65];
+	const char **src = arena_alloc(&g->arena, sizeof *src * (size_t)(s->n + 1));
 	int n = 0, rc = 0;
 	const char *N = opt->name;
 	char path[4096];
@@ -208,7 +210,7 @@ static int write_build_files(Graph *g, const char *dir, const FileSet *s, const 
 
 static int write_runtime(Graph *g, const char *dir, const EmitOptions *opt)
 {
-	FileSet s = {{0}, 0};
+	FileSet s = {arena_alloc(&g->arena, sizeof(char *) * (size_t)runtime_nfiles), 0};
 
 	for (int i = 0; i < g->nn; i++)
 		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++) {
@@ -228,8 +230,10 @@ int codegen_emit_model(Graph *g, const char *dir, const EmitOptions *opt);
 
 int codegen_emit(Graph *g, const char *dir, const EmitOptions *opt)
 {
+	errno = 0;
 	if (codegen_emit_model(g, dir, opt) || write_runtime(g, dir, opt)) {
-		fprintf(stderr, "onnx2mcu: cannot write the generated files into %s\n", dir);
+		fprintf(stderr, "onnx2mcu: cannot write the generated files into %s: %s\n", dir,
+			errno ? strerror(errno) : "a write failed");
 		return -1;
 	}
 	return 0;

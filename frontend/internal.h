@@ -15,6 +15,12 @@ int tp_decode(const Onnx__TensorProto *tp, const char *dir, OnnxTensor *t, char 
    external; in buf */
 const char *tp_external_path(const Onnx__TensorProto *tp, const char *dir, char *buf,
 			     size_t len);
+/* 1 when the messages of p[0..len), of type d, nest more than max levels deep (depth.c) */
+int onnx_wire_too_deep(const ProtobufCMessageDescriptor *d, const uint8_t *p, size_t len, int max);
+#define ONNX_MAX_NESTING 100 /* protobuf messages, as protobuf's own default limit */
+/* errors for a node older than its op or lacking a required attribute (opset.c) */
+void onnx_check_node(Graph *g, int node);
+#define ONNX_MAX_OPSET 28 /* the newest default-domain opset onnx2mcu reads */
 /* reads a whole file; NULL and a message on failure */
 unsigned char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 

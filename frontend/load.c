@@ -10,6 +10,7 @@
 #include <string.h>
 
 #define MAX_FN_DEPTH 32
+#define MAX_GRAPH_DEPTH 16 /* subgraphs in subgraphs, through function calls too */
 #define MAX_NODES (1 << 17) /* with every function call expanded */
 
 typedef struct Scope Scope;
@@ -38,6 +39,8 @@ struct Ctx {
 	int nnodes;             /* for naming anonymous nodes */
 	int ninline;
 	int stop;               /* functions expand without end: add no more nodes */
+	int depth;              /* of subgraphs: 0 for the model's graph */
+	int64_t const_bytes;    /* of the constants read so far */
 };
 
 /* A function body being inlined: formal names map to the caller's actual names. */
@@ -148,6 +151,31 @@ static int value(Ctx *c, const char *name)
 
 /* ---- tensors and attributes ---- */
 
+/* the model's constants stay within ir_max_const_bytes, checked from the dims before
+   any data is copied (a 1 GiB initializer would be written out as gigabytes of C) */
+static int const_budget(Ctx *c, const Onnx__TensorProto *tp)
+{
+	int64_t dims[IR_MAX_RANK], n;
+	DType dt = dt_from_onnx(tp->data_type);
+
+	if (tp->n_dims > IR_MAX_RANK || dt == DT_UNDEF)
+		return 0; /* tp_decode says what is wrong */
+	for (size_t i = 0; i < tp->n_dims; i++)
+		dims[i] = tp->dims[i];
+	n = ir_dims_numel((int)tp->n_dims, dims, INT32_MAX);
+	if (n < 0)
+		return 0;
+	if (c->top->const_bytes > ir_max_const_bytes)
+		return -1; /* said once */
+	c->top->const_bytes += n * dt_size(dt);
+	if (c->top->const_bytes <= ir_max_const_bytes)
+		return 0;
+	ir_error(c->g, -1, "tensor '%s': the model's constants take more than %lld bytes (raise "
+		 "the limit with --max-constants)", tp->name ? tp->name : "",
+		 (long long)ir_max_const_bytes);
+	return -1;
+}
+
 static int const_from_proto(Ctx *c, const Onnx__TensorProto *tp, const char *name)
 {
 	OnnxTensor t;
@@ -156,6 +184,8 @@ static int const_from_proto(Ctx *c, const Onnx__TensorProto *tp, const char *nam
 
 	char ext[4200];
 
+	if (const_budget(c, tp))
+		return -1;
 	if (tp_decode(tp, c->dir, &t, err, sizeof err)) {
 		ir_error(c->g, -1, "%s", err);
 		return -1;
@@ -331,12 +361,20 @@ static const Onnx__FunctionProto *find_function(Ctx *c, const char *domain, cons
 	return NULL;
 }
 
-static int opset_of(size_t n, Onnx__OperatorSetIdProto **ops, int fallback)
+/* the default-domain opset an import list names, fallback when none; one out of the
+   range onnx2mcu reads is an error (what names it in `what`) */
+static int opset_of(Graph *g, const char *what, size_t n, Onnx__OperatorSetIdProto **ops,
+		    int fallback)
 {
 	for (size_t i = 0; i < n; i++) {
 		const char *d = ops[i]->domain ? ops[i]->domain : "";
-		if (!*d || !strcmp(d, "ai.onnx"))
+		if (*d && strcmp(d, "ai.onnx"))
+			continue;
+		if (ops[i]->version >= 1 && ops[i]->version <= ONNX_MAX_OPSET)
 			return (int)ops[i]->version;
+		ir_error(g, -1, "%s imports opset %lld of the default domain; onnx2mcu reads "
+			 "opsets 1 to %d", what, (long long)ops[i]->version, ONNX_MAX_OPSET);
+		return fallback;
 	}
 	return fallback;
 }
@@ -365,7 +403,10 @@ static void function_defaults(Graph *g, const Onnx__FunctionProto *f, Scope *sc)
 		if (u->tag != 11 || u->wire_type != PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED)
 			continue;
 		skip = varint_len(u->data, u->len);
-		a = skip ? onnx__attribute_proto__unpack(NULL, u->len - skip, u->data + skip) : NULL;
+		a = skip && !onnx_wire_too_deep(&onnx__attribute_proto__descriptor, u->data + skip,
+						u->len - skip, ONNX_MAX_NESTING)
+			    ? onnx__attribute_proto__unpack(NULL, u->len - skip, u->data + skip)
+			    : NULL;
 		if (a && a->name) {
 			sc->defaults[sc->ndefaults++] = a;
 			continue;
@@ -393,7 +434,8 @@ static void inline_function(Ctx *c, const Onnx__FunctionProto *f, const Onnx__No
 	}
 	in.fn = f;
 	in.depth = sc ? sc->depth + 1 : 1;
-	in.opset = opset_of(f->n_opset_import, f->opset_import, c->opset);
+	in.opset = opset_of(c->g, arena_printf(ar, "function '%s'", f->name), f->n_opset_import,
+			    f->opset_import, c->opset);
 	in.prefix = arena_printf(ar, "%s/%d/", node_name, c->top->ninline++);
 	in.in_actual = arena_alloc(ar, sizeof(char *) * (f->n_input + 1));
 	in.out_actual = arena_alloc(ar, sizeof(char *) * (f->n_output + 1));
@@ -567,6 +609,13 @@ static void add_subgraph(Ctx *c, const Onnx__GraphProto *gp, const Scope *sc, in
 	Node *n;
 	int *in;
 
+	if (c->depth >= MAX_GRAPH_DEPTH) {
+		if (!c->top->stop)
+			ir_error(c->g, node, "subgraphs nest more than %d deep", MAX_GRAPH_DEPTH);
+		c->top->stop = 1;
+		return;
+	}
+	s.depth = c->depth + 1;
 	s.g = ir_subgraph_new(c->g);
 	s.top = c->top;
 	s.parent = c;
@@ -905,10 +954,26 @@ static void load_inputs(Ctx *c, const Onnx__GraphProto *gp, char *unpinned, size
 	check_dims(c, gp);
 }
 
+/* what the model says an output's shape is, for a warning when it is not (passes/fold.c) */
+static void declared_shape(Graph *g, IoValue *ov, const Onnx__TensorShapeProto *sh)
+{
+	if (sh->n_dim > IR_MAX_RANK)
+		return;
+	ov->drank = (int)sh->n_dim;
+	ov->ddims = arena_alloc(&g->arena, sizeof(int64_t) * (sh->n_dim + 1));
+	for (size_t k = 0; k < sh->n_dim; k++)
+		ov->ddims[k] = sh->dim[k]->value_case ==
+				       ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE
+			       ? sh->dim[k]->dim_value
+			       : -1;
+}
+
 static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 {
 	Graph *g = c->g;
 
+	if (!gp->n_output)
+		ir_error(g, -1, "the graph has no outputs");
 	g->outvals = arena_alloc(&g->arena, sizeof(IoValue) * (gp->n_output + 1));
 	for (size_t i = 0; i < gp->n_output; i++) {
 		const char *nm = gp->output[i]->name ? gp->output[i]->name : "";
@@ -918,6 +983,7 @@ static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 		ov->name = arena_strdup(&g->arena, nm);
 		ov->first = g->noutputs;
 		ov->count = 1;
+		ov->drank = -1;
 		if (type_kind(gp->output[i]->type, &ov->kind, &ov->elem, &tt))
 			ir_error(g, -1, "output '%s' is neither a tensor, nor a sequence of tensors, "
 				 "nor an optional of either", nm);
@@ -925,6 +991,8 @@ static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 			ir_error(g, -1, "output '%s' is not produced by any node", nm);
 		else
 			ir_output_add(g, id);
+		if (tt && tt->shape && ov->kind == V_TENSOR)
+			declared_shape(g, ov, tt->shape);
 	}
 }
 
@@ -976,6 +1044,10 @@ static void check_arity(Graph *g)
 		for (int k = 0; k < op->in_min && k < n->nin; k++)
 			if (n->in[k] < 0)
 				ir_error(g, i, "required input %d is missing", k);
+		for (int k = op->in_min; (op->flags & OPF_VARIADIC) && !(op->flags & OPF_FLOW) &&
+					 k < n->nin - n->nimplicit; k++)
+			if (n->in[k] < 0) /* a list of values, none of them optional */
+				ir_error(g, i, "input %d is missing", k);
 		for (int k = 0; k < op->out_min && k < n->nout; k++)
 			if (n->out[k] < 0)
 				ir_error(g, i, "required output %d has no name", k);
@@ -986,6 +1058,8 @@ static void check_arity(Graph *g)
 static void finish(Graph *g)
 {
 	check_defined(g);
+	for (int i = 0; i < g->nn; i++) /* before normalize turns old forms into new ops */
+		onnx_check_node(g, i);
 	for (int i = 0; i < g->nn; i++)
 		onnx_normalize(g, i);
 	check_arity(g);
@@ -1007,6 +1081,12 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 		fprintf(stderr, "onnx2mcu: error: %s\n", err);
 		return NULL;
 	}
+	if (onnx_wire_too_deep(&onnx__model_proto__descriptor, buf, len, ONNX_MAX_NESTING)) {
+		fprintf(stderr, "%s: its messages nest more than %d deep; refusing to read it\n",
+			path, ONNX_MAX_NESTING);
+		free(buf);
+		return NULL;
+	}
 	m = onnx__model_proto__unpack(NULL, len, buf);
 	free(buf);
 	if (!m || !m->graph) {
@@ -1022,10 +1102,10 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 	c.opt = opt;
 	slash = strrchr(path, '/');
 	snprintf(c.dir, sizeof c.dir, "%.*s", slash ? (int)(slash - path) : 1, slash ? path : ".");
-	c.opset = opset_of(m->n_opset_import, m->opset_import, 0);
-	if (!c.opset)
-		c.opset = 1; /* ancient models without an opset_import: opset 1 */
-	load_graph(&c);
+	/* ancient models without an opset_import: opset 1 */
+	c.opset = opset_of(c.g, "the model", m->n_opset_import, m->opset_import, 1);
+	if (!c.g->nerrors)
+		load_graph(&c);
 	onnx__model_proto__free_unpacked(m, NULL);
 	if (!c.g->nerrors)
 		finish(c.g);

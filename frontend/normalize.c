@@ -53,8 +53,8 @@ static int ints_to_input(Graph *g, int node, const char *name, int k)
    converts them) */
 static void clip_attrs(Graph *g, int node)
 {
-	const Attr *lo = ir_attr(g, node, "min"), *hi = ir_attr(g, node, "max");
-	float vlo = lo ? lo->f : -FLT_MAX, vhi = hi ? hi->f : FLT_MAX;
+	float vlo = ir_attr_float(g, node, "min", -FLT_MAX);
+	float vhi = ir_attr_float(g, node, "max", FLT_MAX);
 
 	set_input(g, node, 1, ir_const_new(g, "", DT_F32, 0, NULL, &vlo));
 	set_input(g, node, 2, ir_const_new(g, "", DT_F32, 0, NULL, &vhi));
@@ -137,7 +137,8 @@ static void legacy_broadcast(Graph *g, int node)
 	int64_t rb;
 
 	if (ir_attr_int(g, node, "broadcast", 0) && axis && a >= 0 && b >= 0) {
-		if (axis->kind != A_INT || axis->i < 0 || !(g->t[b].flags & T_SHAPED)) {
+		if (axis->kind != A_INT || axis->i < 0 || axis->i > IR_MAX_RANK ||
+		    !(g->t[b].flags & T_SHAPED)) {
 			ir_error(g, node, "broadcast=1 with an axis (opset < 7) needs an axis >= 0 "
 				 "and a second input of known shape (an initializer or input)");
 			return;

@@ -6,9 +6,11 @@
 #include "../runtime-stub/o2m_packed.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 unsigned char *read_file(const char *path, size_t *len, char *err, size_t errlen)
 {
@@ -162,6 +164,7 @@ static int read_external(const Onnx__TensorProto *tp, const char *dir, void *dst
 	long long offset;
 	struct stat st;
 	FILE *f;
+	int fd;
 
 	if (!ext_inside(loc)) {
 		snprintf(err, errlen, "tensor '%s': external data location '%s' must be a file "
@@ -171,15 +174,16 @@ static int read_external(const Onnx__TensorProto *tp, const char *dir, void *dst
 	if (ext_range(tp, &offset, bytes, err, errlen))
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", dir ? dir : ".", loc);
-	f = fopen(path, "rb");
-	if (!f) {
+	/* non-blocking: opening a FIFO would wait for a writer */
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	if (fd < 0) {
 		snprintf(err, errlen, "tensor '%s': cannot open external data %s: %s", name, path,
 			 strerror(errno));
 		return -1;
 	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || !(f = fdopen(fd, "rb"))) {
 		snprintf(err, errlen, "tensor '%s': external data %s is not a file", name, path);
-		fclose(f);
+		close(fd);
 		return -1;
 	}
 	if (!resolves_inside(dir ? dir : ".", path)) {

@@ -1,6 +1,6 @@
 /* arena.c - the bump allocator every graph lives in, and the two kinds of error:
    ir_error for bad input (names file and node, counts, carries on) and ir_die for a
-   broken invariant (aborts with file:line). */
+   broken invariant (aborts with file:line); and the limit on a model's constants. */
 #include "ir.h"
 
 #include <stdlib.h>
@@ -118,6 +118,7 @@ void ir_note(Graph *g, int node, const char *fmt, ...)
 	diag(g, node, "note", fmt, ap);
 	va_end(ap);
 }
+int64_t ir_max_const_bytes = (int64_t)256 << 20;
 
 void ir_die(const char *file, int line, const char *what)
 {

@@ -1,7 +1,9 @@
-/* clone.c - a deep copy of a graph into an arena of its own, for the rewrite search and
-   the rule tests: tensors with their data, nodes with their attributes, the interface.
-   Lowerings and plans are not copied (a clone is of a graph before pass_lower);
-   subgraph attributes keep pointing at the original's subgraphs. */
+/* clone.c - a copy of a graph into an arena of its own, for the rewrite search and the
+   rule tests: tensors, nodes with their attributes, the interface. Constant data is
+   shared, not copied (it never changes once set: rewrites make new constants), so a
+   clone must not outlive the graph it came from unless that graph is kept alive with it
+   (ir_graph_keep). Lowerings and plans are not copied (a clone is of a graph before
+   pass_lower); subgraph attributes keep pointing at the original's subgraphs. */
 #include "ir.h"
 
 #include <string.h>
@@ -13,8 +15,6 @@ static const char *dup_str(Arena *a, const char *s) { return s ? arena_strdup(a,
 static void clone_tensor(Arena *a, Tensor *t)
 {
 	t->name = dup_str(a, t->name);
-	if (t->data)
-		t->data = arena_memdup(a, t->data, (size_t)ir_nbytes(t) + 1);
 	t->quant.scale = DUP(a, t->quant.scale, t->quant.n);
 	t->quant.zero_point = DUP(a, t->quant.zero_point, t->quant.n);
 	t->elem = DUP(a, t->elem, t->nelem + 1);

@@ -70,6 +70,19 @@ double dt_get(DType t, const void *d, int64_t i)
 	}
 }
 
+/* v as an integer, saturated: a double out of int64_t's range (an attribute of -FLT_MAX
+   for an integer tensor) would be undefined behaviour to convert; NaN gives 0 */
+static int64_t to_i64(double v)
+{
+	if (!(v == v))
+		return 0;
+	if (v >= 9223372036854775807.0)
+		return INT64_MAX;
+	if (v <= -9223372036854775808.0)
+		return INT64_MIN;
+	return (int64_t)v;
+}
+
 int64_t dt_get_i64(DType t, const void *d, int64_t i)
 {
 	switch (t) {
@@ -81,16 +94,7 @@ int64_t dt_get_i64(DType t, const void *d, int64_t i)
 	case DT_S32: return ((const int32_t *)d)[i];
 	case DT_S64: return ((const int64_t *)d)[i];
 	case DT_U64: return (int64_t)((const uint64_t *)d)[i];
-	default: {
-		double v = dt_get(t, d, i);
-		if (isnan(v))
-			return 0;
-		if (v >= 9.2233720368547758e18)
-			return INT64_MAX;
-		if (v <= -9.2233720368547758e18)
-			return INT64_MIN;
-		return (int64_t)v;
-	}
+	default: return to_i64(dt_get(t, d, i));
 	}
 }
 
@@ -120,17 +124,18 @@ void dt_set(DType t, void *d, int64_t i, double v)
 	case DT_F8E8M0: ((uint8_t *)d)[i] = o2m_f64_to_e8m0(v, O2M_E8M0_UP, 1); break;
 	case DT_F4E2M1: ((uint8_t *)d)[i] = o2m_f64_to_f4e2m1(v); break;
 	case DT_U4: case DT_S4: case DT_U2: case DT_S2: /* wrapped like the other integers */
-		((int8_t *)d)[i] = (int8_t)o2m_wrap_bits((int64_t)v, dt_bits(t), dt_is_signed(t));
+		((int8_t *)d)[i] = (int8_t)o2m_wrap_bits(to_i64(v), dt_bits(t), dt_is_signed(t));
 		break;
 	case DT_BOOL: ((uint8_t *)d)[i] = v != 0; break;
-	case DT_U8: ((uint8_t *)d)[i] = (uint8_t)(int64_t)v; break;
-	case DT_S8: ((int8_t *)d)[i] = (int8_t)(int64_t)v; break;
-	case DT_U16: ((uint16_t *)d)[i] = (uint16_t)(int64_t)v; break;
-	case DT_S16: ((int16_t *)d)[i] = (int16_t)(int64_t)v; break;
-	case DT_U32: ((uint32_t *)d)[i] = (uint32_t)(int64_t)v; break;
-	case DT_S32: ((int32_t *)d)[i] = (int32_t)(int64_t)v; break;
-	case DT_S64: ((int64_t *)d)[i] = (int64_t)v; break;
-	case DT_U64: ((uint64_t *)d)[i] = (uint64_t)v; break;
+	case DT_U8: ((uint8_t *)d)[i] = (uint8_t)to_i64(v); break;
+	case DT_S8: ((int8_t *)d)[i] = (int8_t)to_i64(v); break;
+	case DT_U16: ((uint16_t *)d)[i] = (uint16_t)to_i64(v); break;
+	case DT_S16: ((int16_t *)d)[i] = (int16_t)to_i64(v); break;
+	case DT_U32: ((uint32_t *)d)[i] = (uint32_t)to_i64(v); break;
+	case DT_S32: ((int32_t *)d)[i] = (int32_t)to_i64(v); break;
+	case DT_S64: ((int64_t *)d)[i] = to_i64(v); break;
+	case DT_U64: ((uint64_t *)d)[i] = v >= 18446744073709551615.0 ? UINT64_MAX
+					     : v >= 0 ? (uint64_t)v : (uint64_t)to_i64(v); break;
 	default: IR_ASSERT(!"dt_set of undefined type");
 	}
 }

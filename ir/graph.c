@@ -20,8 +20,16 @@ void ir_graph_free(Graph *g)
 		return;
 	for (int i = 0; i < g->nsub; i++)
 		ir_graph_free(g->sub[i]);
+	for (int i = 0; i < g->nkeep; i++)
+		ir_graph_free(g->keep[i]);
 	arena_free(&g->arena);
 	free(g);
+}
+
+void ir_graph_keep(Graph *g, Graph *other)
+{
+	ARENA_GROW(&g->arena, g->keep, g->nkeep, g->capkeep, 16);
+	g->keep[g->nkeep++] = other;
 }
 
 Graph *ir_subgraph_new(Graph *parent)
@@ -158,12 +166,12 @@ int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max)
 {
 	int64_t n = 1;
 
-	for (int i = 0; i < rank; i++) {
-		if (dims[i] < 0)
+	for (int i = 0; i < rank; i++)
+		if (dims[i] < 0 || dims[i] > max) /* even when empty: dims are added up */
 			return -1;
+	for (int i = 0; i < rank; i++)
 		if (dims[i] == 0)
-			return 0; /* empty, however large the other dims */
-	}
+			return 0; /* empty */
 	for (int i = 0; i < rank; i++) {
 		if (n > max / dims[i])
 			return -1;
@@ -315,9 +323,37 @@ const Attr *ir_attr(const Graph *g, int node, const char *name)
 	return NULL;
 }
 
+/* The accessors below say which kinds they read: an attribute the model gave as another
+   kind (a string axis, a float where an integer goes) is an error naming the node, once,
+   and reads as absent. */
+static const Attr *attr_typed(const Graph *g, int node, const char *name, AttrKind want,
+			      AttrKind also)
+{
+	static const char *const what[] = {"an integer", "a float", "a string", "integers", "floats",
+					   "strings", "a tensor", "a graph"};
+	static const Graph *last_g;
+	static const Attr *last_a;
+	const Attr *a = ir_attr(g, node, name);
+	int ok = !a || a->kind == want || a->kind == also;
+
+	if (ok && a && a->kind == A_FLOAT && want == A_INT) /* read as an integer */
+		ok = a->f == a->f && a->f > -9.2e18f && a->f < 9.2e18f;
+	if (ok)
+		return a;
+	if ((last_g != g || last_a != a) && a->kind == A_FLOAT)
+		ir_error((Graph *)g, node, "attribute '%s' is the float %g, not %s", name,
+			 (double)a->f, what[want]);
+	else if (last_g != g || last_a != a)
+		ir_error((Graph *)g, node, "attribute '%s' is %s, not %s", name, what[a->kind],
+			 what[want]);
+	last_g = g;
+	last_a = a;
+	return NULL;
+}
+
 int64_t ir_attr_int(const Graph *g, int node, const char *name, int64_t def)
 {
-	const Attr *a = ir_attr(g, node, name);
+	const Attr *a = attr_typed(g, node, name, A_INT, A_FLOAT);
 	if (!a)
 		return def;
 	if (a->kind == A_FLOAT)
@@ -327,7 +363,7 @@ int64_t ir_attr_int(const Graph *g, int node, const char *name, int64_t def)
 
 float ir_attr_float(const Graph *g, int node, const char *name, float def)
 {
-	const Attr *a = ir_attr(g, node, name);
+	const Attr *a = attr_typed(g, node, name, A_FLOAT, A_INT);
 	if (!a)
 		return def;
 	if (a->kind == A_INT)
@@ -337,13 +373,13 @@ float ir_attr_float(const Graph *g, int node, const char *name, float def)
 
 const char *ir_attr_str(const Graph *g, int node, const char *name, const char *def)
 {
-	const Attr *a = ir_attr(g, node, name);
+	const Attr *a = attr_typed(g, node, name, A_STRING, A_STRING);
 	return a && a->kind == A_STRING ? a->s : def;
 }
 
 int ir_attr_ints(const Graph *g, int node, const char *name, int64_t *out, int max)
 {
-	const Attr *a = ir_attr(g, node, name);
+	const Attr *a = attr_typed(g, node, name, A_INTS, A_INT);
 	if (!a)
 		return -1;
 	if (a->kind == A_INT) {
@@ -360,7 +396,7 @@ int ir_attr_ints(const Graph *g, int node, const char *name, int64_t *out, int m
 
 int ir_attr_floats(const Graph *g, int node, const char *name, float *out, int max)
 {
-	const Attr *a = ir_attr(g, node, name);
+	const Attr *a = attr_typed(g, node, name, A_FLOATS, A_FLOAT);
 	if (!a)
 		return -1;
 	if (a->kind == A_FLOAT) {

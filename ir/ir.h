@@ -263,6 +263,8 @@ typedef struct {
 	int present;      /* V_OPT: holds a value */
 	int first, count; /* g->inputs (or g->outputs) [first, first + count); count -1 while
 			     a sequence input's length is unknown */
+	int drank;        /* a tensor output's declared rank, -1 when not declared, and */
+	int64_t *ddims;   /* its declared dims (-1 for a symbolic one) */
 } IoValue;
 
 /* ---- the graph ---- */
@@ -287,6 +289,8 @@ struct Graph {
 	int lowered;         /* pass_lower has run: every live node has its low */
 	int *use, capuse;    /* per tensor: readers (node inputs, graph outputs), from ir_uses */
 	Plan *plan;          /* set by pass_plan */
+	Graph **keep;        /* graphs whose memory this one's constants may point into, */
+	int nkeep, capkeep;  /* freed with it (ir_graph_keep) */
 	int nerrors;
 	FILE *diag;          /* where errors go; stderr by default */
 };
@@ -324,9 +328,11 @@ void ir_replace_value(Graph *g, int from, int to);
    rebuilt in one sweep, kept up to date by ir_replace_value */
 void ir_uses(Graph *g);
 void ir_uses_fit(Graph *g); /* grows the index after new tensors (their counts 0) */
-/* an independent deep copy (its own arena); subgraphs are not copied (the rewrite pass
-   runs after pass_flow has removed them) */
+/* a copy in its own arena whose constants share g's data (ir/clone.c): it must not
+   outlive g unless g is kept with it; subgraphs are not copied (the rewrite pass runs
+   after pass_flow has removed them) */
 Graph *ir_graph_clone(const Graph *g);
+void ir_graph_keep(Graph *g, Graph *other); /* other is freed with g, not before */
 
 /* node inputs; -1 when absent */
 static inline int ir_in(const Graph *g, int node, int k)
@@ -376,6 +382,8 @@ void ir_die(const char *file, int line, const char *what);
 /* the name among names closest to s (edit distance at most a third of its length, and
    at least 1), s itself when present; -1 when none is close */
 int ir_nearest(const char *s, const char *const *names, int n);
+/* bytes of constants one model may hold, loaded and folded (--max-constants) */
+extern int64_t ir_max_const_bytes;
 #define IR_ASSERT(c) ((c) ? (void)0 : ir_die(__FILE__, __LINE__, #c))
 
 /* ---- stages of ir/ ---- */

@@ -7,6 +7,10 @@
 
 #include "../runtime-stub/o2m_kernels.h"
 
+/* elements an op may compute while its shape is inferred (window functions,
+   MelWeightMatrix): a few bytes of model must not make gigabytes (docs/limits.md) */
+#define IR_MAX_EVAL (1 << 24)
+
 /* arguments of a kernel call */
 #define A_IN(k) ((Arg){ARG_IN, (k), 0})
 #define A_OUT(k) ((Arg){ARG_OUT, (k), 0})

@@ -52,8 +52,9 @@ static int attr_axes(Graph *g, int node, const char *name, int count, int64_t de
 		return -1;
 	}
 	for (int i = 0; i < count; i++) {
-		if (v[i] < min) {
-			ir_error(g, node, "%s must be at least %lld", name, (long long)min);
+		if (v[i] < min || v[i] > INT32_MAX) { /* bounded: window sizes multiply them */
+			ir_error(g, node, "%s must be at least %lld and at most %d", name,
+				 (long long)min, INT32_MAX);
 			return -1;
 		}
 		out[i] = v[i];
@@ -206,7 +207,7 @@ static int conv_win(Graph *g, int node, Win *w)
 		ir_error(g, node, "W has rank %d, X rank %d", wt->rank, x->rank);
 		return -1;
 	}
-	if (group < 1 || x->dims[1] % group || wt->dims[0] % group ||
+	if (group < 1 || group > INT32_MAX || x->dims[1] % group || wt->dims[0] % group ||
 	    wt->dims[1] * group != x->dims[1]) {
 		ir_error(g, node, "X has %lld channels, W takes %lld per group in %lld groups of "
 			 "%lld filters", (long long)x->dims[1], (long long)wt->dims[1],
@@ -306,6 +307,12 @@ static int convt_out(Graph *g, int node, Win *w)
 		ir_error(g, node, "output_shape has %d values for %d spatial axes", ns, n);
 		return -1;
 	}
+	for (int i = 0; i < ns && i < IR_MAX_RANK; i++)
+		if (oshape[i] < 0 || oshape[i] > INT32_MAX) {
+			ir_error(g, node, "output_shape %lld is negative or too large",
+				 (long long)oshape[i]);
+			return -1;
+		}
 	for (int i = 0; i < n; i++) {
 		int64_t *pad = &w->pad[o + i], *pad_end = &w->pad_end[o + i], *out = &w->out[o + i];
 		int64_t full = w->stride[o + i] * (w->in[o + i] - 1) + opad[i] +
@@ -335,7 +342,8 @@ static int convt_win(Graph *g, int node, Win *w)
 
 	if (n < 0 || same_type(g, node, 1) || same_type(g, node, 2))
 		return -1;
-	if (wt->rank != x->rank || group < 1 || wt->dims[0] != x->dims[1] || x->dims[1] % group) {
+	if (wt->rank != x->rank || group < 1 || group > INT32_MAX || wt->dims[0] != x->dims[1] ||
+	    x->dims[1] % group) {
 		ir_error(g, node, "W must be [C (%lld, a multiple of group %lld), M / group, "
 			 "kernel...] of X's rank", (long long)x->dims[1], (long long)group);
 		return -1;
@@ -688,7 +696,7 @@ static int deform_win(Graph *g, int node, Win *w)
 	for (int k = 1; k < 5; k++)
 		if (same_type(g, node, k))
 			return -1;
-	if (x->rank != 4 || wt->rank != 4 || group < 1 || og < 1 || x->dims[1] % og ||
+	if (x->rank != 4 || wt->rank != 4 || group < 1 || og < 1 || group > INT32_MAX || x->dims[1] % og ||
 	    wt->dims[1] * group != x->dims[1] || wt->dims[0] % group) {
 		ir_error(g, node, "X must be [N, C, H, W] and W [M, C / group, kH, kW] with C and M "
 			 "multiples of group and C of offset_group");

@@ -321,6 +321,12 @@ static int spatial_attr(Graph *g, int node, const char *name, int s, int64_t def
 		ir_error(g, node, "%s has %d values for %d spatial dims", name, n, s);
 		return -1;
 	}
+	for (int i = 0; i < s; i++)
+		if (v[i] < def || v[i] > INT32_MAX) { /* bounded: window sizes multiply them */
+			ir_error(g, node, "%s must be at least %lld and at most %d", name,
+				 (long long)def, INT32_MAX);
+			return -1;
+		}
 	return 0;
 }
 
@@ -367,7 +373,8 @@ static int conv_geom(Graph *g, int node, int xi, int wi, o2m_conv_params *p, int
 		ir_error(g, node, "x and w must have the same rank, 3 to 5");
 		return -1;
 	}
-	if (group < 1 || x->dims[1] != w->dims[1] * group || w->dims[0] % group) {
+	if (group < 1 || group > INT32_MAX || x->dims[1] != w->dims[1] * group ||
+	    w->dims[0] % group) {
 		ir_error(g, node, "channels do not match: x has %lld, w %lld x group %lld",
 			 (long long)x->dims[1], (long long)w->dims[1], (long long)group);
 		return -1;
@@ -381,6 +388,11 @@ static int conv_geom(Graph *g, int node, int xi, int wi, o2m_conv_params *p, int
 		ir_error(g, node, "pads needs %d values", 2 * s);
 		return -1;
 	}
+	for (int i = 0; i < 2 * s; i++)
+		if (pads[i] < 0 || pads[i] > INT32_MAX) {
+			ir_error(g, node, "pads must be at least 0 and at most %d", INT32_MAX);
+			return -1;
+		}
 	memset(p, 0, sizeof *p);
 	p->n = lw_i32(g, node, x->dims[0]);
 	p->c_in = lw_i32(g, node, x->dims[1]);

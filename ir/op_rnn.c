@@ -50,11 +50,12 @@ static int geom(Graph *g, int node, Geom *m)
 		ir_error(g, node, "direction '%s' is not forward, reverse or bidirectional", dir);
 		return -1;
 	}
-	m->layout = (int)ir_attr_int(g, node, "layout", 0);
-	if (m->layout != 0 && m->layout != 1) {
-		ir_error(g, node, "layout %d is not 0 or 1", m->layout);
+	if (ir_attr_int(g, node, "layout", 0) != 0 && ir_attr_int(g, node, "layout", 0) != 1) {
+		ir_error(g, node, "layout %lld is not 0 or 1",
+			 (long long)ir_attr_int(g, node, "layout", 0));
 		return -1;
 	}
+	m->layout = (int)ir_attr_int(g, node, "layout", 0);
 	if (x->rank != 3 || r->rank != 3) {
 		ir_error(g, node, "X and R must have rank 3 (they have %d and %d)", x->rank, r->rank);
 		return -1;
@@ -63,6 +64,11 @@ static int geom(Graph *g, int node, Geom *m)
 	m->batch = x->dims[m->layout ? 0 : 1];
 	m->input = x->dims[2];
 	m->hidden = ir_attr_int(g, node, "hidden_size", r->dims[2]);
+	if (m->hidden < 1 || m->hidden > INT32_MAX) { /* the gate sizes multiply it */
+		ir_error(g, node, "hidden_size %lld is not between 1 and %d", (long long)m->hidden,
+			 INT32_MAX);
+		return -1;
+	}
 	return 0;
 }
 

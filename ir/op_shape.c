@@ -448,8 +448,13 @@ int shape_split(Graph *g, int node)
 	if (count < 0 || ir_norm_axis(g, node, ir_attr_int(g, node, "axis", 0), x->rank, &axis))
 		return -1;
 	if (!has_in(g, node, 1)) { /* equal parts; the last smaller when uneven (opset 18) */
-		int64_t parts = ir_attr_int(g, node, "num_outputs", n->nout);
-		int64_t chunk = (x->dims[axis] + parts - 1) / parts;
+		int64_t parts = ir_attr_int(g, node, "num_outputs", n->nout), chunk;
+		if (parts != n->nout) {
+			ir_error(g, node, "num_outputs is %lld, but the node has %d outputs",
+				 (long long)parts, n->nout);
+			return -1;
+		}
+		chunk = (x->dims[axis] + parts - 1) / parts;
 		count = n->nout;
 		for (int k = 0; k < count; k++) {
 			int64_t left = x->dims[axis] - k * chunk;

@@ -66,6 +66,11 @@ int shape_window(Graph *g, int node)
 
 	if (out_dtype(g, node, &dt) || const_scalar(g, node, 0, &size))
 		return -1;
+	if (!(size <= IR_MAX_EVAL)) {
+		ir_error(g, node, "size %g is more than %d, the limit on values computed at "
+			 "compile time", size, IR_MAX_EVAL);
+		return -1;
+	}
 	n = size > 0 ? (int64_t)size : 0;
 	v = arena_alloc(&g->arena, sizeof(double) * (size_t)(n + 1));
 	for (int64_t i = 0; i < n; i++) {
@@ -87,7 +92,9 @@ static void mel_points(int64_t mels, int64_t dft, double rate, double lo, double
 
 	for (int64_t i = 0; i < mels + 2; i++) {
 		double hz = 700 * (pow(10, ((double)i * step + mlo) / 2595) - 1);
-		bin[i] = (int64_t)floor((double)(dft + 1) * hz / rate);
+		double b = floor((double)(dft + 1) * hz / rate);
+		/* clamped before the conversion: a bin outside [0, dft] selects nothing */
+		bin[i] = !(b >= -1) ? -1 : b > (double)dft + 1 ? dft + 1 : (int64_t)b;
 	}
 }
 
@@ -101,8 +108,13 @@ int shape_mel_weight_matrix(Graph *g, int node)
 	    const_scalar(g, node, 1, &dft) || const_scalar(g, node, 2, &rate) ||
 	    const_scalar(g, node, 3, &lo) || const_scalar(g, node, 4, &hi))
 		return -1;
-	if (mels < 0 || dft < 1 || rate <= 0) {
+	if (!(mels >= 0 && dft >= 1 && rate > 0)) {
 		ir_error(g, node, "num_mel_bins, dft_length and sample_rate must be positive");
+		return -1;
+	}
+	if (!((dft / 2 + 1) * (mels + 1) <= IR_MAX_EVAL)) {
+		ir_error(g, node, "a %g x %g matrix is more than %d values, the limit on values "
+			 "computed at compile time", floor(dft / 2 + 1), mels, IR_MAX_EVAL);
 		return -1;
 	}
 	dims[0] = (int64_t)dft / 2 + 1;

@@ -223,10 +223,10 @@ void flow_scan(Graph *g, int node)
 		ir_error(g, node, "sequence_lens is not supported: every sequence has its full length");
 		return;
 	}
-	sp.m = (int)m;
+	sp.m = m < 1 || m > IR_MAX_RANK ? 0 : (int)m; /* 0: refused below */
 	sp.nv = nin - sp.m;
 	sp.nscan = sp.sub->noutputs - sp.nv;
-	if (m < 1 || m > IR_MAX_RANK || sp.nv < 0 || sp.sub->ninputs != nin || sp.nscan < 0 ||
+	if (!sp.m || sp.nv < 0 || sp.sub->ninputs != nin || sp.nscan < 0 ||
 	    sp.nscan > IR_MAX_RANK || g->n[node].nout != sp.sub->noutputs) {
 		ir_error(g, node, "its body does not match %lld scan inputs", (long long)m);
 		return;

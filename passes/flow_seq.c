@@ -100,7 +100,14 @@ static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 		int m = (int)ir_numel(&g->t[t]);
 		*len = malloc(sizeof(int64_t) * (size_t)(m + 1));
 		IR_ASSERT(*len);
-		return ir_const_ints(g, node, t, *len, m);
+		m = ir_const_ints(g, node, t, *len, m);
+		for (int i = 0; i < m; i++)
+			if ((*len)[i] < 0 || (*len)[i] > d) { /* before they are added up */
+				ir_error(g, node, "a piece of %lld does not fit an axis of %lld",
+					 (long long)(*len)[i], (long long)d);
+				return -1;
+			}
+		return m;
 	}
 	if (t >= 0 && flow_scalar(g, node, 1, "the split of SplitToSequence", &step))
 		return -1;
@@ -108,6 +115,8 @@ static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 		ir_error(g, node, "splits into pieces of %lld", (long long)step);
 		return -1;
 	}
+	if (step > d)
+		step = d ? d : 1; /* one piece, and no overflow */
 	n = (int)(d ? (d + step - 1) / step : 0);
 	*len = malloc(sizeof(int64_t) * (size_t)(n + 1));
 	IR_ASSERT(*len);

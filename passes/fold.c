@@ -47,6 +47,8 @@ static int foldable(Graph *g, int node)
 	for (int k = 0; k < n->nout; k++)
 		if (n->out[k] >= 0)
 			out_bytes += ir_nbytes(&g->t[n->out[k]]);
+	if (out_bytes > ir_max_const_bytes)
+		return 0; /* computed at run time instead */
 	return out_bytes <= FOLD_MIN_BYTES || out_bytes <= 2 * in_bytes;
 }
 
@@ -187,6 +189,42 @@ int fold_node(Graph *g, int node)
 }
 
 /* nodes are in topological order; nodes added on the way are handled on the spot */
+static void print_dims(FILE *f, int rank, const int64_t *dims)
+{
+	fputc('[', f);
+	for (int k = 0; k < rank; k++)
+		fprintf(f, k ? ", %lld" : "%lld", (long long)dims[k]);
+	fputc(']', f);
+}
+
+/* a declared output shape other than the inferred one is a warning: the model's
+   declaration is wrong, or the compiler is */
+static void check_declared(Graph *g)
+{
+	FILE *f = g->diag ? g->diag : stderr;
+
+	for (int i = 0; i < g->noutvals; i++) {
+		const IoValue *ov = &g->outvals[i];
+		const Tensor *t;
+		int same;
+		if (ov->kind != V_TENSOR || ov->drank < 0 || ov->count != 1)
+			continue;
+		t = &g->t[g->outputs[ov->first]];
+		if (!(t->flags & T_SHAPED))
+			continue;
+		same = t->rank == ov->drank;
+		for (int k = 0; same && k < t->rank; k++)
+			same = ov->ddims[k] < 0 || ov->ddims[k] == t->dims[k];
+		if (same)
+			continue;
+		fprintf(f, "%s: warning: output '%s' is declared ", g->path, ov->name);
+		print_dims(f, ov->drank, ov->ddims);
+		fprintf(f, " but has the shape ");
+		print_dims(f, t->rank, t->dims);
+		fputc('\n', f);
+	}
+}
+
 void pass_fold(Graph *g)
 {
 	int n0 = g->nn;
@@ -194,4 +232,6 @@ void pass_fold(Graph *g)
 	for (int i = 0; i < n0; i++)
 		fold_node(g, i);
 	ir_toposort(g);
+	if (!g->nerrors)
+		check_declared(g);
 }

@@ -2,7 +2,8 @@
    constants in flash; every other tensor and scratch buffer gets an arena offset.
    Views share their input's buffer and in-place kernels write over an input that dies
    there; buffers whose lifetimes (first write to last read, in node order) overlap
-   never share bytes. Offsets come from greedy first-fit, largest buffer first. */
+   never share bytes. Offsets come from greedy first-fit, largest buffer first. Linear
+   or n log n in the graph's size but for buffers live at once. */
 #include "passes.h"
 
 #include <stdlib.h>
@@ -15,12 +16,15 @@ typedef struct {
 	int first, last;  /* node indices */
 	int root;         /* union-find parent */
 	int pinned;       /* holds a graph output that is copied out at the end */
+	int read_until;   /* the last node reading a tensor in it, so far assigned */
+	int placed;       /* has its offset (first fit) */
 } Buf;
 
 typedef struct {
 	Buf *b;
 	int n, cap;
 	int *of;          /* tensor id -> buffer, -1 when not in the arena */
+	int *last_read;   /* tensor id -> the last node reading it, -1 for none */
 } Bufs;
 
 static int buf_new(Bufs *bs, int64_t size, int first)
@@ -30,7 +34,7 @@ static int buf_new(Bufs *bs, int64_t size, int first)
 		bs->b = realloc(bs->b, sizeof *bs->b * (size_t)bs->cap);
 		IR_ASSERT(bs->b);
 	}
-	bs->b[bs->n] = (Buf){size, 0, first, first, bs->n, 0};
+	bs->b[bs->n] = (Buf){size, 0, first, first, bs->n, 0, -1, 0};
 	return bs->n++;
 }
 
@@ -51,18 +55,27 @@ static void use(Bufs *bs, int t, int node)
 		bs->b[b].last = node;
 }
 
-/* the node index after which nothing reads buffer b (tensors sharing it included) */
-static int last_use(Graph *g, Bufs *bs, int b, int from)
+/* puts tensor t in buffer b, which then lives as long as t is read */
+static void assign(Bufs *bs, int t, int b)
 {
-	int last = -1;
-	for (int i = from; i < g->nn; i++) {
-		const Node *n = &g->n[i];
-		if (n->dead)
-			continue;
-		for (int k = 0; k < n->nin; k++)
-			if (n->in[k] >= 0 && bs->of[n->in[k]] >= 0 && find(bs, bs->of[n->in[k]]) == b)
-				last = i;
-	}
+	bs->of[t] = b;
+	if (b >= 0 && bs->last_read[t] > bs->b[find(bs, b)].read_until)
+		bs->b[find(bs, b)].read_until = bs->last_read[t];
+}
+
+/* the last node reading each tensor, in one walk (a search per node made planning
+   quadratic in the graph's size) */
+static int *last_reads(Graph *g)
+{
+	int *last = malloc(sizeof(int) * (size_t)(g->nt + 1));
+
+	IR_ASSERT(last);
+	for (int t = 0; t < g->nt; t++)
+		last[t] = -1;
+	for (int i = 0; i < g->nn; i++)
+		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++)
+			if (g->n[i].in[k] >= 0)
+				last[g->n[i].in[k]] = i;
 	return last;
 }
 
@@ -94,31 +107,89 @@ static Storage storage_of(Graph *g, int t)
 	return s;
 }
 
-static int first_fit(Buf *b, int *order, int placed, int me)
-{
-	int64_t off = 0;
-	int moved = 1;
+/* The placed buffers whose lifetimes overlap a new one's, found without looking at
+   every placed buffer: the buffers sorted by first use, and a tree of the latest last
+   use over ranges of them, which skips ranges that all end too early. */
+typedef struct {
+	const Buf *b;
+	int *by_first;    /* buffer ids sorted by first use */
+	int *top;         /* tree over by_first: the latest last use of a range */
+	int leaves;       /* a power of two */
+} Lives;
 
-	while (moved) {
-		moved = 0;
-		for (int j = 0; j < placed; j++) {
-			const Buf *o = &b[order[j]];
-			if (o->last < b[me].first || b[me].last < o->first)
-				continue; /* lifetimes do not overlap */
-			if (off < o->offset + o->size && o->offset < off + b[me].size) {
-				off = (o->offset + o->size + ALIGN - 1) / ALIGN * ALIGN;
-				moved = 1;
-			}
-		}
-	}
-	b[me].offset = off;
-	return 0;
+static const Buf *sort_ctx;
+
+static int by_first(const void *x, const void *y)
+{
+	const Buf *p = &sort_ctx[*(const int *)x], *q = &sort_ctx[*(const int *)y];
+	return p->first != q->first ? (p->first < q->first ? -1 : 1)
+				    : *(const int *)x - *(const int *)y;
 }
 
-static int by_size(const void *x, const void *y, void *ctx)
+static void lives_init(Lives *lv, const Buf *b, const int *ids, int n)
 {
-	const Buf *b = ctx;
-	const Buf *p = &b[*(const int *)x], *q = &b[*(const int *)y];
+	lv->b = b;
+	lv->leaves = 1;
+	while (lv->leaves < n)
+		lv->leaves *= 2;
+	lv->by_first = malloc(sizeof(int) * (size_t)(n + 1));
+	lv->top = malloc(sizeof(int) * (size_t)(2 * lv->leaves));
+	IR_ASSERT(lv->by_first && lv->top);
+	memcpy(lv->by_first, ids, sizeof(int) * (size_t)n);
+	sort_ctx = b;
+	qsort(lv->by_first, (size_t)n, sizeof(int), by_first);
+	for (int i = 0; i < lv->leaves; i++)
+		lv->top[lv->leaves + i] = i < n ? b[lv->by_first[i]].last : -1;
+	for (int i = lv->leaves - 1; i > 0; i--)
+		lv->top[i] = lv->top[2 * i] > lv->top[2 * i + 1] ? lv->top[2 * i] : lv->top[2 * i + 1];
+}
+
+/* appends to out the placed buffers of tree node v (leaves [lo, hi)) that start by
+   `last` and end at `first` or later */
+static void lives_overlapping(const Lives *lv, int v, int lo, int hi, int first, int last,
+			      int *out, int *nout)
+{
+	if (lv->top[v] < first || lv->b[lv->by_first[lo]].first > last)
+		return; /* all end too early (padding too), or all start too late */
+	if (hi - lo == 1) {
+		if (lv->b[lv->by_first[lo]].placed)
+			out[(*nout)++] = lv->by_first[lo];
+		return;
+	}
+	lives_overlapping(lv, 2 * v, lo, (lo + hi) / 2, first, last, out, nout);
+	lives_overlapping(lv, 2 * v + 1, (lo + hi) / 2, hi, first, last, out, nout);
+}
+
+static int by_offset(const void *x, const void *y)
+{
+	const Buf *p = &sort_ctx[*(const int *)x], *q = &sort_ctx[*(const int *)y];
+	return p->offset != q->offset ? (p->offset < q->offset ? -1 : 1) : 0;
+}
+
+/* the lowest aligned offset where buffer me fits among the placed buffers live with it */
+static void first_fit(Buf *b, const Lives *lv, int me, int *tmp)
+{
+	int64_t off = 0;
+	int k = 0;
+
+	lives_overlapping(lv, 1, 0, lv->leaves, b[me].first, b[me].last, tmp, &k);
+	sort_ctx = b;
+	qsort(tmp, (size_t)k, sizeof(int), by_offset);
+	for (int j = 0; j < k; j++) {
+		const Buf *o = &b[tmp[j]];
+		if (o->offset >= off + b[me].size)
+			break; /* a gap before o: me fits */
+		if (o->offset + o->size > off)
+			off = (o->offset + o->size + ALIGN - 1) / ALIGN * ALIGN;
+	}
+	b[me].offset = off;
+	b[me].placed = 1;
+}
+
+/* largest first, then by first use */
+static int by_size(const void *x, const void *y)
+{
+	const Buf *p = &sort_ctx[*(const int *)x], *q = &sort_ctx[*(const int *)y];
 	if (p->size != q->size)
 		return p->size > q->size ? -1 : 1;
 	if (p->first != q->first)
@@ -126,28 +197,19 @@ static int by_size(const void *x, const void *y, void *ctx)
 	return *(const int *)x - *(const int *)y;
 }
 
-/* qsort with a context, written out for portability; n is small */
-static void sort_bufs(int *order, int n, Buf *b)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && by_size(&order[j], &order[j - 1], b) < 0; j--) {
-			int t = order[j];
-			order[j] = order[j - 1];
-			order[j - 1] = t;
-		}
-}
-
 void pass_plan(Graph *g)
 {
 	Plan *p = arena_alloc(&g->arena, sizeof *p);
 	Bufs bs = {0};
 	int **scratch_buf = arena_alloc(&g->arena, sizeof(int *) * (size_t)(g->nn + 1));
-	int *order, nroots = 0;
+	int *order, *tmp, nroots = 0;
+	Lives lv;
 
 	IR_ASSERT(g->lowered);
 	p->tensor = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->nt + 1));
 	p->scratch = arena_alloc(&g->arena, sizeof(Storage *) * (size_t)(g->nn + 1));
 	bs.of = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	bs.last_read = last_reads(g);
 	IR_ASSERT(bs.of);
 	for (int t = 0; t < g->nt; t++) {
 		p->tensor[t] = storage_of(g, t);
@@ -180,7 +242,7 @@ void pass_plan(Graph *g)
 			in = k == 0 && L->alias >= 0 ? n->in[L->alias] : -1;
 			if (in >= 0) { /* a view: the input's storage */
 				p->tensor[t] = p->tensor[in];
-				bs.of[t] = bs.of[in];
+				assign(&bs, t, bs.of[in]);
 				if (bs.of[t] >= 0 && (g->t[t].flags & T_OUTPUT))
 					bs.b[find(&bs, bs.of[t])].pinned = 1;
 				continue;
@@ -188,14 +250,14 @@ void pass_plan(Graph *g)
 			in = k == 0 && L->inplace >= 0 ? n->in[L->inplace] : -1;
 			if (in >= 0 && bs.of[in] >= 0 && !bs.b[find(&bs, bs.of[in])].pinned &&
 			    bs.b[find(&bs, bs.of[in])].size >= ir_nbytes(&g->t[t]) &&
-			    last_use(g, &bs, find(&bs, bs.of[in]), i + 1) < 0 &&
+			    bs.b[find(&bs, bs.of[in])].read_until <= i &&
 			    !shared_by_other_input(&bs, n, L->inplace)) {
-				bs.of[t] = find(&bs, bs.of[in]);
+				assign(&bs, t, find(&bs, bs.of[in]));
 				p->tensor[t].kind = ST_ARENA;
 				continue;
 			}
 			p->tensor[t].kind = ST_ARENA;
-			bs.of[t] = buf_new(&bs, ir_nbytes(&g->t[t]), i);
+			assign(&bs, t, buf_new(&bs, ir_nbytes(&g->t[t]), i));
 		}
 	}
 	/* a graph output held elsewhere (a view, a constant) is copied at the very end */
@@ -208,13 +270,20 @@ void pass_plan(Graph *g)
 			order[nroots++] = i;
 			p->naive_size += (bs.b[i].size + ALIGN - 1) / ALIGN * ALIGN;
 		}
-	sort_bufs(order, nroots, bs.b);
+	lives_init(&lv, bs.b, order, nroots);
+	sort_ctx = bs.b;
+	qsort(order, (size_t)nroots, sizeof(int), by_size);
+	tmp = malloc(sizeof(int) * (size_t)(nroots + 1));
+	IR_ASSERT(tmp);
 	for (int j = 0; j < nroots; j++) {
 		Buf *b = &bs.b[order[j]];
-		first_fit(bs.b, order, j, order[j]);
+		first_fit(bs.b, &lv, order[j], tmp);
 		if (b->offset + b->size > p->arena_size)
 			p->arena_size = b->offset + b->size;
 	}
+	free(tmp);
+	free(lv.by_first);
+	free(lv.top);
 	for (int t = 0; t < g->nt; t++)
 		if (bs.of[t] >= 0 && p->tensor[t].kind == ST_ARENA)
 			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset;
@@ -230,6 +299,7 @@ void pass_plan(Graph *g)
 	free(order);
 	free(bs.b);
 	free(bs.of);
+	free(bs.last_read);
 }
 
 void plan_print(Graph *g, FILE *f)

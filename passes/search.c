@@ -100,7 +100,19 @@ typedef struct {
 	int n, cap;
 	uint64_t *seen;
 	int nseen, capseen;
+	Graph **yard; /* graphs done with: their constants may be shared by later ones, */
+	int nyard, capyard; /* so they live until the search ends */
 } Queue;
+
+static void retire(Queue *s, Graph *g)
+{
+	if (s->nyard == s->capyard) {
+		s->capyard = s->capyard ? 2 * s->capyard : 64;
+		s->yard = realloc(s->yard, sizeof *s->yard * (size_t)s->capyard);
+		IR_ASSERT(s->yard);
+	}
+	s->yard[s->nyard++] = g;
+}
 
 static int seen(Queue *s, uint64_t h)
 {
@@ -139,7 +151,8 @@ static Cand pop(Queue *s)
 	return c;
 }
 
-/* swaps the contents of the best graph into g (subgraphs stay g's) */
+/* swaps the contents of the best graph into g (subgraphs stay g's); best then holds
+   g's old contents, which g keeps, since the best graph's constants may point there */
 static void adopt(Graph *g, Graph *best)
 {
 	Graph tmp = *g;
@@ -153,6 +166,8 @@ static void adopt(Graph *g, Graph *best)
 	g->diag = tmp.diag;
 	g->path = tmp.path;
 	g->use = NULL;
+	g->keep = NULL, g->nkeep = g->capkeep = 0;
+	ir_graph_keep(g, best);
 }
 
 void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
@@ -176,7 +191,7 @@ void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
 				    !(next = moved(cur.g, r, i, o)))
 					continue;
 				if (seen(&s, shape_hash(next))) {
-					ir_graph_free(next);
+					retire(&s, next);
 					continue;
 				}
 				c.g = next;
@@ -188,7 +203,7 @@ void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
 					fprintf(stderr, "search: %.0f (%+.2f%%) %s\n", c.cost,
 						100 * (c.cost / best.cost - 1), c.how);
 				if (c.cost < best.cost) {
-					ir_graph_free(best.g);
+					retire(&s, best.g);
 					best.g = ir_graph_clone(next);
 					best.cost = c.cost;
 					best.how = arena_strdup(&best.g->arena, c.how);
@@ -196,20 +211,26 @@ void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
 				if (c.cost <= o->search_alpha * best.cost)
 					push(&s, c);
 				else
-					ir_graph_free(next);
+					retire(&s, next);
 			}
-		ir_graph_free(cur.g);
+		retire(&s, cur.g);
 	}
 	while (s.n)
-		ir_graph_free(pop(&s).g);
-	free(s.q);
-	free(s.seen);
+		retire(&s, pop(&s).g);
 	st->best_cost = best.cost;
 	if (best.cost < st->greedy_cost) {
 		if (o->verbose)
 			fprintf(stderr, "search: kept %s\n", best.how);
-		adopt(g, best.g);
+		adopt(g, best.g); /* best.g now holds g's old contents, kept by g */
+		for (int i = 0; i < s.nyard; i++)
+			ir_graph_keep(g, s.yard[i]);
+	} else {
+		ir_graph_free(best.g);
+		for (int i = 0; i < s.nyard; i++)
+			ir_graph_free(s.yard[i]);
 	}
-	ir_graph_free(best.g);
+	free(s.q);
+	free(s.seen);
+	free(s.yard);
 	st->seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
 }

@@ -88,3 +88,26 @@ demo: $(B)/onnx2mcu
 	$(B)/demo/classify $(B)/demo/digit.bin
 
 .PHONY: firmware-test demo
+
+# libFuzzer over the compile path (clang, ASan and UBSan): FUZZ_TIME seconds on a corpus
+# seeded from test/fuzz/corpus and test/errors; new findings land in build/fuzz/corpus
+FUZZ_TIME  ?= 60
+FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ   := $(patsubst $(B)/%,$(B)/fuzz/%,$(LIB_OBJ))
+fuzz: fuzz-build
+	mkdir -p $(B)/fuzz/corpus
+	for f in test/fuzz/corpus/* test/errors/*.onnx test/frontend/*/model.onnx; do \
+		case $$f in *_weights.onnx) continue;; esac; \
+		cp "$$f" $(B)/fuzz/corpus/$$(echo "$$f" | tr / _); done
+	$(B)/fuzz/compile -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+		-rss_limit_mb=4096 -close_fd_mask=3 -print_final_stats=1 \
+		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
+
+fuzz-build:
+	$(MAKE) -s B=$(B)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" fuzz-objs
+	clang $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) -I$(B)/fuzz/gen -o $(B)/fuzz/compile \
+		test/fuzz/fuzz_compile.c $(FUZZ_OBJ) $(LDLIBS)
+
+fuzz-objs: $(LIB_OBJ)
+
+.PHONY: fuzz fuzz-build fuzz-objs

@@ -244,3 +244,174 @@ save("causal_state", [ccs("ccs", ["x", "w", "", "s"])],
      opset=27)
 save("causal_act", [ccs("ccs", ["x", "w"], activation="gelu")],
      [f32("x", [1, 4, 8]), f32("w", [4, 1, 3])], [f32("y", [1, 4, 8])], opset=27)
+
+# ---- hostile models (issue 12): each once crashed, hung or passed silently ----
+# Split into num_outputs=0 equal parts (a division by zero)
+save("split_zero", [helper.make_node("Split", ["x"], ["a", "b"], name="split", num_outputs=0)],
+     [f32("x", [4])], [f32("a", [2]), f32("b", [2])], opset=18)
+# a valid model whose kernels come from more than 64 runtime files (an assertion once)
+types = [TensorProto.UINT8, TensorProto.INT8, TensorProto.UINT16, TensorProto.INT16,
+         TensorProto.INT32, TensorProto.INT64, TensorProto.BOOL, TensorProto.FLOAT16,
+         TensorProto.DOUBLE, TensorProto.UINT32, TensorProto.UINT64, TensorProto.BFLOAT16]
+nodes, parts = [], []
+for t in types:
+    nodes += [helper.make_node("Cast", ["x"], ["c%d" % t], to=t),
+              helper.make_node("Cast", ["c%d" % t], ["f%d" % t], to=TensorProto.FLOAT)]
+    parts.append("f%d" % t)
+for op in ["Abs", "Exp", "Sin", "Relu", "Sigmoid", "Floor", "Neg", "Tanh", "Erf", "Softsign"]:
+    nodes.append(helper.make_node(op, ["x"], [op]))
+    parts.append(op)
+nodes += [helper.make_node("Pow", ["x", "x"], ["pow"]), helper.make_node("Mod", ["x", "x"], ["mod"], fmod=1),
+          helper.make_node("Max", ["x", "x"], ["max"]), helper.make_node("Div", ["x", "x"], ["div"]),
+          helper.make_node("Clip", ["x"], ["clip"]), helper.make_node("PRelu", ["x", "x"], ["prelu"]),
+          helper.make_node("Less", ["x", "x"], ["less"]), helper.make_node("Where", ["less", "x", "x"], ["where"]),
+          helper.make_node("Equal", ["x", "x"], ["eq"]), helper.make_node("Not", ["eq"], ["ne"]),
+          helper.make_node("Where", ["ne", "x", "x"], ["where2"]),
+          helper.make_node("MatMul", ["x2", "x2"], ["mm"]), helper.make_node("Flatten", ["mm"], ["mmf"], axis=0),
+          helper.make_node("Reshape", ["mmf", "s4"], ["mmr"]),
+          helper.make_node("ReduceSum", ["x2", "one"], ["rs"], keepdims=0),
+          helper.make_node("Reshape", ["x", "s22"], ["x2"]),
+          helper.make_node("Concat", ["rs", "rs"], ["rsc"], axis=0),
+          helper.make_node("Softmax", ["x"], ["sm"]), helper.make_node("Gather", ["x", "idx"], ["ga"]),
+          helper.make_node("Reshape", ["x", "s1221"], ["x4"]),
+          helper.make_node("MaxPool", ["x4"], ["mp"], kernel_shape=[1, 1]),
+          helper.make_node("Conv", ["x4", "w4"], ["cv"]),
+          helper.make_node("Resize", ["x4", "", "sc"], ["rz"]),
+          helper.make_node("LayerNormalization", ["x", "x"], ["ln"]),
+          helper.make_node("CumSum", ["x", "zero"], ["cs"]),
+          helper.make_node("ArgMax", ["x"], ["am"], keepdims=1),
+          helper.make_node("Cast", ["am"], ["amf"], to=TensorProto.FLOAT),
+          helper.make_node("Add", ["amf", "x"], ["amx"]),
+          helper.make_node("Reshape", ["mp", "s4"], ["mp4"]), helper.make_node("Reshape", ["cv", "s4"], ["cv4"]),
+          helper.make_node("Reshape", ["rz", "s4"], ["rz4"]),
+          helper.make_node("Sub", ["x", "x"], ["sub"]), helper.make_node("Mul", ["x", "x"], ["mul"]),
+          helper.make_node("Or", ["less", "eq"], ["or"]), helper.make_node("Where", ["or", "x", "x"], ["where3"]),
+          helper.make_node("BitwiseAnd", ["c6", "c6"], ["band"]),
+          helper.make_node("Cast", ["band"], ["bandf"], to=TensorProto.FLOAT),
+          helper.make_node("Elu", ["x"], ["elu"]),
+          helper.make_node("GatherElements", ["x", "idx"], ["gel"]),
+          helper.make_node("QuantizeLinear", ["x", "qs"], ["q"]),
+          helper.make_node("DequantizeLinear", ["q", "qs"], ["dq"]),
+          helper.make_node("Det", ["x2"], ["det"]), helper.make_node("Add", ["det", "x"], ["detx"]),
+          helper.make_node("NegativeLogLikelihoodLoss", ["x2", "t2"], ["nll"], reduction="none"),
+          helper.make_node("Concat", ["nll", "nll"], ["nllc"], axis=0)]
+parts += ["detx", "nllc", "sub", "mul", "where3", "bandf", "elu", "gel", "dq", "pow", "mod", "max", "div", "clip", "prelu", "where", "where2", "mmr", "rsc", "sm", "ga",
+          "mp4", "cv4", "rz4", "ln", "cs", "amx"]
+nodes.append(helper.make_node("Sum", parts, ["y"], name="sum"))
+save("many_files", nodes, [f32("x", [4])], [f32("y", [4])],
+     [i64([4], "s4"), i64([2, 2], "s22"), i64([1, 2, 2, 1], "s1221"), i64([1], "one"),
+      i64([0, 1, 2, 3], "idx"), i64(0, "zero"), i64([0, 1], "t2"),
+      numpy_helper.from_array(np.ones((2, 2, 1, 1), np.float32), "w4"),
+      numpy_helper.from_array(np.ones(4, np.float32), "sc"),
+      numpy_helper.from_array(np.array(0.5, np.float32), "qs")], opset=18)
+
+
+def nested_if(depth):
+    """an If whose then branch holds an If ... depth deep, each returning x"""
+    g = helper.make_graph([helper.make_node("Identity", ["x"], ["o"])], "leaf", [], [f32("o", [2])])
+    for i in range(depth):
+        leaf = helper.make_graph([helper.make_node("Identity", ["x"], ["o"])], "leaf", [],
+                                 [f32("o", [2])])
+        g = helper.make_graph([helper.make_node("If", ["c"], ["o"], name="if%d" % i, then_branch=g,
+                                                else_branch=leaf)], "g%d" % i, [], [f32("o", [2])])
+    return g.node[0]
+
+
+# subgraphs nested 20 deep: past the loader's limit
+save("nest_graphs", [nested_if(20)], [b1("c"), f32("x", [2])], [f32("o", [2])])
+
+
+def ld(field, payload):
+    """a length-delimited protobuf field"""
+    n, v = len(payload), b""
+    while True:
+        v += bytes([(n & 0x7f) | (0x80 if n > 0x7f else 0)])
+        n >>= 7
+        if not n:
+            break
+    return bytes([field << 3 | 2]) + v + payload
+
+
+# 1000 subgraphs in each other, written by hand (3000 nested messages): a stack overflow
+# in protobuf-c's recursive unpack, unless the nesting is bounded first
+deep = b""
+for i in range(1000):
+    deep = ld(1, ld(5, ld(1, b"then_branch") + bytes([0xa0, 1, 5]) + ld(6, deep)) + ld(4, b"If"))
+open(os.path.join(HERE, "nest_deep.onnx"), "wb").write(
+    bytes([1 << 3, 8]) + ld(8, bytes([2 << 3, 13])) + ld(7, deep))
+# a function that calls itself in the branches of an If: no nesting in the file, and
+# endless nesting once inlined
+rec_if = helper.make_function(
+    "com.example", "F", ["c", "x"], ["y"],
+    [helper.make_node("If", ["c"], ["y"],
+                      then_branch=helper.make_graph(
+                          [helper.make_node("F", ["c", "x"], ["t"], domain="com.example")],
+                          "then", [], [f32("t", [2])]),
+                      else_branch=helper.make_graph([helper.make_node("Identity", ["x"], ["e"])],
+                                                    "else", [], [f32("e", [2])]))],
+    [helper.make_opsetid("", 13), helper.make_opsetid("com.example", 1)])
+g = helper.make_graph([helper.make_node("F", ["c", "x"], ["y"], name="call", domain="com.example")],
+                      "recursive_if", [b1("c"), f32("x", [2])], [f32("y", [2])])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13),
+                                        helper.make_opsetid("com.example", 1)], functions=[rec_if])
+m.ir_version = 8
+onnx.save(m, os.path.join(HERE, "recursive_if.onnx"))
+# 64K weights made at compile time, from a small file: a NAME.c of some 400 KB
+save("big_weights", [helper.make_node("Range", ["zero", "n", "one"], ["r"], name="range"),
+                     helper.make_node("Sin", ["r"], ["w"], name="sin"),
+                     helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [f32("x", [65536])], [f32("y", [65536])],
+     [numpy_helper.from_array(np.array(v, np.float32), n)
+      for v, n in [(0, "zero"), (65536, "n"), (1, "one")]])
+# 2M weights, some 15 MB of C: a compile long enough to be killed while it writes
+save("huge_weights", [helper.make_node("Range", ["zero", "n", "one"], ["r"], name="range"),
+                      helper.make_node("Sin", ["r"], ["w"], name="sin"),
+                      helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [f32("x", [1 << 21])], [f32("y", [1 << 21])],
+     [numpy_helper.from_array(np.array(v, np.float32), n)
+      for v, n in [(0, "zero"), (1 << 21, "n"), (1, "one")]])
+# attributes of the wrong type: read as their default they gave wrong results silently
+save("attr_string_axis", [helper.make_node("Softmax", ["x"], ["y"], name="sm", axis="0")],
+     [f32("x", [2, 3])], [f32("y", [2, 3])])
+save("attr_string_fmod", [helper.make_node("Mod", ["x", "x"], ["y"], name="mod", fmod="1")],
+     [f32("x", [2, 3])], [f32("y", [2, 3])])
+save("attr_nan_axis", [helper.make_node("Flatten", ["x"], ["y"], name="flat", axis=float("nan"))],
+     [f32("x", [2, 3])], [f32("y", [2, 3])])
+# a required attribute left out
+save("concat_no_axis", [helper.make_node("Concat", ["x", "x"], ["y"], name="cat")],
+     [f32("x", [2, 3])], [f32("y", [4, 3])])
+# opsets out of range, and an op older than its opset
+for v, n in [(99, "opset_99"), (-3, "opset_neg"), (1 << 62, "opset_huge")]:
+    save(n, [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2])], [f32("y", [2])],
+         opset=v)
+save("opset_early", [helper.make_node("Gelu", ["x"], ["y"], name="gelu")], [f32("x", [2])],
+     [f32("y", [2])], opset=13)
+# a graph with no outputs; a declared output shape other than the inferred one
+save("no_outputs", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2])], [])
+save("output_shape", [helper.make_node("Relu", ["x"], ["y"], name="relu")], [f32("x", [2, 3])],
+     [f32("y", [3, 2])])
+# huge attribute values that once overflowed the arithmetic on them (undefined behaviour)
+save("rnn_hidden", [helper.make_node("RNN", ["x", "w", "r"], ["y"], name="rnn", hidden_size=1 << 62)],
+     [f32("x", [1, 1, 2]), f32("w", [1, 2, 2]), f32("r", [1, 2, 2])], [f32("y", [1, 1, 1, 2])])
+sbody = helper.make_graph([helper.make_node("Add", ["s", "e"], ["so"]),
+                           helper.make_node("Identity", ["so"], ["eo"])], "body",
+                          [f32("s", [2]), f32("e", [2])], [f32("so", [2]), f32("eo", [2])])
+save("scan_inputs", [helper.make_node("Scan", ["s0", "xs"], ["sf", "ys"], name="scan", body=sbody,
+                                      num_scan_inputs=1 << 31)],
+     [f32("s0", [2]), f32("xs", [3, 2])], [f32("sf", [2]), f32("ys", [3, 2])], opset=11)
+save("conv_dilation", [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", dilations=[1 << 62, 1])],
+     [f32("x", [1, 1, 4, 4]), f32("w", [1, 1, 3, 3])], [f32("y", [1, 1, 2, 2])])
+save("pool_stride", [helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2],
+                                      strides=[1 << 62, 1 << 62], pads=[1 << 62] * 4)],
+     [f32("x", [1, 1, 4, 4])], [f32("y", [1, 1, 2, 2])])
+# a window of 2^28 values from a 75-byte model: past the limit on compile-time values
+save("window_huge", [helper.make_node("HannWindow", ["n"], ["y"], name="hann")], [], [f32("y", [4])],
+     [i64(1 << 28, "n")], opset=17)
+# an initializer of 1 GiB (its dims only: the limit is checked before the data is read)
+save("const_1g", [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
+     [f32("x", [1 << 28])], [f32("y", [1 << 28])],
+     [TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1 << 28])])
+# SplitToSequence into pieces of 2^63 - 1: the sum overflowed
+save("split_seq_huge", [helper.make_node("SplitToSequence", ["x", "s"], ["q"], name="sts"),
+                        helper.make_node("SequenceAt", ["q", "k"], ["y"], name="at")],
+     [f32("x", [6])], [f32("y", [6])], [i64([(1 << 63) - 1, 1], "s"), i64(0, "k")])

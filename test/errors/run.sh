@@ -15,12 +15,16 @@ pass=0 fail=0
 expect() { # CODE PHRASE ARGS...
 	code=$1 phrase=$2
 	shift 2
-	"$bin" "$@" >"$out/stdout" 2>"$out/stderr"
+	timeout 120 "$bin" "$@" >"$out/stdout" 2>"$out/stderr"
 	rc=$?
 	if [ "$rc" -ne "$code" ] || { [ -n "$phrase" ] && ! grep -q -- "$phrase" "$out/stderr" "$out/stdout"; } ||
 		grep -q "Sanitizer\|runtime error" "$out/stderr"; then
 		echo "FAIL: onnx2mcu $*: exit $rc (want $code), wanted '$phrase' in:"
 		sed 's/^/    /' "$out/stderr" | head -5
+		fail=$((fail + 1))
+	elif ls -d "$out"/*.o2m-* >/dev/null 2>&1; then
+		echo "FAIL: onnx2mcu $*: left $(ls -d "$out"/*.o2m-* | head -1)"
+		rm -rf "$out"/*.o2m-*
 		fail=$((fail + 1))
 	else
 		pass=$((pass + 1))
@@ -85,6 +89,29 @@ for cmd in inspect compile; do
 	expect 1 "node 'ccs' (CausalConvWithState): error: weight must be \[4, 1, k\]" $cmd "$here/causal_weight.onnx" $o
 	expect 1 "node 'ccs' (CausalConvWithState): error: past_state must be \[1, 4, 2\]" $cmd "$here/causal_state.onnx" $o
 	expect 1 "node 'ccs' (CausalConvWithState): error: activation 'gelu' is not one of" $cmd "$here/causal_act.onnx" $o
+	expect 1 "node 'split' (Split): error: num_outputs is 0, but the node has 2 outputs" $cmd "$here/split_zero.onnx" $o
+	expect 1 "/if3' (If): error: subgraphs nest more than 16 deep" $cmd "$here/nest_graphs.onnx" $o
+	expect 1 "/If_49' (If): error: subgraphs nest more than 16 deep" $cmd "$here/recursive_if.onnx" $o
+	expect 1 "nest_deep.onnx: its messages nest more than 100 deep" $cmd "$here/nest_deep.onnx" $o
+	expect 1 "node 'sm' (Softmax): error: attribute 'axis' is a string, not an integer" $cmd "$here/attr_string_axis.onnx" $o
+	expect 1 "node 'mod' (Mod): error: attribute 'fmod' is a string, not an integer" $cmd "$here/attr_string_fmod.onnx" $o
+	expect 1 "node 'flat' (Flatten): error: attribute 'axis' is the float nan, not an integer" $cmd "$here/attr_nan_axis.onnx" $o
+	expect 1 "node 'cat' (Concat): error: the attribute 'axis' is required" $cmd "$here/concat_no_axis.onnx" $o
+	expect 1 "the model imports opset 99 of the default domain; onnx2mcu reads opsets 1 to 28" $cmd "$here/opset_99.onnx" $o
+	expect 1 "the model imports opset -3 of the default domain" $cmd "$here/opset_neg.onnx" $o
+	expect 1 "the model imports opset 4611686018427387904 of the default domain" $cmd "$here/opset_huge.onnx" $o
+	expect 1 "node 'gelu' (Gelu): error: Gelu appears in opset 20; the node is in opset 13" $cmd "$here/opset_early.onnx" $o
+	expect 1 "the graph has no outputs" $cmd "$here/no_outputs.onnx" $o
+	expect 0 "warning: output 'y' is declared \[3, 2\] but has the shape \[2, 3\]" $cmd "$here/output_shape.onnx" $o
+	expect 1 "node 'rnn' (RNN): error: hidden_size 4611686018427387904 is not between 1 and" $cmd "$here/rnn_hidden.onnx" $o
+	expect 1 "node 'scan' (Scan): error: its body does not match 2147483648 scan inputs" $cmd "$here/scan_inputs.onnx" $o
+	expect 1 "node 'conv' (Conv): error: dilations must be at least 1 and at most 2147483647" $cmd "$here/conv_dilation.onnx" $o
+	expect 1 "node 'pool' (MaxPool): error: strides must be at least 1 and at most 2147483647" $cmd "$here/pool_stride.onnx" $o
+	expect 1 "node 'hann' (HannWindow): error: size 2.68435e+08 is more than 16777216, the limit" $cmd "$here/window_huge.onnx" $o
+	expect 1 "tensor 'w': the model's constants take more than 268435456 bytes" $cmd "$here/const_1g.onnx" $o
+	expect 1 "tensor 'w': 0 bytes of data for 268435456 elements" $cmd "$here/const_1g.onnx" --max-constants 1G $o
+	expect 1 "tensor 'w': the model's constants take more than 16 bytes" $cmd "$here/good.onnx" --max-constants 16 $o
+	expect 2 "--max-constants wants a size" $cmd "$here/good.onnx" --max-constants 12X $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
@@ -93,6 +120,7 @@ expect 1 "node 'if' (If): error: the condition of If ('c') must be a scalar know
 expect 1 "node 'loop' (Loop): error: the trip count of Loop ('m') must be a scalar known" compile "$here/loop_runtime.onnx" -o "$out/gen"
 expect 1 "node 'loop' (Loop): error: runs 1099511627776 iterations; unrolling stops at 4096" compile "$here/loop_long.onnx" -o "$out/gen"
 expect 1 "node 'loop' (Loop): error: the loop condition is not known at compile time" compile "$here/loop_while.onnx" -o "$out/gen"
+expect 1 "node 'sts' (SplitToSequence): error: a piece of 9223372036854775807 does not fit an axis of 6" compile "$here/split_seq_huge.onnx" -o "$out/gen"
 expect 1 "input 's' is a sequence or an optional whose length is not known: give it with --seq" compile "$here/seq_input.onnx" -o "$out/gen"
 expect 1 "node 'at' (SequenceAt): error: position 0 is out of range for a sequence of 0" compile "$here/seq_input.onnx" --seq s=0 -o "$out/gen"
 expect 2 "--seq wants INPUT=N" compile "$here/seq_input.onnx" --seq "s=[2" -o "$out/gen"
@@ -150,6 +178,10 @@ ln -s real.bin "$out/in/ext.bin"
 cp "$here/ext_good.onnx" "$out/out/" && ln -s "$(cd "$here" && pwd)/ext.bin" "$out/out/ext.bin"
 expect 0 "" inspect "$out/in/ext_good.onnx"
 expect 1 "leads out of the model's folder" inspect "$out/out/ext_good.onnx"
+# external data that is a FIFO: refused, not waited on
+mkdir -p "$out/fifo" && cp "$here/ext_good.onnx" "$out/fifo/" && mkfifo "$out/fifo/ext.bin"
+expect 1 "external data .*/ext.bin is not a file" inspect "$out/fifo/ext_good.onnx"
+expect 1 "external data .*/ext.bin is not a file" compile "$out/fifo/ext_good.onnx" -o "$out/gen"
 # validate gives up on a bad model (or name) without leaking what it read of the data
 data=$here/../frontend/init_float_data
 expect 1 "3 nodes use unsupported operators" validate "$here/unsupported.onnx" --data "$data"
@@ -162,6 +194,44 @@ expect 3 "refusing to replace" compile "$here/good.onnx" -o "$out/user"
 [ -f "$out/user/notes.txt" ] && pass=$((pass + 1)) || { echo "FAIL: user folder touched"; fail=$((fail + 1)); }
 expect 0 "" compile "$here/good.onnx" -o "$out/gen"
 expect 0 "" compile "$here/good.onnx" -o "$out/gen"   # ours: replaced
+# a user's folder inside an onnx2mcu output folder: refused, named, kept
+mkdir -p "$out/gen/mine"
+expect 3 "holds the folder $out/gen/mine, which onnx2mcu did not write" compile "$here/good.onnx" -o "$out/gen"
+[ -d "$out/gen/mine" ] && [ -f "$out/gen/good.c" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: the output folder with a user's folder was touched"; fail=$((fail + 1)); }
+rmdir "$out/gen/mine"
+# a write that fails (past a file-size limit) fails the compile, and the earlier output
+# stays; then a compile killed while it writes leaves no folder behind
+sum=$(cat "$out"/gen/* | cksum)
+f0=$fail
+(ulimit -f 64 && expect 3 "cannot write the generated files .*: File too large" compile \
+	"$here/big_weights.onnx" -o "$out/gen" && [ "$fail" -eq "$f0" ]) && pass=$((pass + 1)) ||
+	fail=$((fail + 1))
+[ "$(cat "$out"/gen/* | cksum)" = "$sum" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: a failed compile changed the earlier output"; fail=$((fail + 1)); }
+"$bin" compile "$here/huge_weights.onnx" -o "$out/sig" 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 20000 ] && ! ls -d "$out"/sig.o2m-new-* >/dev/null 2>&1; do i=$((i + 1)); done
+kill -TERM $pid
+wait $pid 2>/dev/null
+rc=$?
+if [ $rc -ne 143 ] || ls -d "$out"/sig* >/dev/null 2>&1; then
+	echo "FAIL: compile killed while writing: exit $rc, left $(ls -d "$out"/sig* 2>/dev/null)"
+	fail=$((fail + 1))
+else
+	pass=$((pass + 1))
+fi
+# a chain of 100,000 nodes compiles in a few seconds (planning and emitting are linear)
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$out/chain" "$here/chain.c" &&
+	"$out/chain" 100000 "$out/chain.onnx"
+expect 0 "" compile "$out/chain.onnx" -o "$out/chain.gen"
+rm -rf "$out/chain.gen" "$out/chain.onnx"
+# a model whose kernels need more than 64 runtime files: all copied, and they build
+expect 0 "" compile "$here/many_files.onnx" -o "$out/many"
+mkdir -p "$out/many.obj" && (cd "$out/many.obj" && cc -std=c99 -c -I../many ../many/*.c 2>&1) >"$out/many.log"
+[ $? -eq 0 ] && [ "$(ls "$out/many.obj" | wc -l)" -eq "$(ls "$out"/many/*.c | wc -l)" ] &&
+	pass=$((pass + 1)) || { echo "FAIL: many_files does not build"; head -5 "$out/many.log"; fail=$((fail + 1)); }
 
 # robustness: mutated models, of good.onnx and of frontend fixtures with functions and
 # external data (whose files are copied next to the mutants)
@@ -173,7 +243,8 @@ cc -O2 -o "$out/mutate" "$here/mutate.c" &&
 	"$out/mutate" "$fe/ext_data/model.onnx" "$out/mut/ext" 150 &&
 	cp -r "$fe/ext_data/weights.bin" "$fe/ext_data/data" "$out/mut/ext/"
 crashes=0
-for f in "$out"/mut/*/*.onnx; do
+# the fuzz corpus (test/fuzz): every crash the fuzzer found, replayed
+for f in "$here"/../fuzz/corpus/* "$out"/mut/*/*.onnx; do
 	"$bin" inspect "$f" >/dev/null 2>"$out/mut.err"
 	rc=$?
 	if [ "$rc" -gt 1 ] || grep -q "internal error\|Sanitizer\|runtime error" "$out/mut.err"; then
@@ -183,5 +254,5 @@ for f in "$out"/mut/*/*.onnx; do
 	fi
 done
 [ "$crashes" -eq 0 ] && pass=$((pass + 1)) || fail=$((fail + 1))
-echo "errors: $pass passed, $fail failed ($(ls "$out"/mut/*/*.onnx | wc -l) mutated models, $crashes crashed)"
+echo "errors: $pass passed, $fail failed ($(ls "$out"/mut/*/*.onnx | wc -l) mutated models and $(ls "$here"/../fuzz/corpus | wc -l) fuzz findings, $crashes crashed)"
 [ "$fail" -eq 0 ]
