@@ -11,8 +11,9 @@ here=$(dirname "$0")
 printf '| nodes | compile s | rewrite + search s | graphs costed | peak KiB |\n|--:|--:|--:|--:|--:|\n'
 for n in 250 500 1000 2000 4000; do
 	/usr/bin/python3 "$here/scale.py" $n "$out/c$n.onnx" || exit 1
-	t=$( { /usr/bin/time -f '%e %M' "$bin" compile "$out/c$n.onnx" -o "$out/c$n" \
-		--report "$out/c$n.json" >/dev/null 2>/dev/null; } 2>&1)
+	/usr/bin/time -f '%e %M' -o "$out/time.txt" "$bin" compile "$out/c$n.onnx" -o "$out/c$n" \
+		-q --report "$out/c$n.json" >/dev/null 2>&1 || { echo "compile of $n nodes failed"; exit 1; }
+	t=$(cat "$out/time.txt")
 	s=$(sed -n 's/^[[:space:]]*"seconds":[[:space:]]*\([0-9.e-]*\).*/\1/p' "$out/c$n.json")
 	e=$(sed -n 's/^[[:space:]]*"graphs_explored":[[:space:]]*\([0-9]*\).*/\1/p' "$out/c$n.json")
 	set -- $t

@@ -189,22 +189,30 @@ GEMM_FIN_INT_(uint64_t)
 GEMM_END_FLOAT_(f32, float)
 GEMM_END_FLOAT_(f64, double)
 
-/* the clamp-only epilogue (a fused Relu, Relu6 or Clip), applied as each element is
-   stored; the bounds widen to +-infinity at +-FLT_MAX */
+/* the clamp-only epilogue (a fused Relu, Relu6 or Clip) in one tight pass, cheaper than
+   the general epilogue; 1 when it was the whole epilogue. Bounds at +-FLT_MAX are none. */
 #define GEMM_CLAMP_FLOAT_(T)                                                          \
-	static int gemm_clamps_##T##_(const o2m_gemm_params *p, T *lo, T *hi)          \
+	static int gemm_clamp_##T##_(const o2m_gemm_params *p, T *y, int32_t count)    \
 	{                                                                             \
-		*lo = p->act_min <= -FLT_MAX ? (T)-HUGE_VAL : (T)p->act_min;          \
-		*hi = p->act_max >= FLT_MAX ? (T)HUGE_VAL : (T)p->act_max;            \
-		return !p->act && (p->act_min > -FLT_MAX || p->act_max < FLT_MAX);     \
+		const T lo = p->act_min <= -FLT_MAX ? (T)-HUGE_VAL : (T)p->act_min;   \
+		const T hi = p->act_max >= FLT_MAX ? (T)HUGE_VAL : (T)p->act_max;     \
+		int32_t i;                                                            \
+		if (p->act || (p->act_min <= -FLT_MAX && p->act_max >= FLT_MAX))      \
+			return 0;                                                     \
+		if (p->act_max >= FLT_MAX) /* Relu: a lower bound alone */            \
+			for (i = 0; i < count; i++)                                   \
+				y[i] = y[i] < lo ? lo : y[i];                         \
+		else                                                                  \
+			for (i = 0; i < count; i++)                                   \
+				y[i] = y[i] < lo ? lo : y[i] > hi ? hi : y[i];        \
+		return 1;                                                             \
 	}
 GEMM_CLAMP_FLOAT_(float)
 GEMM_CLAMP_FLOAT_(double)
 #define GEMM_CLAMP_INT_(T)                                                            \
-	static int gemm_clamps_##T##_(const o2m_gemm_params *p, T *lo, T *hi)          \
+	static int gemm_clamp_##T##_(const o2m_gemm_params *p, T *y, int32_t count)    \
 	{                                                                             \
-		(void)p;                                                              \
-		*lo = *hi = 0;                                                        \
+		(void)p, (void)y, (void)count;                                        \
 		return 0;                                                             \
 	}
 GEMM_CLAMP_INT_(int32_t)
@@ -249,8 +257,6 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 		if (p->beta == 0)                                                     \
 			c = 0;                                                        \
 		if (p->a_sk == 1 && p->b_sk == 1 && k > 0) { /* both rows contiguous */ \
-			T lo, hi, v;                                                  \
-			const int clamp = gemm_clamps_##T##_(p, &lo, &hi);            \
 			for (i = 0; i < m; i++) {                                     \
 				const T *ar = a + i * p->a_sm;                        \
 				for (j = 0; j < n; j++) {                             \
@@ -258,14 +264,11 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 					A acc = 0;                                    \
 					for (kk = 0; kk < k; kk++)                    \
 						acc += (A)ar[kk] * (A)br[kk];         \
-					v = gemm_fin_##T##_(p, &w, (T)acc,            \
+					y[i * n + j] = gemm_fin_##T##_(p, &w, (T)acc, \
 						c ? c + i * p->c_sm + j * p->c_sn : 0); \
-					if (clamp)                                    \
-						v = v < lo ? lo : v > hi ? hi : v;    \
-					y[i * n + j] = v;                             \
 				}                                                     \
 			}                                                             \
-			return clamp;                                                 \
+			return gemm_clamp_##T##_(p, y, m * n);                        \
 		}                                                                     \
 		if ((p->b_sk == 1 || n == 1) && k > 0) {                              \
 			for (i = 0; i < m; i++)                                       \
