@@ -184,6 +184,18 @@ int64_t ir_nbytes(const Tensor *t) { return ir_numel(t) * dt_size(t->dtype); }
 
 int ir_is_const(const Graph *g, int t) { return t >= 0 && (g->t[t].flags & T_CONST); }
 
+int ir_same_shape(const Graph *g, int a, int b)
+{
+	const Tensor *x = &g->t[a], *y = &g->t[b];
+
+	if (x->rank != y->rank || x->dtype != y->dtype)
+		return 0;
+	for (int i = 0; i < x->rank; i++)
+		if (x->dims[i] != y->dims[i])
+			return 0;
+	return 1;
+}
+
 int ir_consumers(const Graph *g, int t, int *nodes, int max)
 {
 	int count = 0;

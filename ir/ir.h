@@ -316,6 +316,7 @@ int64_t ir_numel(const Tensor *t);
 int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max);
 int64_t ir_nbytes(const Tensor *t);
 int ir_is_const(const Graph *g, int t);        /* t >= 0 and T_CONST */
+int ir_same_shape(const Graph *g, int a, int b); /* same dtype, rank and dims */
 int ir_consumers(const Graph *g, int t, int *nodes, int max); /* count, fills up to max */
 void ir_toposort(Graph *g);                   /* also drops dead nodes */
 /* rewires every node input that reads `from` to read `to`; returns the count. Graph

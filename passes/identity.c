@@ -3,16 +3,6 @@
    the input directly. Found through the lowering: an alias with the input's shape. */
 #include "passes.h"
 
-static int same_shape(const Tensor *a, const Tensor *b)
-{
-	if (a->rank != b->rank || a->dtype != b->dtype)
-		return 0;
-	for (int i = 0; i < a->rank; i++)
-		if (a->dims[i] != b->dims[i])
-			return 0;
-	return 1;
-}
-
 void pass_identity(Graph *g)
 {
 	for (int i = 0; i < g->nn; i++) {
@@ -23,7 +13,7 @@ void pass_identity(Graph *g)
 			continue;
 		x = n->in[0];
 		y = n->out[0];
-		if ((g->t[y].flags & T_OUTPUT) || !same_shape(&g->t[x], &g->t[y]))
+		if ((g->t[y].flags & T_OUTPUT) || !ir_same_shape(g, x, y))
 			continue;
 		if (ir_lower_node(g, i, &L) || L.alias != 0 || L.ncall)
 			continue;

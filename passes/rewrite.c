@@ -577,18 +577,6 @@ int rw_const_all(Graph *g, int t, double v)
 	return rw_const_scalar(g, t, &x) && x == v;
 }
 
-int rw_same_shape(const Graph *g, int a, int b)
-{
-	const Tensor *x = &g->t[a], *y = &g->t[b];
-
-	if (x->rank != y->rank || x->dtype != y->dtype)
-		return 0;
-	for (int i = 0; i < x->rank; i++)
-		if (x->dims[i] != y->dims[i])
-			return 0;
-	return 1;
-}
-
 /* ---- the pass ---- */
 
 void pass_rewrite(Graph *g)

@@ -91,7 +91,6 @@ int rw_infer(Graph *g, int node);
 int rw_const_all(Graph *g, int t, double v);
 /* t is a constant whose every element equals the first; the value in *v */
 int rw_const_scalar(Graph *g, int t, double *v);
-int rw_same_shape(const Graph *g, int a, int b);
 /* the constant as float32 values (a fresh array in the graph arena), NULL if not float */
 float *rw_floats(Graph *g, int t);
 

@@ -28,14 +28,14 @@ static int root_out(const Graph *g, const RwMatch *m) { return g->n[m->node[0]].
 int guard_forward_zero(Graph *g, const RwMatch *m)
 {
 	int x = rw_t(m, "x");
-	return rw_const_all(g, rw_t(m, "k"), 0.0) && rw_same_shape(g, x, root_out(g, m));
+	return rw_const_all(g, rw_t(m, "k"), 0.0) && ir_same_shape(g, x, root_out(g, m));
 }
 int build_forward_zero(Graph *g, const RwMatch *m) { return rw_forward(g, m, rw_t(m, "x")); }
 
 int guard_forward_one(Graph *g, const RwMatch *m)
 {
 	int x = rw_t(m, "x");
-	return rw_const_all(g, rw_t(m, "k"), 1.0) && rw_same_shape(g, x, root_out(g, m));
+	return rw_const_all(g, rw_t(m, "k"), 1.0) && ir_same_shape(g, x, root_out(g, m));
 }
 int build_forward_one(Graph *g, const RwMatch *m) { return rw_forward(g, m, rw_t(m, "x")); }
 
@@ -46,7 +46,7 @@ int guard_pad_noop(Graph *g, const RwMatch *m)
 	int64_t pads[2 * IR_MAX_RANK];
 	int n = ir_const_ints(g, m->node[0], rw_t(m, "pads"), pads, 2 * IR_MAX_RANK);
 
-	if (n < 0 || !rw_same_shape(g, rw_t(m, "x"), root_out(g, m)))
+	if (n < 0 || !ir_same_shape(g, rw_t(m, "x"), root_out(g, m)))
 		return 0;
 	for (int i = 0; i < n; i++)
 		if (pads[i])
@@ -61,7 +61,7 @@ int guard_slice_noop(Graph *g, const RwMatch *m)
 	int64_t st[IR_MAX_RANK];
 	int n = steps >= 0 ? ir_const_ints(g, m->node[0], steps, st, IR_MAX_RANK) : 0;
 
-	if (n < 0 || !rw_same_shape(g, rw_t(m, "x"), root_out(g, m)))
+	if (n < 0 || !ir_same_shape(g, rw_t(m, "x"), root_out(g, m)))
 		return 0;
 	for (int i = 0; i < n; i++)
 		if (st[i] != 1)
@@ -136,7 +136,7 @@ int build_reshape_chain(Graph *g, const RwMatch *m)
 	const Tensor *y = &g->t[out];
 	int64_t rank = y->rank;
 
-	if (rw_same_shape(g, x, out))
+	if (ir_same_shape(g, x, out))
 		return rw_forward(g, m, x);
 	rw_kill_match(g, m);
 	in[0] = x;

@@ -90,7 +90,7 @@ static float *over_norm(Graph *g, const RwMatch *m, int64_t *count)
 
 	axis = axis < 0 ? axis + yt->rank : axis;
 	if (!kv || !rw_float32(g, k) || kt->rank > yt->rank || axis < 0 || axis >= yt->rank ||
-	    !rw_same_shape(g, y, root_out(g, m)))
+	    !ir_same_shape(g, y, root_out(g, m)))
 		return NULL;
 	for (int i = kt->rank - 1; i >= 0; i--) { /* k's strides, 0 where it broadcasts */
 		int j = yt->rank - kt->rank + i;
@@ -169,7 +169,7 @@ int guard_gelu_erf(Graph *g, const RwMatch *m)
 
 	return rw_float32(g, rw_t(m, "x")) && rw_const_all(g, rw_t(m, "one"), 1.0) &&
 	       rw_const_all(g, rw_t(m, "half"), 0.5) && near(g, rw_t(m, "c"), want, 1e-5) &&
-	       rw_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	       ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
 }
 
 int build_gelu_erf(Graph *g, const RwMatch *m)
@@ -184,7 +184,7 @@ int guard_gelu_tanh(Graph *g, const RwMatch *m)
 	       rw_const_all(g, rw_t(m, "half"), 0.5) && rw_const_all(g, rw_t(m, "three"), 3.0) &&
 	       near(g, rw_t(m, "k"), 0.044715, 1e-5) &&
 	       near(g, rw_t(m, "s"), sqrt(2.0 / 3.14159265358979323846), 1e-5) &&
-	       rw_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	       ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
 }
 
 int build_gelu_tanh(Graph *g, const RwMatch *m)
@@ -198,7 +198,7 @@ int build_gelu_tanh(Graph *g, const RwMatch *m)
 
 int guard_silu(Graph *g, const RwMatch *m)
 {
-	return rw_float32(g, rw_t(m, "x")) && rw_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	return rw_float32(g, rw_t(m, "x")) && ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
 }
 
 int build_silu(Graph *g, const RwMatch *m)
@@ -245,7 +245,7 @@ int guard_softmax(Graph *g, const RwMatch *m)
 
 	return rw_float32(g, rw_t(m, "x")) && one_axis(g, rw_n(m, "sum"), &a) &&
 	       (mx < 0 || (one_axis(g, mx, &b) && a == b)) &&
-	       rw_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	       ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
 }
 
 int build_softmax(Graph *g, const RwMatch *m)

@@ -163,8 +163,8 @@ int guard_residual_conv(Graph *g, const RwMatch *m)
 {
 	int c = rw_n(m, "c"), r = rw_t(m, "r"), y = g->n[c].out[0];
 
-	return rw_float32(g, y) && plain(g, c) && rw_same_shape(g, r, y) &&
-	       rw_same_shape(g, y, g->n[m->node[0]].out[0]);
+	return rw_float32(g, y) && plain(g, c) && ir_same_shape(g, r, y) &&
+	       ir_same_shape(g, y, g->n[m->node[0]].out[0]);
 }
 
 int build_residual_conv(Graph *g, const RwMatch *m)
@@ -367,7 +367,7 @@ static double *per_channel(Graph *g, int k, int y)
 static int affine_ok(Graph *g, const RwMatch *m)
 {
 	int c = rw_n(m, "c"), y = g->n[c].out[0];
-	return rw_float32(g, y) && plain(g, c) && rw_same_shape(g, y, g->n[m->node[0]].out[0]) &&
+	return rw_float32(g, y) && plain(g, c) && ir_same_shape(g, y, g->n[m->node[0]].out[0]) &&
 	       rw_float32(g, rw_t(m, "k")) && per_channel(g, rw_t(m, "k"), y);
 }
 
@@ -402,7 +402,7 @@ int guard_matmul_add(Graph *g, const RwMatch *m)
 	int64_t n = g->t[w].rank == 2 ? g->t[w].dims[1] : -1;
 
 	if (!rw_float32(g, a) || !rw_float32(g, w) || !rw_float32(g, bias) || g->t[w].rank != 2 ||
-	    g->t[a].rank < 2 || !rw_same_shape(g, y, g->n[m->node[0]].out[0]))
+	    g->t[a].rank < 2 || !ir_same_shape(g, y, g->n[m->node[0]].out[0]))
 		return 0;
 	for (int i = 0; i + 1 < bt->rank; i++)
 		if (bt->dims[i] != 1)
@@ -545,7 +545,7 @@ int guard_bias_gemm(Graph *g, const RwMatch *m)
 	int64_t n = g->t[y].dims[1];
 
 	return rw_float32(g, y) && plain(g, p) && rw_float32(g, k) && per_column(g, k, n) &&
-	       per_column(g, rw_t(m, "c"), n) && rw_same_shape(g, y, g->n[m->node[0]].out[0]);
+	       per_column(g, rw_t(m, "c"), n) && ir_same_shape(g, y, g->n[m->node[0]].out[0]);
 }
 
 /* Y = alpha A B + beta C, plus k: C' = beta C + k, beta' = 1 */

@@ -170,7 +170,7 @@ static int scalar_k(Graph *g, const RwMatch *m, double *k)
 	double v;
 
 	if (!rw_float32(g, rw_t(m, "k")) || !rw_const_scalar(g, rw_t(m, "k"), &v) ||
-	    ir_numel(&g->t[rw_t(m, "k")]) != 1 || !rw_same_shape(g, root_out(g, m), g->n[rw_n(m, "p")].out[0]))
+	    ir_numel(&g->t[rw_t(m, "k")]) != 1 || !ir_same_shape(g, root_out(g, m), g->n[rw_n(m, "p")].out[0]))
 		return 0;
 	if (g->n[d].op == OP_DIV && v == 0)
 		return 0;

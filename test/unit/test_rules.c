@@ -147,7 +147,7 @@ static double compare(Graph *a, Graph *b, double atol, double rtol)
 		return -1;
 	for (int i = 0; i < a->noutputs; i++) {
 		const Tensor *x = &a->t[a->outputs[i]], *y = &b->t[b->outputs[i]];
-		if (!rw_same_shape(a, a->outputs[i], a->outputs[i]) || ir_numel(x) != ir_numel(y) ||
+		if (!ir_same_shape(a, a->outputs[i], a->outputs[i]) || ir_numel(x) != ir_numel(y) ||
 		    !x->data || !y->data)
 			return -1;
 		for (int64_t k = 0; k < ir_numel(x); k++) {
