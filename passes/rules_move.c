@@ -195,6 +195,7 @@ int build_scale_gemm(Graph *g, const RwMatch *m)
 	scalar_k(g, m, &k);
 	rw_kill_match(g, m);
 	node = rw_node(g, m, g->n[p].op, g->n[p].in, g->n[p].nin, root_out(g, m), p);
+	g->n[node].name = g->n[p].name; /* the Gemm, with the scalar folded in */
 	ir_attr_set_float(g, node, "alpha", (float)(ir_attr_float(g, p, "alpha", 1.0f) * k));
 	ir_attr_set_float(g, node, "beta", (float)(ir_attr_float(g, p, "beta", 1.0f) * k));
 	return 0;
@@ -220,11 +221,14 @@ static int scale_up(Graph *g, const RwMatch *m, int which)
 		pin[k] = g->n[p].in[k];
 	rw_kill_match(g, m);
 	node = rw_node(g, NULL, g->n[d].op, ins, 2, -1, -1);
-	g->n[node].name = arena_printf(&g->arena, "%s/moved", g->n[d].name);
+	g->n[node].name = g->n[d].name; /* each op keeps its name and what it computes */
+	g->n[node].fused = g->n[d].fused;
 	if (rw_infer(g, node))
 		return -1;
 	pin[which] = g->n[node].out[0];
-	rw_node(g, m, g->n[p].op, pin, g->n[p].nin, root_out(g, m), p);
+	node = rw_node(g, m, g->n[p].op, pin, g->n[p].nin, root_out(g, m), p);
+	g->n[node].name = g->n[p].name;
+	g->n[node].fused = g->n[p].fused;
 	return 0;
 }
 
