@@ -177,6 +177,8 @@ typedef struct {
 			      nodes are reordered */
 	const char *fused; /* the ONNX nodes a rewrite merged into this one, comma-separated
 			      ("" or NULL: the node itself) */
+	int origin;        /* where the rewrite pass schedules it: the position of the node it
+			      replaces (passes/rewrite.c) */
 } Node;
 
 /* ---- lowering: a node as a list of kernel calls (filled by the op's prepare) ---- */

@@ -500,6 +500,7 @@ int rw_node(Graph *g, const RwMatch *m, OpKind op, const int *ins, int nin, int 
 	n->out[0] = out;
 	g->t[out].producer = id;
 	n->fused = fused;
+	n->origin = like >= 0 ? g->n[like].origin : m ? g->n[m->node[0]].origin : g->nn;
 	return id;
 }
 
@@ -577,6 +578,101 @@ int rw_const_all(Graph *g, int t, double v)
 	return rw_const_scalar(g, t, &x) && x == v;
 }
 
+/* ---- the schedule after rewriting ---- */
+
+/* Nodes the rules made were appended to the node array, and ir_toposort would run them
+   as late as it can. This orders the graph by origin instead (the position of the node
+   each one replaced, ties by id): a fused or split node runs where its ONNX node ran, so
+   the graph searched and the graph not searched keep the same schedule but for what the
+   search changed. A heap keyed by (origin, id) over the ready nodes. */
+static int before(const Graph *g, int a, int b)
+{
+	return g->n[a].origin != g->n[b].origin ? g->n[a].origin < g->n[b].origin : a < b;
+}
+
+static void heap_push(const Graph *g, int *h, int *n, int v)
+{
+	int i = (*n)++;
+	for (; i > 0 && before(g, v, h[(i - 1) / 2]); i = (i - 1) / 2)
+		h[i] = h[(i - 1) / 2];
+	h[i] = v;
+}
+
+static int heap_pop(const Graph *g, int *h, int *n)
+{
+	int top = h[0], v = h[--*n], i = 0;
+
+	for (;;) {
+		int c = 2 * i + 1;
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && before(g, h[c + 1], h[c]))
+			c++;
+		if (!before(g, h[c], v))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = v;
+	return top;
+}
+
+static void by_origin(Graph *g)
+{
+	int *wait = calloc((size_t)g->nn + 1, sizeof(int)), *heap = calloc((size_t)g->nn + 1, sizeof(int));
+	int *order = calloc((size_t)g->nn + 1, sizeof(int)), *readers = calloc((size_t)g->nt + 1, sizeof(int));
+	int *first = calloc((size_t)g->nt + 2, sizeof(int)), *list, nh = 0, no = 0;
+	Node *nn;
+
+	IR_ASSERT(wait && heap && order && readers && first);
+	for (int i = 0; i < g->nn; i++) /* a reader per live input edge from a live producer */
+		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++) {
+			int t = g->n[i].in[k];
+			if (t >= 0 && g->t[t].producer >= 0 && !g->n[g->t[t].producer].dead)
+				wait[i]++, readers[t]++;
+		}
+	for (int t = 0; t < g->nt; t++)
+		first[t + 1] = first[t] + readers[t];
+	list = calloc((size_t)first[g->nt] + 1, sizeof(int));
+	IR_ASSERT(list);
+	memset(readers, 0, sizeof(int) * (size_t)g->nt);
+	for (int i = 0; i < g->nn; i++)
+		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++) {
+			int t = g->n[i].in[k];
+			if (t >= 0 && g->t[t].producer >= 0 && !g->n[g->t[t].producer].dead)
+				list[first[t] + readers[t]++] = i;
+		}
+	for (int i = 0; i < g->nn; i++)
+		if (!g->n[i].dead && !wait[i])
+			heap_push(g, heap, &nh, i);
+	while (nh) {
+		int i = heap_pop(g, heap, &nh);
+		order[no++] = i;
+		for (int k = 0; k < g->n[i].nout; k++) {
+			int t = g->n[i].out[k];
+			for (int r = 0; t >= 0 && r < readers[t]; r++)
+				if (--wait[list[first[t] + r]] == 0)
+					heap_push(g, heap, &nh, list[first[t] + r]);
+		}
+	}
+	nn = arena_alloc(&g->arena, sizeof *nn * (size_t)(g->capn ? g->capn : 1));
+	for (int i = 0; i < no; i++)
+		nn[i] = g->n[order[i]];
+	for (int i = 0, k = no; i < g->nn; i++) /* a cycle: leave the rest for ir_toposort */
+		if (!g->n[i].dead && wait[i])
+			nn[k++] = g->n[i], no++;
+	g->n = nn;
+	g->nn = no;
+	for (int t = 0; t < g->nt; t++)
+		g->t[t].producer = -1;
+	for (int i = 0; i < g->nn; i++)
+		for (int k = 0; k < g->n[i].nout; k++)
+			if (g->n[i].out[k] >= 0)
+				g->t[g->n[i].out[k]].producer = i;
+	free(wait), free(heap), free(order), free(readers), free(first), free(list);
+}
+
 /* ---- the pass ---- */
 
 void pass_rewrite(Graph *g)
@@ -587,9 +683,13 @@ void pass_rewrite(Graph *g)
 
 	if (o->level <= 0)
 		return;
+	for (int i = 0; i < g->nn; i++)
+		g->n[i].origin = i;
 	rw_run(g, o->enabled, o->rule_counts, o->verbose);
 	pass_dce(g); /* constants a fold replaced */
 	if (o->search_budget > 0 && !g->nerrors)
 		rw_search(g, o, st);
+	by_origin(g);
+	ir_toposort(g);
 	st->seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
 }

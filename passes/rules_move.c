@@ -145,6 +145,7 @@ int build_slices_gemm(Graph *g, const RwMatch *m)
 		split_operands(g, gemm, s.a[i], s.b[i], &ins[1], &ins[2]);
 		kill_node(g, s.slice[i]);
 		node = rw_node(g, NULL, g->n[gemm].op, ins, 3, s.reshape < 0 ? out : -1, gemm);
+		g->n[node].origin = g->n[s.slice[i]].origin; /* where its slice ran */
 		g->n[node].name = arena_printf(&g->arena, "%s/cols%lld", g->n[gemm].name, (long long)s.a[i]);
 		g->n[node].fused = arena_printf(&g->arena, "%s,%s", g->n[gemm].name, g->n[s.slice[i]].name);
 		if (s.reshape >= 0) {
@@ -156,6 +157,7 @@ int build_slices_gemm(Graph *g, const RwMatch *m)
 			in2[1] = rw_const(g, "shape", DT_S64, 1, &r, g->t[out].dims);
 			node = rw_node(g, NULL, OP_RESHAPE, in2, 2, out, -1);
 			rw_reshape_exact(g, node);
+			g->n[node].origin = g->n[s.slice[i]].origin;
 			g->n[node].name = arena_printf(&g->arena, "%s/reshape", g->n[s.slice[i]].name);
 		}
 	}
@@ -223,6 +225,7 @@ static int scale_up(Graph *g, const RwMatch *m, int which)
 	node = rw_node(g, NULL, g->n[d].op, ins, 2, -1, -1);
 	g->n[node].name = g->n[d].name; /* each op keeps its name and what it computes */
 	g->n[node].fused = g->n[d].fused;
+	g->n[node].origin = g->n[p].origin; /* it now runs before p */
 	if (rw_infer(g, node))
 		return -1;
 	pin[which] = g->n[node].out[0];
