@@ -271,6 +271,22 @@ void ir_uses_fit(Graph *g)
 	g->capuse = 2 * g->nt;
 }
 
+void ir_reorder(Graph *g, const int *order, int n)
+{
+	Node *nn = arena_alloc(&g->arena, sizeof *nn * (size_t)(g->capn ? g->capn : 1));
+
+	for (int i = 0; i < n; i++)
+		nn[i] = g->n[order[i]];
+	g->n = nn;
+	g->nn = n;
+	for (int t = 0; t < g->nt; t++)
+		g->t[t].producer = -1;
+	for (int i = 0; i < g->nn; i++)
+		for (int k = 0; k < g->n[i].nout; k++)
+			if (g->n[i].out[k] >= 0)
+				g->t[g->n[i].out[k]].producer = i;
+}
+
 /* Kahn's algorithm over live nodes, stable: ready nodes run in their current order. */
 void ir_toposort(Graph *g)
 {
@@ -278,7 +294,6 @@ void ir_toposort(Graph *g)
 	int *done = calloc((size_t)g->nt + 1, sizeof(int));
 	int *placed = calloc((size_t)g->nn + 1, sizeof(int));
 	int nlive = 0, norder = 0, progress = 1;
-	Node *nn;
 
 	IR_ASSERT(order && done && placed);
 	for (int t = 0; t < g->nt; t++)
@@ -308,17 +323,7 @@ void ir_toposort(Graph *g)
 	for (int i = 0; i < g->nn; i++)
 		if (!g->n[i].dead && !placed[i])
 			order[norder++] = i;
-	nn = arena_alloc(&g->arena, sizeof *nn * (size_t)(g->capn ? g->capn : 1));
-	for (int i = 0; i < norder; i++)
-		nn[i] = g->n[order[i]];
-	g->n = nn;
-	g->nn = norder;
-	for (int t = 0; t < g->nt; t++)
-		g->t[t].producer = -1;
-	for (int i = 0; i < g->nn; i++)
-		for (int k = 0; k < g->n[i].nout; k++)
-			if (g->n[i].out[k] >= 0)
-				g->t[g->n[i].out[k]].producer = i;
+	ir_reorder(g, order, norder);
 	free(order);
 	free(done);
 	free(placed);

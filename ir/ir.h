@@ -321,6 +321,9 @@ int ir_is_const(const Graph *g, int t);        /* t >= 0 and T_CONST */
 int ir_same_shape(const Graph *g, int a, int b); /* same dtype, rank and dims */
 int ir_consumers(const Graph *g, int t, int *nodes, int max); /* count, fills up to max */
 void ir_toposort(Graph *g);                   /* also drops dead nodes */
+/* the nodes become order[0..n) (ids into the old array; the rest are dropped), with
+   every tensor's producer renumbered */
+void ir_reorder(Graph *g, const int *order, int n);
 /* rewires every node input that reads `from` to read `to`; returns the count. Graph
    outputs are not touched: see ir_replace_value. */
 int ir_replace_uses(Graph *g, int from, int to);

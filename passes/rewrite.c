@@ -513,21 +513,28 @@ int rw_const(Graph *g, const char *name, DType dt, int rank, const int64_t *dims
 	return t;
 }
 
+void rw_kill_node(Graph *g, int node)
+{
+	Node *n = &g->n[node];
+
+	if (n->dead)
+		return;
+	n->dead = 1;
+	for (int k = 0; k < n->nin; k++)
+		if (n->in[k] >= 0)
+			g->use[n->in[k]]--;
+	for (int k = 0; k < n->nout; k++)
+		if (n->out[k] >= 0 && g->t[n->out[k]].producer == node)
+			g->t[n->out[k]].producer = -1;
+}
+
 void rw_kill_match(Graph *g, const RwMatch *m)
 {
-	for (int i = 0; i < m->pat->nnode; i++) {
-		Node *n = &g->n[m->node[i]];
-		if (n->dead)
-			continue;
-		n->dead = 1;
-		for (int k = 0; k < n->nin; k++)
-			if (n->in[k] >= 0)
-				g->use[n->in[k]]--;
-		for (int k = 0; k < n->nout; k++)
-			if (n->out[k] >= 0 && g->t[n->out[k]].producer == m->node[i])
-				g->t[n->out[k]].producer = -1;
-	}
+	for (int i = 0; i < m->pat->nnode; i++)
+		rw_kill_node(g, m->node[i]);
 }
+
+int rw_root_out(const Graph *g, const RwMatch *m) { return g->n[m->node[0]].out[0]; }
 
 int rw_infer(Graph *g, int node)
 {
@@ -623,7 +630,6 @@ static void by_origin(Graph *g)
 	int *wait = calloc((size_t)g->nn + 1, sizeof(int)), *heap = calloc((size_t)g->nn + 1, sizeof(int));
 	int *order = calloc((size_t)g->nn + 1, sizeof(int)), *readers = calloc((size_t)g->nt + 1, sizeof(int));
 	int *first = calloc((size_t)g->nt + 2, sizeof(int)), *list, nh = 0, no = 0;
-	Node *nn;
 
 	IR_ASSERT(wait && heap && order && readers && first);
 	for (int i = 0; i < g->nn; i++) /* a reader per live input edge from a live producer */
@@ -656,20 +662,10 @@ static void by_origin(Graph *g)
 					heap_push(g, heap, &nh, list[first[t] + r]);
 		}
 	}
-	nn = arena_alloc(&g->arena, sizeof *nn * (size_t)(g->capn ? g->capn : 1));
-	for (int i = 0; i < no; i++)
-		nn[i] = g->n[order[i]];
-	for (int i = 0, k = no; i < g->nn; i++) /* a cycle: leave the rest for ir_toposort */
+	for (int i = 0; i < g->nn; i++) /* a cycle: leave the rest for ir_toposort */
 		if (!g->n[i].dead && wait[i])
-			nn[k++] = g->n[i], no++;
-	g->n = nn;
-	g->nn = no;
-	for (int t = 0; t < g->nt; t++)
-		g->t[t].producer = -1;
-	for (int i = 0; i < g->nn; i++)
-		for (int k = 0; k < g->n[i].nout; k++)
-			if (g->n[i].out[k] >= 0)
-				g->t[g->n[i].out[k]].producer = i;
+			order[no++] = i;
+	ir_reorder(g, order, no);
 	free(wait), free(heap), free(order), free(readers), free(first), free(list);
 }
 

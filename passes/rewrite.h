@@ -83,8 +83,10 @@ int rw_node(Graph *g, const RwMatch *m, OpKind op, const int *ins, int nin, int 
 /* a new constant tensor */
 int rw_const(Graph *g, const char *name, DType dt, int rank, const int64_t *dims,
 	     const void *data);
-/* kills every matched node (their uses leave the use index) */
+/* kills a node, or every matched node (their uses leave the use index) */
+void rw_kill_node(Graph *g, int node);
 void rw_kill_match(Graph *g, const RwMatch *m);
+int rw_root_out(const Graph *g, const RwMatch *m); /* the output the rule replaces */
 /* infers the shapes of node's outputs; -1 when it fails (the builder gives up) */
 int rw_infer(Graph *g, int node);
 /* t holds one value (any shape of one element, or all elements equal) equal to v */

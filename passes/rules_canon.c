@@ -11,7 +11,7 @@ int rw_float32(const Graph *g, int t) { return t >= 0 && g->t[t].dtype == DT_F32
    that cannot be renamed onto `to` (an input, a constant or another output) */
 int rw_forward(Graph *g, const RwMatch *m, int to)
 {
-	int out = g->n[m->node[0]].out[0];
+	int out = rw_root_out(g, m);
 
 	if ((g->t[out].flags & T_OUTPUT) &&
 	    (g->t[to].flags & (T_INPUT | T_CONST | T_OUTPUT) || g->t[to].producer < 0))
@@ -21,21 +21,19 @@ int rw_forward(Graph *g, const RwMatch *m, int to)
 	return 0;
 }
 
-static int root_out(const Graph *g, const RwMatch *m) { return g->n[m->node[0]].out[0]; }
-
 /* ---- x + 0, x - 0; x * 1, x / 1 ---- */
 
 int guard_forward_zero(Graph *g, const RwMatch *m)
 {
 	int x = rw_t(m, "x");
-	return rw_const_all(g, rw_t(m, "k"), 0.0) && ir_same_shape(g, x, root_out(g, m));
+	return rw_const_all(g, rw_t(m, "k"), 0.0) && ir_same_shape(g, x, rw_root_out(g, m));
 }
 int build_forward_zero(Graph *g, const RwMatch *m) { return rw_forward(g, m, rw_t(m, "x")); }
 
 int guard_forward_one(Graph *g, const RwMatch *m)
 {
 	int x = rw_t(m, "x");
-	return rw_const_all(g, rw_t(m, "k"), 1.0) && ir_same_shape(g, x, root_out(g, m));
+	return rw_const_all(g, rw_t(m, "k"), 1.0) && ir_same_shape(g, x, rw_root_out(g, m));
 }
 int build_forward_one(Graph *g, const RwMatch *m) { return rw_forward(g, m, rw_t(m, "x")); }
 
@@ -46,7 +44,7 @@ int guard_pad_noop(Graph *g, const RwMatch *m)
 	int64_t pads[2 * IR_MAX_RANK];
 	int n = ir_const_ints(g, m->node[0], rw_t(m, "pads"), pads, 2 * IR_MAX_RANK);
 
-	if (n < 0 || !ir_same_shape(g, rw_t(m, "x"), root_out(g, m)))
+	if (n < 0 || !ir_same_shape(g, rw_t(m, "x"), rw_root_out(g, m)))
 		return 0;
 	for (int i = 0; i < n; i++)
 		if (pads[i])
@@ -61,7 +59,7 @@ int guard_slice_noop(Graph *g, const RwMatch *m)
 	int64_t st[IR_MAX_RANK];
 	int n = steps >= 0 ? ir_const_ints(g, m->node[0], steps, st, IR_MAX_RANK) : 0;
 
-	if (n < 0 || !ir_same_shape(g, rw_t(m, "x"), root_out(g, m)))
+	if (n < 0 || !ir_same_shape(g, rw_t(m, "x"), rw_root_out(g, m)))
 		return 0;
 	for (int i = 0; i < n; i++)
 		if (st[i] != 1)
@@ -117,7 +115,7 @@ int build_transpose_pair(Graph *g, const RwMatch *m)
 	if (is_identity(pc, rank))
 		return rw_forward(g, m, x);
 	rw_kill_match(g, m);
-	node = rw_node(g, m, OP_TRANSPOSE, &x, 1, root_out(g, m), -1);
+	node = rw_node(g, m, OP_TRANSPOSE, &x, 1, rw_root_out(g, m), -1);
 	ir_attr_set_ints(g, node, "perm", pc, rank);
 	return 0;
 }
@@ -132,7 +130,7 @@ int guard_reshape_chain(Graph *g, const RwMatch *m)
 
 int build_reshape_chain(Graph *g, const RwMatch *m)
 {
-	int x = rw_t(m, "x"), out = root_out(g, m), in[2];
+	int x = rw_t(m, "x"), out = rw_root_out(g, m), in[2];
 	const Tensor *y = &g->t[out];
 	int64_t rank = y->rank;
 

@@ -6,8 +6,6 @@
 #include <math.h>
 #include <string.h>
 
-static int root_out(const Graph *g, const RwMatch *m) { return g->n[m->node[0]].out[0]; }
-
 static int near(Graph *g, int t, double want, double tol)
 {
 	double v;
@@ -20,7 +18,7 @@ static int unary(Graph *g, const RwMatch *m, OpKind op, int x, int opset)
 	int node;
 
 	rw_kill_match(g, m);
-	node = rw_node(g, m, op, &x, 1, root_out(g, m), -1);
+	node = rw_node(g, m, op, &x, 1, rw_root_out(g, m), -1);
 	g->n[node].opset = opset;
 	return node;
 }
@@ -72,7 +70,7 @@ int build_layernorm(Graph *g, const RwMatch *m)
 	ins[1] = rw_const(g, arena_printf(&g->arena, "%s/scale", xt->name), DT_F32, (int)nd, dims, one);
 	ins[2] = rw_const(g, arena_printf(&g->arena, "%s/bias", xt->name), DT_F32, (int)nd, dims, zero);
 	rw_kill_match(g, m);
-	node = rw_node(g, m, OP_LAYER_NORM, ins, 3, root_out(g, m), -1);
+	node = rw_node(g, m, OP_LAYER_NORM, ins, 3, rw_root_out(g, m), -1);
 	g->n[node].opset = 17;
 	ir_attr_set_int(g, node, "axis", axis);
 	ir_attr_set_float(g, node, "epsilon", (float)eps);
@@ -90,7 +88,7 @@ static float *over_norm(Graph *g, const RwMatch *m, int64_t *count)
 
 	axis = axis < 0 ? axis + yt->rank : axis;
 	if (!kv || !rw_float32(g, k) || kt->rank > yt->rank || axis < 0 || axis >= yt->rank ||
-	    !ir_same_shape(g, y, root_out(g, m)))
+	    !ir_same_shape(g, y, rw_root_out(g, m)))
 		return NULL;
 	for (int i = kt->rank - 1; i >= 0; i--) { /* k's strides, 0 where it broadcasts */
 		int j = yt->rank - kt->rank + i;
@@ -152,7 +150,7 @@ static int affine_into(Graph *g, const RwMatch *m, int mul)
 	ins[2] = rw_const(g, arena_printf(&g->arena, "%s/shifted", g->t[sc].name), DT_F32,
 			  g->t[sc].rank, g->t[sc].dims, bv);
 	rw_kill_match(g, m);
-	node = rw_node(g, m, OP_LAYER_NORM, ins, 3, root_out(g, m), l);
+	node = rw_node(g, m, OP_LAYER_NORM, ins, 3, rw_root_out(g, m), l);
 	g->n[node].opset = g->n[l].opset;
 	return 0;
 }
@@ -169,7 +167,7 @@ int guard_gelu_erf(Graph *g, const RwMatch *m)
 
 	return rw_float32(g, rw_t(m, "x")) && rw_const_all(g, rw_t(m, "one"), 1.0) &&
 	       rw_const_all(g, rw_t(m, "half"), 0.5) && near(g, rw_t(m, "c"), want, 1e-5) &&
-	       ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	       ir_same_shape(g, rw_t(m, "x"), rw_root_out(g, m));
 }
 
 int build_gelu_erf(Graph *g, const RwMatch *m)
@@ -184,7 +182,7 @@ int guard_gelu_tanh(Graph *g, const RwMatch *m)
 	       rw_const_all(g, rw_t(m, "half"), 0.5) && rw_const_all(g, rw_t(m, "three"), 3.0) &&
 	       near(g, rw_t(m, "k"), 0.044715, 1e-5) &&
 	       near(g, rw_t(m, "s"), sqrt(2.0 / 3.14159265358979323846), 1e-5) &&
-	       ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	       ir_same_shape(g, rw_t(m, "x"), rw_root_out(g, m));
 }
 
 int build_gelu_tanh(Graph *g, const RwMatch *m)
@@ -198,7 +196,7 @@ int build_gelu_tanh(Graph *g, const RwMatch *m)
 
 int guard_silu(Graph *g, const RwMatch *m)
 {
-	return rw_float32(g, rw_t(m, "x")) && ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	return rw_float32(g, rw_t(m, "x")) && ir_same_shape(g, rw_t(m, "x"), rw_root_out(g, m));
 }
 
 int build_silu(Graph *g, const RwMatch *m)
@@ -245,7 +243,7 @@ int guard_softmax(Graph *g, const RwMatch *m)
 
 	return rw_float32(g, rw_t(m, "x")) && one_axis(g, rw_n(m, "sum"), &a) &&
 	       (mx < 0 || (one_axis(g, mx, &b) && a == b)) &&
-	       ir_same_shape(g, rw_t(m, "x"), root_out(g, m));
+	       ir_same_shape(g, rw_t(m, "x"), rw_root_out(g, m));
 }
 
 int build_softmax(Graph *g, const RwMatch *m)

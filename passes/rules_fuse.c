@@ -62,7 +62,7 @@ static int refuse(Graph *g, const RwMatch *m, int p, int r, const Epi *e)
 	if (r >= 0)
 		ins[3] = r, nin = 4;
 	rw_kill_match(g, m);
-	node = rw_node(g, m, fused_op(g->n[p].op), ins, nin, g->n[m->node[0]].out[0], p);
+	node = rw_node(g, m, fused_op(g->n[p].op), ins, nin, rw_root_out(g, m), p);
 	epi_set(g, node, e);
 	return 0;
 }
@@ -164,7 +164,7 @@ int guard_residual_conv(Graph *g, const RwMatch *m)
 	int c = rw_n(m, "c"), r = rw_t(m, "r"), y = g->n[c].out[0];
 
 	return rw_float32(g, y) && plain(g, c) && ir_same_shape(g, r, y) &&
-	       ir_same_shape(g, y, g->n[m->node[0]].out[0]);
+	       ir_same_shape(g, y, rw_root_out(g, m));
 }
 
 int build_residual_conv(Graph *g, const RwMatch *m)
@@ -260,7 +260,7 @@ int build_bn_conv(Graph *g, const RwMatch *m)
 	ins[1] = scaled_weights(g, w, k, inner, 1, 0, 0);
 	ins[2] = folded_bias(g, rw_t(m, "b"), cout, k, sh, g->n[c].name);
 	rw_kill_match(g, m);
-	rw_node(g, m, g->n[c].op, ins, 3, g->n[m->node[0]].out[0], c);
+	rw_node(g, m, g->n[c].op, ins, 3, rw_root_out(g, m), c);
 	return 0;
 }
 
@@ -281,7 +281,7 @@ int build_bn_convt(Graph *g, const RwMatch *m)
 	ins[1] = scaled_weights(g, w, k, inner, 1, wt->dims[0] / group, per);
 	ins[2] = folded_bias(g, rw_t(m, "b"), cout, k, sh, g->n[c].name);
 	rw_kill_match(g, m);
-	rw_node(g, m, OP_CONV_TRANSPOSE, ins, 3, g->n[m->node[0]].out[0], c);
+	rw_node(g, m, OP_CONV_TRANSPOSE, ins, 3, rw_root_out(g, m), c);
 	return 0;
 }
 
@@ -330,7 +330,7 @@ int build_bn_gemm(Graph *g, const RwMatch *m)
 	ins[2] = folded_bias(g, -1, n, NULL, cv, g->n[c].name);
 	rw_kill_match(g, m);
 	node = rw_node(g, m, g->n[c].op == OP_MATMUL ? OP_GEMM : g->n[c].op, ins, 3,
-		       g->n[m->node[0]].out[0], g->n[c].op == OP_MATMUL ? -1 : c);
+		       rw_root_out(g, m), g->n[c].op == OP_MATMUL ? -1 : c);
 	ir_attr_set_float(g, node, "beta", 1.0f);
 	return 0;
 }
@@ -367,7 +367,7 @@ static double *per_channel(Graph *g, int k, int y)
 static int affine_ok(Graph *g, const RwMatch *m)
 {
 	int c = rw_n(m, "c"), y = g->n[c].out[0];
-	return rw_float32(g, y) && plain(g, c) && ir_same_shape(g, y, g->n[m->node[0]].out[0]) &&
+	return rw_float32(g, y) && plain(g, c) && ir_same_shape(g, y, rw_root_out(g, m)) &&
 	       rw_float32(g, rw_t(m, "k")) && per_channel(g, rw_t(m, "k"), y);
 }
 
@@ -385,7 +385,7 @@ static int affine_build(Graph *g, const RwMatch *m, int scale)
 	ins[2] = folded_bias(g, rw_t(m, "b"), cout, scale ? k : NULL, scale ? NULL : k,
 			     g->n[c].name);
 	rw_kill_match(g, m);
-	rw_node(g, m, g->n[c].op, ins, 3, g->n[m->node[0]].out[0], c);
+	rw_node(g, m, g->n[c].op, ins, 3, rw_root_out(g, m), c);
 	return 0;
 }
 
@@ -402,7 +402,7 @@ int guard_matmul_add(Graph *g, const RwMatch *m)
 	int64_t n = g->t[w].rank == 2 ? g->t[w].dims[1] : -1;
 
 	if (!rw_float32(g, a) || !rw_float32(g, w) || !rw_float32(g, bias) || g->t[w].rank != 2 ||
-	    g->t[a].rank < 2 || !ir_same_shape(g, y, g->n[m->node[0]].out[0]))
+	    g->t[a].rank < 2 || !ir_same_shape(g, y, rw_root_out(g, m)))
 		return 0;
 	for (int i = 0; i + 1 < bt->rank; i++)
 		if (bt->dims[i] != 1)
@@ -427,7 +427,7 @@ static int reshaped(Graph *g, const RwMatch *m, int t, int rank, const int64_t *
 
 int build_matmul_add(Graph *g, const RwMatch *m)
 {
-	int a = rw_t(m, "a"), out = g->n[m->node[0]].out[0], ins[3], node;
+	int a = rw_t(m, "a"), out = rw_root_out(g, m), ins[3], node;
 	const Tensor *at = &g->t[a];
 	int64_t n = g->t[rw_t(m, "w")].dims[1], k = at->dims[at->rank - 1];
 	int64_t rows = k ? ir_numel(at) / k : 0, d2[2] = {rows, k};
@@ -545,7 +545,7 @@ int guard_bias_gemm(Graph *g, const RwMatch *m)
 	int64_t n = g->t[y].dims[1];
 
 	return rw_float32(g, y) && plain(g, p) && rw_float32(g, k) && per_column(g, k, n) &&
-	       per_column(g, rw_t(m, "c"), n) && ir_same_shape(g, y, g->n[m->node[0]].out[0]);
+	       per_column(g, rw_t(m, "c"), n) && ir_same_shape(g, y, rw_root_out(g, m));
 }
 
 /* Y = alpha A B + beta C, plus k: C' = beta C + k, beta' = 1 */
@@ -563,7 +563,7 @@ int build_bias_gemm(Graph *g, const RwMatch *m)
 	ins[1] = rw_t(m, "w");
 	ins[2] = folded_bias(g, -1, n, NULL, cv, g->n[p].name);
 	rw_kill_match(g, m);
-	node = rw_node(g, m, g->n[p].op, ins, 3, g->n[m->node[0]].out[0], p);
+	node = rw_node(g, m, g->n[p].op, ins, 3, rw_root_out(g, m), p);
 	ir_attr_set_float(g, node, "beta", 1.0f);
 	return 0;
 }
@@ -581,7 +581,7 @@ int guard_act_matmul(Graph *g, const RwMatch *m)
 
 int build_act_matmul(Graph *g, const RwMatch *m)
 {
-	int a = rw_t(m, "a"), out = g->n[m->node[0]].out[0], ins[2], node;
+	int a = rw_t(m, "a"), out = rw_root_out(g, m), ins[2], node;
 	const Tensor *at = &g->t[a];
 	int64_t k = at->dims[at->rank - 1], d2[2] = {k ? ir_numel(at) / k : 0, k};
 	Epi e = {NULL, 0, 0, -FLT_MAX, FLT_MAX};

@@ -7,21 +7,6 @@
 
 #include <string.h>
 
-static int root_out(const Graph *g, const RwMatch *m) { return g->n[m->node[0]].out[0]; }
-
-static void kill_node(Graph *g, int node)
-{
-	Node *n = &g->n[node];
-
-	n->dead = 1;
-	for (int k = 0; k < n->nin; k++)
-		if (n->in[k] >= 0)
-			g->use[n->in[k]]--;
-	for (int k = 0; k < n->nout; k++)
-		if (n->out[k] >= 0 && g->t[n->out[k]].producer == node)
-			g->t[n->out[k]].producer = -1;
-}
-
 /* ---- a Gemm read only through column Slices: one Gemm per slice ---- */
 
 typedef struct {
@@ -143,7 +128,7 @@ int build_slices_gemm(Graph *g, const RwMatch *m)
 		int node, out = g->n[s.slice[i]].out[0];
 		ins[0] = ir_in(g, gemm, 0);
 		split_operands(g, gemm, s.a[i], s.b[i], &ins[1], &ins[2]);
-		kill_node(g, s.slice[i]);
+		rw_kill_node(g, s.slice[i]);
 		node = rw_node(g, NULL, g->n[gemm].op, ins, 3, s.reshape < 0 ? out : -1, gemm);
 		g->n[node].origin = g->n[s.slice[i]].origin; /* where its slice ran */
 		g->n[node].name = arena_printf(&g->arena, "%s/cols%lld", g->n[gemm].name, (long long)s.a[i]);
@@ -172,7 +157,7 @@ static int scalar_k(Graph *g, const RwMatch *m, double *k)
 	double v;
 
 	if (!rw_float32(g, rw_t(m, "k")) || !rw_const_scalar(g, rw_t(m, "k"), &v) ||
-	    ir_numel(&g->t[rw_t(m, "k")]) != 1 || !ir_same_shape(g, root_out(g, m), g->n[rw_n(m, "p")].out[0]))
+	    ir_numel(&g->t[rw_t(m, "k")]) != 1 || !ir_same_shape(g, rw_root_out(g, m), g->n[rw_n(m, "p")].out[0]))
 		return 0;
 	if (g->n[d].op == OP_DIV && v == 0)
 		return 0;
@@ -186,7 +171,7 @@ int guard_scale_gemm(Graph *g, const RwMatch *m)
 	int p = rw_n(m, "p");
 
 	return scalar_k(g, m, &k) && !ir_attr(g, p, "activation") && !ir_attr(g, p, "act_min") &&
-	       !ir_attr(g, p, "act_max") && ir_in(g, p, 3) < 0 && rw_float32(g, root_out(g, m));
+	       !ir_attr(g, p, "act_max") && ir_in(g, p, 3) < 0 && rw_float32(g, rw_root_out(g, m));
 }
 
 int build_scale_gemm(Graph *g, const RwMatch *m)
@@ -196,7 +181,7 @@ int build_scale_gemm(Graph *g, const RwMatch *m)
 
 	scalar_k(g, m, &k);
 	rw_kill_match(g, m);
-	node = rw_node(g, m, g->n[p].op, g->n[p].in, g->n[p].nin, root_out(g, m), p);
+	node = rw_node(g, m, g->n[p].op, g->n[p].in, g->n[p].nin, rw_root_out(g, m), p);
 	g->n[node].name = g->n[p].name; /* the Gemm, with the scalar folded in */
 	ir_attr_set_float(g, node, "alpha", (float)(ir_attr_float(g, p, "alpha", 1.0f) * k));
 	ir_attr_set_float(g, node, "beta", (float)(ir_attr_float(g, p, "beta", 1.0f) * k));
@@ -229,7 +214,7 @@ static int scale_up(Graph *g, const RwMatch *m, int which)
 	if (rw_infer(g, node))
 		return -1;
 	pin[which] = g->n[node].out[0];
-	node = rw_node(g, m, g->n[p].op, pin, g->n[p].nin, root_out(g, m), p);
+	node = rw_node(g, m, g->n[p].op, pin, g->n[p].nin, rw_root_out(g, m), p);
 	g->n[node].name = g->n[p].name;
 	g->n[node].fused = g->n[p].fused;
 	return 0;
