@@ -18,12 +18,11 @@ typedef struct {
 	const char *how; /* the moves that made it, for -v */
 } Cand;
 
-/* cost of g: lowers and plans a copy */
-static double cost_of(const Graph *g, const PassOptions *o)
+/* cost of g: lowers and plans a copy, its messages sent to quiet */
+static double cost_of(const Graph *g, const PassOptions *o, FILE *quiet)
 {
 	Graph *c = ir_graph_clone(g);
 	double cycles = 0, flash = 0, cost;
-	FILE *quiet = fopen("/dev/null", "w");
 
 	c->diag = quiet ? quiet : c->diag;
 	pass_lower(c);
@@ -31,8 +30,6 @@ static double cost_of(const Graph *g, const PassOptions *o)
 		pass_plan(c);
 	if (c->nerrors) {
 		ir_graph_free(c);
-		if (quiet)
-			fclose(quiet);
 		return DBL_MAX;
 	}
 	for (int i = 0; i < c->nn; i++) {
@@ -49,8 +46,6 @@ static double cost_of(const Graph *g, const PassOptions *o)
 	}
 	cost = cycles + o->cost_ram * (double)c->plan->arena_size + o->cost_flash * flash;
 	ir_graph_free(c);
-	if (quiet)
-		fclose(quiet);
 	return cost;
 }
 
@@ -175,8 +170,9 @@ void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
 	Queue s = {0};
 	Cand best = {ir_graph_clone(g), 0, "greedy"};
 	clock_t t0 = clock();
+	FILE *quiet = fopen("/dev/null", "w"); /* a move whose graph cannot be lowered */
 
-	best.cost = cost_of(g, o);
+	best.cost = cost_of(g, o, quiet);
 	st->greedy_cost = best.cost;
 	st->explored = 1;
 	seen(&s, shape_hash(g));
@@ -195,7 +191,7 @@ void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
 					continue;
 				}
 				c.g = next;
-				c.cost = cost_of(next, o);
+				c.cost = cost_of(next, o, quiet);
 				c.how = arena_printf(&next->arena, "%s, %s at '%s'", cur.how,
 						     rw_search_rules[r].name, cur.g->n[i].name);
 				st->explored++;
@@ -232,5 +228,7 @@ void rw_search(Graph *g, const PassOptions *o, SearchStats *st)
 	free(s.q);
 	free(s.seen);
 	free(s.yard);
+	if (quiet)
+		fclose(quiet);
 	st->seconds = (double)(clock() - t0) / CLOCKS_PER_SEC;
 }
