@@ -147,9 +147,9 @@ static double compare(Graph *a, Graph *b, double atol, double rtol)
 		return -1;
 	for (int i = 0; i < a->noutputs; i++) {
 		const Tensor *x = &a->t[a->outputs[i]], *y = &b->t[b->outputs[i]];
-		if (!ir_same_shape(a, a->outputs[i], a->outputs[i]) || ir_numel(x) != ir_numel(y) ||
-		    !x->data || !y->data)
-			return -1;
+		if (x->dtype != y->dtype || x->rank != y->rank ||
+		    memcmp(x->dims, y->dims, sizeof(int64_t) * (size_t)x->rank) || !x->data || !y->data)
+			return -1; /* the two graphs' outputs differ in type or shape */
 		for (int64_t k = 0; k < ir_numel(x); k++) {
 			double u = dt_get(x->dtype, x->data, k), v = dt_get(y->dtype, y->data, k);
 			double ex = fabs(u - v) - (atol + rtol * fabs(v));
