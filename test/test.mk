@@ -25,7 +25,7 @@ docs: $(B)/onnx2mcu
 	$(B)/onnx2mcu ops --markdown >docs/ops.md
 	$(B)/onnx2mcu rules --markdown >docs/rules.md
 
-$(B)/test/%: test/unit/%.c $(LIB_OBJ)
+$(B)/test/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -std=c11 $(WARN) $(CPPFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 

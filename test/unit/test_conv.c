@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../runtime-stub/o2m_kernels.h"
+#include "acts.h"
 
 #define BIG 20000
 
@@ -265,24 +266,6 @@ static void conv_transpose(void **state)
 
 /* ---- the activation epilogue ---- */
 
-/* every activation the epilogue takes, with its unary kernels (none for NONE) */
-static const struct {
-	int32_t act;
-	int (*f32)(const o2m_unary_params *, const float *, float *);
-	int (*f64)(const o2m_unary_params *, const double *, double *);
-} acts[] = {
-	{O2M_ACT_NONE, NULL, NULL},
-	{O2M_ACT_LEAKY_RELU, o2m_leaky_relu_f32, o2m_leaky_relu_f64},
-	{O2M_ACT_SIGMOID, o2m_sigmoid_f32, o2m_sigmoid_f64},
-	{O2M_ACT_TANH, o2m_tanh_f32, o2m_tanh_f64},
-	{O2M_ACT_HARD_SIGMOID, o2m_hard_sigmoid_f32, o2m_hard_sigmoid_f64},
-	{O2M_ACT_HARD_SWISH, o2m_hard_swish_f32, o2m_hard_swish_f64},
-	{O2M_ACT_GELU, o2m_gelu_f32, o2m_gelu_f64},
-	{O2M_ACT_GELU_TANH, o2m_gelu_tanh_f32, o2m_gelu_tanh_f64},
-	{O2M_ACT_SWISH, o2m_swish_f32, o2m_swish_f64},
-	{O2M_ACT_ELU, o2m_elu_f32, o2m_elu_f64},
-};
-#define NACTS ((int)(sizeof acts / sizeof acts[0]))
 #define NOBOUND 3.4028235e38f
 
 /* the unfused epilogue of act i over v in place: its unary kernel, then Clip (the
