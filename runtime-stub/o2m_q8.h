@@ -1,0 +1,128 @@
+/* o2m_q8.h - integer-only kernels for int8 quantized networks, with the arithmetic of the
+   TFLite int8 specification (and CMSIS-NN's parameters): a real value r is stored as
+   q = r / scale + zero_point; a kernel adds the input offset (-zero_point) to each input,
+   accumulates in int32, rescales the accumulator by a fixed-point multiplier and shift
+   computed at compile time (o2m_q8_requant), adds the output offset (the output's zero
+   point) and clamps to [act_min, act_max], which folds Relu and Clip into the output
+   range. Nothing here uses floating point. Activations are int8 in the ONNX layout
+   (NCHW); weights int8 with zero point 0, biases int32 at scale input_scale * w_scale.
+
+   The multiplier of a rescale by a real factor m is (mult, shift) with
+   m = mult * 2^(shift - 31), mult in [2^30, 2^31) (0 for m == 0); per-channel kernels read
+   one pair per output channel. */
+#ifndef O2M_Q8_H
+#define O2M_Q8_H
+
+#include "o2m_bcast.h"
+#include "o2m_geom.h"
+#include "o2m_unary.h"
+
+/** x * m rounded as TFLite's MultiplyByQuantizedMultiplier: a saturating rounding doubling
+    high multiply by mult after a left shift of max(shift, 0), then a rounding (half away
+    from zero) right shift by max(-shift, 0). */
+static inline int32_t o2m_q8_requant(int32_t x, int32_t mult, int32_t shift)
+{
+	int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+	int64_t a = (int64_t)x * ((int64_t)1 << left), ab;
+	int32_t hi, mask, rem, thr;
+
+	if (a > INT32_MAX) /* the left shift saturates as TFLite's does not need to */
+		a = INT32_MAX;
+	if (a < INT32_MIN)
+		a = INT32_MIN;
+	if (a == INT32_MIN && mult == INT32_MIN)
+		hi = INT32_MAX;
+	else {
+		ab = a * (int64_t)mult;
+		hi = (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) /
+			       ((int64_t)1 << 31));
+	}
+	if (right == 0)
+		return hi;
+	if (right > 31)
+		right = 31;
+	mask = (int32_t)(((int64_t)1 << right) - 1);
+	rem = hi & mask;
+	thr = (mask >> 1) + (hi < 0 ? 1 : 0);
+	return (hi >> right) + (rem > thr ? 1 : 0);
+}
+
+static inline int32_t o2m_q8_clamp(int32_t v, int32_t lo, int32_t hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+/** Convolution (general, depthwise and 1x1 share it): the geometry of o2m_conv_params
+    (its act fields unused), y = clamp(output_offset + requant(sum (x + input_offset) * w +
+    bias, mult[oc], shift[oc])). Padding reads as x = -input_offset (real zero). */
+typedef struct {
+	o2m_conv_params conv;
+	int32_t input_offset;  /* -x_zero_point */
+	int32_t output_offset; /* y_zero_point */
+	int32_t act_min, act_max;
+} o2m_q8_conv_params;
+
+/** Fully connected: y[b][o] = clamp(output_offset + requant(sum_i (x[b][i] + input_offset)
+    * w[o][i] + bias[o], mult[o], shift[o])), w row-major [out][in]. */
+typedef struct {
+	int32_t batch, in, out;
+	int32_t input_offset, output_offset;
+	int32_t act_min, act_max;
+} o2m_q8_fc_params;
+
+/** One rescale of every element: y = clamp(output_offset + requant(x + input_offset, mult,
+    shift)); requantization between two scales, a Relu whose scale changes. */
+typedef struct {
+	int32_t count;
+	int32_t input_offset, output_offset;
+	int32_t mult, shift;
+	int32_t act_min, act_max;
+} o2m_q8_requant_params;
+
+/** Add with broadcasting, as TFLite's int8 Add: each input is offset, shifted left by
+    left_shift (20) and rescaled to the common scale 2 * max(a_scale, b_scale), the sum
+    rescaled to the output. Mul: y = clamp(output_offset + requant((a + a_offset) *
+    (b + b_offset), out_mult, out_shift)); the a and b multipliers are unused. */
+typedef struct {
+	o2m_bcast_params b;
+	int32_t a_offset, b_offset, output_offset;
+	int32_t left_shift;
+	int32_t a_mult, a_shift, b_mult, b_shift;
+	int32_t out_mult, out_shift;
+	int32_t act_min, act_max;
+} o2m_q8_binary_params;
+
+/** Average pooling (pool geometry of o2m_pool_params; global pooling has the whole plane
+    as window): sum = sum over the window of (x + input_offset), count the elements
+    averaged (pad included when count_include_pad), y = clamp(output_offset +
+    round_half_away(requant(sum * 256, mult, shift) / (count * 256))), mult and shift
+    the factor x_scale / y_scale: with equal scales it is TFLite's rounded mean. */
+typedef struct {
+	o2m_pool_params pool;
+	int32_t input_offset, output_offset;
+	int32_t mult, shift;
+	int32_t act_min, act_max;
+} o2m_q8_pool_params;
+
+/** Convolution, depthwise convolution (group == c_in, c_out a multiple of it) and 1x1
+    convolution (no padding, unit stride and dilation, k 1x1x1, group 1).
+    @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
+int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		   const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		      const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+/** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */
+int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
+		 const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+int o2m_q8_requant_s8(const o2m_q8_requant_params *p, const int8_t *x, int8_t *y);
+/** A table of 256 outputs indexed by x + 128: any function of one int8 value (Sigmoid,
+    Tanh, LeakyRelu, HardSwish, Gelu, ..., computed by the compiler). */
+int o2m_q8_lut_s8(const o2m_unary_params *p, const int8_t *x, const int8_t *table, int8_t *y);
+int o2m_q8_add_s8(const o2m_q8_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+int o2m_q8_mul_s8(const o2m_q8_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+int o2m_q8_avgpool_s8(const o2m_q8_pool_params *p, const int8_t *x, int8_t *y);
+int o2m_q8_gavgpool_s8(const o2m_q8_pool_params *p, const int8_t *x, int8_t *y);
+
+#endif
