@@ -21,6 +21,13 @@ int onnx_wire_too_deep(const ProtobufCMessageDescriptor *d, const uint8_t *p, si
 /* errors for a node older than its op or lacking a required attribute (opset.c) */
 void onnx_check_node(Graph *g, int node);
 #define ONNX_MAX_OPSET 28 /* the newest default-domain opset onnx2mcu reads */
+/* onnxruntime's quantized com.microsoft ops (contrib.c): the one a node names (NULL for
+   any other), the standard op it computes, and the node rewritten as that op between
+   DequantizeLinear and QuantizeLinear nodes (0, or -1 after an error naming it) */
+typedef struct Contrib Contrib;
+const Contrib *contrib_find(const char *domain, const char *op_type);
+OpKind contrib_op(const Contrib *c);
+int contrib_expand(Graph *g, int node, const Contrib *c);
 /* reads a whole file; NULL and a message on failure */
 unsigned char *read_file(const char *path, size_t *len, char *err, size_t errlen);
 

@@ -524,7 +524,8 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 						  : arena_printf(&g->arena, "%s_%d", op_type, c->top->nnodes);
 	int is_default = !*domain || !strcmp(domain, "ai.onnx");
 	const Onnx__FunctionProto *f = find_function(c, domain, op_type);
-	OpKind op = is_default ? op_find(op_type) : OP_COUNT;
+	const Contrib *co = contrib_find(domain, op_type);
+	OpKind op = is_default ? op_find(op_type) : co ? contrib_op(co) : OP_COUNT;
 	int id;
 	Node *n;
 
@@ -568,6 +569,8 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 		add_constant(c, np, sc ? sc : c->asc, id);
 	else
 		add_attrs(c, np, sc, id);
+	if (co)
+		contrib_expand(g, id, co);
 }
 
 /* ---- subgraphs ---- */
