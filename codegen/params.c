@@ -217,6 +217,48 @@ static const Field fields_o2m_qmatmul_params[] = {
 	I32(o2m_qmatmul_params, zy_col), I32(o2m_qmatmul_params, mul_row),
 	I32(o2m_qmatmul_params, mul_col), END};
 
+/* q8 */
+#define QC_(f) I32(o2m_q8_conv_params, f)
+static const Field fields_o2m_q8_conv_params[] = {
+	QC_(conv.n), QC_(conv.c_in), QC_(conv.c_out), QC_(conv.group), QC_(conv.in_d),
+	QC_(conv.in_h), QC_(conv.in_w), QC_(conv.out_d), QC_(conv.out_h), QC_(conv.out_w),
+	QC_(conv.k_d), QC_(conv.k_h), QC_(conv.k_w), QC_(conv.stride_d), QC_(conv.stride_h),
+	QC_(conv.stride_w), QC_(conv.dil_d), QC_(conv.dil_h), QC_(conv.dil_w),
+	QC_(conv.pad_d), QC_(conv.pad_h), QC_(conv.pad_w),
+	F32(o2m_q8_conv_params, conv.act_min), F32(o2m_q8_conv_params, conv.act_max),
+	QC_(conv.act), F32(o2m_q8_conv_params, conv.act_alpha),
+	F32(o2m_q8_conv_params, conv.act_beta), QC_(input_offset), QC_(output_offset),
+	QC_(act_min), QC_(act_max), END};
+#undef QC_
+#define QF_(f) I32(o2m_q8_fc_params, f)
+static const Field fields_o2m_q8_fc_params[] = {
+	QF_(batch), QF_(in), QF_(out), QF_(input_offset), QF_(output_offset), QF_(act_min),
+	QF_(act_max), END};
+#undef QF_
+#define QR_(f) I32(o2m_q8_requant_params, f)
+static const Field fields_o2m_q8_requant_params[] = {
+	QR_(count), QR_(input_offset), QR_(output_offset), QR_(mult), QR_(shift),
+	QR_(act_min), QR_(act_max), END};
+#undef QR_
+#define QB_(f) I32(o2m_q8_binary_params, f)
+static const Field fields_o2m_q8_binary_params[] = {
+	QB_(b.rank), QB_(b.count), QB_(b.dims), QB_(b.sa), QB_(b.sb), QB_(b.sc),
+	QB_(a_offset), QB_(b_offset), QB_(output_offset), QB_(left_shift), QB_(a_mult),
+	QB_(a_shift), QB_(b_mult), QB_(b_shift), QB_(out_mult), QB_(out_shift),
+	QB_(act_min), QB_(act_max), END};
+#undef QB_
+#define QP_(f) I32(o2m_q8_pool_params, f)
+static const Field fields_o2m_q8_pool_params[] = {
+	QP_(pool.planes), QP_(pool.in_d), QP_(pool.in_h), QP_(pool.in_w), QP_(pool.out_d),
+	QP_(pool.out_h), QP_(pool.out_w), QP_(pool.k_d), QP_(pool.k_h), QP_(pool.k_w),
+	QP_(pool.stride_d), QP_(pool.stride_h), QP_(pool.stride_w), QP_(pool.dil_d),
+	QP_(pool.dil_h), QP_(pool.dil_w), QP_(pool.pad_d), QP_(pool.pad_h), QP_(pool.pad_w),
+	QP_(pool.pad_end_d), QP_(pool.pad_end_h), QP_(pool.pad_end_w),
+	QP_(pool.count_include_pad), QP_(pool.storage_order), QP_(pool.p),
+	QP_(input_offset), QP_(output_offset), QP_(mult), QP_(shift), QP_(act_min),
+	QP_(act_max), END};
+#undef QP_
+
 /* extra */
 #define A_(f) I32(o2m_attention_params, f)
 static const Field fields_o2m_attention_params[] = {

@@ -33,6 +33,7 @@
 
 /* quant */
 #include "o2m_quant.h"
+#include "o2m_q8.h"
 
 /* extra */
 #include "o2m_attention.h"

@@ -15,6 +15,7 @@
 
 #include "o2m_bcast.h"
 #include "o2m_geom.h"
+#include "o2m_pool.h"
 #include "o2m_unary.h"
 
 /** x * m rounded as TFLite's MultiplyByQuantizedMultiplier: a saturating rounding doubling

@@ -1,0 +1,107 @@
+/* o2m_q8.c - the elementwise int8 kernels: a rescale, a table lookup, and Add and Mul
+   with broadcasting, in the integer arithmetic of TFLite's int8 reference kernels.
+   Empty tensors (count 0) are allowed and do nothing. */
+#include "o2m_q8_def.h"
+
+int o2m_q8_requant_s8(const o2m_q8_requant_params *p, const int8_t *x, int8_t *y)
+{
+	int32_t i;
+
+	if (!x || !y || p->count < 0 || !q8_offset_ok(p->input_offset) ||
+	    !q8_scale_ok(p->mult, p->shift) || !q8_out_ok(p->output_offset, p->act_min, p->act_max))
+		return O2M_ERR_ARG;
+	for (i = 0; i < p->count; i++)
+		y[i] = q8_out(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
+			      p->output_offset, p->act_min, p->act_max);
+	return O2M_OK;
+}
+
+int o2m_q8_lut_s8(const o2m_unary_params *p, const int8_t *x, const int8_t *table, int8_t *y)
+{
+	int32_t i;
+
+	if (!x || !table || !y || p->count < 0)
+		return O2M_ERR_ARG;
+	for (i = 0; i < p->count; i++)
+		y[i] = table[x[i] + 128];
+	return O2M_OK;
+}
+
+/* the checks Add and Mul share */
+static int binary_ok(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b,
+		     const int8_t *y)
+{
+	return a && b && y && q->b.rank >= 1 && q->b.rank <= O2M_MAX_RANK && q->b.count >= 0 &&
+	       q8_offset_ok(q->a_offset) && q8_offset_ok(q->b_offset) &&
+	       q8_scale_ok(q->out_mult, q->out_shift) &&
+	       q8_out_ok(q->output_offset, q->act_min, q->act_max);
+}
+
+/* whether a, b and y are all laid out as the output box, element i at i */
+static int dense(const o2m_bcast_params *p)
+{
+	int32_t k, step = 1;
+
+	for (k = p->rank - 1; k >= 0; k--) {
+		if (p->dims[k] > 1 && (p->sa[k] != step || p->sb[k] != step))
+			return 0;
+		step *= p->dims[k];
+	}
+	return 1;
+}
+
+/* one element of Add: each input offset, shifted left and rescaled to the common scale;
+   the sum (saturated, which TFLite's shifts never need) rescaled to the output */
+static int8_t add1(const o2m_q8_binary_params *q, int32_t a, int32_t b)
+{
+	int32_t sa = o2m_q8_requant((a + q->a_offset) * (1 << q->left_shift), q->a_mult, q->a_shift);
+	int32_t sb = o2m_q8_requant((b + q->b_offset) * (1 << q->left_shift), q->b_mult, q->b_shift);
+	int64_t s = (int64_t)sa + sb;
+	int32_t sum = (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s);
+
+	return q8_out(o2m_q8_requant(sum, q->out_mult, q->out_shift), q->output_offset,
+		      q->act_min, q->act_max);
+}
+
+/* one element of Mul: the product of the offset inputs rescaled to the output */
+static int8_t mul1(const o2m_q8_binary_params *q, int32_t a, int32_t b)
+{
+	int32_t prod = (a + q->a_offset) * (b + q->b_offset);
+
+	return q8_out(o2m_q8_requant(prod, q->out_mult, q->out_shift), q->output_offset,
+		      q->act_min, q->act_max);
+}
+
+/* left_shift <= 20 keeps 383 << left_shift inside int32 (TFLite uses 20 for int8) */
+int o2m_q8_add_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b, int8_t *y)
+{
+	const o2m_bcast_params *p = &q->b;
+	int32_t n;
+
+	if (!binary_ok(q, a, b, y) || q->left_shift < 0 || q->left_shift > 20 ||
+	    !q8_scale_ok(q->a_mult, q->a_shift) || !q8_scale_ok(q->b_mult, q->b_shift))
+		return O2M_ERR_ARG;
+	if (dense(p)) {
+		for (n = 0; n < p->count; n++)
+			y[n] = add1(q, a[n], b[n]);
+		return O2M_OK;
+	}
+	O2M_BCAST2(p, y[i] = add1(q, a[ia], b[ib]));
+	return O2M_OK;
+}
+
+int o2m_q8_mul_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b, int8_t *y)
+{
+	const o2m_bcast_params *p = &q->b;
+	int32_t n;
+
+	if (!binary_ok(q, a, b, y))
+		return O2M_ERR_ARG;
+	if (dense(p)) {
+		for (n = 0; n < p->count; n++)
+			y[n] = mul1(q, a[n], b[n]);
+		return O2M_OK;
+	}
+	O2M_BCAST2(p, y[i] = mul1(q, a[ia], b[ib]));
+	return O2M_OK;
+}
