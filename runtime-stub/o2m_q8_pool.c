@@ -2,9 +2,11 @@
    (x + input_offset) over the taps inside the data, rescaled with 8 fraction bits and
    divided by the tap count rounding half away from zero, which is TFLite's rounded mean
    when the input and output scales agree. A window whose sum * 256 could overflow
-   int32 (more than 2^31 / (256 * (128 + |input_offset|)) taps: 32767 for any int8 zero
-   point, a 181 x 181 plane) is rejected with O2M_ERR_ARG; a window that lies wholly in
-   the padding, counting no taps, gives the output zero point. */
+   int32 once o2m_q8_requant shifts it left by max(shift, 0) is rejected with
+   O2M_ERR_ARG: more than 2^31 / (2^max(shift, 0) * 256 * (128 + |input_offset|)) taps,
+   which with equal scales (shift 1) still allows 16383 for any int8 zero point, a
+   128 x 128 plane. A window that lies wholly in the padding, counting no taps, gives
+   the output zero point. */
 #include "o2m_q8_def.h"
 #include "o2m_window.h"
 
@@ -13,12 +15,14 @@ static int pos3(int32_t a, int32_t b, int32_t c)
 	return a > 0 && b > 0 && c > 0;
 }
 
-/* whether sum * 256 fits int32 for any n taps of x + off */
-static int window_fits(int64_t n, int32_t off)
+/* whether sum * 256, shifted left by max(shift, 0), fits int32 for any n taps of
+   x + off (o2m_q8_requant would saturate it) */
+static int window_fits(int64_t n, int32_t off, int32_t shift)
 {
 	const int64_t most = 128 + (off < 0 ? -(int64_t)off : off);
+	const int64_t unit = most * 256 * ((int64_t)1 << (shift > 0 ? shift : 0));
 
-	return n >= 0 && n <= INT32_MAX / 256 && most * n * 256 <= INT32_MAX;
+	return n >= 0 && n <= INT32_MAX / unit;
 }
 
 /* the checks both kernels share; n the most taps a window has */
@@ -29,7 +33,7 @@ static int pool_ok(const o2m_q8_pool_params *q, const int8_t *x, const int8_t *y
 	return x && y && p->planes > 0 && pos3(p->in_d, p->in_h, p->in_w) &&
 	       q8_offset_ok(q->input_offset) && q8_scale_ok(q->mult, q->shift) &&
 	       q8_out_ok(q->output_offset, q->act_min, q->act_max) &&
-	       window_fits(n, q->input_offset);
+	       window_fits(n, q->input_offset, q->shift);
 }
 
 /* clamp(output_offset + round_half_away(requant(sum * 256) / (count * 256))) */

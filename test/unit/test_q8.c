@@ -1,0 +1,949 @@
+/* test_q8.c - the int8 kernels of o2m_q8.h against references written here, never the
+   kernels' own code: TFLite's requantization in exact 64-bit steps, convolutions and
+   the elementwise ops by naive loops over every index, pooling from explicit tap
+   counts. Each also stays within one output step of the real-valued result (double
+   arithmetic on the dequantized inputs) wherever nothing clamps; the tolerance is
+   1 + 1e-6 steps: requantization rounds twice, each by at most half a step of its
+   own unit, and the Q31 multiplier is off by at most 2^-31 relative. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "../../runtime-stub/o2m_kernels.h"
+
+#define TOL (1.0 + 1e-6)
+
+/* ---- seeded random numbers (xorshift64*) ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static void reseed(uint64_t s) { rng = s * 0x9e3779b97f4a7c15u + 1; }
+
+static uint32_t rnd32(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 0x2545f4914f6cdd1du) >> 32);
+}
+
+static int rnd(int lo, int hi) /* in [lo, hi] */
+{
+	return lo + (int)(rnd32() % (uint32_t)(hi - lo + 1));
+}
+
+static double rndu(double lo, double hi)
+{
+	return lo + (hi - lo) * (rnd32() / 4294967296.0);
+}
+
+/* ---- TFLite's QuantizeMultiplier, the compiler's job, here to make test scales ---- */
+
+static void quantize_multiplier(double m, int32_t *mult, int32_t *shift)
+{
+	int e;
+	int64_t q;
+
+	if (m == 0) {
+		*mult = 0;
+		*shift = 0;
+		return;
+	}
+	q = (int64_t)round(frexp(m, &e) * 2147483648.0); /* m = q * 2^(e - 31) */
+	if (q == (int64_t)1 << 31) {
+		q /= 2;
+		e++;
+	}
+	if (e < -31) {
+		q = 0;
+		e = 0;
+	}
+	if (e > 30) {
+		q = INT32_MAX;
+		e = 30;
+	}
+	*mult = (int32_t)q;
+	*shift = e;
+}
+
+/* ---- the reference requantization ---- */
+
+/* floor(v / d) for d > 0 */
+static int64_t floor_div(int64_t v, int64_t d)
+{
+	return v >= 0 ? v / d : -((-v + d - 1) / d);
+}
+
+/* v / 2^r rounded half away from zero */
+static int64_t div_pow2_away(int64_t v, int r)
+{
+	int64_t d = (int64_t)1 << r, half = d / 2;
+
+	return v >= 0 ? (v + half) / d : -((-v + half) / d);
+}
+
+/* TFLite's MultiplyByQuantizedMultiplier: x * 2^left (saturated, as o2m_q8.h says),
+   the doubling high product x * mult / 2^31 rounded half up (gemmlowp's nudge:
+   (ab + 2^30) / 2^31 for ab >= 0, (ab + 1 - 2^30) / 2^31 truncated otherwise, which is
+   floor((ab + 2^30) / 2^31) either way), then / 2^right rounded half away from zero */
+static int32_t ref_requant(int32_t x, int32_t mult, int32_t shift)
+{
+	int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+	int64_t a = (int64_t)x * ((int64_t)1 << left);
+
+	if (a > INT32_MAX)
+		a = INT32_MAX;
+	if (a < INT32_MIN)
+		a = INT32_MIN;
+	a = floor_div(a * mult + ((int64_t)1 << 30), (int64_t)1 << 31);
+	return (int32_t)div_pow2_away(a, right);
+}
+
+static int8_t ref_out(int64_t v, int32_t lo, int32_t hi)
+{
+	return (int8_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+static double real_scale(int32_t mult, int32_t shift)
+{
+	return ldexp((double)mult, shift - 31);
+}
+
+static int in_range(double v, double want)
+{
+	return fabs(v - want) <= TOL;
+}
+
+/* ---- requantization ---- */
+
+static void quantize_multiplier_is_tflites(void **state)
+{
+	int32_t m, s;
+
+	(void)state;
+	quantize_multiplier(1.0, &m, &s);
+	assert_true(m == 1 << 30 && s == 1);
+	quantize_multiplier(0.5, &m, &s);
+	assert_true(m == 1 << 30 && s == 0);
+	quantize_multiplier(1.0 - ldexp(1, -40), &m, &s); /* rounds up to 2^31: halved */
+	assert_true(m == 1 << 30 && s == 1);
+	quantize_multiplier(0.0, &m, &s);
+	assert_true(m == 0 && s == 0);
+	quantize_multiplier(ldexp(1, -40), &m, &s);
+	assert_true(m == 0 && s == 0);
+	reseed(1);
+	for (int i = 0; i < 1000; i++) {
+		double r = ldexp(rndu(0.5, 1.0), rnd(-30, 30));
+		quantize_multiplier(r, &m, &s);
+		assert_true(m >= 1 << 30);
+		assert_true(fabs(real_scale(m, s) - r) <= r * ldexp(1, -31));
+	}
+}
+
+/* the ties show the two roundings: the high product rounds half up, the shift half
+   away from zero */
+static void requant_rounds_as_tflite(void **state)
+{
+	(void)state;
+	assert_int_equal(o2m_q8_requant(3, 1 << 30, 0), 2);    /* 1.5 */
+	assert_int_equal(o2m_q8_requant(-3, 1 << 30, 0), -1);  /* -1.5, high product */
+	assert_int_equal(o2m_q8_requant(3, 1 << 30, -1), 1);   /* 0.75 */
+	assert_int_equal(o2m_q8_requant(-6, 1 << 30, -1), -2); /* -1.5, shift */
+	assert_int_equal(o2m_q8_requant(-5, 1 << 30, -1), -1); /* -1.25 */
+	assert_int_equal(o2m_q8_requant(1 << 29, 1 << 30, 1), 1 << 29); /* m = 1 */
+	/* the left shift saturates before the multiply: x * 2 is out of range */
+	assert_int_equal(o2m_q8_requant(INT32_MAX, 1 << 30, 1), 1 << 30);
+	assert_int_equal(o2m_q8_requant(INT32_MIN, 1 << 30, 1), -(1 << 30));
+	assert_int_equal(o2m_q8_requant(INT32_MIN, INT32_MAX, -31), -1);
+}
+
+static int32_t random_x(void)
+{
+	switch (rnd(0, 5)) {
+	case 0:
+		return (int32_t)rnd32();
+	case 1:
+		return rnd(-300, 300);
+	case 2:
+		return INT32_MAX - rnd(0, 1000);
+	case 3:
+		return INT32_MIN + rnd(0, 1000);
+	case 4:
+		return (int32_t)(rnd32() >> rnd(0, 31)) * (rnd(0, 1) ? 1 : -1);
+	default:
+		return rnd(-70000, 70000) * 64; /* multiples of powers of two: ties */
+	}
+}
+
+static void requant_matches_reference_and_real(void **state)
+{
+	int64_t exact = 0;
+
+	(void)state;
+	reseed(2);
+	for (int i = 0; i < 100000; i++) {
+		int32_t x = random_x(), shift = rnd(-31, 30), mult, got;
+		int left = shift > 0 ? shift : 0;
+		switch (rnd(0, 3)) {
+		case 0:
+			mult = 1 << 30;
+			break;
+		case 1:
+			mult = INT32_MAX;
+			break;
+		default:
+			mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+		}
+		got = o2m_q8_requant(x, mult, shift);
+		if (got != ref_requant(x, mult, shift))
+			fail_msg("requant(%d, %d, %d) = %d, want %d", x, mult, shift, got,
+				 ref_requant(x, mult, shift));
+		/* x * 2^left inside int32: no saturation, then within one of x * m */
+		if ((int64_t)x * ((int64_t)1 << left) >= INT32_MIN &&
+		    (int64_t)x * ((int64_t)1 << left) <= INT32_MAX) {
+			double want = (double)x * real_scale(mult, shift);
+			if (!in_range(got, want))
+				fail_msg("requant(%d, %d, %d) = %d, real %.3f", x, mult, shift, got,
+					 want);
+			exact++;
+		}
+	}
+	assert_true(exact > 50000);
+}
+
+static void requant_kernel(void **state)
+{
+	int8_t x[256], y[256];
+	o2m_q8_requant_params p;
+
+	(void)state;
+	reseed(3);
+	for (int i = 0; i < 256; i++)
+		x[i] = (int8_t)(i - 128);
+	for (int t = 0; t < 50; t++) {
+		int32_t lo = rnd(-128, 0), hi = rnd(0, 127);
+		p.count = 256;
+		p.input_offset = rnd(-127, 128);
+		p.output_offset = rnd(-128, 127);
+		p.act_min = lo;
+		p.act_max = hi;
+		quantize_multiplier(rndu(0.01, 3.0), &p.mult, &p.shift);
+		assert_int_equal(o2m_q8_requant_s8(&p, x, y), O2M_OK);
+		for (int i = 0; i < 256; i++)
+			assert_int_equal(y[i], ref_out((int64_t)p.output_offset +
+							       ref_requant(x[i] + p.input_offset,
+									   p.mult, p.shift),
+						       lo, hi));
+	}
+	p.act_min = 5;
+	p.act_max = 4;
+	assert_int_equal(o2m_q8_requant_s8(&p, x, y), O2M_ERR_ARG);
+	p.act_min = -128;
+	p.act_max = 127;
+	assert_int_equal(o2m_q8_requant_s8(&p, NULL, y), O2M_ERR_ARG);
+	p.shift = 31;
+	assert_int_equal(o2m_q8_requant_s8(&p, x, y), O2M_ERR_ARG);
+}
+
+static void lut_indexes_by_x_plus_128(void **state)
+{
+	int8_t x[256], table[256], y[256];
+	o2m_unary_params p = {256, 0, 0, 0};
+
+	(void)state;
+	for (int i = 0; i < 256; i++) {
+		x[i] = (int8_t)(127 - i);
+		table[i] = (int8_t)((i * 37) % 256 - 128);
+	}
+	assert_int_equal(o2m_q8_lut_s8(&p, x, table, y), O2M_OK);
+	for (int i = 0; i < 256; i++)
+		assert_int_equal(y[i], table[255 - i]);
+	assert_int_equal(o2m_q8_lut_s8(&p, x, NULL, y), O2M_ERR_ARG);
+}
+
+/* ---- convolution ---- */
+
+#define XMAX 4096
+#define WMAX 4096
+#define CMAX 16
+
+static int8_t cx[XMAX], cw[WMAX], cy[XMAX], cy2[XMAX], cref[XMAX];
+static double cideal[XMAX];
+static int32_t cbias[CMAX], cmult[CMAX], cshift[CMAX];
+
+/* the quantization of one case: zero points and scales */
+typedef struct {
+	int32_t zx, zy;
+	double xs, ys, ws[CMAX];
+} qcase;
+
+/* position along one axis of tap t of output o, or -1 in the padding */
+static int tap_at(int o, int stride, int pad, int t, int dil, int in)
+{
+	int p = o * stride - pad + t * dil;
+	return p >= 0 && p < in ? p : -1;
+}
+
+/* the naive convolution: every tap of every output, padding skipped explicitly; the
+   exact int64 sum through ref_requant into cref, the real result (in output steps,
+   zero point added) from the dequantized values into cideal */
+static void ref_conv(const o2m_q8_conv_params *q, const qcase *c)
+{
+	const o2m_conv_params *p = &q->conv;
+	int cin = p->c_in / p->group, cout = p->c_out / p->group, at = 0;
+
+	for (int n = 0; n < p->n; n++)
+	for (int oc = 0; oc < p->c_out; oc++)
+	for (int od = 0; od < p->out_d; od++)
+	for (int oh = 0; oh < p->out_h; oh++)
+	for (int ow = 0; ow < p->out_w; ow++, at++) {
+		int64_t acc = cbias[oc];
+		double real = cbias[oc] * c->xs * c->ws[oc];
+		for (int ic = 0; ic < cin; ic++)
+		for (int kd = 0; kd < p->k_d; kd++)
+		for (int kh = 0; kh < p->k_h; kh++)
+		for (int kw = 0; kw < p->k_w; kw++) {
+			int d = tap_at(od, p->stride_d, p->pad_d, kd, p->dil_d, p->in_d);
+			int h = tap_at(oh, p->stride_h, p->pad_h, kh, p->dil_h, p->in_h);
+			int w = tap_at(ow, p->stride_w, p->pad_w, kw, p->dil_w, p->in_w);
+			int ch = oc / cout * cin + ic, xv, wv;
+			if (d < 0 || h < 0 || w < 0)
+				continue;
+			xv = cx[(((n * p->c_in + ch) * p->in_d + d) * p->in_h + h) * p->in_w + w];
+			wv = cw[(((oc * cin + ic) * p->k_d + kd) * p->k_h + kh) * p->k_w + kw];
+			acc += (int64_t)(xv + q->input_offset) * wv;
+			real += (xv - c->zx) * c->xs * (wv * c->ws[oc]);
+		}
+		assert_true(acc >= INT32_MIN && acc <= INT32_MAX);
+		cref[at] = ref_out(q->output_offset + (int64_t)ref_requant((int32_t)acc, cmult[oc],
+									  cshift[oc]),
+				   q->act_min, q->act_max);
+		cideal[at] = real / c->ys + c->zy;
+	}
+}
+
+/* one axis: sizes with at least one output; trailing pad pe only shapes the output */
+static void random_axis(int32_t *in, int32_t *k, int32_t *s, int32_t *d, int32_t *pad,
+			int32_t *out, int maxin)
+{
+	for (;;) {
+		int pe = rnd(0, 2), span;
+		*in = rnd(1, maxin);
+		*k = rnd(1, 3);
+		*s = rnd(1, 2);
+		*d = rnd(1, 2);
+		*pad = rnd(0, 2);
+		span = *in + *pad + pe - *d * (*k - 1) - 1;
+		if (span >= 0) {
+			*out = span / *s + 1;
+			return;
+		}
+	}
+}
+
+static void unit_axis(int32_t *in, int32_t *k, int32_t *s, int32_t *d, int32_t *pad,
+		      int32_t *out)
+{
+	*in = *k = *s = *d = *out = 1;
+	*pad = 0;
+}
+
+enum { GEN_CONV, GEN_DW, GEN_1X1 };
+
+/* a random geometry of `rank` spatial dims (1-3) and kind, its data and quantization */
+static int random_conv(o2m_q8_conv_params *q, qcase *c, int rank, int kind)
+{
+	o2m_conv_params *p = &q->conv;
+	int cin, ntaps, nx, nw;
+
+	memset(q, 0, sizeof *q);
+	p->n = rnd(1, 2);
+	p->group = kind == GEN_CONV ? rnd(1, 2) : 1;
+	cin = rnd(1, 3);
+	p->c_in = cin * p->group;
+	p->c_out = rnd(1, 3) * p->group;
+	if (kind == GEN_DW) {
+		p->c_in = rnd(1, 4);
+		p->group = p->c_in;
+		p->c_out = p->c_in * rnd(1, 2); /* depth multiplier 1 or 2 */
+		cin = 1;
+	}
+	if (rank >= 3)
+		random_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d, 4);
+	else
+		unit_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d);
+	if (rank >= 2)
+		random_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h, 6);
+	else
+		unit_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h);
+	random_axis(&p->in_w, &p->k_w, &p->stride_w, &p->dil_w, &p->pad_w, &p->out_w,
+		    rank == 1 ? 12 : 6);
+	if (kind == GEN_1X1) {
+		unit_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d);
+		p->in_d = p->out_d = rnd(1, 2);
+		p->k_h = p->k_w = p->stride_h = p->stride_w = p->dil_h = p->dil_w = 1;
+		p->pad_h = p->pad_w = 0;
+		p->out_h = p->in_h;
+		p->out_w = p->in_w;
+	}
+	nx = p->n * p->c_in * p->in_d * p->in_h * p->in_w;
+	nw = p->c_out * cin * p->k_d * p->k_h * p->k_w;
+	assert_true(nx <= XMAX && nw <= WMAX && p->c_out <= CMAX);
+	assert_true(p->n * p->c_out * p->out_d * p->out_h * p->out_w <= XMAX);
+	ntaps = cin * p->k_d * p->k_h * p->k_w;
+
+	c->zx = rnd(-128, 127);
+	c->zy = rnd(-20, 20);
+	c->xs = rndu(0.01, 0.1);
+	c->ys = rndu(0.01, 0.1);
+	q->input_offset = -c->zx;
+	q->output_offset = c->zy;
+	q->act_min = rnd(0, 3) ? -128 : c->zy; /* sometimes a Relu */
+	q->act_max = 127;
+	for (int i = 0; i < nx; i++)
+		cx[i] = (int8_t)rnd(-128, 127);
+	for (int i = 0; i < nw; i++)
+		cw[i] = (int8_t)rnd(-127, 127);
+	for (int oc = 0; oc < p->c_out; oc++) {
+		/* outputs of a few tens of steps: mostly unclamped */
+		double m = rndu(0.5, 1.5) / (sqrt((double)ntaps) * 150.0);
+		c->ws[oc] = m * c->ys / c->xs;
+		quantize_multiplier(m, &cmult[oc], &cshift[oc]);
+		cbias[oc] = rnd(-3000, 3000) * (int)sqrt((double)ntaps);
+	}
+	return p->n * p->c_out * p->out_d * p->out_h * p->out_w;
+}
+
+/* compares cy with the reference bit for bit and with the real result; returns the
+   outputs checked against the real result */
+static int check_conv(const o2m_q8_conv_params *q, int ny, const char *what)
+{
+	int real = 0;
+
+	for (int i = 0; i < ny; i++) {
+		if (cy[i] != cref[i])
+			fail_msg("%s: y[%d] = %d, want %d", what, i, cy[i], cref[i]);
+		if (cy[i] > q->act_min && cy[i] < q->act_max) {
+			if (!in_range(cy[i], cideal[i]))
+				fail_msg("%s: y[%d] = %d, real %.3f", what, i, cy[i], cideal[i]);
+			real++;
+		}
+	}
+	return real;
+}
+
+static void conv_matches_naive_reference(void **state)
+{
+	o2m_q8_conv_params q;
+	qcase c;
+	int outputs = 0, real = 0;
+
+	(void)state;
+	reseed(4);
+	for (int t = 0; t < 300; t++) {
+		int rank = 1 + t % 3, ny = random_conv(&q, &c, rank, GEN_CONV);
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_OK);
+		real += check_conv(&q, ny, "conv");
+		outputs += ny;
+	}
+	assert_true(real > outputs / 2);
+}
+
+static void conv_variants_match_conv(void **state)
+{
+	o2m_q8_conv_params q;
+	qcase c;
+
+	(void)state;
+	reseed(5);
+	for (int t = 0; t < 300; t++) {
+		int rank = 1 + t % 3, kind = t % 2 ? GEN_DW : GEN_1X1;
+		int ny = random_conv(&q, &c, rank, kind), rc;
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy2), O2M_OK);
+		if (kind == GEN_DW)
+			rc = o2m_q8_conv_dw_s8(&q, cx, cw, cbias, cmult, cshift, cy);
+		else
+			rc = o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, cmult, cshift, cy);
+		assert_int_equal(rc, O2M_OK);
+		assert_memory_equal(cy, cy2, (size_t)ny);
+		check_conv(&q, ny, kind == GEN_DW ? "conv_dw" : "conv_1x1");
+	}
+}
+
+static void conv_bias_may_be_null(void **state)
+{
+	o2m_q8_conv_params q;
+	qcase c;
+	int ny;
+
+	(void)state;
+	reseed(6);
+	ny = random_conv(&q, &c, 2, GEN_CONV);
+	memset(cbias, 0, sizeof cbias);
+	ref_conv(&q, &c);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, NULL, cmult, cshift, cy), O2M_OK);
+	check_conv(&q, ny, "conv without bias");
+}
+
+static void conv_rejects_bad_arguments(void **state)
+{
+	o2m_q8_conv_params q;
+	qcase c;
+
+	(void)state;
+	reseed(7);
+	random_conv(&q, &c, 2, GEN_CONV);
+	assert_int_equal(o2m_q8_conv_s8(&q, NULL, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, NULL, cshift, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, NULL, cy), O2M_ERR_ARG);
+	q.conv.group = 2;
+	q.conv.c_in = 3;
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	random_conv(&q, &c, 2, GEN_CONV);
+	q.conv.out_h = 0;
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	random_conv(&q, &c, 2, GEN_CONV);
+	q.conv.k_w = 2; /* not 1x1 */
+	assert_int_equal(o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	random_conv(&q, &c, 2, GEN_DW);
+	q.conv.group = 1; /* not depthwise */
+	q.conv.c_out = 1;
+	if (q.conv.c_in > 1)
+		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, cmult, cshift, cy),
+				 O2M_ERR_ARG);
+}
+
+/* fully connected: a naive reference, and the same numbers as a 1x1 convolution of a
+   1x1 image with batch items as images */
+static void fc_matches_reference_and_conv(void **state)
+{
+	(void)state;
+	reseed(8);
+	for (int t = 0; t < 100; t++) {
+		o2m_q8_conv_params q;
+		o2m_q8_fc_params f;
+		qcase c;
+		int ny;
+		random_conv(&q, &c, 1, GEN_1X1);
+		q.conv.in_d = q.conv.in_h = q.conv.in_w = 1;
+		q.conv.out_d = q.conv.out_h = q.conv.out_w = 1;
+		q.conv.c_in = rnd(1, 40);
+		q.conv.c_out = rnd(1, CMAX);
+		q.conv.n = rnd(1, 3);
+		for (int i = 0; i < q.conv.n * q.conv.c_in; i++)
+			cx[i] = (int8_t)rnd(-128, 127);
+		for (int i = 0; i < q.conv.c_out * q.conv.c_in; i++)
+			cw[i] = (int8_t)rnd(-127, 127);
+		for (int oc = 0; oc < q.conv.c_out; oc++) {
+			double m = rndu(0.5, 1.5) / (sqrt((double)q.conv.c_in) * 150.0);
+			c.ws[oc] = m * c.ys / c.xs;
+			quantize_multiplier(m, &cmult[oc], &cshift[oc]);
+			cbias[oc] = rnd(-20000, 20000);
+		}
+		ny = q.conv.n * q.conv.c_out;
+		f.batch = q.conv.n;
+		f.in = q.conv.c_in;
+		f.out = q.conv.c_out;
+		f.input_offset = q.input_offset;
+		f.output_offset = q.output_offset;
+		f.act_min = q.act_min;
+		f.act_max = q.act_max;
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, cmult, cshift, cy), O2M_OK);
+		check_conv(&q, ny, "fc");
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy2), O2M_OK);
+		assert_memory_equal(cy, cy2, (size_t)ny);
+		f.in = 0;
+		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	}
+}
+
+/* ---- Add and Mul ---- */
+
+#define BMAX 256
+
+typedef struct {
+	int rank;
+	int out[4], a[4], b[4]; /* shapes, 1 where an operand broadcasts */
+	int32_t za, zb, zy;
+	double sa, sb, sy;
+} bcase;
+
+/* the kernel's geometry: dense strides of each operand, 0 along its broadcast dims */
+static int bcast_params(const bcase *c, o2m_bcast_params *p)
+{
+	int32_t step_a = 1, step_b = 1;
+
+	memset(p, 0, sizeof *p);
+	p->rank = c->rank;
+	p->count = 1;
+	for (int k = c->rank - 1; k >= 0; k--) {
+		p->dims[k] = c->out[k];
+		p->sa[k] = c->a[k] == 1 ? 0 : step_a;
+		p->sb[k] = c->b[k] == 1 ? 0 : step_b;
+		step_a *= c->a[k];
+		step_b *= c->b[k];
+		p->count *= c->out[k];
+	}
+	return p->count;
+}
+
+/* the flat offset in an operand of shape s of output element i (numpy broadcasting,
+   by unravelling i) */
+static int operand_at(const bcase *c, const int *s, int i)
+{
+	int at = 0, step = 1;
+
+	for (int k = c->rank - 1; k >= 0; k--) {
+		int coord = i % c->out[k];
+		i /= c->out[k];
+		at += (s[k] == 1 ? 0 : coord) * step;
+		step *= s[k];
+	}
+	return at;
+}
+
+static void random_bcase(bcase *c, int same)
+{
+	c->rank = rnd(1, 4);
+	for (int k = 0; k < c->rank; k++) {
+		int r = same ? 0 : rnd(0, 3);
+		c->out[k] = rnd(1, 4);
+		c->a[k] = r == 1 ? 1 : c->out[k];
+		c->b[k] = r == 2 ? 1 : c->out[k];
+	}
+	c->za = rnd(-128, 127);
+	c->zb = rnd(-128, 127);
+	c->zy = rnd(-128, 127);
+	c->sa = rndu(0.005, 0.1);
+	c->sb = c->sa * rndu(0.1, 10.0);
+}
+
+/* TFLite's int8 Add, step by step as its reference kernel: real multipliers from the
+   scales, left_shift 20 */
+static void add_params(const bcase *c, o2m_q8_binary_params *q)
+{
+	const double twice_max = 2 * (c->sa > c->sb ? c->sa : c->sb);
+
+	bcast_params(c, &q->b);
+	q->a_offset = -c->za;
+	q->b_offset = -c->zb;
+	q->output_offset = c->zy;
+	q->left_shift = 20;
+	quantize_multiplier(c->sa / twice_max, &q->a_mult, &q->a_shift);
+	quantize_multiplier(c->sb / twice_max, &q->b_mult, &q->b_shift);
+	quantize_multiplier(twice_max / ((1 << 20) * c->sy), &q->out_mult, &q->out_shift);
+	q->act_min = -128;
+	q->act_max = 127;
+}
+
+static int8_t ref_add(const o2m_q8_binary_params *q, int a, int b)
+{
+	int32_t sa = ref_requant((a + q->a_offset) * (1 << 20), q->a_mult, q->a_shift);
+	int32_t sb = ref_requant((b + q->b_offset) * (1 << 20), q->b_mult, q->b_shift);
+
+	return ref_out(q->output_offset + (int64_t)ref_requant(sa + sb, q->out_mult, q->out_shift),
+		       q->act_min, q->act_max);
+}
+
+static int8_t ref_mul(const o2m_q8_binary_params *q, int a, int b)
+{
+	int32_t prod = (a + q->a_offset) * (b + q->b_offset);
+
+	return ref_out(q->output_offset + (int64_t)ref_requant(prod, q->out_mult, q->out_shift),
+		       q->act_min, q->act_max);
+}
+
+static void binary_case(int mul, int same)
+{
+	int8_t a[BMAX], b[BMAX], y[BMAX];
+	o2m_q8_binary_params q;
+	bcase c;
+	int n;
+
+	random_bcase(&c, same);
+	if (mul)
+		c.sy = c.sa * c.sb * rndu(60, 300);
+	else
+		c.sy = (c.sa + c.sb) * rndu(0.5, 2.0);
+	add_params(&c, &q);
+	if (mul) {
+		q.a_mult = q.a_shift = q.b_mult = q.b_shift = 0; /* unused */
+		quantize_multiplier(c.sa * c.sb / c.sy, &q.out_mult, &q.out_shift);
+	}
+	n = q.b.count;
+	for (int i = 0; i < BMAX; i++) {
+		a[i] = (int8_t)rnd(-128, 127);
+		b[i] = (int8_t)rnd(-128, 127);
+	}
+	if (mul)
+		assert_int_equal(o2m_q8_mul_s8(&q, a, b, y), O2M_OK);
+	else
+		assert_int_equal(o2m_q8_add_s8(&q, a, b, y), O2M_OK);
+	for (int i = 0; i < n; i++) {
+		int av = a[operand_at(&c, c.a, i)], bv = b[operand_at(&c, c.b, i)];
+		int8_t want = mul ? ref_mul(&q, av, bv) : ref_add(&q, av, bv);
+		double ra = (av - c.za) * c.sa, rb = (bv - c.zb) * c.sb;
+		double real = (mul ? ra * rb : ra + rb) / c.sy + c.zy;
+		if (y[i] != want)
+			fail_msg("%s: y[%d] = %d, want %d", mul ? "mul" : "add", i, y[i], want);
+		if (y[i] > -128 && y[i] < 127 && !in_range(y[i], real))
+			fail_msg("%s: y[%d] = %d, real %.3f", mul ? "mul" : "add", i, y[i], real);
+	}
+}
+
+static void add_mul_match_tflite_and_real(void **state)
+{
+	(void)state;
+	reseed(9);
+	for (int t = 0; t < 400; t++)
+		binary_case(t % 2, t % 4 < 2);
+}
+
+static void add_rejects_bad_arguments(void **state)
+{
+	int8_t a[4] = {0}, y[4];
+	o2m_q8_binary_params q;
+	bcase c;
+
+	(void)state;
+	reseed(10);
+	random_bcase(&c, 1);
+	c.sy = 0.1;
+	add_params(&c, &q);
+	assert_int_equal(o2m_q8_add_s8(&q, a, NULL, y), O2M_ERR_ARG);
+	q.left_shift = 24;
+	assert_int_equal(o2m_q8_add_s8(&q, a, a, y), O2M_ERR_ARG);
+	q.left_shift = 20;
+	q.b.rank = 0;
+	assert_int_equal(o2m_q8_mul_s8(&q, a, a, y), O2M_ERR_ARG);
+}
+
+/* ---- average pooling ---- */
+
+static int32_t pq_sum[XMAX], pq_count[XMAX];
+
+/* per window of the naive pooling: the sum of x - zx over its taps inside the data,
+   and its count (taps inside [-pad, in + pad_end) with count_include_pad) */
+static int ref_pool(const o2m_q8_pool_params *q, const int8_t *x, int32_t zx)
+{
+	const o2m_pool_params *p = &q->pool;
+	int at = 0, in_plane = p->in_d * p->in_h * p->in_w;
+
+	for (int c = 0; c < p->planes; c++)
+	for (int od = 0; od < p->out_d; od++)
+	for (int oh = 0; oh < p->out_h; oh++)
+	for (int ow = 0; ow < p->out_w; ow++, at++) {
+		int32_t sum = 0, inside = 0, padded = 0;
+		for (int kd = 0; kd < p->k_d; kd++)
+		for (int kh = 0; kh < p->k_h; kh++)
+		for (int kw = 0; kw < p->k_w; kw++) {
+			int d = od * p->stride_d - p->pad_d + kd * p->dil_d;
+			int h = oh * p->stride_h - p->pad_h + kh * p->dil_h;
+			int w = ow * p->stride_w - p->pad_w + kw * p->dil_w;
+			if (d >= -p->pad_d && d < p->in_d + p->pad_end_d && h >= -p->pad_h &&
+			    h < p->in_h + p->pad_end_h && w >= -p->pad_w && w < p->in_w + p->pad_end_w)
+				padded++;
+			if (d < 0 || d >= p->in_d || h < 0 || h >= p->in_h || w < 0 || w >= p->in_w)
+				continue;
+			sum += x[c * in_plane + (d * p->in_h + h) * p->in_w + w] - zx;
+			inside++;
+		}
+		pq_sum[at] = sum;
+		pq_count[at] = p->count_include_pad ? padded : inside;
+	}
+	return at;
+}
+
+/* TFLite's rounded mean: (sum +- count / 2) / count */
+static int32_t tflite_mean(int32_t sum, int32_t count)
+{
+	return (sum > 0 ? sum + count / 2 : sum - count / 2) / count;
+}
+
+static void random_pool(o2m_q8_pool_params *q, int rank)
+{
+	o2m_pool_params *p = &q->pool;
+	int32_t in_ext, pe;
+
+	memset(q, 0, sizeof *q);
+	p->planes = rnd(1, 3);
+	p->in_d = p->out_d = p->k_d = p->stride_d = p->dil_d = 1;
+	p->in_h = p->out_h = p->k_h = p->stride_h = p->dil_h = 1;
+	if (rank >= 3)
+		random_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d, 4);
+	if (rank >= 2)
+		random_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h, 6);
+	random_axis(&p->in_w, &p->k_w, &p->stride_w, &p->dil_w, &p->pad_w, &p->out_w, 8);
+	/* trailing pads consistent with each output size (what ONNX pads would give) */
+	in_ext = (p->out_d - 1) * p->stride_d + (p->k_d - 1) * p->dil_d + 1;
+	pe = in_ext - p->in_d - p->pad_d;
+	p->pad_end_d = pe > 0 ? pe : 0;
+	in_ext = (p->out_h - 1) * p->stride_h + (p->k_h - 1) * p->dil_h + 1;
+	pe = in_ext - p->in_h - p->pad_h;
+	p->pad_end_h = pe > 0 ? pe : 0;
+	in_ext = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
+	pe = in_ext - p->in_w - p->pad_w;
+	p->pad_end_w = pe > 0 ? pe - rnd(0, pe) : 0; /* sometimes ceil mode: fewer pads */
+	p->count_include_pad = rnd(0, 1);
+	q->act_min = -128;
+	q->act_max = 127;
+}
+
+static void avgpool_equal_scales_is_tflites_mean(void **state)
+{
+	int8_t x[XMAX], y[XMAX];
+
+	(void)state;
+	reseed(11);
+	for (int t = 0; t < 300; t++) {
+		o2m_q8_pool_params q;
+		int32_t zx, n;
+		random_pool(&q, 1 + t % 3);
+		zx = t % 5 ? rnd(-128, 127) : 0;
+		q.input_offset = -zx;
+		q.output_offset = zx;
+		q.mult = 1 << 30; /* m = 1 */
+		q.shift = 1;
+		for (int i = 0; i < q.pool.planes * q.pool.in_d * q.pool.in_h * q.pool.in_w; i++)
+			x[i] = (int8_t)rnd(-128, 127);
+		n = ref_pool(&q, x, zx);
+		assert_int_equal(o2m_q8_avgpool_s8(&q, x, y), O2M_OK);
+		for (int i = 0; i < n; i++) {
+			int32_t want = pq_count[i] ? zx + tflite_mean(pq_sum[i], pq_count[i]) : zx;
+			assert_int_equal(y[i], ref_out(want, -128, 127));
+		}
+	}
+}
+
+static void avgpool_rescales_within_one_step(void **state)
+{
+	int8_t x[XMAX], y[XMAX];
+	int real = 0;
+
+	(void)state;
+	reseed(12);
+	for (int t = 0; t < 300; t++) {
+		o2m_q8_pool_params q;
+		int32_t zx = rnd(-128, 127), zy = rnd(-128, 127), n;
+		double xs = rndu(0.01, 0.1), ys = xs * rndu(0.3, 3.0);
+		random_pool(&q, 1 + t % 3);
+		q.input_offset = -zx;
+		q.output_offset = zy;
+		quantize_multiplier(xs / ys, &q.mult, &q.shift);
+		for (int i = 0; i < q.pool.planes * q.pool.in_d * q.pool.in_h * q.pool.in_w; i++)
+			x[i] = (int8_t)rnd(-128, 127);
+		n = ref_pool(&q, x, zx);
+		assert_int_equal(o2m_q8_avgpool_s8(&q, x, y), O2M_OK);
+		for (int i = 0; i < n; i++) {
+			double mean = pq_count[i] ? xs * pq_sum[i] / pq_count[i] : 0;
+			if (y[i] > -128 && y[i] < 127) {
+				if (!in_range(y[i], mean / ys + zy))
+					fail_msg("avgpool y[%d] = %d, real %.3f", i, y[i],
+						 mean / ys + zy);
+				real++;
+			}
+		}
+	}
+	assert_true(real > 1000);
+}
+
+static void gavgpool_is_the_plane_mean(void **state)
+{
+	static int8_t x[16 * 3 * 40 * 40], y[16];
+
+	(void)state;
+	reseed(13);
+	for (int t = 0; t < 100; t++) {
+		o2m_q8_pool_params q;
+		int32_t zx = rnd(-128, 127), plane;
+		int equal = t % 2;
+		double xs = rndu(0.01, 0.1), ys = equal ? xs : xs * rndu(0.3, 3.0);
+		memset(&q, 0, sizeof q);
+		q.pool.planes = rnd(1, 16);
+		q.pool.in_d = t % 3 ? 1 : rnd(1, 3);
+		q.pool.in_h = rnd(1, t < 10 ? 40 : 9);
+		q.pool.in_w = rnd(1, t < 10 ? 40 : 9);
+		q.pool.out_d = q.pool.out_h = q.pool.out_w = 1;
+		q.input_offset = -zx;
+		q.output_offset = equal ? zx : rnd(-128, 127);
+		q.act_min = -128;
+		q.act_max = 127;
+		quantize_multiplier(xs / ys, &q.mult, &q.shift);
+		plane = q.pool.in_d * q.pool.in_h * q.pool.in_w;
+		for (int i = 0; i < q.pool.planes * plane; i++)
+			x[i] = (int8_t)rnd(-128, 127);
+		assert_int_equal(o2m_q8_gavgpool_s8(&q, x, y), O2M_OK);
+		for (int c = 0; c < q.pool.planes; c++) {
+			int32_t sum = 0;
+			for (int i = 0; i < plane; i++)
+				sum += x[c * plane + i] - zx;
+			if (equal)
+				assert_int_equal(y[c], ref_out(zx + tflite_mean(sum, plane), -128, 127));
+			else if (y[c] > -128 && y[c] < 127 &&
+				 !in_range(y[c], xs * sum / plane / ys + q.output_offset))
+				fail_msg("gavgpool y[%d] = %d, real %.3f", c, y[c],
+					 xs * sum / plane / ys + q.output_offset);
+		}
+	}
+}
+
+/* sum * 256 * 2 (m = 1 is mult 2^30, shift 1) over a 129 x 129 plane could overflow
+   int32 */
+static void pools_reject_windows_too_large(void **state)
+{
+	int8_t x[1] = {0}, y[1];
+	o2m_q8_pool_params q;
+
+	(void)state;
+	memset(&q, 0, sizeof q);
+	q.pool.planes = 1;
+	q.pool.in_d = q.pool.out_d = q.pool.out_h = q.pool.out_w = 1;
+	q.pool.in_h = q.pool.in_w = 129;
+	q.mult = 1 << 30;
+	q.shift = 1;
+	q.act_min = -128;
+	q.act_max = 127;
+	q.input_offset = 127;
+	assert_int_equal(o2m_q8_gavgpool_s8(&q, x, y), O2M_ERR_ARG);
+	q.pool.in_h = q.pool.in_w = 1;
+	q.pool.k_d = 1;
+	q.pool.k_h = q.pool.k_w = 129;
+	q.pool.stride_d = q.pool.stride_h = q.pool.stride_w = 1;
+	q.pool.dil_d = q.pool.dil_h = q.pool.dil_w = 1;
+	q.pool.pad_h = q.pool.pad_w = 128;
+	assert_int_equal(o2m_q8_avgpool_s8(&q, x, y), O2M_ERR_ARG);
+	q.pool.k_h = q.pool.k_w = 100;
+	q.pool.pad_h = q.pool.pad_w = 99;
+	assert_int_equal(o2m_q8_avgpool_s8(&q, x, y), O2M_OK);
+	assert_int_equal(o2m_q8_avgpool_s8(&q, NULL, y), O2M_ERR_ARG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(quantize_multiplier_is_tflites),
+		cmocka_unit_test(requant_rounds_as_tflite),
+		cmocka_unit_test(requant_matches_reference_and_real),
+		cmocka_unit_test(requant_kernel),
+		cmocka_unit_test(lut_indexes_by_x_plus_128),
+		cmocka_unit_test(conv_matches_naive_reference),
+		cmocka_unit_test(conv_variants_match_conv),
+		cmocka_unit_test(conv_bias_may_be_null),
+		cmocka_unit_test(conv_rejects_bad_arguments),
+		cmocka_unit_test(fc_matches_reference_and_conv),
+		cmocka_unit_test(add_mul_match_tflite_and_real),
+		cmocka_unit_test(add_rejects_bad_arguments),
+		cmocka_unit_test(avgpool_equal_scales_is_tflites_mean),
+		cmocka_unit_test(avgpool_rescales_within_one_step),
+		cmocka_unit_test(gavgpool_is_the_plane_mean),
+		cmocka_unit_test(pools_reject_windows_too_large),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
