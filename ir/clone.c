@@ -72,6 +72,7 @@ Graph *ir_graph_clone(const Graph *g)
 	for (int i = 0; c->outvals && i < c->noutvals; i++)
 		c->outvals[i].name = dup_str(a, c->outvals[i].name);
 	c->parent = g->parent;
+	c->quantized = g->quantized;
 	c->outer = DUP(a, g->outer, g->capouter), c->nouter = g->nouter;
 	c->capouter = g->capouter;
 	return c;

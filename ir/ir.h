@@ -66,6 +66,8 @@ uint16_t f32_to_f16(float f);
 float bf16_to_f32(uint16_t h);
 uint16_t f32_to_bf16(float f);
 
+typedef struct Graph Graph;
+
 /* ---- quantization parameters, on every tensor ---- */
 typedef struct {
 	int n;          /* 0: none, 1: per-tensor, >1: per-axis (n == dims[axis]) */
@@ -73,6 +75,17 @@ typedef struct {
 	float *scale;
 	int32_t *zero_point;
 } Quant;
+
+/* the facts (ir/quant.c): set from arrays of n; copied from another tensor; equal */
+void ir_quant_set(Graph *g, int t, int n, int axis, const float *scale, const int32_t *zp);
+void ir_quant_copy(Graph *g, int to, int from);
+int ir_quant_same(const Quant *a, const Quant *b);
+/* the range of an integer type the kernels quantize to (int8, uint8, int16, uint16) */
+int32_t ir_qmin(DType t);
+int32_t ir_qmax(DType t);
+/* a positive real factor m as mult * 2^(shift - 31), mult in [2^30, 2^31) (0, 0 for m
+   == 0 or too small), as TFLite's QuantizeMultiplier */
+void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift);
 
 /* ---- tensors ---- */
 enum {
@@ -100,8 +113,6 @@ typedef struct {
 
 /* ---- attributes, as the ONNX node carried them ---- */
 typedef enum { A_INT, A_FLOAT, A_STRING, A_INTS, A_FLOATS, A_STRINGS, A_TENSOR, A_GRAPH } AttrKind;
-
-typedef struct Graph Graph;
 
 typedef struct {
 	const char *name;
@@ -139,6 +150,8 @@ enum {
 	OPF_ELEMENTWISE = 1 << 6, /* each output element depends on the same element of each
 				     (broadcast) input: a pointwise op */
 	OPF_ACTIVATION = 1 << 7, /* a unary pointwise activation a fused epilogue can apply */
+	OPF_QUANT = 1 << 8,      /* an integer op of a quantized graph (passes/quant.c): every
+				    integer input and output carries its Tensor.quant */
 };
 
 typedef int (*ShapeFn)(Graph *g, int node);
@@ -289,6 +302,7 @@ struct Graph {
 	Graph **sub;                  /* subgraphs of node attributes, freed with the graph */
 	int nsub, capsub;
 	int lowered;         /* pass_lower has run: every live node has its low */
+	int quantized;       /* pass_quant has run: DequantizeLinear of constants may fold */
 	int *use, capuse;    /* per tensor: readers (node inputs, graph outputs), from ir_uses */
 	Plan *plan;          /* set by pass_plan */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */
@@ -314,6 +328,9 @@ void ir_set_seq(Graph *g, int t, DType dt, const int *elem, int n);
 void ir_set_opt(Graph *g, int t, DType dt, int elem);
 int ir_is_list(const Graph *g, int t);         /* t >= 0 and a sequence or optional */
 int64_t ir_numel(const Tensor *t);
+/* its quantization parameters fit it: none, or an integer type with positive finite
+   scales, zero points in the type's range, one per tensor or one per index of axis */
+int ir_quant_ok(const Tensor *t);
 /* element count of a shape, or -1 if a dim is negative or the count exceeds max */
 int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max);
 int64_t ir_nbytes(const Tensor *t);

@@ -54,6 +54,8 @@ int ir_verify(Graph *g, const char *after)
 		CHECK(!(x->flags & T_CONST) || x->data, "constant '%s' has no data", x->name);
 		CHECK(x->rank >= 0 && x->rank <= IR_MAX_RANK, "tensor '%s' has rank %d",
 		      x->name, x->rank);
+		CHECK(ir_quant_ok(x), "tensor '%s' (%s) has quantization parameters that do not "
+		      "fit it", x->name, dt_name(x->dtype));
 	}
 	for (int i = 0; i < g->nn; i++) {
 		const Node *n = &g->n[i];
@@ -67,6 +69,10 @@ int ir_verify(Graph *g, const char *after)
 			int t = n->in[k];
 			if (t < 0)
 				continue;
+			CHECK(t >= g->nt || !(op_info[n->op].flags & OPF_QUANT) ||
+			      !dt_is_int(g->t[t].dtype) || g->t[t].quant.n || g->t[t].dtype == DT_S32,
+			      "node '%s' (%s) input '%s' has no quantization parameters", n->name,
+			      n->op_type, g->t[t].name);
 			CHECK(t < g->nt, "node '%s' input %d is tensor %d out of range", n->name, k, t);
 			if (t < g->nt) {
 				CHECK(defined[t], "node '%s' reads '%s' before it is produced",
