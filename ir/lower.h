@@ -58,6 +58,10 @@ void lw_zero(Graph *g, int node, Lowered *L, int k);
    one: none and no bounds. -1 with an error naming the node for an activation the
    kernels do not fuse or bounds that are NaN or reversed. */
 int lw_act(Graph *g, int node, int32_t *act, float *alpha, float *beta, float *min, float *max);
+/* the geometry of a Conv-like node (X, W inputs; ir/op_conv.c) and its kernel variant
+   ("conv", "conv_dw", "conv_1x1"); of a pooling node's window. -1 after an error. */
+int lw_conv_geom(Graph *g, int node, o2m_conv_params *p, const char **family);
+int lw_pool_geom(Graph *g, int node, o2m_pool_params *p);
 /* row-major strides of dims, in elements */
 void lw_strides(int rank, const int64_t *dims, int64_t *strides);
 /* element count as the int32 kernels take, or an error */

@@ -201,7 +201,8 @@ static int conv_win(Graph *g, int node, Win *w)
 	int64_t group = ir_attr_int(g, node, "group", 1);
 	int n = spatial_axes(g, node, x);
 
-	if (n < 0 || same_type(g, node, 1) || same_type(g, node, 2))
+	if (n < 0 || same_type(g, node, 1) ||
+	    (g->n[node].op != OP_QCONV && same_type(g, node, 2)))
 		return -1;
 	if (wt->rank != x->rank) {
 		ir_error(g, node, "W has rank %d, X rank %d", wt->rank, x->rank);
@@ -288,6 +289,18 @@ int prep_conv(Graph *g, int node, Lowered *L)
 		return -1;
 	lw_call(g, L, k, PT_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
 		has_in(g, node, 3) ? A_IN(3) : A_NONE, A_OUT(0));
+	return 0;
+}
+
+int lw_conv_geom(Graph *g, int node, o2m_conv_params *p, const char **family)
+{
+	Tensor *x = in_t(g, node, 0), *wt = in_t(g, node, 1);
+	Win w;
+
+	if (conv_win(g, node, &w) || conv_params(g, node, &w, x->dims[0], x->dims[1], wt->dims[0],
+						 ir_attr_int(g, node, "group", 1), p))
+		return -1;
+	*family = conv_family(&w, p);
 	return 0;
 }
 
@@ -520,6 +533,17 @@ int prep_global_pool(Graph *g, int node, Lowered *L)
 		return -1;
 	}
 	return pool_call(g, node, L, p);
+}
+
+int lw_pool_geom(Graph *g, int node, o2m_pool_params *p)
+{
+	Tensor *x = in_t(g, node, 0);
+	Win w;
+
+	if (pool_win(g, node, &w) || pool_params(g, node, &w, x->dims[0] * x->dims[1], p))
+		return -1;
+	p->count_include_pad = (int32_t)ir_attr_int(g, node, "count_include_pad", 0);
+	return 0;
 }
 
 /* ---- MaxUnpool ---- */
