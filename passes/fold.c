@@ -37,6 +37,8 @@ static int foldable(Graph *g, int node)
 
 	if (op_info[n->op].flags & (OPF_NO_FOLD | OPF_FLOW))
 		return 0;
+	if (n->op == OP_DEQUANTIZE_LINEAR && !g->quantized)
+		return 0; /* quantized weights stay integer for pass_quant */
 	for (int k = 0; k < n->nin; k++) {
 		if (n->in[k] < 0)
 			continue;

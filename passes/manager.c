@@ -12,6 +12,7 @@ static const struct {
 	{"fold", pass_fold},
 	{"identity", pass_identity},
 	{"dce", pass_dce},
+	{"quant", pass_quant},
 	{"rewrite", pass_rewrite},
 	{"lower", pass_lower},
 	{"plan", pass_plan},

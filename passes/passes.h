@@ -26,6 +26,8 @@ typedef struct {
 	int search_budget;      /* graphs the search may cost; 0 turns it off (64) */
 	double cost_ram;        /* cost of one arena byte, in estimated cycles (1) */
 	double cost_flash;      /* cost of one byte of weights, in estimated cycles (0.05) */
+	int qdq_float;          /* 1: quantized groups run as their float ops between
+				   QuantizeLinear and DequantizeLinear kernels (--qdq float) */
 } PassOptions;
 
 #define PASS_DEFAULTS {NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05}
@@ -34,6 +36,7 @@ void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and op
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */
 void pass_identity(Graph *g); /* removes nodes whose output is their input unchanged */
 void pass_dce(Graph *g);      /* removes nodes nothing reads */
+void pass_quant(Graph *g);    /* QDQ groups and QLinear ops become integer ops */
 void pass_rewrite(Graph *g);  /* graph substitution and fusion by the rules of rules.c */
 void pass_lower(Graph *g);    /* lowers every node to kernel calls */
 void pass_plan(Graph *g);     /* assigns arena offsets by liveness */

@@ -9,7 +9,8 @@ UNIT_SRC  := $(wildcard test/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
-test: unit errors link integration pernode fixtures frontend ops conformance zoo firmware-test
+test: unit errors link integration pernode fixtures frontend ops conformance zoo qmodels \
+	firmware-test
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -35,7 +36,12 @@ conformance: $(B)/onnx2mcu
 zoo: $(B)/onnx2mcu
 	test/models/run.sh $(B)/onnx2mcu
 
-.PHONY: test unit conformance zoo docs
+# onnxruntime-quantized models (QDQ and QOperator): integer-only code within one
+# quantization step of onnxruntime's outputs
+qmodels: $(B)/onnx2mcu
+	sh test/qmodels/run.sh $(B)/onnx2mcu
+
+.PHONY: test unit conformance zoo qmodels docs
 
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all

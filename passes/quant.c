@@ -1,0 +1,943 @@
+/* quant.c - the quantization pass: a quantized model (QDQ: QuantizeLinear and
+   DequantizeLinear around float ops; QOperator: QLinearConv, QLinearMatMul and
+   onnxruntime's com.microsoft ops, which the frontend reads as QDQ groups) becomes a graph
+   of integer ops whose tensors carry their scale and zero point in Tensor.quant.
+
+   1. QLinearConv and QLinearMatMul with constant parameters are spelled out as their
+      QDQ groups, so one path handles both formats.
+   2. uint8 activations become int8 with the zero point moved by -128 (exact: the kernels
+      are int8 only); uint8 weights with zero point 128 likewise.
+   3. Every QuantizeLinear output, and every tensor a data-movement op makes of one,
+      records its quantization.
+   4. Each float op whose operands are dequantized and whose result is quantized again
+      becomes its integer op (ir/op_qint.c): Conv, Gemm and MatMul by constant weights,
+      Add, Mul, average pooling, BatchNormalization (a depthwise 1x1 QConv), Concat, the
+      data-movement ops (run on int8 as they are), and any elementwise function of one
+      tensor (a 256-entry table computed here with the float op itself). A Relu or Clip
+      whose scale does not change folds into the clamp of the op before it.
+   5. QuantizeLinear of a DequantizeLinear rescales (or vanishes); DequantizeLinear of
+      constants left over (weights of ops that stay float) fold.
+   What cannot be converted stays float between its DequantizeLinear and QuantizeLinear:
+   correct, and named by -v. */
+#include "passes.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_READERS 64
+
+static int verbose(void) { return passes_options()->verbose; }
+
+static int producer_is(Graph *g, int t, OpKind op)
+{
+	return t >= 0 && g->t[t].producer >= 0 && g->n[g->t[t].producer].op == op ? g->t[t].producer
+										    : -1;
+}
+
+static int readers(Graph *g, int t, int *nodes)
+{
+	int n = ir_consumers(g, t, nodes, MAX_READERS);
+	return n > MAX_READERS || (g->t[t].flags & T_OUTPUT) ? -1 : n;
+}
+
+/* the quantization of a QuantizeLinear or DequantizeLinear node, for its quantized tensor
+   qt: constant float32 scales (and zero points), per tensor or per axis, not blocked */
+static int node_quant(Graph *g, int node, int qt, Quant *q)
+{
+	int s = ir_in(g, node, 1), z = ir_in(g, node, 2);
+	const Tensor *x = &g->t[qt], *st;
+	int64_t n, axis = ir_attr_int(g, node, "axis", 1);
+
+	if (s < 0 || !ir_is_const(g, s) || (z >= 0 && !ir_is_const(g, z)) ||
+	    ir_attr_int(g, node, "block_size", 0) || g->t[s].dtype != DT_F32)
+		return -1;
+	st = &g->t[s];
+	n = ir_numel(st);
+	if (axis < 0)
+		axis += x->rank;
+	if (n < 1 || (z >= 0 && ir_numel(&g->t[z]) != n) ||
+	    (n > 1 && (st->rank != 1 || axis < 0 || axis >= x->rank || x->dims[axis] != n)))
+		return -1;
+	q->n = (int)n;
+	q->axis = n > 1 ? (int)axis : 0;
+	q->scale = arena_memdup(&g->arena, st->data, sizeof(float) * (size_t)n);
+	q->zero_point = arena_alloc(&g->arena, sizeof(int32_t) * (size_t)n);
+	for (int64_t i = 0; i < n; i++) {
+		q->zero_point[i] = z >= 0 ? (int32_t)dt_get_i64(g->t[z].dtype, g->t[z].data, i) : 0;
+		if (!(q->scale[i] > 0) || !isfinite(q->scale[i]))
+			return -1;
+	}
+	return 0;
+}
+
+/* a new constant of n values of type dt */
+static int new_const(Graph *g, const char *name, DType dt, int rank, const int64_t *dims,
+		     const void *data)
+{
+	return ir_const_new(g, name, dt, rank, dims, data);
+}
+
+/* a zero point constant of type dt for a Q or DQ node (input 2) */
+static void set_zero_points(Graph *g, int node, DType dt, const Quant *q)
+{
+	int64_t n = q->n;
+	void *data = arena_alloc(&g->arena, (size_t)(n * dt_size(dt)));
+	int z;
+
+	for (int64_t i = 0; i < n; i++)
+		dt_set_i64(dt, data, i, q->zero_point[i]);
+	z = new_const(g, "", dt, n > 1 ? 1 : 0, &n, data);
+	if (g->n[node].nin < 3) {
+		int *in = arena_alloc(&g->arena, sizeof(int) * 3);
+		memcpy(in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
+		g->n[node].in = in;
+		g->n[node].nin = 3;
+	}
+	g->n[node].in[2] = z;
+}
+
+/* ---- 1. QLinearConv and QLinearMatMul as QDQ groups ---- */
+
+static int dq_node(Graph *g, int node, int x, int s, int z, int axis)
+{
+	int d = ir_node_new(g, OP_DEQUANTIZE_LINEAR,
+			    arena_printf(&g->arena, "%s/dq%d", g->n[node].name, x), 3, 1);
+	int y = ir_tensor_new(g, arena_printf(&g->arena, "%s/%s.f", g->n[node].name,
+					      g->t[x].name));
+
+	g->n[d].opset = g->n[node].opset;
+	g->n[d].in[0] = x, g->n[d].in[1] = s, g->n[d].in[2] = z;
+	g->n[d].out[0] = y;
+	g->t[y].producer = d;
+	ir_attr_set_int(g, d, "axis", axis);
+	ir_infer_node(g, d);
+	return y;
+}
+
+static int all_const(Graph *g, int node, const int *ks, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (ir_in(g, node, ks[i]) >= 0 && !ir_is_const(g, ir_in(g, node, ks[i])))
+			return 0;
+	return 1;
+}
+
+/* QLinearConv(x, xs, xz, w, ws, wz, ys, yz, B) and QLinearMatMul(a, as, az, b, bs, bz, ys,
+   yz) become DequantizeLinear, Conv or MatMul, QuantizeLinear */
+static void expand_qlinear(Graph *g, int node)
+{
+	static const int params[] = {1, 2, 4, 5, 6, 7, 8};
+	Node *n = &g->n[node];
+	int conv = n->op == OP_QLINEAR_CONV, x, w, b = -1, f, q, nin;
+	int64_t waxis = conv ? 0 : 1;
+
+	if (!all_const(g, node, params, 7) || (conv && ir_in(g, node, 3) >= 0 &&
+					       !ir_is_const(g, n->in[3])))
+		return;
+	x = dq_node(g, node, n->in[0], n->in[1], n->in[2], 1);
+	w = dq_node(g, node, g->n[node].in[3], g->n[node].in[4], g->n[node].in[5], (int)waxis);
+	n = &g->n[node];
+	if (conv && ir_in(g, node, 8) >= 0) {
+		/* the bias scale x_scale * w_scale, per output channel like w_scale */
+		const Tensor *xs = &g->t[n->in[1]], *ws = &g->t[n->in[4]];
+		int64_t c = ir_numel(ws);
+		float *s = arena_alloc(&g->arena, sizeof(float) * (size_t)c);
+		for (int64_t i = 0; i < c; i++)
+			s[i] = (float)(dt_get(xs->dtype, xs->data, 0) * dt_get(ws->dtype, ws->data, i));
+		b = dq_node(g, node, n->in[8], new_const(g, "", DT_F32, c > 1, &c, s), -1, 0);
+		n = &g->n[node];
+	}
+	f = ir_tensor_new(g, arena_printf(&g->arena, "%s/float", n->name));
+	q = ir_node_new(g, OP_QUANTIZE_LINEAR, arena_printf(&g->arena, "%s/q", n->name), 3, 1);
+	n = &g->n[node];
+	g->n[q].opset = n->opset;
+	g->n[q].in[0] = f, g->n[q].in[1] = n->in[6], g->n[q].in[2] = n->in[7];
+	g->n[q].out[0] = n->out[0];
+	g->t[n->out[0]].producer = q;
+	nin = b >= 0 ? 3 : 2;
+	n->op = conv ? OP_CONV : OP_MATMUL;
+	n->op_type = op_info[n->op].name;
+	n->in = arena_alloc(&g->arena, sizeof(int) * 3);
+	n->in[0] = x, n->in[1] = w, n->in[2] = b;
+	n->nin = nin;
+	n->out[0] = f;
+	g->t[f].producer = node;
+	ir_infer_node(g, node);
+	ir_infer_node(g, q);
+}
+
+/* ---- 2. uint8 to int8 ---- */
+
+/* ops that move or select elements: they run on int8 as on real values, and commute with
+   subtracting 128 */
+static int moves_data(Graph *g, int node)
+{
+	switch (g->n[node].op) {
+	case OP_MAX_POOL:
+		return g->n[node].nout < 2 || g->n[node].out[1] < 0;
+	case OP_RESIZE:
+		return !strcmp(ir_attr_str(g, node, "mode", "nearest"), "nearest");
+	case OP_RESHAPE: case OP_FLATTEN: case OP_TRANSPOSE: case OP_SQUEEZE: case OP_UNSQUEEZE:
+	case OP_IDENTITY: case OP_SLICE: case OP_DEPTH_TO_SPACE: case OP_SPACE_TO_DEPTH:
+	case OP_TILE: case OP_EXPAND: case OP_GATHER:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* collects the uint8 tensors reachable from t through data movement into set; 0 when
+   every reader of them is a DequantizeLinear or data movement */
+static int u8_group(Graph *g, int t, unsigned char *set)
+{
+	int nodes[MAX_READERS], n = readers(g, t, nodes);
+
+	if (n < 0 || set[t] == 2)
+		return -1;
+	set[t] = 1;
+	for (int i = 0; i < n; i++) {
+		const Node *r = &g->n[nodes[i]];
+		if (r->op == OP_DEQUANTIZE_LINEAR && r->in[0] == t)
+			continue;
+		if (!moves_data(g, nodes[i]) || r->in[0] != t || r->nout != 1 ||
+		    g->t[r->out[0]].dtype != DT_U8 || u8_group(g, r->out[0], set))
+			return -1;
+	}
+	return 0;
+}
+
+static void retype(Graph *g, int t)
+{
+	int nodes[MAX_READERS], n = readers(g, t, nodes);
+	Quant q;
+
+	g->t[t].dtype = DT_S8;
+	for (int i = 0; i < n; i++)
+		if (g->n[nodes[i]].op == OP_DEQUANTIZE_LINEAR && node_quant(g, nodes[i], t, &q) == 0) {
+			for (int k = 0; k < q.n; k++)
+				q.zero_point[k] -= 128;
+			set_zero_points(g, nodes[i], DT_S8, &q);
+		}
+}
+
+static void to_s8_from(Graph *g, int node)
+{
+	unsigned char *set;
+	int y = g->n[node].out[0], nt = g->nt;
+	Quant q;
+
+	if (g->t[y].dtype != DT_U8 || node_quant(g, node, y, &q))
+		return;
+	set = calloc((size_t)nt, 1);
+	IR_ASSERT(set);
+	if (u8_group(g, y, set) == 0) {
+		for (int k = 0; k < q.n; k++)
+			q.zero_point[k] -= 128;
+		set_zero_points(g, node, DT_S8, &q);
+		for (int t = 0; t < nt; t++) /* (the zero points are new tensors past nt) */
+			if (set[t] == 1)
+				retype(g, t);
+	}
+	free(set);
+}
+
+/* uint8 weights read only by DequantizeLinear with zero point 128 */
+static void weights_to_s8(Graph *g, int node)
+{
+	int x = g->n[node].in[0], nodes[MAX_READERS], n;
+	Tensor *t = &g->t[x];
+	Quant q;
+	int8_t *d;
+
+	if (t->dtype != DT_U8 || !ir_is_const(g, x) || node_quant(g, node, x, &q))
+		return;
+	for (int k = 0; k < q.n; k++)
+		if (q.zero_point[k] != 128)
+			return;
+	n = readers(g, x, nodes);
+	for (int i = 0; i < n; i++)
+		if (nodes[i] != node)
+			return; /* shared: leave it */
+	d = arena_alloc(&g->arena, (size_t)ir_numel(t));
+	for (int64_t i = 0; i < ir_numel(t); i++)
+		d[i] = (int8_t)(((const uint8_t *)t->data)[i] - 128);
+	g->n[node].in[0] = x = new_const(g, t->name, DT_S8, t->rank, t->dims, d);
+	for (int k = 0; k < q.n; k++)
+		q.zero_point[k] = 0;
+	set_zero_points(g, node, DT_S8, &q);
+}
+
+/* ---- 3. the facts ---- */
+
+static void record(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	Quant q;
+
+	if (n->op == OP_QUANTIZE_LINEAR && node_quant(g, node, n->out[0], &q) == 0)
+		g->t[n->out[0]].quant = q;
+	else if (n->op == OP_DEQUANTIZE_LINEAR && ir_is_const(g, n->in[0]) &&
+		 node_quant(g, node, n->in[0], &q) == 0 && !g->t[n->in[0]].quant.n)
+		g->t[n->in[0]].quant = q;
+	else if (moves_data(g, node) && n->nout == 1 && g->t[n->in[0]].quant.n == 1 &&
+		 g->t[n->out[0]].dtype == g->t[n->in[0]].dtype)
+		ir_quant_copy(g, n->out[0], n->in[0]);
+}
+
+/* ---- 4. integer ops ---- */
+
+/* an operand: the int8 tensor a DequantizeLinear reads (whose facts it agrees with) */
+static int operand(Graph *g, int t, const Quant **q)
+{
+	int d = producer_is(g, t, OP_DEQUANTIZE_LINEAR), x;
+	Quant dq;
+
+	if (d < 0)
+		return -1;
+	x = g->n[d].in[0];
+	if (g->t[x].dtype != DT_S8 || node_quant(g, d, x, &dq) || !g->t[x].quant.n ||
+	    !ir_quant_same(&dq, &g->t[x].quant))
+		return -1;
+	*q = &g->t[x].quant;
+	return x;
+}
+
+/* an activation operand: one scale and zero point */
+static int activation(Graph *g, int t, const Quant **q)
+{
+	int x = operand(g, t, q);
+	return x >= 0 && (*q)->n == 1 ? x : -1;
+}
+
+/* the int8 tensor that every reader of float t quantizes it to (all QuantizeLinear with
+   the same facts; the others are replaced by the first) */
+static int result_of(Graph *g, int t, const Quant **q, int commit)
+{
+	int nodes[MAX_READERS], n = readers(g, t, nodes), y = -1;
+
+	if (n < 1)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		int o = g->n[nodes[i]].out[0];
+		if (g->n[nodes[i]].op != OP_QUANTIZE_LINEAR || g->t[o].dtype != DT_S8 ||
+		    g->t[o].quant.n != 1 || (y >= 0 && !ir_quant_same(&g->t[o].quant, &g->t[y].quant)))
+			return -1;
+		if (y < 0)
+			y = o;
+	}
+	*q = &g->t[y].quant;
+	if (!commit)
+		return y;
+	for (int i = 0; i < n; i++) {
+		int o = g->n[nodes[i]].out[0];
+		if (o != y)
+			ir_replace_value(g, o, y);
+		g->n[nodes[i]].dead = 1;
+	}
+	g->t[y].producer = -1;
+	return y;
+}
+
+static int result(Graph *g, int t, const Quant **q) { return result_of(g, t, q, 1); }
+
+/* a new node of op with inputs in[0..nin) writing y; the float node it replaces is gone */
+static int emit(Graph *g, int node, OpKind op, const int *in, int nin, int y)
+{
+	const char *name = g->n[node].name;
+	int id = ir_node_new(g, op, name, nin, 1);
+	Node *n = &g->n[id];
+
+	memcpy(n->in, in, sizeof(int) * (size_t)nin);
+	n->out[0] = y;
+	n->opset = g->n[node].opset;
+	n->nattr = g->n[node].nattr;
+	n->attr = g->n[node].attr;
+	n->fused = g->n[node].fused;
+	g->t[y].producer = id;
+	g->n[node].dead = 1;
+	for (int k = 0; k < g->n[node].nout; k++)
+		if (g->n[node].out[k] >= 0 && g->t[g->n[node].out[k]].producer == node)
+			g->t[g->n[node].out[k]].producer = -1;
+	return id;
+}
+
+/* an int8 tensor like t with facts q, for an intermediate result */
+static int int8_like(Graph *g, int t, const Quant *q)
+{
+	int y = ir_tensor_new(g, arena_printf(&g->arena, "%s.q", g->t[t].name));
+
+	ir_set_shape(g, y, DT_S8, g->t[t].rank, g->t[t].dims);
+	ir_quant_set(g, y, q->n, q->axis, q->scale, q->zero_point);
+	return y;
+}
+
+static int requantize(Graph *g, int node, int x, int y)
+{
+	int id = ir_node_new(g, OP_QREQUANTIZE, arena_printf(&g->arena, "%s/requant",
+							     g->n[node].name), 1, 1);
+	g->n[id].in[0] = x;
+	g->n[id].out[0] = y;
+	g->t[y].producer = id;
+	return id;
+}
+
+/* float values of a constant, or of a DequantizeLinear of one; NULL otherwise */
+static const float *const_floats(Graph *g, int t, int64_t *n, int64_t max)
+{
+	int d = producer_is(g, t, OP_DEQUANTIZE_LINEAR);
+	float *v;
+
+	if (t < 0)
+		return NULL;
+	if (d >= 0 && ir_is_const(g, g->n[d].in[0]) && ir_numel(&g->t[t]) <= max &&
+	    fold_node(g, d) == 0 && ir_is_const(g, t))
+		d = -1; /* folded: now a constant */
+	if (!ir_is_const(g, t) || g->t[t].dtype != DT_F32)
+		return NULL;
+	*n = ir_numel(&g->t[t]);
+	v = g->t[t].data;
+	return v;
+}
+
+/* ---- weights and biases ---- */
+
+typedef struct {
+	int w;          /* int8 weights, [C, ...] */
+	int64_t c;      /* output channels */
+	float *scale;   /* per channel */
+} Weights;
+
+/* int8 constant weights from a DequantizeLinear (zero point 0, per tensor or along axis)
+   or from float constants (quantized here, symmetric per channel along axis) */
+static int weights(Graph *g, int t, int axis, Weights *W)
+{
+	const Quant *q;
+	int x = operand(g, t, &q);
+	const Tensor *wt = &g->t[t];
+	int64_t n;
+
+	if (axis >= wt->rank)
+		return -1;
+	W->c = wt->dims[axis];
+	W->scale = arena_alloc(&g->arena, sizeof(float) * (size_t)W->c);
+	if (x >= 0 && ir_is_const(g, x)) {
+		if ((q->n != 1 && (q->n != W->c || q->axis != axis)))
+			return -1;
+		for (int64_t c = 0; c < W->c; c++) {
+			if (q->zero_point[q->n > 1 ? c : 0])
+				return -1;
+			W->scale[c] = q->scale[q->n > 1 ? c : 0];
+		}
+		W->w = x;
+		return 0;
+	}
+	if (!const_floats(g, t, &n, INT64_MAX))
+		return -1;
+	{ /* symmetric per channel: max |w| maps to 127 */
+		int64_t inner = 1, outer = 1;
+		const float *f = g->t[t].data;
+		int8_t *d = arena_alloc(&g->arena, (size_t)n);
+		for (int i = axis + 1; i < wt->rank; i++)
+			inner *= wt->dims[i];
+		for (int i = 0; i < axis; i++)
+			outer *= wt->dims[i];
+		for (int64_t c = 0; c < W->c; c++) {
+			float m = 0;
+			for (int64_t o = 0; o < outer; o++)
+				for (int64_t i = 0; i < inner; i++)
+					m = fmaxf(m, fabsf(f[(o * W->c + c) * inner + i]));
+			W->scale[c] = m > 0 ? m / 127 : 1;
+			for (int64_t o = 0; o < outer; o++)
+				for (int64_t i = 0; i < inner; i++) {
+					int64_t k = (o * W->c + c) * inner + i;
+					d[k] = (int8_t)lrintf(f[k] / W->scale[c]);
+				}
+		}
+		W->w = new_const(g, arena_printf(&g->arena, "%s.q", wt->name), DT_S8, wt->rank,
+				 wt->dims, d);
+	}
+	return 0;
+}
+
+static void weights_fact(Graph *g, const Weights *W, int axis)
+{
+	int32_t *z = arena_alloc(&g->arena, sizeof(int32_t) * (size_t)W->c);
+	ir_quant_set(g, W->w, (int)W->c, W->c > 1 ? axis : 0, W->scale, z);
+	if (W->c == 1)
+		g->t[W->w].quant.axis = 0;
+}
+
+/* the int32 bias at scale x_scale * w_scale[c]: from a float constant b (c values or one,
+   times beta), or none (-2 for "none", -1 when it cannot be) */
+static int bias(Graph *g, int t, double sx, const Weights *W, double beta)
+{
+	int64_t n;
+	const float *b;
+	int32_t *d;
+
+	if (t < 0)
+		return -2;
+	b = const_floats(g, t, &n, INT64_MAX);
+	if (!b || (n != W->c && n != 1))
+		return -1;
+	d = arena_alloc(&g->arena, sizeof(int32_t) * (size_t)W->c);
+	for (int64_t c = 0; c < W->c; c++) {
+		double v = rint(beta * b[n > 1 ? c : 0] / (sx * W->scale[c]));
+		if (fabs(v) > 2147483647.0)
+			return -1;
+		d[c] = (int32_t)v;
+	}
+	return new_const(g, "", DT_S32, 1, &W->c, d);
+}
+
+/* ---- converters: each returns 0 when it replaced the node ---- */
+
+static int conv(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const Quant *qx, *qy;
+	int x = activation(g, n->in[0], &qx), y, b, in[3];
+	Weights W;
+
+	if (x < 0 || weights(g, n->in[1], 0, &W) || g->t[W.w].rank != g->t[x].rank)
+		return -1;
+	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1);
+	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	weights_fact(g, &W, 0);
+	in[0] = x, in[1] = W.w, in[2] = b;
+	emit(g, node, OP_QCONV, in, b >= 0 ? 3 : 2, y);
+	return 0;
+}
+
+/* W [N, K] from a [K, N] (or, transposed, [N, K]) weight */
+static int fc_weights(Graph *g, int t, int trans, double alpha, Weights *W)
+{
+	const Tensor *wt;
+	int8_t *d;
+	const int8_t *s;
+	int64_t dims[2];
+
+	if (g->t[t].rank != 2 || weights(g, t, trans ? 0 : 1, W))
+		return -1;
+	for (int64_t c = 0; c < W->c; c++)
+		W->scale[c] = (float)(W->scale[c] * alpha);
+	if (trans)
+		return 0;
+	wt = &g->t[W->w];
+	s = wt->data;
+	dims[0] = wt->dims[1], dims[1] = wt->dims[0];
+	d = arena_alloc(&g->arena, (size_t)ir_numel(wt));
+	for (int64_t k = 0; k < dims[1]; k++)
+		for (int64_t j = 0; j < dims[0]; j++)
+			d[j * dims[1] + k] = s[k * dims[0] + j];
+	W->w = new_const(g, arena_printf(&g->arena, "%s.t", wt->name), DT_S8, 2, dims, d);
+	return 0;
+}
+
+/* Gemm (transA 0, alpha > 0, a bias of one value per column) and MatMul by a constant */
+static int fully_connected(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	int gemm = n->op == OP_GEMM, y, b = -2, in[3];
+	double alpha = gemm ? ir_attr_float(g, node, "alpha", 1) : 1;
+	const Quant *qx, *qy;
+	int x = activation(g, n->in[0], &qx);
+	Weights W;
+
+	if (x < 0 || (gemm && (ir_attr_int(g, node, "transA", 0) || !(alpha > 0))) ||
+	    (!gemm && g->t[x].rank < 2) ||
+	    fc_weights(g, n->in[1], gemm && ir_attr_int(g, node, "transB", 0), alpha, &W))
+		return -1;
+	if (gemm && ir_in(g, node, 2) >= 0) {
+		const Tensor *c = &g->t[n->in[2]];
+		if (c->rank > 1 && ir_numel(c) != c->dims[c->rank - 1])
+			return -1; /* varies over rows */
+		b = bias(g, n->in[2], qx->scale[0], &W, ir_attr_float(g, node, "beta", 1));
+	}
+	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	weights_fact(g, &W, 0);
+	in[0] = x, in[1] = W.w, in[2] = b;
+	emit(g, node, OP_QFULLY_CONNECTED, in, b >= 0 ? 3 : 2, y);
+	return 0;
+}
+
+/* Add and Mul of two quantized operands (activations or constants, one scale each) */
+static int binary(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const Quant *qa, *qb, *qy;
+	int in[2], y;
+
+	in[0] = activation(g, n->in[0], &qa);
+	in[1] = activation(g, n->in[1], &qb);
+	if (in[0] < 0 || in[1] < 0 || (y = result(g, n->out[0], &qy)) < 0)
+		return -1;
+	emit(g, node, n->op == OP_ADD ? OP_QADD : OP_QMUL, in, 2, y);
+	return 0;
+}
+
+static int pool(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const Quant *qx, *qy;
+	int x = activation(g, n->in[0], &qx), y;
+
+	if (x < 0 || (y = result(g, n->out[0], &qy)) < 0)
+		return -1;
+	emit(g, node, n->op == OP_AVERAGE_POOL ? OP_QAVERAGE_POOL : OP_QGLOBAL_AVERAGE_POOL, &x, 1,
+	     y);
+	return 0;
+}
+
+/* data movement runs on int8; a rescale after it when the result's facts differ */
+static int move(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const Quant *qx, *qy;
+	int x = activation(g, n->in[0], &qx), y, id, t, in[IR_MAX_ARGS];
+
+	if (x < 0 || n->nout != 1 || n->nin > IR_MAX_ARGS || (y = result(g, n->out[0], &qy)) < 0)
+		return -1;
+	memcpy(in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
+	in[0] = x;
+	t = ir_quant_same(qx, qy) ? y : int8_like(g, y, qx);
+	id = emit(g, node, g->n[node].op, in, g->n[node].nin, t);
+	ir_infer_node(g, id);
+	if (t != y)
+		requantize(g, node, t, y);
+	return 0;
+}
+
+/* Concat: operands rescaled to the result's facts where they differ */
+static int concat(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const Quant *qx, *qy;
+	int in[64], y, nin = n->nin;
+
+	if (nin > 64)
+		return -1;
+	for (int k = 0; k < nin; k++)
+		if ((in[k] = activation(g, g->n[node].in[k], &qx)) < 0)
+			return -1;
+	if ((y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	for (int k = 0; k < nin; k++)
+		if (!ir_quant_same(&g->t[in[k]].quant, qy)) {
+			int t = int8_like(g, in[k], qy);
+			requantize(g, node, in[k], t);
+			in[k] = t;
+		}
+	emit(g, node, OP_CONCAT, in, nin, y);
+	return 0;
+}
+
+/* BatchNormalization of a quantized tensor (rank >= 3): a depthwise 1x1 QConv whose
+   weights are the per-channel factors quantized symmetrically (each +-127) */
+static int batchnorm(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const float *p[4];
+	int64_t cnt[4], dims[IR_MAX_RANK], c;
+	double eps = ir_attr_float(g, node, "epsilon", 1e-5f);
+	const Quant *qx, *qy;
+	int x = activation(g, n->in[0], &qx), y, in[3], rank;
+	float *wf, *bf;
+	Weights W;
+
+	if (x < 0 || (rank = g->t[x].rank) < 3 || n->nout != 1 || ir_attr_int(g, node, "training_mode", 0))
+		return -1;
+	c = g->t[x].dims[1];
+	for (int k = 0; k < 4; k++)
+		if (!(p[k] = const_floats(g, g->n[node].in[k + 1], &cnt[k], INT64_MAX)) ||
+		    cnt[k] != c)
+			return -1;
+	wf = arena_alloc(&g->arena, sizeof(float) * (size_t)c);
+	bf = arena_alloc(&g->arena, sizeof(float) * (size_t)c);
+	for (int64_t i = 0; i < c; i++) {
+		wf[i] = (float)(p[0][i] / sqrt((double)p[3][i] + eps));
+		bf[i] = (float)(p[1][i] - (double)p[2][i] * wf[i]);
+	}
+	dims[0] = c;
+	for (int i = 1; i < rank; i++)
+		dims[i] = 1;
+	in[1] = new_const(g, "", DT_F32, rank, dims, wf);
+	in[2] = new_const(g, "", DT_F32, 1, dims, bf);
+	if (weights(g, in[1], 0, &W) || (in[2] = bias(g, in[2], qx->scale[0], &W, 1)) < 0 ||
+	    (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	weights_fact(g, &W, 0);
+	in[0] = x, in[1] = W.w;
+	node = emit(g, node, OP_QCONV, in, 3, y);
+	g->n[node].nattr = 0, g->n[node].attr = NULL;
+	ir_attr_set_int(g, node, "group", c);
+	return 0;
+}
+
+/* ---- elementwise functions of one tensor: a table ---- */
+
+/* the table of f(dequantize(i)) quantized to qy, i = -128..127, computed by the float op
+   itself on a constant (its other inputs are constant scalars) */
+static int table(Graph *g, int node, int xin, const Quant *qx, const Quant *qy, int8_t *tab)
+{
+	const Node *n = &g->n[node];
+	int64_t dims[1] = {256};
+	float v[256];
+	int id, ok;
+
+	for (int i = 0; i < 256; i++)
+		v[i] = (float)((i - 128) - qx->zero_point[0]) * qx->scale[0];
+	id = ir_node_new(g, n->op, n->name, g->n[node].nin, 1);
+	memcpy(g->n[id].in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
+	g->n[id].in[xin] = new_const(g, "", DT_F32, 1, dims, v);
+	g->n[id].out[0] = ir_tensor_new(g, "");
+	g->n[id].opset = g->n[node].opset;
+	g->n[id].nattr = g->n[node].nattr;
+	g->n[id].attr = g->n[node].attr;
+	g->t[g->n[id].out[0]].producer = id;
+	ok = ir_infer_node(g, id) == 0 && ir_eval_node(g, id) == 0 &&
+	     g->t[g->n[id].out[0]].dtype == DT_F32 && ir_numel(&g->t[g->n[id].out[0]]) == 256;
+	if (ok) {
+		const float *f = g->t[g->n[id].out[0]].data;
+		for (int i = 0; i < 256; i++) {
+			float r = rintf(f[i] / qy->scale[0]) + (float)qy->zero_point[0];
+			tab[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+		}
+	}
+	g->n[id].dead = 1;
+	g->t[g->n[id].out[0]].producer = -1;
+	return ok ? 0 : -1;
+}
+
+/* the table is clamp(i, lo, hi) */
+static int is_clamp(const int8_t *tab, int *lo, int *hi)
+{
+	*lo = tab[0], *hi = tab[255];
+	for (int i = 0; i < 256; i++) {
+		int v = i - 128;
+		if (tab[i] != (v < *lo ? *lo : v > *hi ? *hi : v))
+			return 0;
+	}
+	return 1;
+}
+
+/* folds a clamp into the op that makes x, when nothing else reads x */
+static int fold_clamp(Graph *g, int x, int lo, int hi)
+{
+	int p = g->t[x].producer, nodes[MAX_READERS], d;
+
+	if (p < 0 || !(op_info[g->n[p].op].flags & OPF_QUANT) || g->n[p].op == OP_QLOOKUP ||
+	    readers(g, x, nodes) != 1 || (d = nodes[0], g->n[d].op != OP_DEQUANTIZE_LINEAR) ||
+	    readers(g, g->n[d].out[0], nodes) != 1)
+		return -1;
+	lo = lo > ir_attr_int(g, p, "act_min", -128) ? lo : (int)ir_attr_int(g, p, "act_min", -128);
+	hi = hi < ir_attr_int(g, p, "act_max", 127) ? hi : (int)ir_attr_int(g, p, "act_max", 127);
+	if (g->n[p].nattr) { /* the attribute array may be shared with the node it came from */
+		Attr *a = arena_memdup(&g->arena, g->n[p].attr, sizeof(Attr) * (size_t)g->n[p].nattr);
+		g->n[p].attr = a;
+	}
+	ir_attr_set_int(g, p, "act_min", lo);
+	ir_attr_set_int(g, p, "act_max", hi);
+	return p;
+}
+
+static int elementwise(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	int xin = -1, x = -1, y, lo, hi, tab_t, in[2];
+	const Quant *qx = NULL, *qy;
+	int8_t tab[256];
+	int64_t cnt, dims[1] = {256};
+
+	if (!(op_info[n->op].flags & OPF_ELEMENTWISE) || n->nout != 1 ||
+	    g->t[n->out[0]].dtype != DT_F32)
+		return -1;
+	for (int k = 0; k < g->n[node].nin; k++) {
+		int t = g->n[node].in[k];
+		if (t < 0 || (const_floats(g, t, &cnt, 1) && cnt == 1))
+			continue;
+		if (xin >= 0 || (x = activation(g, t, &qx)) < 0)
+			return -1;
+		xin = k;
+	}
+	if (xin < 0 || result_of(g, g->n[node].out[0], &qy, 0) < 0 ||
+	    table(g, node, xin, qx, qy, tab))
+		return -1;
+	y = result(g, g->n[node].out[0], &qy);
+	if (ir_quant_same(qx, qy) && is_clamp(tab, &lo, &hi) && fold_clamp(g, x, lo, hi) >= 0) {
+		ir_replace_value(g, y, x); /* the op before writes the clamped result */
+		g->n[node].dead = 1;
+		return 0;
+	}
+	tab_t = new_const(g, "", DT_S8, 1, dims, tab);
+	ir_quant_copy(g, tab_t, y);
+	in[0] = x, in[1] = tab_t;
+	emit(g, node, OP_QLOOKUP, in, 2, y);
+	return 0;
+}
+
+/* Relu(DequantizeLinear(x)) whose result is not quantized is DequantizeLinear of x
+   clamped at its zero point: the clamp folds into the op that makes x */
+static int relu_before(Graph *g, int node)
+{
+	const Quant *qx;
+	int t = g->n[node].in[0], x = activation(g, t, &qx);
+
+	if (x < 0 || fold_clamp(g, x, qx->zero_point[0], 127) < 0)
+		return -1;
+	ir_replace_value(g, g->n[node].out[0], t);
+	g->n[node].dead = 1;
+	return 0;
+}
+
+static int convert(Graph *g, int node)
+{
+	switch (g->n[node].op) {
+	case OP_CONV:
+		return conv(g, node);
+	case OP_GEMM:
+	case OP_MATMUL:
+		return fully_connected(g, node);
+	case OP_ADD:
+	case OP_MUL:
+		return elementwise(g, node) && binary(g, node) ? -1 : 0;
+	case OP_AVERAGE_POOL:
+	case OP_GLOBAL_AVERAGE_POOL:
+		return pool(g, node);
+	case OP_CONCAT:
+		return concat(g, node);
+	case OP_BATCH_NORM:
+		return batchnorm(g, node);
+	case OP_RELU:
+		return elementwise(g, node) && relu_before(g, node) ? -1 : 0;
+	default:
+		return moves_data(g, node) ? move(g, node) : elementwise(g, node);
+	}
+}
+
+/* a float node that reads a dequantized tensor */
+static int reads_dequantized(Graph *g, int node)
+{
+	for (int k = 0; k < g->n[node].nin; k++)
+		if (producer_is(g, g->n[node].in[k], OP_DEQUANTIZE_LINEAR) >= 0)
+			return 1;
+	return 0;
+}
+
+/* ---- 4a. float chains: N -> M -> QuantizeLinear ---- */
+
+/* ops of one operand that commute with quantization: rounding before them gives what
+   rounding after them does */
+static int single_operand(Graph *g, int node)
+{
+	return moves_data(g, node) || g->n[node].op == OP_RELU;
+}
+
+/* When such an op M reads the float result of N (read by nothing else) and M's result
+   is quantized, N's result is quantized with the same facts first, as every tensor of a
+   TFLite model is; walked backwards, so chains of them get a QuantizeLinear between each
+   two. (Ops that do not commute, an AveragePool after a Tanh, would round once more than
+   the model asks: they stay float.) */
+static void close_chain(Graph *g, int m)
+{
+	int t = g->n[m].in[0], nodes[MAX_READERS], q, d, qt, dt, p;
+	const Quant *qy;
+
+	if (!single_operand(g, m) || t < 0 || (p = g->t[t].producer) < 0 ||
+	    g->n[p].op == OP_DEQUANTIZE_LINEAR || g->t[t].dtype != DT_F32 ||
+	    readers(g, t, nodes) != 1 || result_of(g, g->n[m].out[0], &qy, 0) < 0 ||
+	    ir_consumers(g, g->n[m].out[0], nodes, MAX_READERS) < 1)
+		return;
+	q = nodes[0]; /* a QuantizeLinear of M's result: its scale and zero point */
+	qt = int8_like(g, t, qy);
+	d = ir_node_new(g, OP_QUANTIZE_LINEAR, arena_printf(&g->arena, "%s/q", g->n[p].name), 3, 1);
+	memcpy(g->n[d].in, g->n[q].in, sizeof(int) * 3);
+	g->n[d].nin = g->n[q].nin;
+	g->n[d].in[0] = t;
+	g->n[d].out[0] = qt;
+	g->n[d].opset = g->n[q].opset;
+	g->t[qt].producer = d;
+	dt = ir_tensor_new(g, arena_printf(&g->arena, "%s.dq", g->t[t].name));
+	q = ir_node_new(g, OP_DEQUANTIZE_LINEAR, arena_printf(&g->arena, "%s/dq", g->n[p].name), 3,
+			1);
+	g->n[q].in[0] = qt, g->n[q].in[1] = g->n[d].in[1], g->n[q].in[2] = g->n[d].in[2];
+	g->n[q].nin = g->n[d].nin;
+	g->n[q].out[0] = dt;
+	g->n[q].opset = g->n[d].opset;
+	g->t[dt].producer = q;
+	ir_infer_node(g, q);
+	g->n[m].in[0] = dt;
+}
+
+/* ---- 5. what is left of the QDQ pairs ---- */
+
+/* QuantizeLinear(DequantizeLinear(x)): x itself, or x rescaled */
+static void cancel(Graph *g, int node)
+{
+	int d = producer_is(g, g->n[node].in[0], OP_DEQUANTIZE_LINEAR), x, y = g->n[node].out[0];
+	const Quant *qx;
+
+	if (d < 0 || (x = activation(g, g->n[node].in[0], &qx)) < 0 || g->t[y].dtype != DT_S8 ||
+	    g->t[y].quant.n != 1 || ir_is_const(g, x))
+		return;
+	g->n[node].dead = 1;
+	g->t[y].producer = -1;
+	if (ir_quant_same(qx, &g->t[y].quant))
+		ir_replace_value(g, y, x);
+	else
+		requantize(g, node, x, y);
+}
+
+static void fold_dequantized(Graph *g)
+{
+	for (int i = 0; i < g->nn; i++)
+		if (!g->n[i].dead && g->n[i].op == OP_DEQUANTIZE_LINEAR &&
+		    ir_is_const(g, g->n[i].in[0]))
+			fold_node(g, i);
+}
+
+void pass_quant(Graph *g)
+{
+	int nn = g->nn;
+
+	g->quantized = 1;
+	if (passes_options()->qdq_float) {
+		fold_dequantized(g);
+		return;
+	}
+	for (int i = 0; i < nn; i++)
+		if (!g->n[i].dead && (g->n[i].op == OP_QLINEAR_CONV || g->n[i].op == OP_QLINEAR_MATMUL))
+			expand_qlinear(g, i);
+	ir_toposort(g);
+	for (int i = 0; i < g->nn; i++) {
+		if (g->n[i].op == OP_QUANTIZE_LINEAR)
+			to_s8_from(g, i);
+		else if (g->n[i].op == OP_DEQUANTIZE_LINEAR)
+			weights_to_s8(g, i);
+	}
+	for (int i = 0; i < g->nn; i++)
+		record(g, i);
+	for (int i = g->nn - 1; i >= 0; i--)
+		if (!g->n[i].dead && g->n[i].op != OP_QUANTIZE_LINEAR)
+			close_chain(g, i);
+	ir_toposort(g);
+	nn = g->nn;
+	for (int i = 0; i < nn; i++) {
+		OpKind op = g->n[i].op;
+		if (g->n[i].dead || op == OP_QUANTIZE_LINEAR || op == OP_DEQUANTIZE_LINEAR ||
+		    (op_info[op].flags & OPF_QUANT) || !reads_dequantized(g, i))
+			continue;
+		if (convert(g, i) && verbose())
+			ir_note(g, i, "stays float: its operands or its result are not quantized "
+				"as an integer op needs");
+	}
+	for (int i = 0; i < nn; i++)
+		if (!g->n[i].dead && g->n[i].op == OP_QUANTIZE_LINEAR)
+			cancel(g, i);
+	fold_dequantized(g);
+	ir_toposort(g); /* the new nodes were appended: pass_dce walks a schedule */
+	pass_dce(g);
+}
