@@ -58,6 +58,9 @@ static const char *usage_common =
 	"                       can pass through worse graphs (default 1.05)\n"
 	"  --cost-ram W         the cost model's price of one arena byte, in cycles (1)\n"
 	"  --cost-flash W       the price of one byte of weights, in cycles (0.05)\n"
+	"  --qdq MODE           quantized models (QDQ, QLinear ops): int (default) runs\n"
+	"                       integer kernels; float runs the float ops between\n"
+	"                       QuantizeLinear and DequantizeLinear as the ONNX graph says\n"
 	"  --max-constants N    bytes of constants a model may hold (suffix K, M or G;\n"
 	"                       default 256M; see docs/limits.md)\n";
 
@@ -185,7 +188,7 @@ static const struct {
 	{"--disable-rule", C_MODEL},    {"-v", C_MODEL},
 	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
 	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
-	{"--max-constants", C_MODEL},
+	{"--max-constants", C_MODEL},   {"--qdq", C_MODEL},
 	{"--shape-inputs", C_INSPECT},
 	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
 	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
@@ -334,6 +337,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 						       "costs >= 0)", next);
 			*(a[2] == 's' ? &o->passes.search_alpha : a[7] == 'r' ? &o->passes.cost_ram
 									: &o->passes.cost_flash) = v;
+		} else if (!strcmp(a, "--qdq")) {
+			NEED_ARG();
+			if (strcmp(next, "int") && strcmp(next, "float"))
+				return cli_usage_error(cmd, "--qdq takes int or float, not '%s'", next);
+			o->passes.qdq_float = !strcmp(next, "float");
 		} else if (!strcmp(a, "--report")) {
 			NEED_ARG();
 			o->report = next;
