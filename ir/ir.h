@@ -416,6 +416,17 @@ int ir_verify(Graph *g, const char *after);   /* 0 ok; errors describe the broke
 void ir_print(Graph *g, FILE *f);
 int ir_lower_node(Graph *g, int node, Lowered *L); /* runs the op's prepare */
 
+/* whole-graph evaluation on the host (ir/run.c): a lowered graph (pass_lower has run)
+   run any number of times with the runtime-stub kernels; its buffers are allocated once.
+   ir_run takes one pointer per g->inputs and calls fn, when not NULL, for each graph input
+   and each tensor a node writes, in schedule order. */
+typedef struct IrRun IrRun;
+typedef void (*IrTensorFn)(void *ctx, const Graph *g, int t, const void *data);
+IrRun *ir_run_new(Graph *g); /* NULL when g is not lowered */
+int ir_run(IrRun *r, const void *const *inputs, IrTensorFn fn, void *ctx); /* 0, or -1 */
+const void *ir_run_data(const IrRun *r, int t); /* t's values after a run */
+void ir_run_free(IrRun *r);
+
 /* helpers for shape functions (ir/shape.c) */
 int ir_broadcast(Graph *g, int node, const int *ts, int nts, int *rank, int64_t *dims);
 int ir_norm_axis(Graph *g, int node, int64_t axis, int rank, int *out);
