@@ -3,6 +3,7 @@
 #define CLI_H
 
 #include "../frontend/onnx.h"
+#include "../passes/calib.h"
 #include "../passes/passes.h"
 
 #ifndef O2M_VERSION
@@ -29,6 +30,10 @@ typedef struct {
 	char seq_text[1024];    /* the --seq and --empty options, for the stamp */
 	int nodes_in;           /* nodes of the model as loaded */
 	LoadOptions load;
+	int quantize;           /* --quantize int8 */
+	const char **calib;     /* --calib PATH, in order */
+	int ncalib;
+	CalibOptions calib_opt; /* --calib-method */
 } CliOptions;
 
 extern const char *usage_validate;
@@ -36,6 +41,8 @@ extern const char *usage_tensor;
 extern const char *usage_ops;
 extern const char *usage_rules;
 
+/* --quantize int8: reads the --calib samples and quantizes g (passes/calib.c); 0 or -1 */
+int cli_calibrate(Graph *g, CliOptions *o);
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 const char *cli_default_name(const char *model);
 const char *cli_basename(const char *path);

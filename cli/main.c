@@ -58,6 +58,13 @@ static const char *usage_common =
 	"                       can pass through worse graphs (default 1.05)\n"
 	"  --cost-ram W         the cost model's price of one arena byte, in cycles (1)\n"
 	"  --cost-flash W       the price of one byte of weights, in cycles (0.05)\n"
+	"  --quantize int8      quantize a float model from the --calib samples\n"
+	"  --calib PATH         calibration samples (repeatable): an ONNX test data folder\n"
+	"                       (input_K.pb, or test_data_set_* folders), a TensorProto\n"
+	"                       file or a .npy array holding any number of samples\n"
+	"  --calib-method M     minmax (default), percentile[=P] (99.99), entropy or mse\n"
+	"  --io MODE            a model quantized by --quantize takes and returns int8\n"
+	"                       (default; scale and zero point in the header) or float\n"
 	"  --qdq MODE           quantized models (QDQ, QLinear ops): int (default) runs\n"
 	"                       integer kernels; float runs the float ops between\n"
 	"                       QuantizeLinear and DequantizeLinear as the ONNX graph says\n"
@@ -189,6 +196,8 @@ static const struct {
 	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
 	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
 	{"--max-constants", C_MODEL},   {"--qdq", C_MODEL},
+	{"--quantize", C_MODEL},        {"--calib", C_MODEL},
+	{"--calib-method", C_MODEL},    {"--io", C_MODEL},
 	{"--shape-inputs", C_INSPECT},
 	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
 	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
@@ -337,6 +346,39 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 						       "costs >= 0)", next);
 			*(a[2] == 's' ? &o->passes.search_alpha : a[7] == 'r' ? &o->passes.cost_ram
 									: &o->passes.cost_flash) = v;
+		} else if (!strcmp(a, "--quantize")) {
+			NEED_ARG();
+			if (strcmp(next, "int8"))
+				return cli_usage_error(cmd, "--quantize takes int8, not '%s'", next);
+			o->quantize = 1;
+		} else if (!strcmp(a, "--calib")) {
+			NEED_ARG();
+			o->calib = realloc(o->calib, sizeof *o->calib * (size_t)(o->ncalib + 1));
+			IR_ASSERT(o->calib);
+			o->calib[o->ncalib++] = next;
+		} else if (!strcmp(a, "--calib-method")) {
+			char *end = NULL;
+			NEED_ARG();
+			o->calib_opt.percentile = 99.99;
+			if (!strcmp(next, "minmax"))
+				o->calib_opt.method = CAL_MINMAX;
+			else if (!strcmp(next, "entropy"))
+				o->calib_opt.method = CAL_ENTROPY;
+			else if (!strcmp(next, "mse"))
+				o->calib_opt.method = CAL_MSE;
+			else if (!strncmp(next, "percentile", 10) &&
+				 (!next[10] || (next[10] == '=' &&
+						(o->calib_opt.percentile = strtod(next + 11, &end)) > 50 &&
+						o->calib_opt.percentile <= 100 && !*end)))
+				o->calib_opt.method = CAL_PERCENTILE;
+			else
+				return cli_usage_error(cmd, "--calib-method takes minmax, percentile[=P] "
+						       "(50 < P <= 100), entropy or mse, not '%s'", next);
+		} else if (!strcmp(a, "--io")) {
+			NEED_ARG();
+			if (strcmp(next, "int8") && strcmp(next, "float"))
+				return cli_usage_error(cmd, "--io takes int8 or float, not '%s'", next);
+			o->calib_opt.io_float = !strcmp(next, "float");
 		} else if (!strcmp(a, "--qdq")) {
 			NEED_ARG();
 			if (strcmp(next, "int") && strcmp(next, "float"))
@@ -466,7 +508,7 @@ Graph *cli_build(CliOptions *o)
 		return NULL;
 	for (int i = 0; i < g->nn; i++)
 		o->nodes_in += !g->n[i].dead;
-	if (passes_run(g, &o->passes)) {
+	if ((o->quantize && cli_calibrate(g, o)) || passes_run(g, &o->passes)) {
 		ir_graph_free(g);
 		return NULL;
 	}

@@ -211,12 +211,28 @@ static IoValue input_value(Graph *g, const char *name, int k)
 	return v;
 }
 
+/* an int8 input or output of a model quantized with --quantize (int8 interface) whose
+   data is float: quantized going in, dequantized coming out */
+static int quantized_io(const Tensor *x, const OnnxTensor *t)
+{
+	return x->dtype == DT_S8 && x->quant.n == 1 && t->dtype == DT_F32;
+}
+
 static int fits(const Tensor *x, const OnnxTensor *t)
 {
 	int64_t n = 1;
 	for (int i = 0; i < t->rank; i++)
 		n *= t->dims[i];
-	return t->dtype == x->dtype && n == ir_numel(x);
+	return (t->dtype == x->dtype || quantized_io(x, t)) && n == ir_numel(x);
+}
+
+/* float values as the int8 tensor x holds them: round half even, saturate */
+static void quantize_values(const Tensor *x, const float *v, int8_t *q)
+{
+	for (int64_t i = 0; i < ir_numel(x); i++) {
+		double r = nearbyint((double)v[i] / x->quant.scale[0]) + x->quant.zero_point[0];
+		q[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+	}
 }
 
 /* the tensors of a value file, one per run-time input of the value */
@@ -239,8 +255,18 @@ static int write_value(Graph *g, const char *path, const IoValue *iv, const Onnx
 			return -1;
 		}
 		snprintf(out, sizeof out, "%s/in_%d.bin", work, i);
-		if (write_bytes(out, v->t[j].data, (size_t)ir_nbytes(&g->t[g->inputs[i]])))
+		if (quantized_io(&g->t[g->inputs[i]], &v->t[j])) {
+			int8_t *q = malloc((size_t)ir_numel(&g->t[g->inputs[i]]) + 1);
+			int rc;
+			IR_ASSERT(q);
+			quantize_values(&g->t[g->inputs[i]], v->t[j].data, q);
+			rc = write_bytes(out, q, (size_t)ir_nbytes(&g->t[g->inputs[i]]));
+			free(q);
+			if (rc)
+				return -1;
+		} else if (write_bytes(out, v->t[j].data, (size_t)ir_nbytes(&g->t[g->inputs[i]]))) {
 			return -1;
+		}
 		onnx_tensor_free(&vals[i]);
 		vals[i] = v->t[j];
 		memset(&v->t[j], 0, sizeof v->t[j]);
@@ -361,13 +387,23 @@ static int compare_one(Graph *g, int k, const OnnxTensor *ref, const char *work,
 		printf("no output: FAIL\n");
 		return -1;
 	}
-	val_compare(y->dtype, got, ref->data, ir_numel(y), o->atol, o->rtol, &m);
+	if (quantized_io(y, ref)) { /* compared as the real values the int8 output holds */
+		float *f = malloc(sizeof *f * (size_t)(ir_numel(y) + 1));
+		IR_ASSERT(f);
+		for (int64_t i = 0; i < ir_numel(y); i++)
+			f[i] = (float)(((const int8_t *)got)[i] - y->quant.zero_point[0]) *
+			       y->quant.scale[0];
+		free(got);
+		got = f;
+		printf("(int8, dequantized) ");
+	}
+	val_compare(ref->dtype, got, ref->data, ir_numel(y), o->atol, o->rtol, &m);
 	printf("max_abs %.3g max_rel %.3g mean_abs %.3g cosine %.6f sqnr %.1f dB  %s\n",
 	       m.max_abs, m.max_rel, m.mean_abs, m.cosine, m.sqnr_db, m.nbad ? "FAIL" : "ok");
 	if (m.nbad)
 		printf("    %lld of %lld elements out of tolerance; first at index %lld: got %.9g, "
 		       "expected %.9g\n", (long long)m.nbad, (long long)ir_numel(y),
-		       (long long)m.first_bad, dt_get(y->dtype, got, m.first_bad),
+		       (long long)m.first_bad, dt_get(ref->dtype, got, m.first_bad),
 		       dt_get(y->dtype, ref->data, m.first_bad));
 	free(got);
 	return m.nbad ? -1 : 0;

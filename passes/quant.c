@@ -899,6 +899,14 @@ static void fold_dequantized(Graph *g)
 			fold_node(g, i);
 }
 
+static int has_quantize(const Graph *g)
+{
+	for (int i = 0; i < g->nn; i++)
+		if (!g->n[i].dead && g->n[i].op == OP_QUANTIZE_LINEAR)
+			return 1;
+	return 0;
+}
+
 void pass_quant(Graph *g)
 {
 	int nn = g->nn;
@@ -911,6 +919,10 @@ void pass_quant(Graph *g)
 	for (int i = 0; i < nn; i++)
 		if (!g->n[i].dead && (g->n[i].op == OP_QLINEAR_CONV || g->n[i].op == OP_QLINEAR_MATMUL))
 			expand_qlinear(g, i);
+	if (!has_quantize(g)) { /* a float model: nothing to do (and no quadratic scans) */
+		fold_dequantized(g);
+		return;
+	}
 	ir_toposort(g);
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].op == OP_QUANTIZE_LINEAR)

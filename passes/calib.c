@@ -1,0 +1,347 @@
+/* calib.c - post-training quantization of a float model: the graph is simplified as the
+   pipeline would (BatchNormalization folded into Conv and Gemm, constants folded), run on
+   the calibration samples by the host evaluator (ir/run.c) to learn the range of every
+   float activation, and each activation gets a QuantizeLinear/DequantizeLinear pair with
+   int8 parameters from its range. The quant pass then makes integer ops of the groups, as
+   for a model quantized by another tool; it quantizes float weights itself, symmetric
+   per output channel. */
+#include "calib.h"
+#include "rewrite.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BINS 2048
+
+/* what is seen of one tensor: its range, then a histogram over it */
+typedef struct {
+	int seen;
+	double lo, hi;
+	double *hist; /* BINS counts over [lo, hi] (second sweep) */
+	double total;
+} Stat;
+
+typedef struct {
+	Stat *st;
+	int sweep; /* 0: ranges, 1: histograms */
+} Collect;
+
+static int wanted(const Graph *g, int t)
+{
+	const Tensor *x = &g->t[t];
+	return x->dtype == DT_F32 && !(x->flags & (T_CONST | T_SEQ | T_OPT)) && ir_numel(x) > 0;
+}
+
+static void collect(void *ctx, const Graph *g, int t, const void *data)
+{
+	Collect *c = ctx;
+	Stat *s = &c->st[t];
+	const float *v = data;
+	int64_t n = ir_numel(&g->t[t]);
+
+	if (!wanted(g, t))
+		return;
+	if (c->sweep == 0) {
+		for (int64_t i = 0; i < n; i++) {
+			if (!isfinite(v[i]))
+				continue;
+			if (!s->seen || v[i] < s->lo)
+				s->lo = v[i];
+			if (!s->seen || v[i] > s->hi)
+				s->hi = v[i];
+			s->seen = 1;
+		}
+		return;
+	}
+	if (!s->hist || !(s->hi > s->lo))
+		return;
+	for (int64_t i = 0; i < n; i++) {
+		double f;
+		int b;
+		if (!isfinite(v[i]))
+			continue;
+		f = (v[i] - s->lo) / (s->hi - s->lo) * BINS;
+		b = f < 0 ? 0 : f >= BINS ? BINS - 1 : (int)f;
+		s->hist[b]++;
+		s->total++;
+	}
+}
+
+/* ---- choosing the range [lo, hi] a tensor is quantized over ---- */
+
+static double bin_lo(const Stat *s, int b) { return s->lo + (s->hi - s->lo) * b / BINS; }
+
+/* the bins [a, b) keep the given fraction of the mass, cut evenly off both tails */
+static void percentile(const Stat *s, double pct, int *a, int *b)
+{
+	double cut = s->total * (1 - pct / 100) / 2, acc = 0;
+
+	for (*a = 0; *a < BINS - 1 && acc + s->hist[*a] <= cut; (*a)++)
+		acc += s->hist[*a];
+	acc = 0;
+	for (*b = BINS; *b > *a + 1 && acc + s->hist[*b - 1] <= cut; (*b)--)
+		acc += s->hist[*b - 1];
+}
+
+/* expected squared error of quantizing the histogram to 256 levels over [x0, x1] */
+static double mse_of(const Stat *s, double x0, double x1)
+{
+	double step = (x1 - x0) / 255, err = 0, w = (s->hi - s->lo) / BINS;
+
+	for (int b = 0; b < BINS; b++) {
+		double c = bin_lo(s, b) + w / 2, e;
+		if (!s->hist[b])
+			continue;
+		if (c < x0)
+			e = x0 - c;
+		else if (c > x1)
+			e = c - x1;
+		else
+			e = step / sqrt(12.0); /* uniform rounding error */
+		err += s->hist[b] * e * e;
+	}
+	return err;
+}
+
+/* KL divergence between the histogram clipped to bins [a, b) (the tails folded into the
+   edge bins) and the same quantized to 256 levels */
+static double kl_of(const Stat *s, int a, int b)
+{
+	int n = b - a;
+	double *p = calloc((size_t)n, sizeof *p), sp = 0, kl = 0;
+
+	IR_ASSERT(p);
+	for (int i = 0; i < BINS; i++)
+		p[i < a ? 0 : i >= b ? n - 1 : i - a] += s->hist[i];
+	for (int i = 0; i < n; i++)
+		sp += p[i];
+	for (int l = 0; l < 256; l++) {
+		int from = (int)((int64_t)n * l / 256), to = (int)((int64_t)n * (l + 1) / 256);
+		double sum = 0;
+		int nz = 0;
+		for (int i = from; i < to; i++)
+			sum += p[i], nz += p[i] > 0;
+		for (int i = from; i < to; i++)
+			if (p[i] > 0)
+				kl += p[i] / sp * log((p[i] / sp) / (sum / nz / sp));
+	}
+	free(p);
+	return kl;
+}
+
+static void choose(const Stat *s, const CalibOptions *o, double *lo, double *hi)
+{
+	int a = 0, b = BINS;
+
+	*lo = s->lo, *hi = s->hi;
+	if (o->method == CAL_MINMAX || !s->hist || !(s->hi > s->lo) || s->total <= 0)
+		return;
+	if (o->method == CAL_PERCENTILE) {
+		percentile(s, o->percentile, &a, &b);
+	} else { /* shrink both ends toward the 0.01 % tails, best by MSE or by KL */
+		double best = INFINITY;
+		int a0, b0;
+		percentile(s, 99.99, &a0, &b0);
+		for (int k = 0; k <= 64; k++) {
+			int ca = (int)((int64_t)a0 * k / 64), cb = BINS - (int)((int64_t)(BINS - b0) * k / 64);
+			double e;
+			if (cb - ca < 256)
+				continue;
+			e = o->method == CAL_MSE ? mse_of(s, bin_lo(s, ca), bin_lo(s, cb)) : kl_of(s, ca, cb);
+			if (e < best)
+				best = e, a = ca, b = cb;
+		}
+	}
+	*lo = bin_lo(s, a), *hi = bin_lo(s, b);
+}
+
+/* ---- the QuantizeLinear/DequantizeLinear pairs ---- */
+
+static void quant_params(double lo, double hi, float *scale, int8_t *zp)
+{
+	double z;
+
+	lo = lo < 0 ? lo : 0;
+	hi = hi > 0 ? hi : 0;
+	*scale = hi > lo ? (float)((hi - lo) / 255) : 1.0f;
+	z = rint(-128 - lo / *scale);
+	*zp = (int8_t)(z < -128 ? -128 : z > 127 ? 127 : z);
+}
+
+/* t becomes DequantizeLinear(QuantizeLinear(t)) for every reader and graph output */
+static void insert_pair(Graph *g, int t, float scale, int8_t zp)
+{
+	const char *name = g->t[t].name;
+	int s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", name), DT_F32, 0, NULL, &scale);
+	int z = ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", name), DT_S8, 0, NULL, &zp);
+	int qt = ir_tensor_new(g, arena_printf(&g->arena, "%s_quantized", name));
+	int dt = ir_tensor_new(g, arena_printf(&g->arena, "%s_dequantized", name));
+	int q = ir_node_new(g, OP_QUANTIZE_LINEAR, arena_printf(&g->arena, "%s_QuantizeLinear", name),
+			    3, 1);
+	int d = ir_node_new(g, OP_DEQUANTIZE_LINEAR,
+			    arena_printf(&g->arena, "%s_DequantizeLinear", name), 3, 1);
+
+	g->n[q].in[0] = t, g->n[q].in[1] = s, g->n[q].in[2] = z, g->n[q].out[0] = qt;
+	g->n[d].in[0] = qt, g->n[d].in[1] = s, g->n[d].in[2] = z, g->n[d].out[0] = dt;
+	g->t[qt].producer = q, g->t[dt].producer = d;
+	ir_replace_value(g, t, dt);
+	g->n[q].in[0] = t;
+	ir_infer_node(g, q);
+	ir_infer_node(g, d);
+}
+
+/* a float graph input t becomes an int8 one (same name) read through a
+   DequantizeLinear */
+static void int8_input(Graph *g, int k, float scale, int8_t zp)
+{
+	int t = g->inputs[k], qt = ir_tensor_new(g, g->t[t].name), dt, d, s, z;
+	int32_t zp32 = zp;
+
+	ir_set_shape(g, qt, DT_S8, g->t[t].rank, g->t[t].dims);
+	ir_quant_set(g, qt, 1, 0, &scale, &zp32);
+	s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", g->t[t].name), DT_F32, 0, NULL, &scale);
+	z = ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", g->t[t].name), DT_S8, 0, NULL, &zp);
+	dt = ir_tensor_new(g, arena_printf(&g->arena, "%s_dequantized", g->t[t].name));
+	d = ir_node_new(g, OP_DEQUANTIZE_LINEAR,
+			arena_printf(&g->arena, "%s_DequantizeLinear", g->t[t].name), 3, 1);
+	g->n[d].in[0] = qt, g->n[d].in[1] = s, g->n[d].in[2] = z, g->n[d].out[0] = dt;
+	g->t[dt].producer = d;
+	ir_infer_node(g, d);
+	ir_replace_uses(g, t, dt);
+	g->inputs[k] = qt;
+	g->t[qt].flags |= T_INPUT;
+	g->t[t].flags &= ~(unsigned)T_INPUT;
+}
+
+/* a float graph output t becomes an int8 one: its QuantizeLinear's result */
+static void int8_output(Graph *g, int k, float scale, int8_t zp)
+{
+	int t = g->outputs[k], s, z, qt, q;
+
+	s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", g->t[t].name), DT_F32, 0, NULL, &scale);
+	z = ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", g->t[t].name), DT_S8, 0, NULL, &zp);
+	qt = ir_tensor_new(g, g->t[t].name);
+	q = ir_node_new(g, OP_QUANTIZE_LINEAR,
+			arena_printf(&g->arena, "%s_QuantizeLinear", g->t[t].name), 3, 1);
+	g->n[q].in[0] = t, g->n[q].in[1] = s, g->n[q].in[2] = z, g->n[q].out[0] = qt;
+	g->t[qt].producer = q;
+	ir_infer_node(g, q);
+	for (int i = 0; i < g->noutputs; i++)
+		if (g->outputs[i] == t)
+			g->outputs[i] = qt;
+	g->t[qt].flags |= T_OUTPUT;
+	g->t[t].flags &= ~(unsigned)T_OUTPUT;
+}
+
+/* the simplifications quantization wants first: BatchNormalization folded into the op
+   before it, but no fused epilogues (the quant pass converts ONNX ops) */
+static int simplify(Graph *g, const PassOptions *popt)
+{
+	static const char *const fusing[] = {"act-into-producer", "act-into-matmul",
+					     "clip-into-producer", "residual-into-conv"};
+	PassOptions o = *popt;
+	unsigned char *on = malloc((size_t)rw_nrules + 1);
+	int rc;
+
+	IR_ASSERT(on);
+	for (int r = 0; r < rw_nrules; r++)
+		on[r] = !popt->enabled || popt->enabled[r];
+	for (size_t i = 0; i < sizeof fusing / sizeof fusing[0]; i++)
+		if (rw_rule_find(fusing[i]) >= 0)
+			on[rw_rule_find(fusing[i])] = 0;
+	o.enabled = on;
+	o.search_budget = 0;
+	o.dump_after = NULL;
+	o.rule_counts = NULL;
+	o.search = NULL;
+	rc = passes_run_until(g, &o, "rewrite");
+	free(on);
+	return rc;
+}
+
+/* t is read only by a Relu or data movement (not a graph output): it is quantized as
+   their result is (the quant pass closes the chain), so a Relu folds into the clamp of
+   the op before it and pooling keeps one scale, as TFLite's converter does */
+static int takes_next(const Graph *g, int t)
+{
+	int nodes[2];
+	const Node *r;
+
+	if ((g->t[t].flags & (T_OUTPUT | T_INPUT)) || ir_consumers(g, t, nodes, 2) != 1)
+		return 0;
+	r = &g->n[nodes[0]];
+	if (r->in[0] != t || r->nout != 1 || g->t[r->out[0]].dtype != DT_F32)
+		return 0;
+	switch (r->op) {
+	case OP_RELU: case OP_MAX_POOL: case OP_RESHAPE: case OP_FLATTEN: case OP_SQUEEZE:
+	case OP_UNSQUEEZE: case OP_TRANSPOSE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int io_index(const int *list, int n, int t)
+{
+	for (int i = 0; i < n; i++)
+		if (list[i] == t)
+			return i;
+	return -1;
+}
+
+int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, CalibSample next,
+		   void *ctx, int nsamples)
+{
+	Graph *c;
+	IrRun *run;
+	Collect col;
+	int nt, rc = 0;
+
+	if (simplify(g, popt))
+		return -1;
+	c = ir_graph_clone(g);
+	pass_lower(c);
+	if (c->nerrors || !(run = ir_run_new(c))) {
+		ir_graph_free(c);
+		return -1;
+	}
+	nt = g->nt;
+	col.st = calloc((size_t)nt + 1, sizeof *col.st);
+	IR_ASSERT(col.st);
+	for (col.sweep = 0; col.sweep < (co->method == CAL_MINMAX ? 1 : 2) && !rc; col.sweep++) {
+		if (col.sweep == 1)
+			for (int t = 0; t < nt; t++)
+				if (col.st[t].seen && col.st[t].hi > col.st[t].lo) {
+					col.st[t].hist = calloc(BINS, sizeof(double));
+					IR_ASSERT(col.st[t].hist);
+				}
+		for (int i = 0; i < nsamples && !rc; i++)
+			if (ir_run(run, next(ctx, i), collect, &col)) {
+				ir_error(g, -1, "calibration sample %d: the float model failed", i);
+				rc = -1;
+			}
+	}
+	for (int t = 0; t < nt && !rc; t++) {
+		double lo, hi;
+		float scale;
+		int8_t zp;
+		if (!col.st[t].seen || !wanted(g, t) || takes_next(g, t))
+			continue;
+		choose(&col.st[t], co, &lo, &hi);
+		quant_params(lo, hi, &scale, &zp);
+		if (!co->io_float && io_index(g->inputs, g->ninputs, t) >= 0)
+			int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp);
+		else if (!co->io_float && io_index(g->outputs, g->noutputs, t) >= 0)
+			int8_output(g, io_index(g->outputs, g->noutputs, t), scale, zp);
+		else
+			insert_pair(g, t, scale, zp);
+	}
+	for (int t = 0; t < nt; t++)
+		free(col.st[t].hist);
+	free(col.st);
+	ir_run_free(run);
+	ir_graph_free(c);
+	ir_toposort(g);
+	return rc;
+}

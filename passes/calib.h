@@ -1,0 +1,27 @@
+/* calib.h - post-training quantization by calibration (passes/calib.c): a float model
+   and sample inputs become a QDQ model the quant pass compiles to integer ops. */
+#ifndef CALIB_H
+#define CALIB_H
+
+#include "passes.h"
+
+typedef enum { CAL_MINMAX, CAL_PERCENTILE, CAL_ENTROPY, CAL_MSE } CalMethod;
+
+typedef struct {
+	CalMethod method;
+	double percentile; /* CAL_PERCENTILE: the share of values kept, e.g. 99.99 */
+	int io_float;      /* 1: float inputs and outputs converted inside the generated code;
+			      0: int8 ones, their scale and zero point in the header */
+} CalibOptions;
+
+/* sample i's input values, one pointer per g->inputs (in ONNX order) */
+typedef const void *const *(*CalibSample)(void *ctx, int i);
+
+/* Runs g (as loaded) through the pipeline's simplifications, evaluates it on nsamples
+   samples and gives every float activation a QuantizeLinear/DequantizeLinear pair of
+   int8 parameters (asymmetric, per tensor) over the range the method chooses. 0, or -1
+   after errors reported on g. */
+int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, CalibSample next,
+		   void *ctx, int nsamples);
+
+#endif
