@@ -1,0 +1,70 @@
+#!/bin/sh
+# calib.sh ONNX2MCU - float models quantized by the compiler (compile --quantize int8
+# --calib): for each model with calibration samples in test/qmodels/calib/MODEL, the
+# generated int8 code is integer-only (intonly.sh), reaches SQNR >= 25 dB against the
+# float model's reference output on its held-out input (test/models/MODEL/test_data_set_0,
+# not among the samples), and needs at most 0.27x the float arena and 0.3x its weights.
+# The trained digits classifier also keeps its accuracy on its evaluation set within 0.5
+# points (accuracy.c, the generated float and int8 code side by side).
+# Ends with: qcalib: N passed, M failed.
+set -u
+bin=$1
+here=$(cd "$(dirname "$0")" && pwd)
+out=${QCALIB_OUT:-build/qcalib}
+mkdir -p "$out"
+pass=0 fail=0
+cc=${CC:-cc}
+
+sizes() { sed -n 's/.*arena \([0-9]*\) bytes, weights \([0-9]*\) bytes.*/\1 \2/p' "$1"; }
+
+for dir in "$here"/calib/*/; do
+	m=$(basename "$dir")
+	model=test/models/$m/model.onnx
+	log=$out/$m.log
+	calib=$dir/input_0.npy
+	rm -rf "$out/$m.keep" "$out/$m.f" "$out/$m.q"
+	why=
+	if ! "$bin" validate "$model" --data "test/models/$m" --quantize int8 --calib "$calib" \
+		--atol 1e30 --keep "$out/$m.keep" >"$log" 2>&1; then
+		why="validate failed: $(head -3 "$log" | tr '\n' ' ')"
+	elif ! sh "$here/intonly.sh" "$out/$m.keep/gen/model.c" >>"$log" 2>&1; then
+		why="not integer-only: $(grep -A9 '^intonly' "$log" | tr -s ' \n' ' ')"
+	else
+		sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
+		"$bin" compile "$model" -o "$out/$m.f" 2>"$out/$m.fsize"
+		"$bin" compile "$model" -o "$out/$m.q" --quantize int8 --calib "$calib" 2>"$out/$m.qsize"
+		set -- $(sizes "$out/$m.fsize") $(sizes "$out/$m.qsize")
+		ok=$(awk -v s="$sqnr" -v fa="$1" -v fw="$2" -v qa="$3" -v qw="$4" 'BEGIN {
+			r = ""
+			if (s != "inf" && s + 0 < 25) r = r " sqnr " s " dB < 25"
+			if (qa > 0.27 * fa) r = r sprintf(" arena %d > 0.27 x %d", qa, fa)
+			if (qw > 0.3 * fw) r = r sprintf(" weights %d > 0.3 x %d", qw, fw)
+			print r }')
+		[ -n "$ok" ] && why=$ok
+		info="sqnr $sqnr dB, arena $3/$1, weights $4/$2"
+	fi
+	if [ -z "$why" ] && [ -f "test/models/$m/eval_images.pb" ]; then
+		n=$("$bin" tensor "test/models/$m/eval_labels.pb" | sed -n 's/.*\[\([0-9]*\)\].*/\1/p')
+		"$bin" tensor "test/models/$m/eval_images.pb" --raw "$out/$m.images"
+		"$bin" tensor "test/models/$m/eval_labels.pb" --raw "$out/$m.labels"
+		rm -rf "$out/$m.acc" && mkdir -p "$out/$m.acc"
+		"$bin" compile "$model" -n flt -o "$out/$m.acc/flt" -q &&
+		"$bin" compile "$model" -n q8 -o "$out/$m.acc/q8" -q --quantize int8 --calib "$calib" &&
+		$cc -std=c99 -O1 -I"$out/$m.acc" -o "$out/$m.acc/run" "$here/accuracy.c" \
+			"$out/$m.acc"/flt/*.c "$out/$m.acc"/q8/*.c -lm >>"$log" 2>&1 &&
+		acc=$("$out/$m.acc/run" "$out/$m.images" "$out/$m.labels" "$n")
+		rc=$?
+		echo "$acc" >>"$log"
+		[ $rc -eq 0 ] || why="accuracy: ${acc:-the accuracy program failed}"
+		info="$info; $acc"
+	fi
+	if [ -z "$why" ]; then
+		pass=$((pass + 1))
+		echo "PASS $m ($info)"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $m: $why"
+	fi
+done
+echo "qcalib: $pass passed, $fail failed"
+[ $fail -eq 0 ] && [ $pass -gt 0 ]
