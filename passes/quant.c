@@ -637,6 +637,26 @@ static int concat(Graph *g, int node)
 
 /* BatchNormalization of a quantized tensor (rank >= 3): a depthwise 1x1 QConv whose
    weights are the per-channel factors quantized symmetrically (each +-127) */
+/* a Reshape of int8 x to dims (facts q), made for node */
+static int reshape_to(Graph *g, int node, int x, int rank, const int64_t *dims, const Quant *q)
+{
+	int64_t r = rank;
+	int shape = new_const(g, "", DT_S64, 1, &r, dims);
+	int y = ir_tensor_new(g, arena_printf(&g->arena, "%s.r%d", g->t[x].name, rank));
+	int id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape%d",
+							   g->n[node].name, rank), 2, 1);
+
+	ir_set_shape(g, y, DT_S8, rank, dims);
+	ir_quant_set(g, y, q->n, q->axis, q->scale, q->zero_point);
+	g->n[id].in[0] = x, g->n[id].in[1] = shape, g->n[id].out[0] = y;
+	g->n[id].opset = g->n[node].opset;
+	g->t[y].producer = id;
+	return y;
+}
+
+/* BatchNormalization of a quantized tensor: a depthwise 1x1 QConv whose weights are the
+   per-channel factors quantized symmetrically (each +-127); a [N, C] tensor is seen as
+   [N, C, 1] for it */
 static int batchnorm(Graph *g, int node)
 {
 	const Node *n = &g->n[node];
@@ -644,13 +664,15 @@ static int batchnorm(Graph *g, int node)
 	int64_t cnt[4], dims[IR_MAX_RANK], c;
 	double eps = ir_attr_float(g, node, "epsilon", 1e-5f);
 	const Quant *qx, *qy;
-	int x = activation(g, n->in[0], &qx), y, in[3], rank;
+	int x = activation(g, n->in[0], &qx), y, in[3], rank, wrank, id;
 	float *wf, *bf;
 	Weights W;
 
-	if (x < 0 || (rank = g->t[x].rank) < 3 || n->nout != 1 || ir_attr_int(g, node, "training_mode", 0))
+	if (x < 0 || (rank = g->t[x].rank) < 2 || n->nout != 1 ||
+	    ir_attr_int(g, node, "training_mode", 0))
 		return -1;
 	c = g->t[x].dims[1];
+	wrank = rank < 3 ? 3 : rank;
 	for (int k = 0; k < 4; k++)
 		if (!(p[k] = const_floats(g, g->n[node].in[k + 1], &cnt[k], INT64_MAX)) ||
 		    cnt[k] != c)
@@ -662,18 +684,35 @@ static int batchnorm(Graph *g, int node)
 		bf[i] = (float)(p[1][i] - (double)p[2][i] * wf[i]);
 	}
 	dims[0] = c;
-	for (int i = 1; i < rank; i++)
+	for (int i = 1; i < wrank; i++)
 		dims[i] = 1;
-	in[1] = new_const(g, "", DT_F32, rank, dims, wf);
+	in[1] = new_const(g, "", DT_F32, wrank, dims, wf);
 	in[2] = new_const(g, "", DT_F32, 1, dims, bf);
 	if (weights(g, in[1], 0, &W) || (in[2] = bias(g, in[2], qx->scale[0], &W, 1)) < 0 ||
 	    (y = result(g, g->n[node].out[0], &qy)) < 0)
 		return -1;
 	weights_fact(g, &W, 0);
 	in[0] = x, in[1] = W.w;
-	node = emit(g, node, OP_QCONV, in, 3, y);
-	g->n[node].nattr = 0, g->n[node].attr = NULL;
-	ir_attr_set_int(g, node, "group", c);
+	if (rank == 2) { /* [N, C] -> [N, C, 1] -> QConv -> [N, C] */
+		int64_t d3[3] = {g->t[x].dims[0], c, 1};
+		int t3 = int8_like(g, y, qy);
+		in[0] = reshape_to(g, node, x, 3, d3, qx);
+		ir_set_shape(g, t3, DT_S8, 3, d3);
+		id = emit(g, node, OP_QCONV, in, 3, t3);
+		g->n[id].nattr = 0, g->n[id].attr = NULL;
+		ir_attr_set_int(g, id, "group", c);
+		int64_t two = 2;
+		id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape2",
+								   g->n[id].name), 2, 1);
+		g->n[id].in[0] = t3;
+		g->n[id].in[1] = new_const(g, "", DT_S64, 1, &two, g->t[y].dims);
+		g->n[id].out[0] = y;
+		g->t[y].producer = id;
+		return 0;
+	}
+	id = emit(g, node, OP_QCONV, in, 3, y);
+	g->n[id].nattr = 0, g->n[id].attr = NULL;
+	ir_attr_set_int(g, id, "group", c);
 	return 0;
 }
 
