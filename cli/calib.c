@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 
 typedef struct {
 	Graph *g;
+	Graph *flt;            /* the float graph, lowered */
 	int n, cap;            /* samples */
 	unsigned char **data;  /* per sample: the inputs' bytes, one after another */
 	const void **ptrs;     /* the pointers of the sample handed out last */
@@ -281,12 +283,14 @@ static const void *const *sample(void *ctx, int i)
 
 int cli_calibrate(Graph *g, CliOptions *o)
 {
-	Samples s = {0};
+	Samples *s = calloc(1, sizeof *s);
 	int rc = 0;
 
-	s.g = g;
-	s.ptrs = calloc((size_t)g->ninputs + 1, sizeof *s.ptrs);
-	IR_ASSERT(s.ptrs);
+	IR_ASSERT(s);
+	s->g = g;
+	s->ptrs = calloc((size_t)g->ninputs + 1, sizeof *s->ptrs);
+	IR_ASSERT(s->ptrs);
+	o->calib_state = s;
 	for (int i = 0; i < g->ninputs; i++)
 		if (!(g->t[g->inputs[i]].flags & T_SHAPED) || ir_numel(&g->t[g->inputs[i]]) < 0) {
 			fprintf(stderr, "onnx2mcu: input '%s' has no static shape: pin it with --dim\n",
@@ -294,18 +298,141 @@ int cli_calibrate(Graph *g, CliOptions *o)
 			rc = -1;
 		}
 	for (int i = 0; i < o->ncalib && !rc; i++)
-		rc = add_path(&s, o->calib[i]);
-	if (!rc && !s.n) {
+		rc = add_path(s, o->calib[i]);
+	if (!rc && !s->n) {
 		fprintf(stderr, "onnx2mcu: --calib gave no samples\n");
 		rc = -1;
 	}
-	if (!rc && calib_quantize(g, &o->passes, &o->calib_opt, sample, &s, s.n))
+	if (!rc && calib_quantize(g, &o->passes, &o->calib_opt, sample, s, s->n, &s->flt))
 		rc = -1;
 	if (!rc && !o->quiet)
-		fprintf(stderr, "onnx2mcu: calibrated on %d sample%s\n", s.n, s.n == 1 ? "" : "s");
-	for (int i = 0; i < s.n; i++)
-		free(s.data[i]);
-	free(s.data);
-	free(s.ptrs);
+		fprintf(stderr, "onnx2mcu: calibrated on %d sample%s\n", s->n, s->n == 1 ? "" : "s");
+	return rc;
+}
+
+void cli_calib_free(CliOptions *o)
+{
+	Samples *s = o->calib_state;
+
+	if (!s)
+		return;
+	for (int i = 0; i < s->n; i++)
+		free(s->data[i]);
+	free(s->data);
+	free(s->ptrs);
+	ir_graph_free(s->flt);
+	free(s);
+	o->calib_state = NULL;
+}
+
+/* ---- per-layer SQNR ---- */
+
+typedef struct {
+	int t, ref;          /* int8 tensor of q, float tensor of the float graph */
+	double signal, noise;
+} Pair;
+
+/* the float tensor an int8 one stands for: NAME_quantized (a QuantizeLinear the
+   calibration made), NAME.q (one the quant pass made), or the same name (inputs and
+   outputs) */
+static int float_twin(const Graph *f, const Graph *q, int t)
+{
+	static const char *const suffix[] = {"_quantized", ".q"};
+	const char *name = q->t[t].name;
+	size_t n = strlen(name);
+	char buf[1024];
+	int r;
+
+	for (int i = 0; i < 2; i++) {
+		size_t k = strlen(suffix[i]);
+		if (n > k && n - k < sizeof buf && !strcmp(name + n - k, suffix[i])) {
+			memcpy(buf, name, n - k);
+			buf[n - k] = 0;
+			name = buf;
+			break;
+		}
+	}
+	r = ir_tensor_find(f, name);
+	return r >= 0 && f->t[r].dtype == DT_F32 && ir_numel(&f->t[r]) == ir_numel(&q->t[t]) ? r : -1;
+}
+
+/* the input values q takes for a float sample: quantized when q's input is int8 */
+static void q_inputs(const Graph *q, const void *const *in, void **buf)
+{
+	for (int k = 0; k < q->ninputs; k++) {
+		const Tensor *x = &q->t[q->inputs[k]];
+		if (x->dtype != DT_S8 || x->quant.n != 1) {
+			buf[k] = (void *)(uintptr_t)in[k];
+			continue;
+		}
+		for (int64_t i = 0; i < ir_numel(x); i++) {
+			double r = nearbyint(((const float *)in[k])[i] / x->quant.scale[0]) +
+				   x->quant.zero_point[0];
+			((int8_t *)buf[k])[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+		}
+	}
+}
+
+int cli_quant_report(Graph *q, CliOptions *o)
+{
+	Samples *s = o->calib_state;
+	IrRun *rf, *rq;
+	Pair *p;
+	void **qin;
+	int np = 0, rc = 0;
+
+	if (!s || !s->flt || q->ninputs != s->g->ninputs)
+		return 0;
+	p = calloc((size_t)q->nt + (size_t)q->ninputs + 1, sizeof *p);
+	qin = calloc((size_t)q->ninputs + 1, sizeof *qin);
+	IR_ASSERT(p && qin);
+	for (int k = 0; k < q->ninputs; k++) {
+		qin[k] = malloc((size_t)ir_nbytes(&q->t[q->inputs[k]]) + 1);
+		IR_ASSERT(qin[k]);
+	}
+	for (int i = -1; i < q->nn; i++) /* the inputs, then each node's outputs in order */
+		for (int k = 0; k < (i < 0 ? q->ninputs : q->n[i].dead ? 0 : q->n[i].nout); k++) {
+			int t = i < 0 ? q->inputs[k] : q->n[i].out[k];
+			if (t >= 0 && q->t[t].dtype == DT_S8 && q->t[t].quant.n == 1 &&
+			    (p[np].ref = float_twin(s->flt, q, t)) >= 0)
+				p[np++].t = t;
+		}
+	rf = ir_run_new(s->flt);
+	rq = ir_run_new(q);
+	for (int i = 0; i < s->n && rf && rq && !rc; i++) {
+		const void *const *in = sample(s, i);
+		q_inputs(q, in, qin);
+		if (ir_run(rf, in, NULL, NULL) || ir_run(rq, (const void *const *)qin, NULL, NULL)) {
+			rc = -1;
+			break;
+		}
+		for (int j = 0; j < np; j++) {
+			const Tensor *x = &q->t[p[j].t];
+			const int8_t *v = ir_run_data(rq, p[j].t);
+			const float *r = ir_run_data(rf, p[j].ref);
+			for (int64_t e = 0; e < ir_numel(x); e++) {
+				double d = (v[e] - x->quant.zero_point[0]) * (double)x->quant.scale[0];
+				p[j].signal += (double)r[e] * r[e];
+				p[j].noise += (d - r[e]) * (d - r[e]);
+			}
+		}
+	}
+	o->qlayers = calloc((size_t)np + 1, sizeof *o->qlayers);
+	IR_ASSERT(o->qlayers);
+	for (int j = 0; j < np && !rc; j++) {
+		QuantLayer *l = &o->qlayers[o->nqlayers++];
+		int prod = q->t[p[j].t].producer;
+		l->tensor = strdup(s->flt->t[p[j].ref].name);
+		l->node = strdup(prod >= 0 ? q->n[prod].name : "(input)");
+		l->op = strdup(prod >= 0 ? q->n[prod].op_type : "");
+		l->sqnr_db = p[j].noise > 0 ? 10 * log10(p[j].signal / p[j].noise) : INFINITY;
+	}
+	o->qsamples = s->n;
+	for (int k = 0; k < q->ninputs; k++)
+		free(qin[k]);
+	free(qin);
+	free(p);
+	ir_run_free(rf);
+	ir_run_free(rq);
 	return rc;
 }

@@ -12,6 +12,14 @@
 
 enum { EXIT_MODEL = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_MISMATCH = 4 };
 
+/* one quantized tensor of a model quantized by --quantize: how far it is from float */
+typedef struct {
+	const char *tensor; /* the float model's name for it */
+	const char *node;   /* the node of the int8 graph that writes it, and its op */
+	const char *op;
+	double sqnr_db;     /* over the calibration samples */
+} QuantLayer;
+
 typedef struct {
 	const char *model, *out, *name, *data, *reference, *cc, *cflags, *keep, *code;
 	DimPin *dims;
@@ -34,6 +42,10 @@ typedef struct {
 	const char **calib;     /* --calib PATH, in order */
 	int ncalib;
 	CalibOptions calib_opt; /* --calib-method */
+	void *calib_state;      /* the samples and the float graph, from cli_calibrate to
+				   cli_quant_report */
+	QuantLayer *qlayers;    /* per-layer SQNR of the int8 graph (cli_quant_report) */
+	int nqlayers, qsamples;
 } CliOptions;
 
 extern const char *usage_validate;
@@ -43,6 +55,10 @@ extern const char *usage_rules;
 
 /* --quantize int8: reads the --calib samples and quantizes g (passes/calib.c); 0 or -1 */
 int cli_calibrate(Graph *g, CliOptions *o);
+/* after the pipeline: the per-layer SQNR of the int8 graph q against the float one on the
+   calibration samples (o->qlayers, in schedule order); frees what cli_calibrate kept */
+int cli_quant_report(Graph *q, CliOptions *o);
+void cli_calib_free(CliOptions *o);
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 const char *cli_default_name(const char *model);
 const char *cli_basename(const char *path);

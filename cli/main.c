@@ -508,10 +508,13 @@ Graph *cli_build(CliOptions *o)
 		return NULL;
 	for (int i = 0; i < g->nn; i++)
 		o->nodes_in += !g->n[i].dead;
-	if ((o->quantize && cli_calibrate(g, o)) || passes_run(g, &o->passes)) {
+	if ((o->quantize && cli_calibrate(g, o)) || passes_run(g, &o->passes) ||
+	    (o->quantize && cli_quant_report(g, o))) {
+		cli_calib_free(o);
 		ir_graph_free(g);
 		return NULL;
 	}
+	cli_calib_free(o);
 	return g;
 }
 
@@ -534,6 +537,19 @@ static void summary(Graph *g, const CliOptions *o, double seconds)
 		"%lld bytes, ~%lld cycles (estimated, Cortex-M4), %.2f s\n", o->out, t.kernels,
 		t.kernels == 1 ? "" : "s", (long long)t.macs, (long long)t.arena,
 		(long long)t.weights, (long long)t.cycles, seconds);
+	for (int i = 0; o->passes.verbose && i < o->nqlayers; i++)
+		fprintf(stderr, "  sqnr %6.1f dB  %-18s %s -> %s\n", o->qlayers[i].sqnr_db,
+			o->qlayers[i].op, o->qlayers[i].node, o->qlayers[i].tensor);
+	if (o->nqlayers) {
+		const QuantLayer *w = &o->qlayers[0];
+		for (int i = 1; i < o->nqlayers; i++)
+			if (o->qlayers[i].sqnr_db < w->sqnr_db)
+				w = &o->qlayers[i];
+		fprintf(stderr, "onnx2mcu: int8 against float on %d calibration sample%s: lowest "
+			"SQNR %.1f dB at '%s' (%s), last %.1f dB\n", o->qsamples,
+			o->qsamples == 1 ? "" : "s", w->sqnr_db, w->node, w->op,
+			o->qlayers[o->nqlayers - 1].sqnr_db);
+	}
 }
 
 static int compile(CliOptions *o)

@@ -7,6 +7,7 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,6 +154,23 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++)
 			cJSON_AddItemToArray(layers, layer(g, i, c));
 	cJSON_AddItemToObject(r, "layers", layers);
+	if (o->nqlayers) {
+		cJSON *q = cJSON_CreateObject(), *ql = cJSON_CreateArray();
+		cJSON_AddNumberToObject(q, "samples", o->qsamples);
+		for (int i = 0; i < o->nqlayers; i++) {
+			cJSON *l = cJSON_CreateObject();
+			cJSON_AddStringToObject(l, "tensor", o->qlayers[i].tensor);
+			cJSON_AddStringToObject(l, "node", o->qlayers[i].node);
+			cJSON_AddStringToObject(l, "op", o->qlayers[i].op);
+			if (isfinite(o->qlayers[i].sqnr_db))
+				cJSON_AddNumberToObject(l, "sqnr_db", o->qlayers[i].sqnr_db);
+			else
+				cJSON_AddNullToObject(l, "sqnr_db"); /* exact */
+			cJSON_AddItemToArray(ql, l);
+		}
+		cJSON_AddItemToObject(q, "layers", ql);
+		cJSON_AddItemToObject(r, "quantization", q);
+	}
 	return r;
 }
 

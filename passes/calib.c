@@ -291,7 +291,7 @@ static int io_index(const int *list, int n, int t)
 }
 
 int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, CalibSample next,
-		   void *ctx, int nsamples)
+		   void *ctx, int nsamples, Graph **float_out)
 {
 	Graph *c;
 	IrRun *run;
@@ -341,7 +341,11 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 		free(col.st[t].hist);
 	free(col.st);
 	ir_run_free(run);
-	ir_graph_free(c);
+	if (float_out && !rc) {
+		*float_out = c; /* it shares g's constants: freed before g */
+	} else {
+		ir_graph_free(c);
+	}
 	ir_toposort(g);
 	return rc;
 }

@@ -20,8 +20,10 @@ typedef const void *const *(*CalibSample)(void *ctx, int i);
 /* Runs g (as loaded) through the pipeline's simplifications, evaluates it on nsamples
    samples and gives every float activation a QuantizeLinear/DequantizeLinear pair of
    int8 parameters (asymmetric, per tensor) over the range the method chooses. 0, or -1
-   after errors reported on g. */
+   after errors reported on g. *float_out, when not NULL, receives the simplified float
+   graph, lowered (ir_run can evaluate it; it shares g's constants, so the caller frees it
+   before g). */
 int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, CalibSample next,
-		   void *ctx, int nsamples);
+		   void *ctx, int nsamples, Graph **float_out);
 
 #endif

@@ -807,7 +807,8 @@ static int elementwise(Graph *g, int node)
 		return -1;
 	y = result(g, g->n[node].out[0], &qy);
 	if (ir_quant_same(qx, qy) && is_clamp(tab, &lo, &hi) && fold_clamp(g, x, lo, hi) >= 0) {
-		ir_replace_value(g, y, x); /* the op before writes the clamped result */
+		ir_replace_value(g, y, x); /* the op before writes the clamped result, */
+		g->t[x].name = g->t[y].name; /* which is what y was */
 		g->n[node].dead = 1;
 		return 0;
 	}
