@@ -6,6 +6,7 @@
 #include "../passes/passes.h"
 #include "validate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +64,12 @@ static Graph *reference_run(const CliOptions *o, Graph *g, const OnnxTensor *inp
 		return NULL;
 	for (int i = 0; i < r->ninputs && i < g->ninputs; i++) {
 		Tensor *t = &r->t[r->inputs[i]];
-		t->data = arena_memdup(&r->arena, inputs[i].data, (size_t)ir_nbytes(&g->t[g->inputs[i]]));
+		if (ir_nbytes(t) != ir_dims_numel(inputs[i].rank, inputs[i].dims, INT64_MAX) *
+				    dt_size(inputs[i].dtype)) {
+			ir_graph_free(r); /* (data of another type than the model's input) */
+			return NULL;
+		}
+		t->data = arena_memdup(&r->arena, inputs[i].data, (size_t)ir_nbytes(t));
 	}
 	pass_flow(r);
 	pass_fold(r);
@@ -116,6 +122,67 @@ static void *reference_file(const char *dir, const char *tensor, DType *dt, int6
 	return data;
 }
 
+/* the reference tensor of r an int8 tensor x of g stands for: the same name (an int8 or
+   uint8 tensor of a quantized model, or a float input or output of one quantized by
+   --quantize), or the float tensor that NAME_quantized or NAME.q quantizes */
+static int int8_twin(Graph *r, const char *name)
+{
+	static const char *const suffix[] = {"_quantized", ".q"};
+	size_t n = strlen(name);
+	char buf[1024];
+	int t = ir_tensor_find(r, name);
+
+	if (t >= 0)
+		return t;
+	for (int i = 0; i < 2; i++) {
+		size_t k = strlen(suffix[i]);
+		if (n > k && n - k < sizeof buf && !strcmp(name + n - k, suffix[i])) {
+			memcpy(buf, name, n - k);
+			buf[n - k] = 0;
+			return ir_tensor_find(r, buf);
+		}
+	}
+	return -1;
+}
+
+#define MIN_SQNR_DB 25.0 /* an int8 tensor further from its reference loses accuracy */
+
+/* an int8 tensor x (record rec) against its reference: real values compared by SQNR; 1
+   when it loses accuracy (reported), 0 when fine, -1 when not comparable */
+static int compare_int8(Graph *g, const Tensor *x, const Record *rec, const Tensor *ref)
+{
+	int64_t n = ir_numel(x);
+	double sig = 0, err = 0, sqnr;
+	int steps = 0;
+
+	if (rec->bytes != n || ir_numel(ref) != n || !ref->data ||
+	    (ref->dtype != DT_F32 && ref->dtype != DT_U8 && ref->dtype != DT_S8))
+		return -1;
+	for (int64_t i = 0; i < n; i++) {
+		int q = ((const int8_t *)rec->data)[i];
+		double got = (q - x->quant.zero_point[0]) * (double)x->quant.scale[0], want;
+		if (ref->dtype == DT_F32) {
+			want = ((const float *)ref->data)[i];
+		} else { /* the same quantization; uint8 stored 128 higher */
+			int r = (int)dt_get_i64(ref->dtype, ref->data, i) - (ref->dtype == DT_U8 ? 128 : 0);
+			want = (r - x->quant.zero_point[0]) * (double)x->quant.scale[0];
+			steps = abs(r - q) > steps ? abs(r - q) : steps;
+		}
+		sig += want * want;
+		err += (got - want) * (got - want);
+	}
+	sqnr = err > 0 ? 10 * log10(sig / err) : INFINITY;
+	if (sqnr >= MIN_SQNR_DB)
+		return 0;
+	printf("  first int8 layer that loses accuracy: node '%s' (%s), tensor '%s': sqnr %.1f "
+	       "dB < %.0f dB against %s", g->n[rec->node].name, g->n[rec->node].op_type,
+	       rec->tensor, sqnr, MIN_SQNR_DB, ref->dtype == DT_F32 ? "float" : "the model's");
+	if (ref->dtype != DT_F32)
+		printf(" (at most %d steps apart)", steps);
+	printf("\n");
+	return 1;
+}
+
 int val_per_node(const CliOptions *o, Graph *g, const OnnxTensor *inputs, const char *work)
 {
 	char path[4096];
@@ -131,7 +198,14 @@ int val_per_node(const CliOptions *o, Graph *g, const OnnxTensor *inputs, const 
 		return -1;
 	}
 	for (int i = 0; i < n; i++) {
-		int t = ir_tensor_find(r, rec[i].tensor);
+		int t = ir_tensor_find(r, rec[i].tensor), x = ir_tensor_find(g, rec[i].tensor);
+		if (x >= 0 && g->t[x].dtype == DT_S8 && g->t[x].quant.n == 1) {
+			int tw = int8_twin(r, rec[i].tensor);
+			int c = tw >= 0 && !bad ? compare_int8(g, &g->t[x], &rec[i], &r->t[tw]) : -1;
+			compared += c >= 0;
+			bad |= c > 0;
+			continue;
+		}
 		if (!bad && t >= 0 && r->t[t].data) {
 			compared++;
 			bad = compare_one(o, g, &rec[i], r->t[t].dtype, r->t[t].data,
