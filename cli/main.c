@@ -63,6 +63,8 @@ static const char *usage_common =
 	"                       (input_K.pb, or test_data_set_* folders), a TensorProto\n"
 	"                       file or a .npy array holding any number of samples\n"
 	"  --calib-method M     minmax (default), percentile[=P] (99.99), entropy or mse\n"
+	"  --keep-float NODE    with --quantize: the node stays float, quantized and\n"
+	"                       dequantized at its edges (repeatable)\n"
 	"  --io MODE            a model quantized by --quantize takes and returns int8\n"
 	"                       (default; scale and zero point in the header) or float\n"
 	"  --qdq MODE           quantized models (QDQ, QLinear ops): int (default) runs\n"
@@ -198,6 +200,7 @@ static const struct {
 	{"--max-constants", C_MODEL},   {"--qdq", C_MODEL},
 	{"--quantize", C_MODEL},        {"--calib", C_MODEL},
 	{"--calib-method", C_MODEL},    {"--io", C_MODEL},
+	{"--keep-float", C_MODEL},
 	{"--shape-inputs", C_INSPECT},
 	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
 	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
@@ -374,6 +377,12 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			else
 				return cli_usage_error(cmd, "--calib-method takes minmax, percentile[=P] "
 						       "(50 < P <= 100), entropy or mse, not '%s'", next);
+		} else if (!strcmp(a, "--keep-float")) {
+			NEED_ARG();
+			o->calib_opt.keep_float = realloc(o->calib_opt.keep_float,
+							  sizeof(char *) * (size_t)(o->calib_opt.nkeep_float + 1));
+			IR_ASSERT(o->calib_opt.keep_float);
+			o->calib_opt.keep_float[o->calib_opt.nkeep_float++] = next;
 		} else if (!strcmp(a, "--io")) {
 			NEED_ARG();
 			if (strcmp(next, "int8") && strcmp(next, "float"))

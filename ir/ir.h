@@ -192,6 +192,8 @@ typedef struct {
 			      ("" or NULL: the node itself) */
 	int origin;        /* where the rewrite pass schedules it: the position of the node it
 			      replaces (passes/rewrite.c) */
+	int keep_float;    /* the quant pass leaves it a float op between its
+			      DequantizeLinear and QuantizeLinear (--keep-float) */
 } Node;
 
 /* ---- lowering: a node as a list of kernel calls (filled by the op's prepare) ---- */

@@ -282,6 +282,43 @@ static int takes_next(const Graph *g, int t)
 	}
 }
 
+/* the node is named name, or a rewrite merged a node of that name into it */
+static int has_name(const Node *n, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!strcmp(n->name, name))
+		return 1;
+	for (const char *p = n->fused; p && (p = strstr(p, name)) != NULL; p += len)
+		if ((p == n->fused || p[-1] == ',') && (p[len] == 0 || p[len] == ','))
+			return 1;
+	return 0;
+}
+
+/* --keep-float: marks the named nodes; an error for a name no node has */
+static int keep_float(Graph *g, const CalibOptions *co)
+{
+	for (int k = 0; k < co->nkeep_float; k++) {
+		int found = 0;
+		for (int i = 0; i < g->nn; i++)
+			if (!g->n[i].dead && has_name(&g->n[i], co->keep_float[k]))
+				g->n[i].keep_float = found = 1;
+		if (!found) {
+			const char **names = malloc(sizeof *names * (size_t)(g->nn + 1));
+			int near;
+			IR_ASSERT(names);
+			for (int i = 0; i < g->nn; i++)
+				names[i] = g->n[i].name;
+			near = ir_nearest(co->keep_float[k], names, g->nn);
+			ir_error(g, -1, "--keep-float: no node '%s'%s%s%s", co->keep_float[k],
+				 near >= 0 ? " (did you mean '" : "", near >= 0 ? names[near] : "",
+				 near >= 0 ? "'?)" : "");
+			free(names);
+		}
+	}
+	return g->nerrors ? -1 : 0;
+}
+
 static int io_index(const int *list, int n, int t)
 {
 	for (int i = 0; i < n; i++)
@@ -298,7 +335,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 	Collect col;
 	int nt, rc = 0;
 
-	if (simplify(g, popt))
+	if (simplify(g, popt) || keep_float(g, co))
 		return -1;
 	c = ir_graph_clone(g);
 	pass_lower(c);

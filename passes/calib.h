@@ -12,6 +12,8 @@ typedef struct {
 	double percentile; /* CAL_PERCENTILE: the share of values kept, e.g. 99.99 */
 	int io_float;      /* 1: float inputs and outputs converted inside the generated code;
 			      0: int8 ones, their scale and zero point in the header */
+	const char **keep_float; /* nodes that stay float (by ONNX name) */
+	int nkeep_float;
 } CalibOptions;
 
 /* sample i's input values, one pointer per g->inputs (in ONNX order) */

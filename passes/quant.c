@@ -980,7 +980,8 @@ void pass_quant(Graph *g)
 	for (int i = 0; i < nn; i++) {
 		OpKind op = g->n[i].op;
 		if (g->n[i].dead || op == OP_QUANTIZE_LINEAR || op == OP_DEQUANTIZE_LINEAR ||
-		    (op_info[op].flags & OPF_QUANT) || !reads_dequantized(g, i))
+		    (op_info[op].flags & OPF_QUANT) || !reads_dequantized(g, i) ||
+		    g->n[i].keep_float)
 			continue;
 		if (convert(g, i) && verbose())
 			ir_note(g, i, "stays float: its operands or its result are not quantized "
