@@ -611,6 +611,36 @@ static int move(Graph *g, int node)
 	return 0;
 }
 
+/* Pad: on int8, a constant padding value quantized (zero becomes the zero point) */
+static int pad(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y, id, t, in[4], v = ir_in(g, node, 2);
+	int64_t cnt = 1;
+	const float *val = NULL;
+	float zero = 0;
+	int8_t q;
+	double r;
+
+	if (x < 0 || g->n[node].nin > 4 || (v >= 0 && (!(val = const_floats(g, v, &cnt, 1)) ||
+						       cnt != 1)) ||
+	    result_of(g, g->n[node].out[0], &qy, 0) < 0)
+		return -1;
+	r = nearbyint((double)(val ? *val : zero) / qx->scale[0]) + qx->zero_point[0];
+	q = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+	y = result(g, g->n[node].out[0], &qy);
+	for (int k = 0; k < 4; k++)
+		in[k] = ir_in(g, node, k);
+	in[0] = x;
+	in[2] = new_const(g, "", DT_S8, 0, NULL, &q);
+	t = ir_quant_same(qx, qy) ? y : int8_like(g, y, qx);
+	id = emit(g, node, OP_PAD, in, 4, t);
+	ir_infer_node(g, id);
+	if (t != y)
+		requantize(g, node, t, y);
+	return 0;
+}
+
 /* Concat: operands rescaled to the result's facts where they differ */
 static int concat(Graph *g, int node)
 {
@@ -849,6 +879,8 @@ static int convert(Graph *g, int node)
 		return pool(g, node);
 	case OP_CONCAT:
 		return concat(g, node);
+	case OP_PAD:
+		return pad(g, node);
 	case OP_BATCH_NORM:
 		return batchnorm(g, node);
 	case OP_RELU:
