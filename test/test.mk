@@ -10,7 +10,7 @@ UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
 test: unit errors link integration pernode fixtures frontend ops conformance zoo qmodels \
-	firmware-test
+	firmware-test q8dsp
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -41,7 +41,12 @@ zoo: $(B)/onnx2mcu
 qmodels: $(B)/onnx2mcu
 	sh test/qmodels/run.sh $(B)/onnx2mcu
 
-.PHONY: test unit conformance zoo qmodels docs
+# the Arm DSP paths of the int8 kernels bit for bit against the portable C, on QEMU's
+# Cortex-M4 and M7 (a few seconds)
+q8dsp:
+	sh test/q8dsp/run.sh
+
+.PHONY: test unit conformance zoo qmodels docs q8dsp
 
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
