@@ -141,19 +141,21 @@ static int32_t rows_fold(const o2m_q8_conv_params *q, const geo *g, const int8_t
 	return (int32_t)((uint32_t)s * (uint32_t)q->input_offset);
 }
 
-/* four sums of a 3-tap row, kept in registers */
+/* the sums of a block of two or four outputs, kept in registers */
 typedef struct {
 	int32_t a0, a1, a2, a3;
 } acc4;
 
-/* one 3-tap filter row for four outputs s apart: a.k += sum of x[k * s + t] * w[t] */
-static inline void row4_k3_c(const int8_t *x, int32_t s, const int8_t *w, acc4 *a)
+/* one 3-tap filter row for n (2 or 4) outputs s apart: a.k += sum of x[k * s + t] * w[t] */
+static inline void row4_k3_c(const int8_t *x, int32_t s, const int8_t *w, int n, acc4 *a)
 {
 	const int32_t w0 = w[0], w1 = w[1], w2 = w[2];
 
 	a->a0 += x[0] * w0 + x[1] * w1 + x[2] * w2;
 	x += s;
 	a->a1 += x[0] * w0 + x[1] * w1 + x[2] * w2;
+	if (n == 2)
+		return;
 	x += s;
 	a->a2 += x[0] * w0 + x[1] * w1 + x[2] * w2;
 	x += s;
@@ -164,13 +166,15 @@ static inline void row4_k3_c(const int8_t *x, int32_t s, const int8_t *w, acc4 *
 /* row4_k3_c for outputs 1 apart, x[0..5]: the pairs (x[t], x[t + 2]) of the word at x
    (outputs 0 and 1) and at x + 2 (outputs 2 and 3) meet (w[0], w[2]) in one SMLAD, the
    middle tap takes one SMLAxy */
-static inline void row4_k3_s1(const int8_t *x, const int8_t *w, acc4 *a)
+static inline void row4_k3_s1(const int8_t *x, const int8_t *w, int n, acc4 *a)
 {
 	const int32_t wp = q8_pack16(w[0], w[2]), w1 = w[1];
 	int32_t v = q8_load4(x), e = __sxtb16(v), o = __sxtb16(q8_ror8(v));
 
 	a->a0 = __smlabb(o, w1, __smlad(e, wp, a->a0));
 	a->a1 = __smlatb(e, w1, __smlad(o, wp, a->a1));
+	if (n == 2)
+		return;
 	v = q8_load4(x + 2);
 	e = __sxtb16(v);
 	o = __sxtb16(q8_ror8(v));
@@ -178,15 +182,15 @@ static inline void row4_k3_s1(const int8_t *x, const int8_t *w, acc4 *a)
 	a->a3 = __smlatb(e, w1, __smlad(o, wp, a->a3));
 }
 #else
-static inline void row4_k3_s1(const int8_t *x, const int8_t *w, acc4 *a)
+static inline void row4_k3_s1(const int8_t *x, const int8_t *w, int n, acc4 *a)
 {
-	row4_k3_c(x, 1, w, a);
+	row4_k3_c(x, 1, w, n, a);
 }
 #endif
 
-/* one filter row of kw taps dil apart for four outputs s apart */
+/* one filter row of kw taps dil apart for n outputs s apart */
 static inline void row4_c(const int8_t *x, int32_t s, int32_t dil, const int8_t *w,
-			  int32_t kw, acc4 *a)
+			  int32_t kw, int n, acc4 *a)
 {
 	int32_t l, v;
 
@@ -194,6 +198,8 @@ static inline void row4_c(const int8_t *x, int32_t s, int32_t dil, const int8_t 
 		v = w[l];
 		a->a0 += x[0] * v;
 		a->a1 += x[s] * v;
+		if (n == 2)
+			continue;
 		a->a2 += x[2 * s] * v;
 		a->a3 += x[3 * s] * v;
 	}
@@ -201,21 +207,21 @@ static inline void row4_c(const int8_t *x, int32_t s, int32_t dil, const int8_t 
 
 enum { ROW_K3_S1, ROW_K3, ROW_ANY }; /* the row loop of full4_rows */
 
-/* one filter row for four outputs s apart, by kind: the 3-tap rows (dil 1) unrolled */
-static inline void row4(const o2m_q8_conv_params *q, int kind, const int8_t *x, int32_t s,
-			const int8_t *w, acc4 *a)
+/* one filter row for n outputs s apart, by kind: the 3-tap rows (dil 1) unrolled */
+static inline void row4(const o2m_q8_conv_params *q, int kind, int n, const int8_t *x,
+			int32_t s, const int8_t *w, acc4 *a)
 {
 	if (kind == ROW_K3_S1)
-		row4_k3_s1(x, w, a);
+		row4_k3_s1(x, w, n, a);
 	else if (kind == ROW_K3)
-		row4_k3_c(x, s, w, a);
+		row4_k3_c(x, s, w, n, a);
 	else
-		row4_c(x, s, q->conv.dil_w, w, q->conv.k_w, a);
+		row4_c(x, s, q->conv.dil_w, w, q->conv.k_w, n, a);
 }
 
-/* full_dot1 for four outputs s apart along w: x at the first tap of output 0; kind is a
-   constant at each call, so that each kind gets its own loop */
-static inline acc4 full4_rows(const o2m_q8_conv_params *q, const geo *g, int kind,
+/* full_dot1 for n (2 or 4) outputs s apart along w: x at the first tap of output 0; kind
+   and n are constants at each call, so that each gets its own loop */
+static inline acc4 full4_rows(const o2m_q8_conv_params *q, const geo *g, int kind, int n,
 			      const int8_t *x, const int8_t *w, int32_t s, const taps3 *t)
 {
 	const int32_t cin = g->cin, plane = g->in_plane, nd = t->nd, nh = t->nh, kw = q->conv.k_w;
@@ -228,7 +234,7 @@ static inline acc4 full4_rows(const o2m_q8_conv_params *q, const geo *g, int kin
 		for (i = 0; i < nd; i++, w += wskip) {
 			const int8_t *xr = x + i * xsd;
 			for (j = 0; j < nh; j++, xr += xsh, w += kw)
-				row4(q, kind, xr, s, w, &a);
+				row4(q, kind, n, xr, s, w, &a);
 		}
 	return a;
 }
@@ -237,9 +243,19 @@ static acc4 full4(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 		  const int8_t *w, int32_t s, const taps3 *t)
 {
 	if (q->conv.k_w == 3 && q->conv.dil_w == 1)
-		return s == 1 ? full4_rows(q, g, ROW_K3_S1, x, w, 1, t)
-			      : full4_rows(q, g, ROW_K3, x, w, s, t);
-	return full4_rows(q, g, ROW_ANY, x, w, s, t);
+		return s == 1 ? full4_rows(q, g, ROW_K3_S1, 4, x, w, 1, t)
+			      : full4_rows(q, g, ROW_K3, 4, x, w, s, t);
+	return full4_rows(q, g, ROW_ANY, 4, x, w, s, t);
+}
+
+/* full4 for two outputs (a2 and a3 unset) */
+static acc4 full2(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
+		  const int8_t *w, int32_t s, const taps3 *t)
+{
+	if (q->conv.k_w == 3 && q->conv.dil_w == 1)
+		return s == 1 ? full4_rows(q, g, ROW_K3_S1, 2, x, w, 1, t)
+			      : full4_rows(q, g, ROW_K3, 2, x, w, s, t);
+	return full4_rows(q, g, ROW_ANY, 2, x, w, s, t);
 }
 
 /* one output: the requantized sum, clamped */
@@ -248,21 +264,23 @@ static int8_t conv_out(const o2m_q8_conv_params *q, int32_t acc, int32_t mult, i
 	return q8_out(o2m_q8_requant(acc, mult, shift), q->output_offset, q->act_min, q->act_max);
 }
 
-/* outputs y[ow..ow + 3] from their sums without offset */
-static void out4(const o2m_q8_conv_params *q, acc4 a, int32_t fold, int32_t mult,
+/* outputs y[0..n) (n 2 or 4) from their sums without offset */
+static void out4(const o2m_q8_conv_params *q, acc4 a, int n, int32_t fold, int32_t mult,
 		 int32_t shift, int8_t *y)
 {
 	y[0] = conv_out(q, q8_wadd(a.a0, fold), mult, shift);
 	y[1] = conv_out(q, q8_wadd(a.a1, fold), mult, shift);
+	if (n == 2)
+		return;
 	y[2] = conv_out(q, q8_wadd(a.a2, fold), mult, shift);
 	y[3] = conv_out(q, q8_wadd(a.a3, fold), mult, shift);
 }
 
 /* the output row (od, oh) of one channel, its taps along d and h in t: positions in
    [lo, hi) along w have every tap along w inside; they take the sum of x * w over the
-   rows of t plus fold (bias + off * the sum of the filter over those rows), four at a
-   time (the last four overlapping the ones before); the rest sum (x + off) * w over the
-   taps inside */
+   rows of t plus fold (bias + off * the sum of the filter over those rows), four (or
+   two) at a time, the last block overlapping the one before; the rest sum (x + off) * w
+   over the taps inside */
 static void conv_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 		     const int8_t *w, int32_t od, int32_t oh, taps3 *t, int32_t lo, int32_t hi,
 		     int32_t bias, int32_t fold, int32_t mult, int32_t shift, int8_t *y)
@@ -283,13 +301,18 @@ static void conv_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 	      p->pad_h + t->h0 * p->dil_h) * p->in_w - p->pad_w; /* first row, ow = 0 */
 	xr = x + (at + lo * s); /* the first tap inside */
 	wr = w + (t->d0 * p->k_h + t->h0) * p->k_w;
-	for (ow = lo; ow + 4 <= hi; ow += 4, xr += 4 * s)
-		out4(q, full4(q, g, xr, wr, s, t), fold, mult, shift, y + ow);
-	if (ow < hi && hi - lo >= 4) /* the last four again */
-		out4(q, full4(q, g, x + (at + (hi - 4) * s), wr, s, t), fold, mult, shift, y + hi - 4);
-	else
-		for (; ow < hi; ow++, xr += s)
-			y[ow] = conv_out(q, q8_wadd(full_dot1(q, g, xr, wr, t), fold), mult, shift);
+	if (hi - lo >= 4) {
+		for (ow = lo; ow + 4 <= hi; ow += 4, xr += 4 * s)
+			out4(q, full4(q, g, xr, wr, s, t), 4, fold, mult, shift, y + ow);
+		if (ow < hi) /* the last four again */
+			out4(q, full4(q, g, x + (at + (hi - 4) * s), wr, s, t), 4, fold, mult, shift,
+			     y + hi - 4);
+	} else if (hi - lo >= 2) {
+		out4(q, full2(q, g, xr, wr, s, t), 2, fold, mult, shift, y + lo);
+		if (hi - lo == 3)
+			out4(q, full2(q, g, xr + s, wr, s, t), 2, fold, mult, shift, y + lo + 1);
+	} else
+		y[lo] = conv_out(q, q8_wadd(full_dot1(q, g, xr, wr, t), fold), mult, shift);
 }
 
 /* one output channel over every output position: x is its group's first input
