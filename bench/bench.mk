@@ -2,6 +2,7 @@
 # Cortex-M4 (m4run, from the machine's shared tools): instructions per inference and per
 # MAC, flash and RAM, in build/bench/results.md. BENCH_BASE=results.tsv adds speedups.
 # `make bench-nodes BENCH_MODEL=name` lists the instructions of every node of one model.
+# `make bench-q8`: int8 against float (ResNet-8, DS-CNN), portable C and DSP paths.
 # Not a test: no threshold on speed.
 M4RUN ?= $(firstword $(wildcard ../shared/tools/cortexm/m4run \
 	/work/shared/tools/cortexm/m4run) m4run)
@@ -16,7 +17,10 @@ bench: $(B)/onnx2mcu
 bench-scale: $(B)/onnx2mcu
 	bench/scale.sh $(B)/onnx2mcu
 
+bench-q8: $(B)/onnx2mcu
+	bench/q8.sh $(B)/onnx2mcu $(M4RUN)
+
 bench-nodes: $(B)/onnx2mcu
 	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
 
-.PHONY: bench bench-nodes bench-scale
+.PHONY: bench bench-nodes bench-scale bench-q8

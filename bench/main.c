@@ -3,7 +3,8 @@
    Prints the stack the inference used (painted below the caller's frame) and the
    largest error against the reference output. With -DBENCH_NODES=FIRST every node from
    the FIRST-th kernel call on is its own region (50 at most: what m4run lists), through
-   the generated code's trace hook (-DMODEL_TRACE_HOOK), and "node K" lines name them. */
+   the generated code's trace hook (-DMODEL_TRACE_HOOK), and "node K" lines name them.
+   -DBENCH_ATOL=A checks |out - expected| <= A instead (a quantized model: one step). */
 #include "bench.h"
 #include "expected.h" /* static const float model_expected[]: onnx2mcu tensor --c */
 #include "input.h"    /* static const model_in0_t model_input[] */
@@ -83,7 +84,11 @@ int main(void)
 	}
 	for (i = 0; i < MODEL_OUT0_SIZE; i++) {
 		double d = fabs((double)out0[i] - (double)model_expected[i]);
+#ifdef BENCH_ATOL
+		double t = BENCH_ATOL;
+#else
 		double t = 1e-4 + 1e-3 * fabs((double)model_expected[i]);
+#endif
 		err = d > err ? d : err;
 		tol_excess = d - t > tol_excess ? d - t : tol_excess;
 	}

@@ -1,11 +1,51 @@
 /* o2m_q8_def.h - what the int8 kernels share (internal to the o2m_q8*.c files): the
    argument checks and the output step, offset plus clamp to int8. The checks bound
    every intermediate: with |offset| <= 255, |x + offset| <= 383, so the products, the
-   shifted Add inputs and the pooling sums they allow stay inside int32. */
+   shifted Add inputs and the pooling sums they allow stay inside int32. Q8_DSP selects
+   the paths for the Arm DSP extension (SMLAD and friends), bit-identical to the portable
+   C; -DO2M_NO_DSP keeps the portable C on a core that has the extension. */
 #ifndef O2M_Q8_DEF_H
 #define O2M_Q8_DEF_H
 
 #include "o2m_q8.h"
+
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP && !defined(O2M_NO_DSP)
+#define Q8_DSP 1
+#include <arm_acle.h>
+#include <string.h>
+
+/* four bytes from any address (one LDR: the cores with DSP allow unaligned loads) */
+static inline int32_t q8_load4(const int8_t *p)
+{
+	int32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* two bytes from any address, zero-extended */
+static inline uint32_t q8_load2(const int8_t *p)
+{
+	uint16_t v;
+
+	memcpy(&v, p, 2);
+	return v;
+}
+
+/* v rotated right by 8: with __sxtb16, bytes 1 and 3 as int16x2 */
+static inline int32_t q8_ror8(int32_t v)
+{
+	uint32_t u = (uint32_t)v;
+
+	return (int32_t)((u >> 8) | (u << 24));
+}
+
+/* two int16 values as one int16x2, lo in the bottom half */
+static inline int32_t q8_pack16(int32_t lo, int32_t hi)
+{
+	return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+}
+#endif
 
 /* zero points of int8 data are in [-128, 127]; anything within this is safe */
 #define Q8_OFFSET_MAX 255
@@ -36,6 +76,13 @@ static inline int q8_scales_ok(const int32_t *mult, const int32_t *shift, int32_
 		if (!q8_scale_ok(mult[i], shift[i]))
 			return 0;
 	return 1;
+}
+
+/* a + b with int32 wrap-around: sums regrouped (an offset folded into a bias) give the
+   same bits as the plain sum whenever that one does not overflow */
+static inline int32_t q8_wadd(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a + (uint32_t)b);
 }
 
 /* y = clamp(off + v, lo, hi) as int8; the sum is taken in 64 bits, so a saturated v

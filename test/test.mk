@@ -10,7 +10,7 @@ UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
 test: unit errors link integration pernode fixtures frontend ops conformance zoo qmodels \
-	qcalib firmware-test
+	qcalib firmware-test q8dsp
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -46,7 +46,12 @@ qmodels: $(B)/onnx2mcu
 qcalib: $(B)/onnx2mcu
 	sh test/qmodels/calib.sh $(B)/onnx2mcu
 
-.PHONY: test unit conformance zoo qmodels qcalib docs
+# the Arm DSP paths of the int8 kernels bit for bit against the portable C, on QEMU's
+# Cortex-M4 and M7 (a few seconds)
+q8dsp:
+	sh test/q8dsp/run.sh
+
+.PHONY: test unit conformance zoo qmodels qcalib q8dsp docs
 
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all

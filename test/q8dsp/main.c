@@ -1,0 +1,214 @@
+/* main.c - the int8 kernels with the Arm DSP paths against the portable C, on random
+   cases (fixed seed): o2m_q8_* is the build for the core, ref_q8_* the same source built
+   with -DO2M_NO_DSP and renamed (run.sh). Prints each mismatch with its case index, a
+   checksum of every output (the host build of this file, portable only, must print the
+   same one) and one verdict line. */
+#include "o2m_q8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int ref_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		   const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+int ref_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		      const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+int ref_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
+		 const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+
+#define CASES 400 /* per kernel */
+#define XMAX 8192
+#define CMAX 64
+
+static int8_t x[XMAX], w[XMAX], y[XMAX], yref[XMAX];
+static int32_t bias[CMAX], mult[CMAX], shift[CMAX];
+static uint32_t rng = 12345u, sum = 2166136261u;
+
+static uint32_t rnd32(void) /* xorshift32 */
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 17;
+	rng ^= rng << 5;
+	return rng;
+}
+
+static int32_t rnd(int32_t lo, int32_t hi) /* in [lo, hi] */
+{
+	return lo + (int32_t)(rnd32() % (uint32_t)(hi - lo + 1));
+}
+
+/* random data, scales that keep most outputs inside int8, offsets and a clamp */
+static void fill(int32_t nx, int32_t nw, int32_t nc, int32_t taps, int32_t *in_off,
+		 int32_t *out_off, int32_t *lo, int32_t *hi)
+{
+	int32_t i, bits = 0;
+
+	while ((1 << bits) < taps)
+		bits++;
+	for (i = 0; i < nx; i++)
+		x[i] = (int8_t)rnd(-128, 127);
+	for (i = 0; i < nw; i++)
+		w[i] = (int8_t)rnd(-127, 127);
+	for (i = 0; i < nc; i++) {
+		bias[i] = rnd(-40000, 40000);
+		mult[i] = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+		shift[i] = -rnd(8, 12) - bits / 2;
+	}
+	*in_off = rnd(-128, 127);
+	*out_off = rnd(-20, 20);
+	*lo = rnd(0, 3) ? -128 : *out_off;
+	*hi = rnd(0, 7) ? 127 : rnd(*lo, 127);
+}
+
+/* compares y with yref over n outputs; folds y into the checksum */
+static int same(const char *what, int k, int32_t n)
+{
+	int32_t i;
+
+	for (i = 0; i < n; i++)
+		sum = (sum ^ (uint8_t)y[i]) * 16777619u;
+	for (i = 0; i < n; i++)
+		if (y[i] != yref[i]) {
+			printf("MISMATCH %s case %d: y[%ld] = %d, portable %d\n", what, k, (long)i,
+			       y[i], yref[i]);
+			return 0;
+		}
+	return 1;
+}
+
+/* one axis of a window: in, kernel, stride, dilation, pad, and the output size */
+static void axis(int32_t maxin, int32_t *in, int32_t *k, int32_t *s, int32_t *d, int32_t *pad,
+		 int32_t *out)
+{
+	int32_t span;
+
+	do {
+		*in = rnd(1, maxin);
+		*k = rnd(0, 2) ? 3 : rnd(1, 5);
+		*s = rnd(0, 2) ? 1 : 2;
+		*d = rnd(0, 4) ? 1 : 2;
+		*pad = rnd(0, 2);
+		span = *in + 2 * *pad - *d * (*k - 1) - 1;
+	} while (span < 0);
+	*out = span / *s + 1;
+}
+
+/* general (dw 0) or depthwise (dw 1) convolution, 2-D */
+static int conv_case(int k, int dw)
+{
+	o2m_q8_conv_params q;
+	o2m_conv_params *p = &q.conv;
+	int32_t cin, nx, nw, ny, rc, rr;
+	const int32_t *b;
+
+	memset(&q, 0, sizeof q);
+	p->n = rnd(1, 2);
+	p->in_d = p->out_d = p->k_d = p->stride_d = p->dil_d = 1;
+	axis(16, &p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h);
+	axis(20, &p->in_w, &p->k_w, &p->stride_w, &p->dil_w, &p->pad_w, &p->out_w);
+	if (dw) {
+		p->c_in = p->group = rnd(1, 8);
+		p->c_out = p->c_in * rnd(1, 2);
+		cin = 1;
+	} else {
+		p->group = rnd(0, 5) ? 1 : 2;
+		cin = rnd(1, 12);
+		p->c_in = cin * p->group;
+		p->c_out = rnd(1, 8) * p->group;
+	}
+	nx = p->n * p->c_in * p->in_h * p->in_w;
+	nw = p->c_out * cin * p->k_h * p->k_w;
+	ny = p->n * p->c_out * p->out_h * p->out_w;
+	if (nx > XMAX || nw > XMAX || ny > XMAX)
+		return conv_case(k, dw);
+	fill(nx, nw, p->c_out, cin * p->k_h * p->k_w, &q.input_offset, &q.output_offset,
+	     &q.act_min, &q.act_max);
+	b = rnd(0, 9) ? bias : NULL;
+	if (dw) {
+		rc = o2m_q8_conv_dw_s8(&q, x, w, b, mult, shift, y);
+		rr = ref_q8_conv_dw_s8(&q, x, w, b, mult, shift, yref);
+	} else {
+		rc = o2m_q8_conv_s8(&q, x, w, b, mult, shift, y);
+		rr = ref_q8_conv_s8(&q, x, w, b, mult, shift, yref);
+	}
+	if (rc != O2M_OK || rr != O2M_OK) {
+		printf("MISMATCH %s case %d: status %d, portable %d\n", dw ? "dw" : "conv", k, rc, rr);
+		return 0;
+	}
+	return same(dw ? "dw" : "conv", k, ny);
+}
+
+static int conv_1x1_case(int k)
+{
+	o2m_q8_conv_params q;
+	o2m_conv_params *p = &q.conv;
+	int32_t nx, nw, ny, rc, rr;
+
+	memset(&q, 0, sizeof q);
+	p->n = rnd(1, 2);
+	p->group = 1;
+	p->c_in = rnd(0, 1) ? 4 * rnd(1, 16) : rnd(1, 40);
+	p->c_out = rnd(1, 12);
+	p->in_d = p->out_d = p->k_d = p->k_h = p->k_w = 1;
+	p->stride_d = p->stride_h = p->stride_w = p->dil_d = p->dil_h = p->dil_w = 1;
+	p->in_h = p->out_h = rnd(1, 8);
+	p->in_w = p->out_w = rnd(1, 9);
+	nx = p->n * p->c_in * p->in_h * p->in_w;
+	nw = p->c_out * p->c_in;
+	ny = p->n * p->c_out * p->in_h * p->in_w;
+	if (nx > XMAX || ny > XMAX)
+		return conv_1x1_case(k);
+	fill(nx, nw, p->c_out, p->c_in, &q.input_offset, &q.output_offset, &q.act_min,
+	     &q.act_max);
+	rc = o2m_q8_conv_1x1_s8(&q, x, w, bias, mult, shift, y);
+	rr = ref_q8_conv_1x1_s8(&q, x, w, bias, mult, shift, yref);
+	if (rc != O2M_OK || rr != O2M_OK) {
+		printf("MISMATCH 1x1 case %d: status %d, portable %d\n", k, rc, rr);
+		return 0;
+	}
+	return same("1x1", k, ny);
+}
+
+static int fc_case(int k)
+{
+	o2m_q8_fc_params q;
+	int32_t rc, rr;
+	const int32_t *b;
+
+	q.batch = rnd(1, 3);
+	q.in = rnd(0, 1) ? 4 * rnd(1, 100) : rnd(1, 400);
+	q.out = rnd(1, 16);
+	if (q.batch * q.in > XMAX || q.out * q.in > XMAX)
+		return fc_case(k);
+	fill(q.batch * q.in, q.out * q.in, q.out, q.in, &q.input_offset, &q.output_offset,
+	     &q.act_min, &q.act_max);
+	b = rnd(0, 9) ? bias : NULL;
+	rc = o2m_q8_fc_s8(&q, x, w, b, mult, shift, y);
+	rr = ref_q8_fc_s8(&q, x, w, b, mult, shift, yref);
+	if (rc != O2M_OK || rr != O2M_OK) {
+		printf("MISMATCH fc case %d: status %d, portable %d\n", k, rc, rr);
+		return 0;
+	}
+	return same("fc", k, q.batch * q.out);
+}
+
+int main(void)
+{
+	int k, pass = 0, fail = 0;
+
+	for (k = 0; k < CASES; k++) {
+		conv_case(k, 0) ? pass++ : fail++;
+		conv_case(k, 1) ? pass++ : fail++;
+		conv_1x1_case(k) ? pass++ : fail++;
+		fc_case(k) ? pass++ : fail++;
+	}
+#if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
+	printf("dsp: yes\n");
+#else
+	printf("dsp: no\n");
+#endif
+	printf("checksum %08lx\n", (unsigned long)sum);
+	printf("q8dsp: %d passed, %d failed\n", pass, fail);
+	return fail != 0;
+}
