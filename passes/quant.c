@@ -748,18 +748,64 @@ static int batchnorm(Graph *g, int node)
 
 /* ---- elementwise functions of one tensor: a table ---- */
 
-/* the table of f(dequantize(i)) quantized to qy, i = -128..127, computed by the float op
-   itself on a constant (its other inputs are constant scalars) */
-static int table(Graph *g, int node, int xin, const Quant *qx, const Quant *qy, int8_t *tab)
+#define MAX_CHAIN 8
+
+/* the one input of an elementwise float op that is not a constant scalar, or -1 */
+static int function_operand(Graph *g, int node)
 {
 	const Node *n = &g->n[node];
-	int64_t dims[1] = {256};
-	float v[256];
-	int id, ok;
+	int64_t cnt;
+	int xin = -1;
 
-	for (int i = 0; i < 256; i++)
-		v[i] = (float)((i - 128) - qx->zero_point[0]) * qx->scale[0];
-	id = ir_node_new(g, n->op, n->name, g->n[node].nin, 1);
+	if (!(op_info[n->op].flags & OPF_ELEMENTWISE) || n->nout != 1 ||
+	    g->t[n->out[0]].dtype != DT_F32)
+		return -1;
+	for (int k = 0; k < g->n[node].nin; k++) {
+		int t = g->n[node].in[k];
+		if (t < 0 || (const_floats(g, t, &cnt, 1) && cnt == 1))
+			continue;
+		if (xin >= 0)
+			return -1;
+		xin = k;
+	}
+	return xin;
+}
+
+/* The elementwise ops from a dequantized tensor to node, first to last (chain[n - 1] is
+   node), each read only by the next: one function of one int8 value. Their count, 0
+   when there is none; *x the int8 tensor the first one reads. */
+static int function_chain(Graph *g, int node, int *chain, int *xin, int *x, const Quant **qx)
+{
+	int n = 0, nodes[MAX_READERS];
+
+	for (int m = node; n < MAX_CHAIN; n++) {
+		int k = function_operand(g, m), t, p;
+		if (k < 0)
+			return 0;
+		chain[n] = m, xin[n] = k;
+		t = g->n[m].in[k];
+		if ((*x = activation(g, t, qx)) >= 0) {
+			for (int i = 0; i <= n / 2; i++) { /* reversed: first to last */
+				int c = chain[i], j = xin[i];
+				chain[i] = chain[n - i], xin[i] = xin[n - i];
+				chain[n - i] = c, xin[n - i] = j;
+			}
+			return n + 1;
+		}
+		p = g->t[t].producer;
+		if (p < 0 || readers(g, t, nodes) != 1)
+			return 0;
+		m = p;
+	}
+	return 0;
+}
+
+/* values v[256] through one float op (input xin), computed by the op itself */
+static int apply(Graph *g, int node, int xin, float *v)
+{
+	int64_t dims[1] = {256};
+	int id = ir_node_new(g, g->n[node].op, g->n[node].name, g->n[node].nin, 1), ok;
+
 	memcpy(g->n[id].in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
 	g->n[id].in[xin] = new_const(g, "", DT_F32, 1, dims, v);
 	g->n[id].out[0] = ir_tensor_new(g, "");
@@ -769,16 +815,30 @@ static int table(Graph *g, int node, int xin, const Quant *qx, const Quant *qy, 
 	g->t[g->n[id].out[0]].producer = id;
 	ok = ir_infer_node(g, id) == 0 && ir_eval_node(g, id) == 0 &&
 	     g->t[g->n[id].out[0]].dtype == DT_F32 && ir_numel(&g->t[g->n[id].out[0]]) == 256;
-	if (ok) {
-		const float *f = g->t[g->n[id].out[0]].data;
-		for (int i = 0; i < 256; i++) {
-			float r = rintf(f[i] / qy->scale[0]) + (float)qy->zero_point[0];
-			tab[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
-		}
-	}
+	if (ok)
+		memcpy(v, g->t[g->n[id].out[0]].data, sizeof(float) * 256);
 	g->n[id].dead = 1;
 	g->t[g->n[id].out[0]].producer = -1;
 	return ok ? 0 : -1;
+}
+
+/* the table of f(dequantize(i)) quantized to qy, i = -128..127, f the chain of float ops
+   evaluated by the ops themselves (the float model's own rounding) */
+static int table(Graph *g, const int *chain, const int *xin, int n, const Quant *qx,
+		 const Quant *qy, int8_t *tab)
+{
+	float v[256];
+
+	for (int i = 0; i < 256; i++)
+		v[i] = (float)((i - 128) - qx->zero_point[0]) * qx->scale[0];
+	for (int c = 0; c < n; c++)
+		if (apply(g, chain[c], xin[c], v))
+			return -1;
+	for (int i = 0; i < 256; i++) {
+		float r = rintf(v[i] / qy->scale[0]) + (float)qy->zero_point[0];
+		tab[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+	}
+	return 0;
 }
 
 /* the table is clamp(i, lo, hi) */
@@ -815,28 +875,20 @@ static int fold_clamp(Graph *g, int x, int lo, int hi)
 
 static int elementwise(Graph *g, int node)
 {
-	const Node *n = &g->n[node];
-	int xin = -1, x = -1, y, lo, hi, tab_t, in[2];
+	int chain[MAX_CHAIN], xin[MAX_CHAIN], n, x = -1, y, lo, hi, tab_t, in[2];
 	const Quant *qx = NULL, *qy;
 	int8_t tab[256];
-	int64_t cnt, dims[1] = {256};
+	int64_t dims[1] = {256};
 
-	if (!(op_info[n->op].flags & OPF_ELEMENTWISE) || n->nout != 1 ||
-	    g->t[n->out[0]].dtype != DT_F32)
-		return -1;
-	for (int k = 0; k < g->n[node].nin; k++) {
-		int t = g->n[node].in[k];
-		if (t < 0 || (const_floats(g, t, &cnt, 1) && cnt == 1))
-			continue;
-		if (xin >= 0 || (x = activation(g, t, &qx)) < 0)
-			return -1;
-		xin = k;
-	}
-	if (xin < 0 || result_of(g, g->n[node].out[0], &qy, 0) < 0 ||
-	    table(g, node, xin, qx, qy, tab))
+	n = function_chain(g, node, chain, xin, &x, &qx);
+	if (!n || result_of(g, g->n[node].out[0], &qy, 0) < 0 ||
+	    table(g, chain, xin, n, qx, qy, tab))
 		return -1;
 	y = result(g, g->n[node].out[0], &qy);
-	if (ir_quant_same(qx, qy) && is_clamp(tab, &lo, &hi) && fold_clamp(g, x, lo, hi) >= 0) {
+	for (int c = 0; c < n - 1; c++) /* the ops before node are in the table too */
+		g->n[chain[c]].dead = 1;
+	if (n == 1 && ir_quant_same(qx, qy) && is_clamp(tab, &lo, &hi) &&
+	    fold_clamp(g, x, lo, hi) >= 0) {
 		ir_replace_value(g, y, x); /* the op before writes the clamped result, */
 		g->t[x].name = g->t[y].name; /* which is what y was */
 		g->n[node].dead = 1;
@@ -1012,8 +1064,8 @@ void pass_quant(Graph *g)
 	for (int i = 0; i < nn; i++) {
 		OpKind op = g->n[i].op;
 		if (g->n[i].dead || op == OP_QUANTIZE_LINEAR || op == OP_DEQUANTIZE_LINEAR ||
-		    (op_info[op].flags & OPF_QUANT) || !reads_dequantized(g, i) ||
-		    g->n[i].keep_float)
+		    (op_info[op].flags & OPF_QUANT) || g->n[i].keep_float ||
+		    (!reads_dequantized(g, i) && !(op_info[op].flags & OPF_ELEMENTWISE)))
 			continue;
 		if (convert(g, i) && verbose())
 			ir_note(g, i, "stays float: its operands or its result are not quantized "
