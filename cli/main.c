@@ -62,7 +62,8 @@ static const char *usage_common =
 	"  --calib PATH         calibration samples (repeatable): an ONNX test data folder\n"
 	"                       (input_K.pb, or test_data_set_* folders), a TensorProto\n"
 	"                       file or a .npy array holding any number of samples\n"
-	"  --calib-method M     minmax (default), percentile[=P] (99.99), entropy or mse\n"
+	"  --calib-method M     minmax (default), percentile[=P] (99.99), entropy or mse;\n"
+	"                       TENSOR=M for one tensor (repeatable)\n"
 	"  --keep-float NODE    with --quantize: the node stays float, quantized and\n"
 	"                       dequantized at its edges (repeatable)\n"
 	"  --io MODE            a model quantized by --quantize takes and returns int8\n"
@@ -247,6 +248,51 @@ static int parse_bytes(const char *arg, int64_t *out)
 	return 0;
 }
 
+/* METHOD or TENSOR=METHOD of --calib-method; 0, or -1 when it does not parse */
+static int calib_method_arg(CalibOptions *co, const char *arg)
+{
+	static const char *const names[] = {"minmax", "percentile", "entropy", "mse"};
+	const char *eq = strchr(arg, '='), *m = arg;
+	CalMethod method = CAL_MINMAX;
+	double pct = 99.99;
+	size_t n;
+	int found = -1;
+
+	for (int i = 0; i < 4; i++)
+		if (!strncmp(arg, names[i], strlen(names[i])) &&
+		    (!arg[strlen(names[i])] || arg[strlen(names[i])] == '='))
+			found = i;
+	if (found < 0 && eq) /* TENSOR=METHOD */
+		m = eq + 1;
+	for (int i = 0; i < 4; i++) {
+		n = strlen(names[i]);
+		if (strncmp(m, names[i], n) || (m[n] && m[n] != '='))
+			continue;
+		method = (CalMethod)i;
+		if (m[n] == '=') {
+			char *end;
+			if (method != CAL_PERCENTILE)
+				return -1;
+			pct = strtod(m + n + 1, &end);
+			if (*end || end == m + n + 1 || !(pct > 50 && pct <= 100))
+				return -1;
+		}
+		if (m == arg) {
+			co->method = method;
+			co->percentile = pct;
+		} else {
+			co->per_tensor = realloc(co->per_tensor, sizeof *co->per_tensor *
+								 (size_t)(co->nper_tensor + 1));
+			IR_ASSERT(co->per_tensor);
+			co->per_tensor[co->nper_tensor].tensor = strndup(arg, (size_t)(eq - arg));
+			co->per_tensor[co->nper_tensor].method = method;
+			co->per_tensor[co->nper_tensor++].percentile = pct;
+		}
+		return 0;
+	}
+	return -1;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
@@ -360,23 +406,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			IR_ASSERT(o->calib);
 			o->calib[o->ncalib++] = next;
 		} else if (!strcmp(a, "--calib-method")) {
-			char *end = NULL;
 			NEED_ARG();
-			o->calib_opt.percentile = 99.99;
-			if (!strcmp(next, "minmax"))
-				o->calib_opt.method = CAL_MINMAX;
-			else if (!strcmp(next, "entropy"))
-				o->calib_opt.method = CAL_ENTROPY;
-			else if (!strcmp(next, "mse"))
-				o->calib_opt.method = CAL_MSE;
-			else if (!strncmp(next, "percentile", 10) &&
-				 (!next[10] || (next[10] == '=' &&
-						(o->calib_opt.percentile = strtod(next + 11, &end)) > 50 &&
-						o->calib_opt.percentile <= 100 && !*end)))
-				o->calib_opt.method = CAL_PERCENTILE;
-			else
+			if (calib_method_arg(&o->calib_opt, next))
 				return cli_usage_error(cmd, "--calib-method takes minmax, percentile[=P] "
-						       "(50 < P <= 100), entropy or mse, not '%s'", next);
+						       "(50 < P <= 100), entropy or mse, or "
+						       "TENSOR=METHOD, not '%s'", next);
 		} else if (!strcmp(a, "--keep-float")) {
 			NEED_ARG();
 			o->calib_opt.keep_float = realloc(o->calib_opt.keep_float,

@@ -130,9 +130,17 @@ static double kl_of(const Stat *s, int a, int b)
 	return kl;
 }
 
-static void choose(const Stat *s, const CalibOptions *o, double *lo, double *hi)
+static void choose(const Stat *s, const CalibOptions *co, const char *name, double *lo,
+		   double *hi)
 {
+	CalibOptions one = *co, *o = &one;
 	int a = 0, b = BINS;
+
+	for (int i = 0; i < co->nper_tensor; i++)
+		if (!strcmp(co->per_tensor[i].tensor, name)) {
+			one.method = co->per_tensor[i].method;
+			one.percentile = co->per_tensor[i].percentile;
+		}
 
 	*lo = s->lo, *hi = s->hi;
 	if (o->method == CAL_MINMAX || !s->hist || !(s->hi > s->lo) || s->total <= 0)
@@ -154,6 +162,24 @@ static void choose(const Stat *s, const CalibOptions *o, double *lo, double *hi)
 		}
 	}
 	*lo = bin_lo(s, a), *hi = bin_lo(s, b);
+}
+
+static int needs_histograms(const CalibOptions *co)
+{
+	int any = co->method != CAL_MINMAX;
+
+	for (int i = 0; i < co->nper_tensor; i++)
+		any |= co->per_tensor[i].method != CAL_MINMAX;
+	return any;
+}
+
+/* every --calib-method TENSOR=... names a float tensor of g */
+static int check_tensors(Graph *g, const CalibOptions *co)
+{
+	for (int i = 0; i < co->nper_tensor; i++)
+		if (ir_tensor_find(g, co->per_tensor[i].tensor) < 0)
+			ir_error(g, -1, "--calib-method: no tensor '%s'", co->per_tensor[i].tensor);
+	return g->nerrors ? -1 : 0;
 }
 
 /* ---- the QuantizeLinear/DequantizeLinear pairs ---- */
@@ -335,7 +361,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 	Collect col;
 	int nt, rc = 0;
 
-	if (simplify(g, popt) || keep_float(g, co))
+	if (simplify(g, popt) || keep_float(g, co) || check_tensors(g, co))
 		return -1;
 	c = ir_graph_clone(g);
 	pass_lower(c);
@@ -346,7 +372,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 	nt = g->nt;
 	col.st = calloc((size_t)nt + 1, sizeof *col.st);
 	IR_ASSERT(col.st);
-	for (col.sweep = 0; col.sweep < (co->method == CAL_MINMAX ? 1 : 2) && !rc; col.sweep++) {
+	for (col.sweep = 0; col.sweep < (needs_histograms(co) ? 2 : 1) && !rc; col.sweep++) {
 		if (col.sweep == 1)
 			for (int t = 0; t < nt; t++)
 				if (col.st[t].seen && col.st[t].hi > col.st[t].lo) {
@@ -365,7 +391,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 		int8_t zp;
 		if (!col.st[t].seen || !wanted(g, t) || takes_next(g, t))
 			continue;
-		choose(&col.st[t], co, &lo, &hi);
+		choose(&col.st[t], co, g->t[t].name, &lo, &hi);
 		quant_params(lo, hi, &scale, &zp);
 		if (!co->io_float && io_index(g->inputs, g->ninputs, t) >= 0)
 			int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp);

@@ -7,9 +7,18 @@
 
 typedef enum { CAL_MINMAX, CAL_PERCENTILE, CAL_ENTROPY, CAL_MSE } CalMethod;
 
+/* a method for one tensor (by its name in the float model) */
+typedef struct {
+	const char *tensor;
+	CalMethod method;
+	double percentile;
+} CalibTensor;
+
 typedef struct {
 	CalMethod method;
 	double percentile; /* CAL_PERCENTILE: the share of values kept, e.g. 99.99 */
+	CalibTensor *per_tensor; /* overrides of method and percentile */
+	int nper_tensor;
 	int io_float;      /* 1: float inputs and outputs converted inside the generated code;
 			      0: int8 ones, their scale and zero point in the header */
 	const char **keep_float; /* nodes that stay float (by ONNX name) */

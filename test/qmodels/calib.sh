@@ -66,5 +66,23 @@ for dir in "$here"/calib/*/; do
 		echo "FAIL $m: $why"
 	fi
 done
+# each calibration method, and one per tensor, on DS-CNN: SQNR >= 25 dB, integer-only
+m=ds_cnn_kws
+for method in percentile percentile=99.9 entropy mse /stem/stem.2/Relu_output_0=mse; do
+	log=$out/$m.method.log
+	rm -rf "$out/$m.method"
+	"$bin" validate "test/models/$m/model.onnx" --data "test/models/$m" --quantize int8 \
+		--calib "$here/calib/$m/input_0.npy" --calib-method "$method" --atol 1e30 \
+		--keep "$out/$m.method" >"$log" 2>&1
+	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
+	if sh "$here/intonly.sh" "$out/$m.method/gen/model.c" >/dev/null 2>&1 &&
+		awk -v s="$sqnr" 'BEGIN { exit !(s == "inf" || s + 0 >= 25) }'; then
+		pass=$((pass + 1))
+		echo "PASS $m --calib-method $method (sqnr $sqnr dB)"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $m --calib-method $method: sqnr ${sqnr:-none} ($(head -2 "$log" | tr '\n' ' '))"
+	fi
+done
 echo "qcalib: $pass passed, $fail failed"
 [ $fail -eq 0 ] && [ $pass -gt 0 ]
