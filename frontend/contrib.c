@@ -124,7 +124,11 @@ int contrib_expand(Graph *g, int node, const Contrib *c)
 		ir_error(g, node, "has more than 64 operands");
 		return -1;
 	}
-	if (n->nout != 1 || float_inputs(g, node, c, in, &nin))
+	if (n->nout != 1 || n->out[0] < 0) {
+		ir_error(g, node, "must have one output");
+		return -1;
+	}
+	if (float_inputs(g, node, c, in, &nin))
 		return -1;
 	n = &g->n[node]; /* the array may have moved */
 	ys = in_at(g, node, c->out), yz = in_at(g, node, c->out + 1);
