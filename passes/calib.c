@@ -195,6 +195,30 @@ static void quant_params(double lo, double hi, float *scale, int8_t *zp)
 	*zp = (int8_t)(z < -128 ? -128 : z > 127 ? 127 : z);
 }
 
+/* The TFLite int8 specification fixes the output quantization of functions with a known
+   range: Sigmoid and Softmax 1/256 with zero point -128 ([0, 1)), Tanh 1/128 with 0
+   ([-1, 1)), LogSoftmax 16/256 with 127 ((-16, 0]) */
+static void fixed_range(const Graph *g, int t, float *scale, int8_t *zp)
+{
+	int p = g->t[t].producer;
+
+	if (p < 0)
+		return;
+	switch (g->n[p].op) {
+	case OP_SIGMOID: case OP_SOFTMAX:
+		*scale = 1.0f / 256, *zp = -128;
+		break;
+	case OP_TANH:
+		*scale = 1.0f / 128, *zp = 0;
+		break;
+	case OP_LOG_SOFTMAX:
+		*scale = 16.0f / 256, *zp = 127;
+		break;
+	default:
+		break;
+	}
+}
+
 /* t becomes DequantizeLinear(QuantizeLinear(t)) for every reader and graph output */
 static void insert_pair(Graph *g, int t, float scale, int8_t zp)
 {
@@ -393,6 +417,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 			continue;
 		choose(&col.st[t], co, g->t[t].name, &lo, &hi);
 		quant_params(lo, hi, &scale, &zp);
+		fixed_range(g, t, &scale, &zp);
 		if (!co->io_float && io_index(g->inputs, g->ninputs, t) >= 0)
 			int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp);
 		else if (!co->io_float && io_index(g->outputs, g->noutputs, t) >= 0)
