@@ -332,27 +332,28 @@ typedef struct {
 	double signal, noise;
 } Pair;
 
-/* the float tensor an int8 one stands for: NAME_quantized (a QuantizeLinear the
-   calibration made), NAME.q (one the quant pass made), or the same name (inputs and
-   outputs) */
-static int float_twin(const Graph *f, const Graph *q, int t)
+const char *cli_float_name(const char *name, char *buf, size_t len)
 {
 	static const char *const suffix[] = {"_quantized", ".q"};
-	const char *name = q->t[t].name;
 	size_t n = strlen(name);
-	char buf[1024];
-	int r;
 
 	for (int i = 0; i < 2; i++) {
 		size_t k = strlen(suffix[i]);
-		if (n > k && n - k < sizeof buf && !strcmp(name + n - k, suffix[i])) {
+		if (n > k && n - k < len && !strcmp(name + n - k, suffix[i])) {
 			memcpy(buf, name, n - k);
 			buf[n - k] = 0;
-			name = buf;
-			break;
+			return buf;
 		}
 	}
-	r = ir_tensor_find(f, name);
+	return name;
+}
+
+/* the float tensor of f that int8 tensor t of q stands for, -1 when none */
+static int float_twin(const Graph *f, const Graph *q, int t)
+{
+	char buf[1024];
+	int r = ir_tensor_find(f, cli_float_name(q->t[t].name, buf, sizeof buf));
+
 	return r >= 0 && f->t[r].dtype == DT_F32 && ir_numel(&f->t[r]) == ir_numel(&q->t[t]) ? r : -1;
 }
 

@@ -59,6 +59,10 @@ int cli_calibrate(Graph *g, CliOptions *o);
    calibration samples (o->qlayers, in schedule order); frees what cli_calibrate kept */
 int cli_quant_report(Graph *q, CliOptions *o);
 void cli_calib_free(CliOptions *o);
+/* the float tensor an int8 one of a quantized graph stands for: NAME_quantized (a
+   QuantizeLinear the calibration made) and NAME.q (one the quant pass made) stand for
+   NAME; any other name for itself. In buf when shortened. */
+const char *cli_float_name(const char *name, char *buf, size_t len);
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 const char *cli_default_name(const char *model);
 const char *cli_basename(const char *path);

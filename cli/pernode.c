@@ -122,27 +122,15 @@ static void *reference_file(const char *dir, const char *tensor, DType *dt, int6
 	return data;
 }
 
-/* the reference tensor of r an int8 tensor x of g stands for: the same name (an int8 or
-   uint8 tensor of a quantized model, or a float input or output of one quantized by
-   --quantize), or the float tensor that NAME_quantized or NAME.q quantizes */
+/* the reference tensor of r an int8 tensor of g stands for: the same name (an int8 or
+   uint8 tensor of a quantized model, an input or output of one quantized by --quantize),
+   or the float tensor it quantizes */
 static int int8_twin(Graph *r, const char *name)
 {
-	static const char *const suffix[] = {"_quantized", ".q"};
-	size_t n = strlen(name);
 	char buf[1024];
 	int t = ir_tensor_find(r, name);
 
-	if (t >= 0)
-		return t;
-	for (int i = 0; i < 2; i++) {
-		size_t k = strlen(suffix[i]);
-		if (n > k && n - k < sizeof buf && !strcmp(name + n - k, suffix[i])) {
-			memcpy(buf, name, n - k);
-			buf[n - k] = 0;
-			return ir_tensor_find(r, buf);
-		}
-	}
-	return -1;
+	return t >= 0 ? t : ir_tensor_find(r, cli_float_name(name, buf, sizeof buf));
 }
 
 #define MIN_SQNR_DB 25.0 /* an int8 tensor further from its reference loses accuracy */

@@ -418,6 +418,13 @@ int ir_verify(Graph *g, const char *after);   /* 0 ok; errors describe the broke
 void ir_print(Graph *g, FILE *f);
 int ir_lower_node(Graph *g, int node, Lowered *L); /* runs the op's prepare */
 
+/* runs the kernel calls of a node's lowering with its buffers: input, output and scratch
+   pointers by index (ir/eval.c); 0, or -1 after an error naming the node */
+typedef struct {
+	void *const *in, *const *out, *const *scratch;
+} IrBufs;
+int ir_call_all(Graph *g, int node, const Lowered *L, const IrBufs *b);
+
 /* whole-graph evaluation on the host (ir/run.c): a lowered graph (pass_lower has run)
    run any number of times with the runtime-stub kernels; its buffers are allocated once.
    ir_run takes one pointer per g->inputs and calls fn, when not NULL, for each graph input

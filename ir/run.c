@@ -82,44 +82,26 @@ void ir_run_free(IrRun *r)
 
 const void *ir_run_data(const IrRun *r, int t) { return r->buf[t]; }
 
-static void *arg(IrRun *r, int node, Arg a)
-{
-	const Node *n = &r->g->n[node];
-	unsigned char *base = NULL;
-
-	switch (a.kind) {
-	case ARG_NONE: return NULL;
-	case ARG_IN: base = n->in[a.index] >= 0 ? r->buf[n->in[a.index]] : NULL; break;
-	case ARG_OUT: base = r->buf[n->out[a.index]]; break;
-	case ARG_SCRATCH: base = r->scratch[node][a.index]; break;
-	case ARG_CONST: base = (unsigned char *)(uintptr_t)n->low->cst[a.index].data; break;
-	}
-	return base ? base + a.offset : NULL;
-}
-
 static int run_node(IrRun *r, int node)
 {
 	Graph *g = r->g;
 	const Node *n = &g->n[node];
 	const Lowered *L = n->low;
+	void *in[IR_MAX_ARGS + 1], *out[IR_MAX_ARGS + 1];
+	IrBufs b;
 
-	if (L->alias >= 0)
-		memcpy(r->buf[n->out[0]], r->buf[n->in[L->alias]],
-		       (size_t)ir_nbytes(&g->t[n->out[0]]));
-	for (int c = 0; c < L->ncall; c++) {
-		const KCall *call = &L->call[c];
-		void *args[IR_MAX_ARGS];
-		int rc;
-		for (int a = 0; a < call->nargs; a++)
-			args[a] = arg(r, node, call->arg[a]);
-		rc = kernel_table[call->kernel].run(call->params, args);
-		if (rc) {
-			ir_error(g, node, "kernel %s failed with status %d",
-				 kernel_table[call->kernel].name, rc);
-			return -1;
-		}
+	if (n->nin > IR_MAX_ARGS || n->nout > IR_MAX_ARGS) {
+		ir_error(g, node, "has more operands than the host evaluator takes");
+		return -1;
 	}
-	return 0;
+	for (int k = 0; k < n->nin; k++)
+		in[k] = n->in[k] >= 0 ? r->buf[n->in[k]] : NULL;
+	for (int k = 0; k < n->nout; k++)
+		out[k] = n->out[k] >= 0 ? r->buf[n->out[k]] : NULL;
+	if (L->alias >= 0)
+		memcpy(out[0], in[L->alias], (size_t)ir_nbytes(&g->t[n->out[0]]));
+	b.in = in, b.out = out, b.scratch = r->scratch[node];
+	return ir_call_all(g, node, L, &b);
 }
 
 int ir_run(IrRun *r, const void *const *inputs, IrTensorFn fn, void *ctx)
