@@ -55,6 +55,8 @@ extern const char *usage_rules;
 
 /* --quantize int8: reads the --calib samples and quantizes g (passes/calib.c); 0 or -1 */
 int cli_calibrate(Graph *g, CliOptions *o);
+/* the pipeline on a loaded graph, with the calibration --quantize asks for; 0 or -1 */
+int cli_passes(Graph *g, CliOptions *o);
 /* after the pipeline: the per-layer SQNR of the int8 graph q against the float one on the
    calibration samples (o->qlayers, in schedule order); frees what cli_calibrate kept */
 int cli_quant_report(Graph *q, CliOptions *o);

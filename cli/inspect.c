@@ -105,7 +105,7 @@ int cli_inspect(CliOptions *o)
 		count[best] = 0;
 	}
 	free(need);
-	if (passes_run(g, &o->passes)) {
+	if (cli_passes(g, o)) {
 		ir_graph_free(g);
 		return EXIT_MODEL;
 	}

@@ -293,6 +293,23 @@ static int calib_method_arg(CalibOptions *co, const char *arg)
 	return -1;
 }
 
+/* the quantization options make sense together or not at all */
+static int quant_options_ok(const CliOptions *o)
+{
+	const char *lone = o->ncalib ? "--calib" : o->calib_opt.nkeep_float ? "--keep-float"
+			 : o->calib_opt.nper_tensor ? "--calib-method" : NULL;
+
+	if (o->quantize && !o->ncalib) {
+		fprintf(stderr, "onnx2mcu: --quantize int8 needs calibration samples (--calib PATH)\n");
+		return -1;
+	}
+	if (!o->quantize && lone) {
+		fprintf(stderr, "onnx2mcu: %s goes with --quantize int8\n", lone);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 {
 	memset(o, 0, sizeof *o);
@@ -488,6 +505,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 	}
 	if (!o->model)
 		return cli_usage_error(cmd, "%s needs a model file", cmd);
+	if (quant_options_ok(o))
+		return EXIT_USAGE;
 	o->load.dims = o->dims;
 	o->load.ndims = o->ndims;
 	o->load.binds = o->binds;
@@ -542,6 +561,15 @@ const char *cli_basename(const char *path)
 
 /* ---- commands ---- */
 
+int cli_passes(Graph *g, CliOptions *o)
+{
+	int rc = (o->quantize && cli_calibrate(g, o)) || passes_run(g, &o->passes) ||
+		 (o->quantize && cli_quant_report(g, o));
+
+	cli_calib_free(o);
+	return rc ? -1 : 0;
+}
+
 /* load -> passes: the whole compiler up to code generation */
 Graph *cli_build(CliOptions *o)
 {
@@ -551,13 +579,10 @@ Graph *cli_build(CliOptions *o)
 		return NULL;
 	for (int i = 0; i < g->nn; i++)
 		o->nodes_in += !g->n[i].dead;
-	if ((o->quantize && cli_calibrate(g, o)) || passes_run(g, &o->passes) ||
-	    (o->quantize && cli_quant_report(g, o))) {
-		cli_calib_free(o);
+	if (cli_passes(g, o)) {
 		ir_graph_free(g);
 		return NULL;
 	}
-	cli_calib_free(o);
 	return g;
 }
 
