@@ -259,6 +259,14 @@ static const Field fields_o2m_q8_pool_params[] = {
 	QP_(act_max), END};
 #undef QP_
 
+/* q8x */
+#define QM_(f) I32(o2m_q8_matmul_params, f)
+static const Field fields_o2m_q8_matmul_params[] = {
+	QM_(mm.m), QM_(mm.n), QM_(mm.k), QM_(mm.batch_rank), QM_(mm.batch), QM_(mm.a_stride),
+	QM_(mm.b_stride), QM_(a_offset), QM_(b_offset), QM_(output_offset), QM_(mult),
+	QM_(shift), QM_(act_min), QM_(act_max), END};
+#undef QM_
+
 /* extra */
 #define A_(f) I32(o2m_attention_params, f)
 static const Field fields_o2m_attention_params[] = {

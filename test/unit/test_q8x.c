@@ -1,0 +1,284 @@
+/* test_q8x.c - the int8 kernels of o2m_q8x.h against references written here, never the
+   kernels' own code: naive int64 loops over every index (a scatter for ConvTranspose,
+   explicit multi-indices for MatMul's broadcasting), TFLite's requantization in exact
+   64-bit steps, 128-bit arithmetic for the wide rescale. Each also stays within one
+   output step of the real-valued result (double arithmetic on the dequantized inputs)
+   wherever nothing clamps; the tolerance is 1 + 1e-6 steps as in test_q8.c, except
+   where a test states its own. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <string.h>
+
+#include "../../runtime-stub/o2m_kernels.h"
+
+#define TOL (1.0 + 1e-6)
+
+__extension__ typedef __int128 i128;
+
+/* ---- seeded random numbers (xorshift64*) ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15u;
+
+static void reseed(uint64_t s) { rng = s * 0x9e3779b97f4a7c15u + 1; }
+
+static uint32_t rnd32(void)
+{
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return (uint32_t)((rng * 0x2545f4914f6cdd1du) >> 32);
+}
+
+static int rnd(int lo, int hi) /* in [lo, hi] */
+{
+	return lo + (int)(rnd32() % (uint32_t)(hi - lo + 1));
+}
+
+static double rndu(double lo, double hi)
+{
+	return lo + (hi - lo) * (rnd32() / 4294967296.0);
+}
+
+/* ---- TFLite's QuantizeMultiplier and requantization, as in test_q8.c ---- */
+
+static void quantize_multiplier(double m, int32_t *mult, int32_t *shift)
+{
+	int e;
+	int64_t q;
+
+	if (m == 0) {
+		*mult = 0;
+		*shift = 0;
+		return;
+	}
+	q = (int64_t)round(frexp(m, &e) * 2147483648.0); /* m = q * 2^(e - 31) */
+	if (q == (int64_t)1 << 31) {
+		q /= 2;
+		e++;
+	}
+	if (e < -31) {
+		q = 0;
+		e = 0;
+	}
+	if (e > 30) {
+		q = INT32_MAX;
+		e = 30;
+	}
+	*mult = (int32_t)q;
+	*shift = e;
+}
+
+static int64_t floor_div(int64_t v, int64_t d)
+{
+	return v >= 0 ? v / d : -((-v + d - 1) / d);
+}
+
+static int64_t div_pow2_away(int64_t v, int r)
+{
+	int64_t d = (int64_t)1 << r, half = d / 2;
+
+	return v >= 0 ? (v + half) / d : -((-v + half) / d);
+}
+
+static int32_t ref_requant(int32_t x, int32_t mult, int32_t shift)
+{
+	int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
+	int64_t a = (int64_t)x * ((int64_t)1 << left);
+
+	if (a > INT32_MAX)
+		a = INT32_MAX;
+	if (a < INT32_MIN)
+		a = INT32_MIN;
+	a = floor_div(a * mult + ((int64_t)1 << 30), (int64_t)1 << 31);
+	return (int32_t)div_pow2_away(a, right);
+}
+
+static int8_t ref_out(int64_t v, int32_t lo, int32_t hi)
+{
+	return (int8_t)(v < lo ? lo : v > hi ? hi : v);
+}
+
+static int in_range(double v, double want)
+{
+	return fabs(v - want) <= TOL;
+}
+
+/* ---- MatMul ---- */
+
+#define MMAX 6000
+
+static int8_t ma[MMAX], mb[MMAX], my[MMAX];
+
+/* a random broadcast case: batch dims of the output, each operand's dims (1 where it
+   broadcasts, missing leading dims are 1 too), strides for the kernel */
+typedef struct {
+	int32_t rank, dims[4], ad[4], bd[4];
+	int32_t za, zb, zy;
+	double as, bs, ys;
+} mmcase;
+
+static int32_t count_of(const int32_t *d, int rank)
+{
+	int32_t c = 1;
+
+	for (int i = 0; i < rank; i++)
+		c *= d[i];
+	return c;
+}
+
+static void random_matmul(o2m_q8_matmul_params *q, mmcase *c)
+{
+	o2m_matmul_params *p = &q->mm;
+
+	memset(q, 0, sizeof *q);
+	for (;;) {
+		c->rank = rnd(0, 2); /* ranks 2-4 */
+		p->m = rnd(1, 8);
+		p->n = rnd(1, 8);
+		p->k = rnd(1, rnd(0, 3) ? 20 : 200);
+		for (int d = 0; d < c->rank; d++) {
+			c->dims[d] = rnd(1, 3);
+			c->ad[d] = rnd(0, 2) ? c->dims[d] : 1;
+			c->bd[d] = rnd(0, 2) ? c->dims[d] : 1;
+		}
+		if (count_of(c->ad, c->rank) * p->m * p->k <= MMAX &&
+		    count_of(c->bd, c->rank) * p->k * p->n <= MMAX &&
+		    count_of(c->dims, c->rank) * p->m * p->n <= MMAX)
+			break;
+	}
+	p->batch_rank = c->rank;
+	for (int d = c->rank - 1, sa = p->m * p->k, sb = p->k * p->n; d >= 0; d--) {
+		p->batch[d] = c->dims[d];
+		p->a_stride[d] = c->ad[d] == 1 ? 0 : sa;
+		p->b_stride[d] = c->bd[d] == 1 ? 0 : sb;
+		sa *= c->ad[d];
+		sb *= c->bd[d];
+	}
+	c->za = rnd(-128, 127);
+	c->zb = rnd(-128, 127);
+	c->zy = rnd(-20, 20);
+	c->as = rndu(0.01, 0.1);
+	c->bs = rndu(0.01, 0.1);
+	c->ys = c->as * c->bs * sqrt((double)p->k) * rndu(100, 300);
+	q->a_offset = -c->za;
+	q->b_offset = -c->zb;
+	q->output_offset = c->zy;
+	q->act_min = rnd(0, 3) ? -128 : c->zy;
+	q->act_max = rnd(0, 3) ? 127 : c->zy + 50;
+	quantize_multiplier(c->as * c->bs / c->ys, &q->mult, &q->shift);
+	for (int i = 0; i < MMAX; i++) {
+		ma[i] = (int8_t)rnd(-128, 127);
+		mb[i] = (int8_t)rnd(-128, 127);
+	}
+}
+
+/* element offset in an operand of dims od (rows r x cols s per matrix) of batch index
+   idx, broadcasting where od is 1 */
+static int32_t bcast_at(const int32_t *od, int rank, const int32_t *idx, int32_t mat)
+{
+	int32_t at = 0;
+
+	for (int d = 0; d < rank; d++)
+		at = at * od[d] + (od[d] == 1 ? 0 : idx[d]);
+	return at * mat;
+}
+
+/* returns the outputs checked against the real result */
+static int check_matmul(const o2m_q8_matmul_params *q, const mmcase *c)
+{
+	const o2m_matmul_params *p = &q->mm;
+	int32_t idx[4], nb = count_of(c->dims, c->rank), real = 0, at = 0;
+
+	for (int b = 0; b < nb; b++) {
+		for (int d = c->rank - 1, r = b; d >= 0; d--) {
+			idx[d] = r % c->dims[d];
+			r /= c->dims[d];
+		}
+		const int8_t *a = ma + bcast_at(c->ad, c->rank, idx, p->m * p->k);
+		const int8_t *bb = mb + bcast_at(c->bd, c->rank, idx, p->k * p->n);
+		for (int i = 0; i < p->m; i++)
+		for (int j = 0; j < p->n; j++, at++) {
+			int64_t acc = 0;
+			double r = 0;
+			for (int l = 0; l < p->k; l++) {
+				acc += (int64_t)(a[i * p->k + l] - c->za) * (bb[l * p->n + j] - c->zb);
+				r += (a[i * p->k + l] - c->za) * c->as * ((bb[l * p->n + j] - c->zb) * c->bs);
+			}
+			int8_t want = ref_out(c->zy + (int64_t)ref_requant((int32_t)acc, q->mult,
+									 q->shift),
+					      q->act_min, q->act_max);
+			if (my[at] != want)
+				fail_msg("matmul y[%d] = %d, want %d", at, my[at], want);
+			if (my[at] > q->act_min && my[at] < q->act_max) {
+				if (!in_range(my[at], r / c->ys + c->zy))
+					fail_msg("matmul y[%d] = %d, real %.3f", at, my[at],
+						 r / c->ys + c->zy);
+				real++;
+			}
+		}
+	}
+	return real;
+}
+
+static void matmul_broadcasts_as_numpy(void **state)
+{
+	o2m_q8_matmul_params q;
+	mmcase c;
+	int real = 0;
+
+	(void)state;
+	reseed(2);
+	for (int t = 0; t < 300; t++) {
+		random_matmul(&q, &c);
+		assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_OK);
+		real += check_matmul(&q, &c);
+	}
+	assert_true(real > 5000);
+}
+
+static void matmul_edges_and_bad_arguments(void **state)
+{
+	o2m_q8_matmul_params q;
+	mmcase c;
+
+	(void)state;
+	reseed(3);
+	random_matmul(&q, &c);
+	q.mm.k = 0; /* an empty sum: the output zero point */
+	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_OK);
+	assert_int_equal(my[0], ref_out(c.zy, q.act_min, q.act_max));
+	q.mm.batch_rank = 1;
+	q.mm.batch[0] = 0; /* no output */
+	my[0] = 99;
+	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_OK);
+	assert_int_equal(my[0], 99);
+	random_matmul(&q, &c);
+	q.a_offset = q.b_offset = 128; /* 256 * 256 per product: k up to 32767 */
+	q.mm.batch_rank = 0;
+	q.mm.m = q.mm.n = 0;
+	q.mm.k = 32767;
+	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_OK);
+	q.mm.k = 32768;
+	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_ERR_ARG);
+	random_matmul(&q, &c);
+	assert_int_equal(o2m_q8_matmul_s8(&q, NULL, mb, my), O2M_ERR_ARG);
+	q.act_min = 10;
+	q.act_max = 9;
+	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_ERR_ARG);
+	random_matmul(&q, &c);
+	q.mm.batch_rank = O2M_MAX_RANK + 1;
+	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_ERR_ARG);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(matmul_broadcasts_as_numpy),
+		cmocka_unit_test(matmul_edges_and_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
