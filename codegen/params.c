@@ -266,6 +266,11 @@ static const Field fields_o2m_q8_matmul_params[] = {
 	QM_(mm.b_stride), QM_(a_offset), QM_(b_offset), QM_(output_offset), QM_(mult),
 	QM_(shift), QM_(act_min), QM_(act_max), END};
 #undef QM_
+#define QS_(f) I32(o2m_q8_softmax_params, f)
+static const Field fields_o2m_q8_softmax_params[] = {
+	QS_(outer), QS_(n), QS_(inner), QS_(output_offset), QS_(inv_scale_q16), QS_(act_min),
+	QS_(act_max), END};
+#undef QS_
 
 /* extra */
 #define A_(f) I32(o2m_attention_params, f)

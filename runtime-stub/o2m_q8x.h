@@ -1,6 +1,6 @@
 /* o2m_q8x.h - more integer-only int8 kernels in the arithmetic of o2m_q8.h (offsets,
    (mult, shift) multipliers with m = mult * 2^(shift - 31), clamps to [act_min,
-   act_max]): MatMul of two activations.
+   act_max]): MatMul of two activations and Softmax.
    Every table, multiplier and shift is computed by the compiler; nothing here uses
    floating point. Activations are int8 in the ONNX layout (NCHW). */
 #ifndef O2M_Q8X_H
@@ -21,9 +21,31 @@ typedef struct {
 	int32_t act_min, act_max;
 } o2m_q8_matmul_params;
 
+/** One of the 2^20 of o2m_q8_softmax_s8's exp_table: exp(0). */
+#define O2M_Q8_EXP_ONE (1 << 20)
+
+/** Softmax along the middle axis of x viewed as [outer, n, inner]. exp_table[d] =
+    round(2^20 * exp(-d * x_scale)) for d = 0..255 (the compiler's), each in [0, 2^20],
+    exp_table[0] > 0. Per row: mx = max x, e_i = exp_table[mx - x_i], s = sum e_i (int64),
+    y_i = clamp(output_offset + round_half_away(e_i * inv_scale_q16 / (s * 2^16))).
+    inv_scale_q16 = round(2^16 / y_scale), in [1, INT32_MAX]: y_scale from 2^-15 to
+    2^17 (1/256, the usual, gives 2^24 exactly); its rounding moves y by at most 2^-17
+    steps. Against the real softmax the result is off by at most 0.5 + (n + 1) * 2^-21 *
+    (1 / y_scale) steps (the table's rounding): within one step for (n + 1) / y_scale <
+    2^20, e.g. rows of 4000 at y_scale 1/256. s * 2^16 must fit int64: n < 2^27. */
+typedef struct {
+	int32_t outer, n, inner;
+	int32_t output_offset;
+	int32_t inv_scale_q16;
+	int32_t act_min, act_max;
+} o2m_q8_softmax_params;
+
 /** MatMul of two activations. @return O2M_OK, or O2M_ERR_ARG for a bad geometry,
     offsets, clamp or k too large for the int32 sum. */
 int o2m_q8_matmul_s8(const o2m_q8_matmul_params *p, const int8_t *a, const int8_t *b,
 		     int8_t *y);
+/** Softmax. @return O2M_OK, or O2M_ERR_ARG for bad sizes, scale, table or clamp. */
+int o2m_q8_softmax_s8(const o2m_q8_softmax_params *p, const int8_t *x, const int32_t *exp_table,
+		      int8_t *y);
 
 #endif

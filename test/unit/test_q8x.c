@@ -274,11 +274,117 @@ static void matmul_edges_and_bad_arguments(void **state)
 	assert_int_equal(o2m_q8_matmul_s8(&q, ma, mb, my), O2M_ERR_ARG);
 }
 
+/* ---- Softmax ---- */
+
+static void exp_table(double xs, int32_t *t)
+{
+	for (int d = 0; d < 256; d++)
+		t[d] = (int32_t)floor(ldexp(exp(-d * xs), 20) + 0.5);
+}
+
+/* the integer reference of one row (elements s apart) and the real softmax; returns
+   the outputs checked against the real result */
+static int check_softmax_row(const o2m_q8_softmax_params *p, const int8_t *x, const int8_t *y,
+			     int32_t s, const int32_t *t, double xs, double ys)
+{
+	int64_t sum = 0;
+	double rsum = 0;
+	int mx = -128, real = 0;
+
+	for (int i = 0; i < p->n; i++)
+		mx = x[i * s] > mx ? x[i * s] : mx;
+	for (int i = 0; i < p->n; i++) {
+		sum += t[mx - x[i * s]];
+		rsum += exp((x[i * s] - mx) * xs);
+	}
+	for (int i = 0; i < p->n; i++) {
+		i128 num = (i128)t[mx - x[i * s]] * p->inv_scale_q16, den = (i128)sum << 16;
+		int64_t q = (int64_t)((2 * num + den) / (2 * den)); /* half up: num >= 0 */
+		double want = exp((x[i * s] - mx) * xs) / rsum / ys + p->output_offset;
+		if (y[i * s] != ref_out(p->output_offset + q, p->act_min, p->act_max))
+			fail_msg("softmax y[%d] = %d, want %d", i, y[i * s],
+				 ref_out(p->output_offset + q, p->act_min, p->act_max));
+		if (y[i * s] > p->act_min && y[i * s] < p->act_max) {
+			if (!in_range(y[i * s], want))
+				fail_msg("softmax n %d y[%d] = %d, real %.4f", p->n, i, y[i * s], want);
+			real++;
+		}
+	}
+	return real;
+}
+
+static void softmax_is_within_one_step(void **state)
+{
+	static int8_t x[3 * 300 * 3], y[3 * 300 * 3];
+	static const double yscales[] = {1.0 / 256, 1.0 / 255, 1.0 / 100, 1.0 / 300, 0.02, 0.3};
+	int32_t t[256];
+	int real = 0;
+
+	(void)state;
+	reseed(4);
+	for (int c = 0; c < 400; c++) {
+		o2m_q8_softmax_params p;
+		double xs = ldexp(rndu(1, 2), rnd(-10, -1)), ys = yscales[c % 6];
+		int lo = rnd(-128, 127), hi = rnd(lo, 127);
+		p.outer = rnd(1, 3);
+		p.n = c < 10 ? c + 1 : rnd(1, c % 4 ? 30 : 300);
+		p.inner = rnd(1, 3);
+		p.output_offset = c % 6 == 0 ? -128 : rnd(-128, 0);
+		p.inv_scale_q16 = (int32_t)floor(65536 / ys + 0.5);
+		p.act_min = -128;
+		p.act_max = 127;
+		exp_table(xs, t);
+		for (int i = 0; i < p.outer * p.n * p.inner; i++)
+			x[i] = (int8_t)rnd(lo, hi);
+		assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_OK);
+		for (int o = 0; o < p.outer; o++)
+			for (int i = 0; i < p.inner; i++) {
+				int at = o * p.n * p.inner + i;
+				real += check_softmax_row(&p, x + at, y + at, p.inner, t, xs, ys);
+			}
+	}
+	assert_true(real > 20000);
+}
+
+static void softmax_edges_and_bad_arguments(void **state)
+{
+	int8_t x[4] = {-128, 127, 127, 0}, y[4];
+	o2m_q8_softmax_params p = {1, 4, 1, -128, 1 << 24, -128, 127};
+	int32_t t[256];
+
+	(void)state;
+	exp_table(0.5, t);
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_OK);
+	assert_int_equal(y[1], 0);  /* 0.5 of 256 steps */
+	assert_int_equal(y[0], -128);
+	x[0] = x[1] = x[2] = x[3] = 7;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_OK);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(y[i], -64); /* 0.25 */
+	p.n = 1;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_OK);
+	assert_int_equal(y[0], 127); /* 1.0 is 256 steps: clamped */
+	p.n = 0;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_OK);
+	p.n = 4;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, NULL, y), O2M_ERR_ARG);
+	p.inv_scale_q16 = 0;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_ERR_ARG);
+	p.inv_scale_q16 = 1 << 24;
+	t[0] = 0;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_ERR_ARG);
+	t[0] = O2M_Q8_EXP_ONE;
+	t[9] = O2M_Q8_EXP_ONE + 1;
+	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_ERR_ARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(matmul_broadcasts_as_numpy),
 		cmocka_unit_test(matmul_edges_and_bad_arguments),
+		cmocka_unit_test(softmax_is_within_one_step),
+		cmocka_unit_test(softmax_edges_and_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
