@@ -1,6 +1,6 @@
 /* o2m_q8x.h - more integer-only int8 kernels in the arithmetic of o2m_q8.h (offsets,
    (mult, shift) multipliers with m = mult * 2^(shift - 31), clamps to [act_min,
-   act_max]): MatMul of two activations and Softmax.
+   act_max]): MatMul of two activations, Softmax and ConvTranspose.
    Every table, multiplier and shift is computed by the compiler; nothing here uses
    floating point. Activations are int8 in the ONNX layout (NCHW). */
 #ifndef O2M_Q8X_H
@@ -47,5 +47,15 @@ int o2m_q8_matmul_s8(const o2m_q8_matmul_params *p, const int8_t *a, const int8_
 /** Softmax. @return O2M_OK, or O2M_ERR_ARG for bad sizes, scale, table or clamp. */
 int o2m_q8_softmax_s8(const o2m_q8_softmax_params *p, const int8_t *x, const int32_t *exp_table,
 		      int8_t *y);
+/** ConvTranspose (ONNX): x [n, c_in, in...], w [c_in, c_out / group, k...], y [n, c_out,
+    out...]; input position i and tap t reach output i * stride - pad + t * dil along
+    each axis (the geometry of o2m_conv_transpose, its act fields unused; output_padding
+    and trailing pads are in the output size). Computed as a gather, each output the
+    int32 sum of its taps plus bias[oc] (may be NULL), rescaled by mult[oc], shift[oc]:
+    y = clamp(output_offset + requant(sum (x + input_offset) * w + bias)).
+    @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
+int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+			     const int32_t *bias, const int32_t *mult, const int32_t *shift,
+			     int8_t *y);
 
 #endif

@@ -378,6 +378,194 @@ static void softmax_edges_and_bad_arguments(void **state)
 	assert_int_equal(o2m_q8_softmax_s8(&p, x, t, y), O2M_ERR_ARG);
 }
 
+/* ---- ConvTranspose ---- */
+
+#define TMAX 8192
+#define CMAX 16
+
+static int8_t tx[TMAX], tw[TMAX], ty[TMAX];
+static int64_t tacc[TMAX];
+static double treal[TMAX];
+static int32_t tbias[CMAX], tmult[CMAX], tshift[CMAX];
+static double tws[CMAX];
+
+/* one axis: in, k, stride, dil, pad; output_padding and the trailing pad make the
+   output size (ONNX: out = stride * (in - 1) + opad + (k - 1) * dil + 1 - pads) */
+static void convt_axis(int32_t *in, int32_t *k, int32_t *s, int32_t *d, int32_t *pad,
+		       int32_t *out, int maxin, int on)
+{
+	for (;;) {
+		int opad, pe;
+		*in = on ? rnd(1, maxin) : 1;
+		*k = on ? rnd(1, 3) : 1;
+		*s = on ? rnd(1, 3) : 1;
+		*d = on ? rnd(1, 2) : 1;
+		*pad = on ? rnd(0, 2) : 0;
+		opad = rnd(0, (*s > *d ? *s : *d) - 1);
+		pe = on ? rnd(0, 2) : 0;
+		*out = *s * (*in - 1) + opad + (*k - 1) * *d + 1 - *pad - pe;
+		if (*out >= 1 && (on || *out == 1))
+			return;
+	}
+}
+
+/* a random case of `rank` spatial dims; returns the output count */
+static int random_convt(o2m_q8_conv_params *q, int rank, double *xs, double *ys, int32_t *zx,
+			int32_t *zy)
+{
+	o2m_conv_params *p = &q->conv;
+	int cin, cout, nx, nw, ny, taps;
+
+	for (;;) {
+		memset(q, 0, sizeof *q);
+		p->n = rnd(1, 2);
+		p->group = rnd(1, 2);
+		cin = rnd(1, 3);
+		cout = rnd(1, 3);
+		p->c_in = cin * p->group;
+		p->c_out = cout * p->group;
+		convt_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d, 3,
+			   rank >= 3);
+		convt_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h, 5,
+			   rank >= 2);
+		convt_axis(&p->in_w, &p->k_w, &p->stride_w, &p->dil_w, &p->pad_w, &p->out_w,
+			   rank == 1 ? 10 : 5, 1);
+		nx = p->n * p->c_in * p->in_d * p->in_h * p->in_w;
+		nw = p->c_in * cout * p->k_d * p->k_h * p->k_w;
+		ny = p->n * p->c_out * p->out_d * p->out_h * p->out_w;
+		if (nx <= TMAX && nw <= TMAX && ny <= TMAX)
+			break;
+	}
+	*zx = rnd(-128, 127);
+	*zy = rnd(-20, 20);
+	*xs = rndu(0.01, 0.1);
+	*ys = rndu(0.01, 0.1);
+	q->input_offset = -*zx;
+	q->output_offset = *zy;
+	q->act_min = rnd(0, 3) ? -128 : *zy;
+	q->act_max = 127;
+	for (int i = 0; i < nx; i++)
+		tx[i] = (int8_t)rnd(-128, 127);
+	for (int i = 0; i < nw; i++)
+		tw[i] = (int8_t)rnd(-127, 127);
+	/* at most about cin * k / stride taps reach an output */
+	taps = cin * p->k_d * p->k_h * p->k_w;
+	for (int oc = 0; oc < p->c_out; oc++) {
+		double m = rndu(0.5, 1.5) / (sqrt((double)taps) * 150.0);
+		tws[oc] = m * *ys / *xs;
+		quantize_multiplier(m, &tmult[oc], &tshift[oc]);
+		tbias[oc] = rnd(-3000, 3000);
+	}
+	return ny;
+}
+
+/* the naive scatter: every input element times every tap of every output channel of
+   its group, added where it lands, in int64 and in double */
+static void ref_convt(const o2m_q8_conv_params *q, double xs)
+{
+	const o2m_conv_params *p = &q->conv;
+	const int cin = p->c_in / p->group, cout = p->c_out / p->group;
+	const int plane = p->out_d * p->out_h * p->out_w;
+
+	for (int n = 0; n < p->n; n++)
+		for (int oc = 0; oc < p->c_out; oc++)
+			for (int i = 0; i < plane; i++) {
+				tacc[(n * p->c_out + oc) * plane + i] = tbias[oc];
+				treal[(n * p->c_out + oc) * plane + i] = tbias[oc] * xs * tws[oc];
+			}
+	for (int n = 0; n < p->n; n++)
+	for (int ic = 0; ic < p->c_in; ic++)
+	for (int id = 0; id < p->in_d; id++)
+	for (int ih = 0; ih < p->in_h; ih++)
+	for (int iw = 0; iw < p->in_w; iw++) {
+		int xv = tx[(((n * p->c_in + ic) * p->in_d + id) * p->in_h + ih) * p->in_w + iw];
+		for (int c = 0; c < cout; c++)
+		for (int kd = 0; kd < p->k_d; kd++)
+		for (int kh = 0; kh < p->k_h; kh++)
+		for (int kw = 0; kw < p->k_w; kw++) {
+			int od = id * p->stride_d - p->pad_d + kd * p->dil_d;
+			int oh = ih * p->stride_h - p->pad_h + kh * p->dil_h;
+			int ow = iw * p->stride_w - p->pad_w + kw * p->dil_w;
+			int oc = ic / cin * cout + c, wv, at;
+			if (od < 0 || od >= p->out_d || oh < 0 || oh >= p->out_h || ow < 0 ||
+			    ow >= p->out_w)
+				continue;
+			wv = tw[(((ic * cout + c) * p->k_d + kd) * p->k_h + kh) * p->k_w + kw];
+			at = (((n * p->c_out + oc) * p->out_d + od) * p->out_h + oh) * p->out_w + ow;
+			tacc[at] += (int64_t)(xv + q->input_offset) * wv;
+			treal[at] += (xv + q->input_offset) * xs * (wv * tws[oc]);
+		}
+	}
+}
+
+static void convt_matches_scatter_and_real(void **state)
+{
+	int outputs = 0, real = 0;
+
+	(void)state;
+	reseed(5);
+	for (int t = 0; t < 400; t++) {
+		o2m_q8_conv_params q;
+		double xs, ys;
+		int32_t zx, zy;
+		int ny = random_convt(&q, 1 + t % 3, &xs, &ys, &zx, &zy);
+		const int plane = q.conv.out_d * q.conv.out_h * q.conv.out_w;
+		int nobias = t % 10 == 0;
+		if (nobias)
+			memset(tbias, 0, sizeof tbias);
+		ref_convt(&q, xs);
+		assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, nobias ? NULL : tbias, tmult,
+							  tshift, ty),
+				 O2M_OK);
+		for (int i = 0; i < ny; i++) {
+			int oc = i / plane % q.conv.c_out;
+			int8_t want;
+			assert_true(tacc[i] >= INT32_MIN && tacc[i] <= INT32_MAX);
+			want = ref_out(zy + (int64_t)ref_requant((int32_t)tacc[i], tmult[oc],
+								 tshift[oc]),
+				       q.act_min, q.act_max);
+			if (ty[i] != want)
+				fail_msg("convt case %d y[%d] = %d, want %d", t, i, ty[i], want);
+			if (ty[i] > q.act_min && ty[i] < q.act_max) {
+				if (!in_range(ty[i], treal[i] / ys + zy))
+					fail_msg("convt y[%d] = %d, real %.3f", i, ty[i],
+						 treal[i] / ys + zy);
+				real++;
+			}
+		}
+		outputs += ny;
+	}
+	assert_true(real > outputs / 2);
+}
+
+static void convt_rejects_bad_arguments(void **state)
+{
+	o2m_q8_conv_params q;
+	double xs, ys;
+	int32_t zx, zy;
+
+	(void)state;
+	reseed(6);
+	random_convt(&q, 2, &xs, &ys, &zx, &zy);
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty), O2M_OK);
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, NULL, tbias, tmult, tshift, ty),
+			 O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, NULL, ty),
+			 O2M_ERR_ARG);
+	q.conv.stride_h = 0;
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty),
+			 O2M_ERR_ARG);
+	random_convt(&q, 2, &xs, &ys, &zx, &zy);
+	q.conv.group = 2;
+	q.conv.c_in = 3;
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty),
+			 O2M_ERR_ARG);
+	random_convt(&q, 2, &xs, &ys, &zx, &zy);
+	q.input_offset = 300;
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty),
+			 O2M_ERR_ARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -385,6 +573,8 @@ int main(void)
 		cmocka_unit_test(matmul_edges_and_bad_arguments),
 		cmocka_unit_test(softmax_is_within_one_step),
 		cmocka_unit_test(softmax_edges_and_bad_arguments),
+		cmocka_unit_test(convt_matches_scatter_and_real),
+		cmocka_unit_test(convt_rejects_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
