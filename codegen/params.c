@@ -271,6 +271,11 @@ static const Field fields_o2m_q8_softmax_params[] = {
 	QS_(outer), QS_(n), QS_(inner), QS_(output_offset), QS_(inv_scale_q16), QS_(act_min),
 	QS_(act_max), END};
 #undef QS_
+#define QZ_(f) I32(o2m_q8_resize_params, f)
+static const Field fields_o2m_q8_resize_params[] = {
+	QZ_(planes), QZ_(in_h), QZ_(in_w), QZ_(out_h), QZ_(out_w), QZ_(input_offset),
+	QZ_(output_offset), QZ_(mult), QZ_(shift), QZ_(act_min), QZ_(act_max), END};
+#undef QZ_
 
 /* extra */
 #define A_(f) I32(o2m_attention_params, f)

@@ -1,12 +1,31 @@
 /* o2m_q8x.h - more integer-only int8 kernels in the arithmetic of o2m_q8.h (offsets,
    (mult, shift) multipliers with m = mult * 2^(shift - 31), clamps to [act_min,
-   act_max]): MatMul of two activations, Softmax and ConvTranspose.
+   act_max]): MatMul of two activations, Softmax, ConvTranspose and bilinear Resize.
    Every table, multiplier and shift is computed by the compiler; nothing here uses
    floating point. Activations are int8 in the ONNX layout (NCHW). */
 #ifndef O2M_Q8X_H
 #define O2M_Q8X_H
 
 #include "o2m_q8.h"
+
+/** x * mult * 2^(shift - 31 - frac) rounded once, half away from zero, for |x| < 2^47
+    and 31 + frac - shift >= 17: the exact rescale of a wide accumulator carrying frac
+    fraction bits, where o2m_q8_requant would need its input rounded to int32 first.
+    The result is below 2^62 in magnitude. */
+static inline int64_t o2m_q8_requant_wide(int64_t x, int32_t mult, int32_t shift, int32_t frac)
+{
+	const int32_t s = 31 + frac - shift; /* x * mult / 2^s */
+	const uint64_t ax = x < 0 ? (uint64_t)-x : (uint64_t)x, m = (uint64_t)mult;
+	const uint64_t a = (ax >> 16) * m, b = (ax & 0xffff) * m;
+	const uint64_t q = a + (b >> 16); /* floor(ax * m / 2^16), below 2^63 */
+	uint64_t r;
+
+	if (s - 17 > 62)
+		return 0; /* q < 2^63 <= 2^(s - 17): below half of the unit */
+	/* the dropped low 16 bits of b cannot reach the half, a multiple of 2^16 */
+	r = (q >> (s - 16)) + ((q >> (s - 17)) & 1);
+	return x < 0 ? -(int64_t)r : (int64_t)r;
+}
 
 /** MatMul of two int8 activations, batch dims broadcast as o2m_matmul_params says (A's
     and B's element strides per batch dim, 0 where one broadcasts; Y dense):
@@ -40,6 +59,22 @@ typedef struct {
 	int32_t act_min, act_max;
 } o2m_q8_softmax_params;
 
+/** Bilinear resize of [planes, in_h, in_w] to [planes, out_h, out_w]. Output row j
+    reads input rows index_h[2j] and index_h[2j + 1] with Q15 weights weight_h[2j] and
+    weight_h[2j + 1], each in [0, 32767] and the pair summing to 32768 (a weight of one
+    is written as 16384 + 16384 on two equal indices); columns likewise from index_w
+    and weight_w. acc = sum_{a,b} wh_a * ww_b * (x[ia][ib] + input_offset), a Q30 value
+    in input steps (int64), y = clamp(output_offset + round_half_away(acc * m / 2^30))
+    rounded once (o2m_q8_requant_wide), m = mult * 2^(shift - 31) = x_scale / y_scale:
+    exact when the scales agree (mult 2^30, shift 1), otherwise within 0.5 + 2^-31
+    relative steps of the real value for the tables' weights. */
+typedef struct {
+	int32_t planes, in_h, in_w, out_h, out_w;
+	int32_t input_offset, output_offset;
+	int32_t mult, shift;
+	int32_t act_min, act_max;
+} o2m_q8_resize_params;
+
 /** MatMul of two activations. @return O2M_OK, or O2M_ERR_ARG for a bad geometry,
     offsets, clamp or k too large for the int32 sum. */
 int o2m_q8_matmul_s8(const o2m_q8_matmul_params *p, const int8_t *a, const int8_t *b,
@@ -57,5 +92,10 @@ int o2m_q8_softmax_s8(const o2m_q8_softmax_params *p, const int8_t *x, const int
 int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 			     const int32_t *bias, const int32_t *mult, const int32_t *shift,
 			     int8_t *y);
+/** Bilinear resize. @return O2M_OK, or O2M_ERR_ARG for bad sizes, an index out of range
+    or a weight pair not summing to 32768. */
+int o2m_q8_resize_s8(const o2m_q8_resize_params *p, const int8_t *x, const int32_t *index_h,
+		     const int16_t *weight_h, const int32_t *index_w, const int16_t *weight_w,
+		     int8_t *y);
 
 #endif

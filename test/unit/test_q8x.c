@@ -107,6 +107,42 @@ static int in_range(double v, double want)
 	return fabs(v - want) <= TOL;
 }
 
+/* ---- the wide rescale ---- */
+
+/* v / 2^s rounded half away from zero, in 128 bits */
+static int64_t ref_round_pow2(i128 v, int s)
+{
+	i128 d = (i128)1 << s, a = v < 0 ? -v : v, q = (a + d / 2) / d;
+
+	return (int64_t)(v < 0 ? -q : q);
+}
+
+static void requant_wide_rounds_once(void **state)
+{
+	(void)state;
+	reseed(1);
+	for (int i = 0; i < 200000; i++) {
+		int64_t x = (int64_t)(((uint64_t)rnd32() << 32 | rnd32()) >> rnd(17, 63));
+		int32_t mult = i % 7 ? (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu)) : 1 << 30;
+		int32_t frac = rnd(0, 40), shift = rnd(-31, 30);
+		if (31 + frac - shift < 17)
+			shift = 14 + frac;
+		if (i % 5 == 0)
+			x = (x >> 20) << 20 | (int64_t)1 << 19; /* ties */
+		if (rnd(0, 1))
+			x = -x;
+		int64_t got = o2m_q8_requant_wide(x, mult, shift, frac);
+		int64_t want = ref_round_pow2((i128)x * mult, 31 + frac - shift);
+		if (got != want)
+			fail_msg("requant_wide(%lld, %d, %d, %d) = %lld, want %lld", (long long)x,
+				 mult, shift, frac, (long long)got, (long long)want);
+	}
+	/* one exactly: 2.5 and -2.5 in Q30 round away from zero */
+	assert_true(o2m_q8_requant_wide(5LL << 29, 1 << 30, 1, 30) == 3);
+	assert_true(o2m_q8_requant_wide(-(5LL << 29), 1 << 30, 1, 30) == -3);
+	assert_true(o2m_q8_requant_wide((5LL << 29) - 1, 1 << 30, 1, 30) == 2);
+}
+
 /* ---- MatMul ---- */
 
 #define MMAX 6000
@@ -566,15 +602,143 @@ static void convt_rejects_bad_arguments(void **state)
 			 O2M_ERR_ARG);
 }
 
+/* ---- Resize ---- */
+
+#define RMAX 40
+
+static int32_t rih[2 * RMAX], riw[2 * RMAX];
+static int16_t rwh[2 * RMAX], rww[2 * RMAX];
+
+/* a pair for source position i0 + f (f in [0, 1)): a weight of one splits in halves */
+static void pair(int32_t *idx, int16_t *wt, int32_t i0, double f, int32_t in)
+{
+	int32_t w1 = (int32_t)floor(f * 32768 + 0.5);
+
+	if (w1 == 0 || w1 == 32768 || i0 + 1 >= in) {
+		idx[0] = idx[1] = w1 == 32768 && i0 + 1 < in ? i0 + 1 : i0;
+		wt[0] = wt[1] = 16384;
+		return;
+	}
+	idx[0] = i0;
+	idx[1] = i0 + 1;
+	wt[0] = (int16_t)(32768 - w1);
+	wt[1] = (int16_t)w1;
+}
+
+/* kind 0: random indices and weights; 1: align_corners; 2: half_pixel, edges clamped */
+static void resize_table(int32_t *idx, int16_t *wt, int32_t out, int32_t in, int kind)
+{
+	for (int j = 0; j < out; j++) {
+		double s;
+		if (kind == 0) {
+			idx[2 * j] = rnd(0, in - 1);
+			idx[2 * j + 1] = rnd(0, in - 1);
+			wt[2 * j] = (int16_t)rnd(1, 32767);
+			wt[2 * j + 1] = (int16_t)(32768 - wt[2 * j]);
+			continue;
+		}
+		if (kind == 1)
+			s = out > 1 ? (double)j * (in - 1) / (out - 1) : 0;
+		else
+			s = (j + 0.5) * in / out - 0.5;
+		s = s < 0 ? 0 : s > in - 1 ? in - 1 : s;
+		pair(idx + 2 * j, wt + 2 * j, (int32_t)floor(s), s - floor(s), in);
+	}
+}
+
+static void resize_is_exact_or_within_one_step(void **state)
+{
+	static int8_t x[3 * RMAX * RMAX], y[3 * RMAX * RMAX];
+	int real = 0, exact = 0;
+
+	(void)state;
+	reseed(7);
+	for (int t = 0; t < 300; t++) {
+		o2m_q8_resize_params p;
+		int kind = t % 3, equal = t % 2;
+		int32_t zx = rnd(-128, 127), zy = equal ? zx : rnd(-30, 30);
+		double xs = rndu(0.01, 0.1), ys = equal ? xs : xs * rndu(0.6, 3.0);
+		p.planes = rnd(1, 3);
+		p.in_h = rnd(1, 12);
+		p.in_w = rnd(1, 12);
+		p.out_h = rnd(1, RMAX);
+		p.out_w = rnd(1, RMAX);
+		p.input_offset = -zx;
+		p.output_offset = zy;
+		p.act_min = rnd(0, 3) ? -128 : rnd(-128, 0);
+		p.act_max = rnd(0, 3) ? 127 : rnd(0, 127);
+		quantize_multiplier(xs / ys, &p.mult, &p.shift);
+		resize_table(rih, rwh, p.out_h, p.in_h, kind);
+		resize_table(riw, rww, p.out_w, p.in_w, kind);
+		for (int i = 0; i < p.planes * p.in_h * p.in_w; i++)
+			x[i] = (int8_t)rnd(-128, 127);
+		assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_OK);
+		for (int c = 0, at = 0; c < p.planes; c++)
+		for (int j = 0; j < p.out_h; j++)
+		for (int k = 0; k < p.out_w; k++, at++) {
+			const int8_t *xc = x + c * p.in_h * p.in_w;
+			int64_t acc = 0;
+			double r;
+			int8_t want;
+			for (int a = 0; a < 2; a++)
+				for (int b = 0; b < 2; b++)
+					acc += (int64_t)rwh[2 * j + a] * rww[2 * k + b] *
+					       (xc[rih[2 * j + a] * p.in_w + riw[2 * k + b]] - zx);
+			r = ldexp((double)acc, -30) * xs / ys + zy;
+			want = ref_out(zy + ref_round_pow2((i128)acc * p.mult, 61 - p.shift),
+				       p.act_min, p.act_max);
+			if (y[at] != want)
+				fail_msg("resize y[%d] = %d, want %d", at, y[at], want);
+			if (equal) { /* the correctly rounded interpolation */
+				assert_int_equal(y[at], ref_out(zy + ref_round_pow2(acc, 30),
+								p.act_min, p.act_max));
+				exact++;
+			}
+			if (y[at] > p.act_min && y[at] < p.act_max) {
+				if (fabs(y[at] - r) > 0.5 + 1e-6)
+					fail_msg("resize y[%d] = %d, real %.4f", at, y[at], r);
+				real++;
+			}
+		}
+	}
+	assert_true(real > 50000 && exact > 50000);
+}
+
+static void resize_rejects_bad_tables(void **state)
+{
+	int8_t x[4] = {1, 2, 3, 4}, y[4];
+	o2m_q8_resize_params p = {1, 2, 2, 2, 2, 0, 0, 1 << 30, 1, -128, 127};
+
+	(void)state;
+	resize_table(rih, rwh, 2, 2, 1);
+	resize_table(riw, rww, 2, 2, 1);
+	assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_OK);
+	assert_memory_equal(x, y, 4); /* align_corners 2 -> 2 is the identity */
+	riw[3] = 2;
+	assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_ERR_ARG);
+	riw[3] = 1;
+	rwh[0] = 100;
+	assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_ERR_ARG);
+	rwh[0] = 16384;
+	rwh[1] = 16384;
+	assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_OK);
+	assert_int_equal(o2m_q8_resize_s8(&p, x, NULL, rwh, riw, rww, y), O2M_ERR_ARG);
+	p.shift = 31;
+	assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_ERR_ARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(requant_wide_rounds_once),
 		cmocka_unit_test(matmul_broadcasts_as_numpy),
 		cmocka_unit_test(matmul_edges_and_bad_arguments),
 		cmocka_unit_test(softmax_is_within_one_step),
 		cmocka_unit_test(softmax_edges_and_bad_arguments),
 		cmocka_unit_test(convt_matches_scatter_and_real),
 		cmocka_unit_test(convt_rejects_bad_arguments),
+		cmocka_unit_test(resize_is_exact_or_within_one_step),
+		cmocka_unit_test(resize_rejects_bad_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
