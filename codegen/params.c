@@ -276,6 +276,11 @@ static const Field fields_o2m_q8_resize_params[] = {
 	QZ_(planes), QZ_(in_h), QZ_(in_w), QZ_(out_h), QZ_(out_w), QZ_(input_offset),
 	QZ_(output_offset), QZ_(mult), QZ_(shift), QZ_(act_min), QZ_(act_max), END};
 #undef QZ_
+#define QN_(f) I32(o2m_q8_norm_params, f)
+static const Field fields_o2m_q8_norm_params[] = {
+	QN_(outer), QN_(n), QN_(input_offset), QN_(output_offset), QN_(eps_q16),
+	QN_(gamma_shift), QN_(act_min), QN_(act_max), END};
+#undef QN_
 
 /* extra */
 #define A_(f) I32(o2m_attention_params, f)

@@ -1,6 +1,7 @@
 /* o2m_q8x.h - more integer-only int8 kernels in the arithmetic of o2m_q8.h (offsets,
    (mult, shift) multipliers with m = mult * 2^(shift - 31), clamps to [act_min,
-   act_max]): MatMul of two activations, Softmax, ConvTranspose and bilinear Resize.
+   act_max]): MatMul of two activations, Softmax, ConvTranspose, bilinear Resize and
+   LayerNormalization.
    Every table, multiplier and shift is computed by the compiler; nothing here uses
    floating point. Activations are int8 in the ONNX layout (NCHW). */
 #ifndef O2M_Q8X_H
@@ -75,6 +76,28 @@ typedef struct {
 	int32_t act_min, act_max;
 } o2m_q8_resize_params;
 
+/** LayerNormalization over the last n elements of each of outer rows, integer only.
+    With v = x + input_offset (a row's mean and variance of v exact in int64):
+    z_i = (v_i - mean) / sqrt(var + eps) in Q20 (1 / sqrt by Newton's iteration, about
+    2^-28 relative), y_i = clamp(output_offset + round_half_away(z_i * gamma[i] /
+    2^gamma_shift + beta[i] / 2^16)). The compiler's formats:
+      eps_q16    = round(epsilon / x_scale^2 * 2^16), at least 1 (below 2^31: epsilon /
+                   x_scale^2 < 32768);
+      gamma[i]   = round(gamma_real[i] / y_scale * 2^gamma_shift), int16, gamma_shift in
+                   [0, 24] the largest that keeps every |gamma[i]| <= 32767;
+      beta[i]    = round(beta_real[i] / y_scale * 2^16) (beta may be NULL: zero).
+    For the values these tables hold, y is within 0.5 + 2^-20 * (1 + |z_i|) * |gamma[i]|
+    / 2^gamma_shift steps of the real result (the Q20 rounding of z and the inverse
+    square root); the tables' own rounding adds |z_i| * 2^-(gamma_shift + 1) + 2^-17
+    steps. n is at most 65535 (then n^2 * 2^16 * (var + eps) fits 64 bits). */
+typedef struct {
+	int32_t outer, n;
+	int32_t input_offset, output_offset;
+	int32_t eps_q16;
+	int32_t gamma_shift;
+	int32_t act_min, act_max;
+} o2m_q8_norm_params;
+
 /** MatMul of two activations. @return O2M_OK, or O2M_ERR_ARG for a bad geometry,
     offsets, clamp or k too large for the int32 sum. */
 int o2m_q8_matmul_s8(const o2m_q8_matmul_params *p, const int8_t *a, const int8_t *b,
@@ -97,5 +120,10 @@ int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *p, const int8_t *x, const
 int o2m_q8_resize_s8(const o2m_q8_resize_params *p, const int8_t *x, const int32_t *index_h,
 		     const int16_t *weight_h, const int32_t *index_w, const int16_t *weight_w,
 		     int8_t *y);
+
+/** LayerNormalization. @return O2M_OK, or O2M_ERR_ARG for bad sizes, offsets, eps_q16,
+    gamma_shift or clamp. */
+int o2m_q8_layer_norm_s8(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
+			 const int32_t *beta, int8_t *y);
 
 #endif

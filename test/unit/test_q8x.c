@@ -727,6 +727,156 @@ static void resize_rejects_bad_tables(void **state)
 	assert_int_equal(o2m_q8_resize_s8(&p, x, rih, rwh, riw, rww, y), O2M_ERR_ARG);
 }
 
+/* ---- LayerNormalization ---- */
+
+#define NMAX 65535
+
+static int8_t nx[NMAX], ny[NMAX];
+static int16_t ngamma[NMAX];
+static int32_t nbeta[NMAX];
+
+/* a case's scales; the real epsilon, gamma and beta are those the tables hold exactly,
+   so the check sees the kernel's error alone */
+typedef struct {
+	double xs, ys;
+	int32_t zx;
+} ncase;
+
+static void random_norm(o2m_q8_norm_params *p, ncase *c, int32_t n, int spread)
+{
+	double eps = rnd(0, 1) ? 1e-5 : rndu(1e-4, 0.1), gmax = rndu(0.1, 3.0), most = 0;
+
+	p->outer = rnd(1, 3);
+	p->n = n;
+	c->zx = rnd(-128, 127);
+	c->xs = rndu(0.005, 0.2);
+	c->ys = rndu(0.02, 0.08) * gmax;
+	p->input_offset = -c->zx;
+	p->output_offset = rnd(-20, 20);
+	p->act_min = rnd(0, 5) ? -128 : rnd(-128, 0);
+	p->act_max = rnd(0, 5) ? 127 : rnd(0, 127);
+	p->eps_q16 = (int32_t)fmax(1, floor(eps / (c->xs * c->xs) * 65536 + 0.5));
+	static double g[NMAX];
+	for (int i = 0; i < n; i++) {
+		g[i] = rndu(-gmax, gmax);
+		most = fmax(most, fabs(g[i]) / c->ys);
+	}
+	for (p->gamma_shift = 0; p->gamma_shift < 24 &&
+	     most * ldexp(1, p->gamma_shift + 1) <= 32767; p->gamma_shift++)
+		;
+	for (int i = 0; i < n; i++) {
+		ngamma[i] = (int16_t)floor(g[i] / c->ys * ldexp(1, p->gamma_shift) + 0.5);
+		nbeta[i] = (int32_t)floor(rndu(-1, 1) / c->ys * 65536 + 0.5);
+	}
+	for (int i = 0; i < p->outer * n; i++) {
+		int mid = rnd(-128, 127);
+		nx[i] = (int8_t)(spread ? rnd(-128, 127) : (rnd(0, 9) ? mid : rnd(-128, 127)));
+	}
+}
+
+/* returns the outputs checked against the real result; worst, the largest error */
+static int check_norm(const o2m_q8_norm_params *p, const ncase *c, const int16_t *gamma,
+		      const int32_t *beta, double *worst)
+{
+	int real = 0;
+
+	for (int o = 0; o < p->outer; o++) {
+		const int8_t *x = nx + o * p->n, *y = ny + o * p->n;
+		double mean = 0, var = 0, eps = p->eps_q16 / 65536.0 * c->xs * c->xs;
+		for (int i = 0; i < p->n; i++)
+			mean += (x[i] - c->zx) * c->xs;
+		mean /= p->n;
+		for (int i = 0; i < p->n; i++)
+			var += ((x[i] - c->zx) * c->xs - mean) * ((x[i] - c->zx) * c->xs - mean);
+		var /= p->n;
+		for (int i = 0; i < p->n; i++) {
+			double g = ldexp(gamma[i], -p->gamma_shift) * c->ys;
+			double b = beta ? beta[i] / 65536.0 * c->ys : 0;
+			double z = ((x[i] - c->zx) * c->xs - mean) / sqrt(var + eps);
+			double want = (z * g + b) / c->ys + p->output_offset;
+			if (y[i] > p->act_min && y[i] < p->act_max) {
+				*worst = fmax(*worst, fabs(y[i] - want));
+				if (fabs(y[i] - want) > 0.5 + 1e-4)
+					fail_msg("layer_norm n %d y[%d] = %d, real %.5f", p->n, i,
+						 y[i], want);
+				real++;
+			} else if (y[i] != ref_out((int64_t)floor(want + 0.5), p->act_min,
+						   p->act_max) && fabs(y[i] - want) > 0.5 + 1e-4) {
+				fail_msg("layer_norm n %d y[%d] = %d clamped, real %.5f", p->n, i,
+					 y[i], want);
+			}
+		}
+	}
+	return real;
+}
+
+static void layer_norm_is_within_half_a_step(void **state)
+{
+	int real = 0;
+	double worst = 0;
+
+	(void)state;
+	reseed(8);
+	for (int t = 0; t < 400; t++) {
+		o2m_q8_norm_params p;
+		ncase c;
+		int32_t n = t < 300 ? rnd(1, 300) : t < 398 ? rnd(300, 4096) : NMAX / 3;
+		random_norm(&p, &c, n, t % 2);
+		assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, t % 7 ? nbeta : NULL, ny),
+				 O2M_OK);
+		real += check_norm(&p, &c, ngamma, t % 7 ? nbeta : NULL, &worst);
+	}
+	print_message("layer_norm: %d outputs, worst %.6f steps\n", real, worst);
+	assert_true(real > 100000);
+}
+
+/* the extremes of the 64-bit sums: the longest row at the largest variance, tiny and
+   large epsilons; a constant row gives beta */
+static void layer_norm_extremes(void **state)
+{
+	o2m_q8_norm_params p;
+	ncase c;
+	double worst = 0;
+
+	(void)state;
+	reseed(9);
+	random_norm(&p, &c, NMAX, 1);
+	p.outer = 1;
+	for (int i = 0; i < NMAX; i++)
+		nx[i] = (int8_t)(i % 2 ? 127 : -128);
+	p.input_offset = 128;
+	c.zx = -128;
+	p.eps_q16 = INT32_MAX;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, nbeta, ny), O2M_OK);
+	check_norm(&p, &c, ngamma, nbeta, &worst);
+	p.eps_q16 = 1;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, nbeta, ny), O2M_OK);
+	check_norm(&p, &c, ngamma, nbeta, &worst);
+	random_norm(&p, &c, 50, 0);
+	p.eps_q16 = 1;
+	p.act_min = -128;
+	p.act_max = 127;
+	memset(nx, 5, 50 * 3);
+	nbeta[0] = -(3 << 15); /* ties: -1.5 and 1.5 round away from zero */
+	nbeta[1] = 3 << 15;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, nbeta, ny), O2M_OK);
+	for (int i = 0; i < 50 * p.outer; i++)
+		assert_int_equal(ny[i], ref_out(p.output_offset + div_pow2_away(nbeta[i % 50], 16),
+						-128, 127));
+	p.n = 1;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, NULL, ny), O2M_OK);
+	assert_int_equal(ny[0], ref_out(p.output_offset, -128, 127));
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, NULL, NULL, ny), O2M_ERR_ARG);
+	p.eps_q16 = 0;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, NULL, ny), O2M_ERR_ARG);
+	p.eps_q16 = 1;
+	p.n = NMAX + 1;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, NULL, ny), O2M_ERR_ARG);
+	p.n = 4;
+	p.gamma_shift = 25;
+	assert_int_equal(o2m_q8_layer_norm_s8(&p, nx, ngamma, NULL, ny), O2M_ERR_ARG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -739,6 +889,8 @@ int main(void)
 		cmocka_unit_test(convt_rejects_bad_arguments),
 		cmocka_unit_test(resize_is_exact_or_within_one_step),
 		cmocka_unit_test(resize_rejects_bad_tables),
+		cmocka_unit_test(layer_norm_is_within_half_a_step),
+		cmocka_unit_test(layer_norm_extremes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
