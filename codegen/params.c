@@ -259,6 +259,29 @@ static const Field fields_o2m_q8_pool_params[] = {
 	QP_(act_max), END};
 #undef QP_
 
+/* q8x */
+#define QM_(f) I32(o2m_q8_matmul_params, f)
+static const Field fields_o2m_q8_matmul_params[] = {
+	QM_(mm.m), QM_(mm.n), QM_(mm.k), QM_(mm.batch_rank), QM_(mm.batch), QM_(mm.a_stride),
+	QM_(mm.b_stride), QM_(a_offset), QM_(b_offset), QM_(output_offset), QM_(mult),
+	QM_(shift), QM_(act_min), QM_(act_max), END};
+#undef QM_
+#define QS_(f) I32(o2m_q8_softmax_params, f)
+static const Field fields_o2m_q8_softmax_params[] = {
+	QS_(outer), QS_(n), QS_(inner), QS_(output_offset), QS_(inv_scale_q16), QS_(act_min),
+	QS_(act_max), END};
+#undef QS_
+#define QZ_(f) I32(o2m_q8_resize_params, f)
+static const Field fields_o2m_q8_resize_params[] = {
+	QZ_(planes), QZ_(in_h), QZ_(in_w), QZ_(out_h), QZ_(out_w), QZ_(input_offset),
+	QZ_(output_offset), QZ_(mult), QZ_(shift), QZ_(act_min), QZ_(act_max), END};
+#undef QZ_
+#define QN_(f) I32(o2m_q8_norm_params, f)
+static const Field fields_o2m_q8_norm_params[] = {
+	QN_(outer), QN_(n), QN_(input_offset), QN_(output_offset), QN_(eps_q16),
+	QN_(gamma_shift), QN_(act_min), QN_(act_max), END};
+#undef QN_
+
 /* extra */
 #define A_(f) I32(o2m_attention_params, f)
 static const Field fields_o2m_attention_params[] = {

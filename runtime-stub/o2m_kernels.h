@@ -34,6 +34,7 @@
 /* quant */
 #include "o2m_quant.h"
 #include "o2m_q8.h"
+#include "o2m_q8x.h"
 
 /* extra */
 #include "o2m_attention.h"

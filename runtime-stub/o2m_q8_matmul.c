@@ -1,0 +1,81 @@
+/* o2m_q8_matmul.c - MatMul of two int8 activations with numpy batch broadcasting (the
+   batch walk of o2m_matmul.c): per batch index an int32 sum of the offset products
+   along k, rescaled once to the output. */
+#include "o2m_q8_def.h"
+#include "o2m_q8x.h"
+
+/* advances idx over dims[0..last] (last fastest), moving *oa and *ob by the strides;
+   0 once every index wrapped around */
+static int batch_step(int32_t last, const int32_t *dims, const int32_t *sa, const int32_t *sb,
+		      int32_t *idx, int32_t *oa, int32_t *ob)
+{
+	int32_t d;
+
+	for (d = last; d >= 0; d--) {
+		*oa += sa[d];
+		*ob += sb[d];
+		if (++idx[d] < dims[d])
+			return 1;
+		*oa -= sa[d] * dims[d];
+		*ob -= sb[d] * dims[d];
+		idx[d] = 0;
+	}
+	return 0;
+}
+
+/* sizes, offsets and clamp; k small enough for the int32 sum; *empty for no output */
+static int matmul_ok(const o2m_q8_matmul_params *q, int *empty)
+{
+	const o2m_matmul_params *p = &q->mm;
+	int64_t most;
+	int32_t d;
+
+	if (p->batch_rank < 0 || p->batch_rank > O2M_MAX_RANK || p->m < 0 || p->n < 0 ||
+	    p->k < 0 || !q8_offset_ok(q->a_offset) || !q8_offset_ok(q->b_offset) ||
+	    !q8_scale_ok(q->mult, q->shift) || !q8_out_ok(q->output_offset, q->act_min, q->act_max))
+		return 0;
+	*empty = p->m == 0 || p->n == 0;
+	for (d = 0; d < p->batch_rank; d++) {
+		if (p->batch[d] < 0)
+			return 0;
+		*empty |= p->batch[d] == 0;
+	}
+	most = (128 + (int64_t)(q->a_offset < 0 ? -q->a_offset : q->a_offset)) *
+	       (128 + (int64_t)(q->b_offset < 0 ? -q->b_offset : q->b_offset));
+	return p->k <= INT32_MAX / most;
+}
+
+/* one m x n product: a row-major m x k, b k x n */
+static void matmul_one(const o2m_q8_matmul_params *q, const int8_t *a, const int8_t *b,
+		       int8_t *y)
+{
+	const int32_t m = q->mm.m, n = q->mm.n, k = q->mm.k;
+	int32_t i, j, l, acc;
+
+	for (i = 0; i < m; i++, a += k) {
+		for (j = 0; j < n; j++) {
+			const int8_t *bc = b + j;
+			for (acc = 0, l = 0; l < k; l++, bc += n)
+				acc += (a[l] + q->a_offset) * (*bc + q->b_offset);
+			*y++ = q8_out(o2m_q8_requant(acc, q->mult, q->shift), q->output_offset,
+				      q->act_min, q->act_max);
+		}
+	}
+}
+
+int o2m_q8_matmul_s8(const o2m_q8_matmul_params *q, const int8_t *a, const int8_t *b, int8_t *y)
+{
+	const o2m_matmul_params *p = &q->mm;
+	int32_t idx[O2M_MAX_RANK] = {0}, oa = 0, ob = 0;
+	int empty;
+
+	if (!a || !b || !y || !matmul_ok(q, &empty))
+		return O2M_ERR_ARG;
+	if (empty)
+		return O2M_OK;
+	do {
+		matmul_one(q, a + oa, b + ob, y);
+		y += p->m * p->n;
+	} while (batch_step(p->batch_rank - 1, p->batch, p->a_stride, p->b_stride, idx, &oa, &ob));
+	return O2M_OK;
+}
