@@ -442,6 +442,10 @@ int ir_norm_axis(Graph *g, int node, int64_t axis, int rank, int *out);
 int ir_const_ints(Graph *g, int node, int t, int64_t *out, int max); /* count, -1 on error */
 int ir_need_const(Graph *g, int node, int k);  /* errors unless input k is constant */
 int ir_seq_at(Graph *g, int node, int *pos);   /* SequenceAt's position (ir/op_flow.c) */
+/* a linear Resize's source positions and weights along one axis, taps per output
+   position (ir/op_resize.c); -1 for another mode, antialias or tf_crop_and_resize */
+int ir_resize_taps(Graph *g, int node, int axis, int *taps, const int32_t **index,
+		   const double **weight);
 /* what a Slice node takes, per axis of its input: start, step and length (op_shape.c) */
 int ir_slice_box(Graph *g, int node, int64_t *start, int64_t *step, int64_t *len);
 

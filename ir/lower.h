@@ -62,6 +62,10 @@ int lw_act(Graph *g, int node, int32_t *act, float *alpha, float *beta, float *m
    ("conv", "conv_dw", "conv_1x1"); of a pooling node's window. -1 after an error. */
 int lw_conv_geom(Graph *g, int node, o2m_conv_params *p, const char **family);
 int lw_pool_geom(Graph *g, int node, o2m_pool_params *p);
+int lw_convt_geom(Graph *g, int node, o2m_conv_params *p); /* ConvTranspose (op_conv.c) */
+/* MatMul's product and broadcast batch geometry (op_matmul.c) */
+int lw_matmul_geom(Graph *g, int node, o2m_matmul_params *p);
+
 /* row-major strides of dims, in elements */
 void lw_strides(int rank, const int64_t *dims, int64_t *strides);
 /* element count as the int32 kernels take, or an error */

@@ -353,7 +353,8 @@ static int convt_win(Graph *g, int node, Win *w)
 	int64_t group = ir_attr_int(g, node, "group", 1);
 	int n = spatial_axes(g, node, x);
 
-	if (n < 0 || same_type(g, node, 1) || same_type(g, node, 2))
+	if (n < 0 || same_type(g, node, 1) ||
+	    (g->n[node].op != OP_QCONV_TRANSPOSE && same_type(g, node, 2)))
 		return -1;
 	if (wt->rank != x->rank || group < 1 || group > INT32_MAX || wt->dims[0] != x->dims[1] ||
 	    x->dims[1] % group) {
@@ -404,6 +405,15 @@ int prep_conv_transpose(Graph *g, int node, Lowered *L)
 	lw_call(g, L, k, PT_CONV, p, 4, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
 		A_OUT(0));
 	return 0;
+}
+
+int lw_convt_geom(Graph *g, int node, o2m_conv_params *p)
+{
+	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
+	Win w;
+
+	return convt_win(g, node, &w) || conv_params(g, node, &w, x->dims[0], x->dims[1], y->dims[1],
+						     ir_attr_int(g, node, "group", 1), p) ? -1 : 0;
 }
 
 /* ---- pooling ---- */

@@ -119,6 +119,26 @@ static void batch_merge(o2m_matmul_params *p, int r, const int64_t *dims, const 
 	}
 }
 
+int lw_matmul_geom(Graph *g, int node, o2m_matmul_params *p)
+{
+	Tensor *a = in_t(g, node, 0), *b = in_t(g, node, 1), *y = out_t(g, node, 0);
+	int ra = a->rank, rb = b->rank, ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0;
+	int r = ba > bb ? ba : bb, errors = g->nerrors;
+	int64_t m = ra > 1 ? a->dims[ra - 2] : 1, k = a->dims[ra - 1], n = rb > 1 ? b->dims[rb - 1] : 1;
+	int64_t sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+
+	p->m = lw_i32(g, node, m);
+	p->n = lw_i32(g, node, n);
+	p->k = lw_i32(g, node, k);
+	lw_i32(g, node, ir_numel(a));
+	lw_i32(g, node, ir_numel(b));
+	lw_i32(g, node, ir_numel(y));
+	batch_strides(a, ba, m * k, r, sa);
+	batch_strides(b, bb, k * n, r, sb);
+	batch_merge(p, r, y->dims, sa, sb);
+	return g->nerrors > errors ? -1 : 0;
+}
+
 int prep_matmul(Graph *g, int node, Lowered *L)
 {
 	Tensor *a = in_t(g, node, 0), *b = in_t(g, node, 1), *y = out_t(g, node, 0);

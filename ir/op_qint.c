@@ -4,6 +4,7 @@
    compile time, and the kernels (runtime-stub/o2m_q8*.c) use no floating point. */
 #include "lower.h"
 
+#include <math.h>
 #include <string.h>
 
 static const Quant *q_of(Graph *g, int node, int k, int out)
@@ -33,16 +34,17 @@ static void q_clamp(Graph *g, int node, int32_t *lo, int32_t *hi)
 	*hi = (int32_t)ir_attr_int(g, node, "act_max", 127);
 }
 
-/* one multiplier and shift per output channel: x_scale * w_scale[c] / y_scale */
-static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels, int *mi,
-			       int *si)
+/* one multiplier and shift per output channel: x_scale * w_scale[c] / y_scale, the
+   weights' per-channel facts along axis */
+static int channel_multipliers_axis(Graph *g, int node, Lowered *L, int64_t channels, int axis,
+				    int *mi, int *si)
 {
 	const Quant *w = q_of(g, node, 1, 0);
 	double sx = qscale(g, node, 0, 0), sy = qscale(g, node, 0, 1);
 	int32_t *m = arena_alloc(&g->arena, sizeof *m * (size_t)channels);
 	int32_t *s = arena_alloc(&g->arena, sizeof *s * (size_t)channels);
 
-	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && w->n != channels) ||
+	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && (w->n != channels || w->axis != axis)) ||
 	    (has_in(g, node, 2) && in_t(g, node, 2)->dtype != DT_S32)) {
 		ir_error(g, node, "needs int8 weights quantized per tensor or per output channel "
 			 "and an int32 bias");
@@ -58,6 +60,12 @@ static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels,
 	*mi = lw_const(g, L, DT_S32, channels, m);
 	*si = lw_const(g, L, DT_S32, channels, s);
 	return 0;
+}
+
+static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels, int *mi,
+			       int *si)
+{
+	return channel_multipliers_axis(g, node, L, channels, 0, mi, si);
 }
 
 /* ---- QConv: X, W, B? as Conv, int8 with an int32 bias ---- */
@@ -254,5 +262,220 @@ int prep_q8lut(Graph *g, int node, Lowered *L)
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_UNARY, p, 3, A_IN(0), A_IN(1), A_OUT(0));
+	return 0;
+}
+
+/* ---- QConvTranspose: X, W [C_in, C_out, k...], B? ---- */
+
+int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
+	int mi, si, k;
+
+	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) || lw_convt_geom(g, node, &p->conv))
+		return -1;
+	if (p->conv.group != 1) {
+		ir_error(g, node, "an int8 ConvTranspose must have one group");
+		return -1;
+	}
+	/* the per-channel facts of W are along its axis 1, the output channels */
+	if (channel_multipliers_axis(g, node, L, p->conv.c_out, 1, &mi, &si))
+		return -1;
+	p->input_offset = -qzero(g, node, 0, 0);
+	p->output_offset = qzero(g, node, 0, 1);
+	q_clamp(g, node, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)))
+		return 0;
+	k = lw_kernel(g, node, "q8_conv_transpose", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(mi), A_CST(si), A_OUT(0));
+	return 0;
+}
+
+/* ---- QMatMul: two int8 activations, numpy broadcasting ---- */
+
+int prep_q8matmul(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_matmul_params *p = LW_PARAMS(g, o2m_q8_matmul_params);
+	int k;
+
+	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 1, 0) || q_tensor(g, node, 0, 1) ||
+	    lw_matmul_geom(g, node, &p->mm))
+		return -1;
+	p->a_offset = -qzero(g, node, 0, 0);
+	p->b_offset = -qzero(g, node, 1, 0);
+	p->output_offset = qzero(g, node, 0, 1);
+	ir_quant_multiplier(qscale(g, node, 0, 0) * qscale(g, node, 1, 0) / qscale(g, node, 0, 1),
+			    &p->mult, &p->shift);
+	q_clamp(g, node, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)))
+		return 0;
+	k = lw_kernel(g, node, "q8_matmul", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_MATMUL, p, 3, A_IN(0), A_IN(1), A_OUT(0));
+	return 0;
+}
+
+/* ---- QSoftmax: X -> Y along axis (opset < 13: the axes from axis on, flattened) ---- */
+
+int prep_q8softmax(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_softmax_params *p = LW_PARAMS(g, o2m_q8_softmax_params);
+	const Tensor *x = in_t(g, node, 0);
+	int64_t axis = ir_attr_int(g, node, "axis", g->n[node].opset < 13 ? 1 : -1), outer = 1,
+		n = 1, inner = 1;
+	int32_t *tab = arena_alloc(&g->arena, sizeof(int32_t) * 256);
+	double sx, inv;
+	int k;
+
+	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+		return -1;
+	if (axis < 0)
+		axis += x->rank;
+	if (axis < 0 || axis >= (x->rank ? x->rank : 1)) {
+		ir_error(g, node, "axis %lld is out of range", (long long)axis);
+		return -1;
+	}
+	for (int i = 0; i < x->rank; i++)
+		*(i < axis ? &outer : i == axis || g->n[node].opset < 13 ? &n : &inner) *= x->dims[i];
+	sx = qscale(g, node, 0, 0);
+	for (int d = 0; d < 256; d++) /* exp(-d x_scale) in Q20, d the distance to the max */
+		tab[d] = (int32_t)lround(ldexp(exp(-d * sx), 20));
+	inv = ldexp(1.0 / qscale(g, node, 0, 1), 16);
+	if (!(inv >= 1 && inv <= INT32_MAX)) {
+		ir_error(g, node, "the output scale %g is out of the int8 Softmax's range",
+			 qscale(g, node, 0, 1));
+		return -1;
+	}
+	p->outer = lw_i32(g, node, outer);
+	p->n = lw_i32(g, node, n);
+	p->inner = lw_i32(g, node, inner);
+	p->output_offset = qzero(g, node, 0, 1);
+	p->inv_scale_q16 = (int32_t)lround(inv);
+	q_clamp(g, node, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
+		return g->nerrors ? -1 : 0;
+	k = lw_kernel(g, node, "q8_softmax", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_SOFTMAX, p, 3, A_IN(0), A_CST(lw_const(g, L, DT_S32, 256, tab)),
+		A_OUT(0));
+	return 0;
+}
+
+/* ---- QLayerNormalization: X, gamma (int16, 2^gamma_shift / y_scale), beta? (int32,
+   2^16 / y_scale) over the axes from axis on ---- */
+
+int prep_q8layer_norm(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_norm_params *p = LW_PARAMS(g, o2m_q8_norm_params);
+	const Tensor *x = in_t(g, node, 0);
+	int64_t axis = ir_attr_int(g, node, "axis", -1), outer = 1, n = 1;
+	double sx, eps = ir_attr_float(g, node, "epsilon", 1e-5f), e;
+	int k;
+
+	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+		return -1;
+	if (axis < 0)
+		axis += x->rank;
+	for (int i = 0; i < x->rank; i++)
+		*(i < axis ? &outer : &n) *= x->dims[i];
+	if (axis < 0 || axis >= x->rank || ir_numel(in_t(g, node, 1)) != n ||
+	    in_t(g, node, 1)->dtype != DT_S16 ||
+	    (has_in(g, node, 2) && (ir_numel(in_t(g, node, 2)) != n ||
+				    in_t(g, node, 2)->dtype != DT_S32))) {
+		ir_error(g, node, "needs an axis in range, int16 gamma and int32 beta of %lld values",
+			 (long long)n);
+		return -1;
+	}
+	sx = qscale(g, node, 0, 0);
+	e = rint(ldexp(eps / (sx * sx), 16));
+	p->outer = lw_i32(g, node, outer);
+	p->n = lw_i32(g, node, n);
+	p->input_offset = -qzero(g, node, 0, 0);
+	p->output_offset = qzero(g, node, 0, 1);
+	p->eps_q16 = (int32_t)(e < 1 ? 1 : e > INT32_MAX ? INT32_MAX : e);
+	p->gamma_shift = (int32_t)ir_attr_int(g, node, "gamma_shift", 0);
+	q_clamp(g, node, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
+		return g->nerrors ? -1 : 0;
+	k = lw_kernel(g, node, "q8_layer_norm", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_NORM, p, 4, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_OUT(0));
+	return 0;
+}
+
+/* ---- QResize: bilinear over the last two axes of X [N, C, H, W] ---- */
+
+/* Q15 pairs (two per output position) from a linear Resize's taps along one axis */
+static int resize_table(Graph *g, int node, int axis, int32_t *idx, int16_t *w, int64_t out)
+{
+	const int32_t *ti;
+	const double *tw;
+	int taps;
+
+	if (ir_resize_taps(g, node, axis, &taps, &ti, &tw) || taps > 2)
+		return -1;
+	for (int64_t j = 0; j < out; j++) {
+		int32_t i0 = ti[j * taps], i1 = taps > 1 ? ti[j * taps + 1] : i0;
+		long w0 = lround(32768 * tw[j * taps]);
+		if (taps == 1 || w0 >= 32768 || w0 <= 0) { /* one source: half on each */
+			int32_t at = taps == 1 || w0 >= 32768 ? i0 : i1;
+			idx[2 * j] = idx[2 * j + 1] = at;
+			w[2 * j] = w[2 * j + 1] = 16384;
+			continue;
+		}
+		idx[2 * j] = i0, idx[2 * j + 1] = i1;
+		w[2 * j] = (int16_t)w0, w[2 * j + 1] = (int16_t)(32768 - w0);
+	}
+	return 0;
+}
+
+int prep_q8resize(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_resize_params *p = LW_PARAMS(g, o2m_q8_resize_params);
+	const Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
+	int32_t *ih, *iw;
+	int16_t *wh, *ww;
+	int k;
+
+	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+		return -1;
+	if (x->rank != 4 || y->dims[0] != x->dims[0] || y->dims[1] != x->dims[1]) {
+		ir_error(g, node, "an int8 Resize scales the last two axes of [N, C, H, W]");
+		return -1;
+	}
+	ih = arena_alloc(&g->arena, sizeof *ih * (size_t)(2 * y->dims[2] + 1));
+	iw = arena_alloc(&g->arena, sizeof *iw * (size_t)(2 * y->dims[3] + 1));
+	wh = arena_alloc(&g->arena, sizeof *wh * (size_t)(2 * y->dims[2] + 1));
+	ww = arena_alloc(&g->arena, sizeof *ww * (size_t)(2 * y->dims[3] + 1));
+	if (resize_table(g, node, 2, ih, wh, y->dims[2]) ||
+	    resize_table(g, node, 3, iw, ww, y->dims[3])) {
+		ir_error(g, node, "an int8 Resize is linear, without antialias or crop, with at most "
+			 "two taps");
+		return -1;
+	}
+	p->planes = lw_i32(g, node, x->dims[0] * x->dims[1]);
+	p->in_h = lw_i32(g, node, x->dims[2]), p->in_w = lw_i32(g, node, x->dims[3]);
+	p->out_h = lw_i32(g, node, y->dims[2]), p->out_w = lw_i32(g, node, y->dims[3]);
+	p->input_offset = -qzero(g, node, 0, 0);
+	p->output_offset = qzero(g, node, 0, 1);
+	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
+	q_clamp(g, node, &p->act_min, &p->act_max);
+	if (!ir_numel(y) || g->nerrors)
+		return g->nerrors ? -1 : 0;
+	k = lw_kernel(g, node, "q8_resize", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_RESIZE, p, 6, A_IN(0),
+		A_CST(lw_const(g, L, DT_S32, 2 * y->dims[2], ih)),
+		A_CST(lw_const(g, L, DT_S16, 2 * y->dims[2], wh)),
+		A_CST(lw_const(g, L, DT_S32, 2 * y->dims[3], iw)),
+		A_CST(lw_const(g, L, DT_S16, 2 * y->dims[3], ww)), A_OUT(0));
 	return 0;
 }

@@ -561,6 +561,20 @@ static void extrapolate(Graph *g, int node, Lowered *L, const ResizeSpec *r, con
 		}
 }
 
+int ir_resize_taps(Graph *g, int node, int axis, int *taps, const int32_t **index,
+		   const double **weight)
+{
+	ResizeSpec r;
+	AxisTaps t;
+
+	if (resize_spec(g, node, &r) || r.mode != RZ_LINEAR || r.antialias ||
+	    r.coord == CT_TF_CROP_AND_RESIZE || axis < 0 || axis >= r.rank)
+		return -1;
+	axis_taps(g, &r, axis, &t);
+	*taps = t.taps, *index = t.index, *weight = t.weight;
+	return 0;
+}
+
 int prep_resize(Graph *g, int node, Lowered *L)
 {
 	ResizeSpec r;

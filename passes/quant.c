@@ -200,7 +200,7 @@ static int u8_group(Graph *g, int t, unsigned char *set)
 		const Node *r = &g->n[nodes[i]];
 		if (r->op == OP_DEQUANTIZE_LINEAR && r->in[0] == t)
 			continue;
-		if (!moves_data(g, nodes[i]) || r->in[0] != t || r->nout != 1 ||
+		if ((!moves_data(g, nodes[i]) && r->op != OP_RESIZE) || r->in[0] != t || r->nout != 1 ||
 		    g->t[r->out[0]].dtype != DT_U8 || u8_group(g, r->out[0], set))
 			return -1;
 	}
@@ -280,8 +280,8 @@ static void record(Graph *g, int node)
 	else if (n->op == OP_DEQUANTIZE_LINEAR && ir_is_const(g, n->in[0]) &&
 		 node_quant(g, node, n->in[0], &q) == 0 && !g->t[n->in[0]].quant.n)
 		g->t[n->in[0]].quant = q;
-	else if (moves_data(g, node) && n->nout == 1 && g->t[n->in[0]].quant.n == 1 &&
-		 g->t[n->out[0]].dtype == g->t[n->in[0]].dtype)
+	else if ((moves_data(g, node) || n->op == OP_RESIZE) && n->nout == 1 &&
+		 g->t[n->in[0]].quant.n == 1 && g->t[n->out[0]].dtype == g->t[n->in[0]].dtype)
 		ir_quant_copy(g, n->out[0], n->in[0]);
 }
 
@@ -489,6 +489,15 @@ static int bias(Graph *g, int t, double sx, const Weights *W, double beta)
 		d[c] = (int32_t)v;
 	}
 	return new_const(g, "", DT_S32, 1, &W->c, d);
+}
+
+/* gives a node made by emit() its own attribute array (it shares the float node's),
+   before attributes are set on it */
+static void own_attrs(Graph *g, int node)
+{
+	if (g->n[node].nattr)
+		g->n[node].attr = arena_memdup(&g->arena, g->n[node].attr,
+					       sizeof(Attr) * (size_t)g->n[node].nattr);
 }
 
 /* ---- converters: each returns 0 when it replaced the node ---- */
@@ -864,10 +873,7 @@ static int fold_clamp(Graph *g, int x, int lo, int hi)
 		return -1;
 	lo = lo > ir_attr_int(g, p, "act_min", -128) ? lo : (int)ir_attr_int(g, p, "act_min", -128);
 	hi = hi < ir_attr_int(g, p, "act_max", 127) ? hi : (int)ir_attr_int(g, p, "act_max", 127);
-	if (g->n[p].nattr) { /* the attribute array may be shared with the node it came from */
-		Attr *a = arena_memdup(&g->arena, g->n[p].attr, sizeof(Attr) * (size_t)g->n[p].nattr);
-		g->n[p].attr = a;
-	}
+	own_attrs(g, p);
 	ir_attr_set_int(g, p, "act_min", lo);
 	ir_attr_set_int(g, p, "act_max", hi);
 	return p;
@@ -915,14 +921,212 @@ static int relu_before(Graph *g, int node)
 	return 0;
 }
 
+/* MatMul of two quantized activations (one scale each) */
+static int matmul_act(Graph *g, int node)
+{
+	const Quant *qa, *qb, *qy;
+	int in[2], y;
+
+	in[0] = activation(g, g->n[node].in[0], &qa);
+	in[1] = activation(g, g->n[node].in[1], &qb);
+	if (in[0] < 0 || in[1] < 0 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	emit(g, node, OP_QMATMUL, in, 2, y);
+	return 0;
+}
+
+static int softmax(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y;
+
+	if (x < 0 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	emit(g, node, OP_QSOFTMAX, &x, 1, y);
+	return 0;
+}
+
+/* LayerNormalization (one output): gamma as int16 with a shift, beta as int32, both in
+   output steps (the formats of o2m_q8_layer_norm_s8) */
+static int layer_norm(Graph *g, int node)
+{
+	const Node *n = &g->n[node];
+	const Quant *qx, *qy;
+	int x = activation(g, n->in[0], &qx), y, id, in[3], shift = 24;
+	int64_t cn, cb = 0;
+	const float *gm = x >= 0 && n->nout == 1 ? const_floats(g, n->in[1], &cn, INT64_MAX) : NULL;
+	const float *bt = gm && ir_in(g, node, 2) >= 0 ? const_floats(g, g->n[node].in[2], &cb,
+								      INT64_MAX) : NULL;
+	int16_t *gq;
+	int32_t *bq;
+	double sy, big = 0;
+
+	if (!gm || (ir_in(g, node, 2) >= 0 && (!bt || cb != cn)) ||
+	    result_of(g, g->n[node].out[0], &qy, 0) < 0)
+		return -1;
+	sy = qy->scale[0];
+	for (int64_t i = 0; i < cn; i++)
+		big = fmax(big, fabs(gm[i] / sy));
+	while (shift > 0 && big * ldexp(1, shift) > 32767) /* the most bits that fit */
+		shift--;
+	if (big * ldexp(1, shift) > 32767)
+		return -1;
+	gq = arena_alloc(&g->arena, sizeof *gq * (size_t)(cn + 1));
+	bq = arena_alloc(&g->arena, sizeof *bq * (size_t)(cn + 1));
+	for (int64_t i = 0; i < cn; i++) {
+		double b = bt ? rint(ldexp(bt[i] / sy, 16)) : 0;
+		if (fabs(b) > 2147483647.0)
+			return -1;
+		gq[i] = (int16_t)lrint(ldexp(gm[i] / sy, shift));
+		bq[i] = (int32_t)b;
+	}
+	y = result(g, g->n[node].out[0], &qy);
+	in[0] = x;
+	in[1] = new_const(g, "", DT_S16, 1, &cn, gq);
+	in[2] = bt ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
+	id = emit(g, node, OP_QLAYER_NORM, in, bt ? 3 : 2, y);
+	own_attrs(g, id);
+	ir_attr_set_int(g, id, "gamma_shift", shift);
+	return 0;
+}
+
+/* ConvTranspose of one group: weights per output channel along W's axis 1 */
+static int conv_transpose(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y, b, in[3];
+	Weights W;
+
+	if (x < 0 || ir_attr_int(g, node, "group", 1) != 1 || weights(g, g->n[node].in[1], 1, &W))
+		return -1;
+	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1);
+	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	weights_fact(g, &W, 1);
+	in[0] = x, in[1] = W.w, in[2] = b;
+	emit(g, node, OP_QCONV_TRANSPOSE, in, b >= 0 ? 3 : 2, y);
+	return 0;
+}
+
+/* linear Resize of the last two axes of [N, C, H, W] */
+static int resize(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y, in[4], n = g->n[node].nin, taps;
+	const int32_t *ti;
+	const double *tw;
+	const Tensor *t = &g->t[g->n[node].out[0]];
+
+	if (x < 0 || n > 4 || g->t[x].rank != 4 || t->dims[0] != g->t[x].dims[0] ||
+	    t->dims[1] != g->t[x].dims[1] || ir_resize_taps(g, node, 2, &taps, &ti, &tw) ||
+	    taps > 2 || ir_resize_taps(g, node, 3, &taps, &ti, &tw) || taps > 2 ||
+	    (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	for (int k = 0; k < n; k++)
+		in[k] = g->n[node].in[k];
+	in[0] = x;
+	emit(g, node, OP_QRESIZE, in, n, y);
+	return 0;
+}
+
+/* a linear Resize a QOperator model runs on a quantized tensor itself: a QResize of
+   the same quantization */
+static int resize_direct(Graph *g, int node)
+{
+	int x = g->n[node].in[0], y = g->n[node].out[0], in[4], n = g->n[node].nin, taps, id;
+	const int32_t *ti;
+	const double *tw;
+
+	if (g->t[x].dtype != DT_S8 || g->t[x].quant.n != 1 || g->t[x].rank != 4 || n > 4 ||
+	    g->t[y].dims[0] != g->t[x].dims[0] || g->t[y].dims[1] != g->t[x].dims[1] ||
+	    ir_resize_taps(g, node, 2, &taps, &ti, &tw) || taps > 2 ||
+	    ir_resize_taps(g, node, 3, &taps, &ti, &tw) || taps > 2)
+		return -1;
+	for (int k = 0; k < n; k++)
+		in[k] = g->n[node].in[k];
+	g->t[y].producer = -1;
+	id = emit(g, node, OP_QRESIZE, in, n, y);
+	ir_quant_copy(g, y, x);
+	(void)id;
+	return 0;
+}
+
+/* ReduceMean: the reduced axes moved last (a Transpose), the tensor seen as
+   [1, kept, reduced] (Reshapes) and averaged by a QGlobalAveragePool */
+static int reduce_mean(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y, rank, nax, perm_t, id, t, red[IR_MAX_RANK];
+	int64_t axes[IR_MAX_RANK], perm[IR_MAX_RANK], kept = 1, inner = 1, d3[3], dt[IR_MAX_RANK];
+	int nred = 0;
+
+	if (x < 0 || ir_attr_int(g, node, "noop_with_empty_axes", 0))
+		return -1;
+	rank = g->t[x].rank;
+	nax = ir_in(g, node, 1) >= 0 ? ir_const_ints(g, node, g->n[node].in[1], axes, IR_MAX_RANK) : 0;
+	if (nax < 0 || rank < 1 || result_of(g, g->n[node].out[0], &qy, 0) < 0)
+		return -1;
+	for (int i = 0; i < rank; i++)
+		red[i] = nax == 0; /* no axes: all of them */
+	for (int i = 0; i < nax; i++) {
+		int64_t a = axes[i] < 0 ? axes[i] + rank : axes[i];
+		if (a < 0 || a >= rank)
+			return -1;
+		red[a] = 1;
+	}
+	for (int pass = 0; pass < 2; pass++) /* kept axes first, then the reduced ones */
+		for (int i = 0; i < rank; i++)
+			if (red[i] == pass) {
+				perm[nred++] = i;
+				*(pass ? &inner : &kept) *= g->t[x].dims[i];
+			}
+	y = result(g, g->n[node].out[0], &qy);
+	for (int i = 0; i < rank; i++)
+		dt[i] = g->t[x].dims[perm[i]];
+	t = ir_tensor_new(g, arena_printf(&g->arena, "%s.t", g->t[x].name));
+	ir_set_shape(g, t, DT_S8, rank, dt);
+	ir_quant_copy(g, t, x);
+	id = ir_node_new(g, OP_TRANSPOSE, arena_printf(&g->arena, "%s/transpose", g->n[node].name),
+			 1, 1);
+	g->n[id].in[0] = x, g->n[id].out[0] = t;
+	g->n[id].opset = g->n[node].opset;
+	g->t[t].producer = id;
+	ir_attr_set_ints(g, id, "perm", perm, rank);
+	d3[0] = 1, d3[1] = kept, d3[2] = inner;
+	t = reshape_to(g, node, t, 3, d3, qx);
+	d3[2] = 1;
+	perm_t = int8_like(g, y, qy);
+	ir_set_shape(g, perm_t, DT_S8, 3, d3);
+	id = emit(g, node, OP_QGLOBAL_AVERAGE_POOL, &t, 1, perm_t);
+	g->n[id].nattr = 0, g->n[id].attr = NULL;
+	id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape", g->n[id].name), 2, 1);
+	{
+		int64_t r = g->t[y].rank;
+		g->n[id].in[0] = perm_t;
+		g->n[id].in[1] = new_const(g, "", DT_S64, 1, &r, g->t[y].dims);
+	}
+	g->n[id].out[0] = y;
+	g->t[y].producer = id;
+	return 0;
+}
+
 static int convert(Graph *g, int node)
 {
 	switch (g->n[node].op) {
 	case OP_CONV:
 		return conv(g, node);
 	case OP_GEMM:
-	case OP_MATMUL:
 		return fully_connected(g, node);
+	case OP_MATMUL:
+		return fully_connected(g, node) && matmul_act(g, node) ? -1 : 0;
+	case OP_SOFTMAX:
+		return softmax(g, node);
+	case OP_LAYER_NORM:
+		return layer_norm(g, node);
+	case OP_CONV_TRANSPOSE:
+		return conv_transpose(g, node);
+	case OP_REDUCE_MEAN:
+		return reduce_mean(g, node);
 	case OP_ADD:
 	case OP_MUL:
 		return elementwise(g, node) && binary(g, node) ? -1 : 0;
@@ -937,6 +1141,8 @@ static int convert(Graph *g, int node)
 		return batchnorm(g, node);
 	case OP_RELU:
 		return elementwise(g, node) && relu_before(g, node) ? -1 : 0;
+	case OP_RESIZE:
+		return moves_data(g, node) ? move(g, node) : resize(g, node);
 	default:
 		return moves_data(g, node) ? move(g, node) : elementwise(g, node);
 	}
@@ -1063,6 +1269,9 @@ void pass_quant(Graph *g)
 	nn = g->nn;
 	for (int i = 0; i < nn; i++) {
 		OpKind op = g->n[i].op;
+		if (!g->n[i].dead && op == OP_RESIZE && !g->n[i].keep_float &&
+		    resize_direct(g, i) == 0)
+			continue;
 		if (g->n[i].dead || op == OP_QUANTIZE_LINEAR || op == OP_DEQUANTIZE_LINEAR ||
 		    (op_info[op].flags & OPF_QUANT) || g->n[i].keep_float ||
 		    (!reads_dequantized(g, i) && !(op_info[op].flags & OPF_ELEMENTWISE)))
