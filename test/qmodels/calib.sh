@@ -66,6 +66,34 @@ for dir in "$here"/calib/*/; do
 		echo "FAIL $m: $why"
 	fi
 done
+# coverage: every other zoo model quantized from its own test inputs (not an accuracy
+# claim: the input is also the reference) must compile, run integer-only and stay within
+# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float
+for dir in test/models/*/; do
+	m=$(basename "$dir")
+	[ -d "$here/calib/$m" ] && continue
+	[ -f "$dir/model.onnx" ] && [ -d "$dir/test_data_set_0" ] || continue
+	log=$out/$m.cover.log
+	rm -rf "$out/$m.cover"
+	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize int8 --calib "$dir" \
+		--atol 1e30 --keep "$out/$m.cover" >"$log" 2>&1
+	rc=$?
+	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
+	intonly=ok
+	case $m in
+	lstm|gru) ;;
+	*) sh "$here/intonly.sh" "$out/$m.cover/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
+	esac
+	if [ $rc -eq 0 ] && [ "$intonly" = ok ] &&
+		awk -v s="$sqnr" 'BEGIN { exit !(s == "inf" || s + 0 >= 25) }'; then
+		pass=$((pass + 1))
+		echo "PASS $m (coverage, sqnr $sqnr dB)"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $m (coverage): exit $rc, sqnr ${sqnr:-none}, $intonly: $(head -2 "$log" | tr '\n' ' ')"
+	fi
+done
+
 # each calibration method, and one per tensor, on DS-CNN: SQNR >= 25 dB, integer-only
 m=ds_cnn_kws
 for method in percentile percentile=99.9 entropy mse /stem/stem.2/Relu_output_0=mse; do
