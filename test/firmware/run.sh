@@ -1,5 +1,6 @@
 #!/bin/sh
-# run.sh ONNX2MCU [MODEL...] - builds the firmware example for zoo models with
+# run.sh ONNX2MCU [MODEL...] - builds the firmware example for zoo models (and
+# qmodels/NAME, onnxruntime-quantized fixtures that run the int8 kernels) with
 # arm-none-eabi-gcc (Cortex-M4, hard float), runs it under qemu-system-arm -M mps2-an386,
 # and checks every printed output value against the host build of the same generated C
 # on the same input (|fw - host| <= 1e-5 + 1e-4 |host|; libm differs between newlib and
@@ -9,12 +10,16 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 shift
 root=$(pwd)
 out=${FIRMWARE_OUT:-$root/build/firmware}
-models=${*:-resnet8_cifar ds_cnn_kws mobilenet_v1_025_vww fc_autoencoder_ad}
+models=${*:-resnet8_cifar ds_cnn_kws mobilenet_v1_025_vww fc_autoencoder_ad \
+	qmodels/resnet8_cifar_qdq_pc_u8 qmodels/ds_cnn_kws_qop_pc_u8_rr}
 pass=0 fail=0
 rm -rf "$out"
 mkdir -p "$out"
 for m in $models; do
-	d=$root/test/models/$m
+	case $m in
+	*/*) d=$root/test/$m ;; # a quantized fixture (test/qmodels/NAME): int8 kernels
+	*) d=$root/test/models/$m ;;
+	esac
 	o=$out/$m
 	mkdir -p "$o"
 	if ! make -s -C examples/firmware O="$o" MODEL="$d/model.onnx" \

@@ -14,6 +14,8 @@ out=${QCALIB_OUT:-build/qcalib}
 mkdir -p "$out"
 pass=0 fail=0
 cc=${CC:-cc}
+# the generated code builds as strictly as everywhere, and runs under ASan and UBSan
+cflags="-std=c99 -O1 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all"
 
 sizes() { sed -n 's/.*arena \([0-9]*\) bytes, weights \([0-9]*\) bytes.*/\1 \2/p' "$1"; }
 
@@ -25,7 +27,7 @@ for dir in "$here"/calib/*/; do
 	rm -rf "$out/$m.keep" "$out/$m.f" "$out/$m.q"
 	why=
 	if ! "$bin" validate "$model" --data "test/models/$m" --quantize int8 --calib "$calib" \
-		--atol 1e30 --keep "$out/$m.keep" >"$log" 2>&1; then
+		--atol 1e30 --cflags "$cflags" --keep "$out/$m.keep" >"$log" 2>&1; then
 		why="validate failed: $(head -3 "$log" | tr '\n' ' ')"
 	elif ! sh "$here/intonly.sh" "$out/$m.keep/gen/model.c" >>"$log" 2>&1; then
 		why="not integer-only: $(grep -A9 '^intonly' "$log" | tr -s ' \n' ' ')"
@@ -76,7 +78,7 @@ for dir in test/models/*/; do
 	log=$out/$m.cover.log
 	rm -rf "$out/$m.cover"
 	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize int8 --calib "$dir" \
-		--atol 1e30 --keep "$out/$m.cover" >"$log" 2>&1
+		--atol 1e30 --cflags "$cflags" --keep "$out/$m.cover" >"$log" 2>&1
 	rc=$?
 	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
 	intonly=ok
@@ -101,7 +103,7 @@ for method in percentile percentile=99.9 entropy mse /stem/stem.2/Relu_output_0=
 	rm -rf "$out/$m.method"
 	"$bin" validate "test/models/$m/model.onnx" --data "test/models/$m" --quantize int8 \
 		--calib "$here/calib/$m/input_0.npy" --calib-method "$method" --atol 1e30 \
-		--keep "$out/$m.method" >"$log" 2>&1
+		--cflags "$cflags" --keep "$out/$m.method" >"$log" 2>&1
 	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
 	if sh "$here/intonly.sh" "$out/$m.method/gen/model.c" >/dev/null 2>&1 &&
 		awk -v s="$sqnr" 'BEGIN { exit !(s == "inf" || s + 0 >= 25) }'; then
