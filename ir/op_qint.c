@@ -24,6 +24,16 @@ static int q_tensor(Graph *g, int node, int k, int out)
 	return -1;
 }
 
+/* the same, or int16 (an intermediate of o2m_q8w.h) */
+static int q_tensor_wide(Graph *g, int node, int k, int out)
+{
+	const Tensor *t = out ? out_t(g, node, k) : in_t(g, node, k);
+
+	if (t->dtype == DT_S16 && t->quant.n == 1)
+		return 0;
+	return q_tensor(g, node, k, out);
+}
+
 static double qscale(Graph *g, int node, int k, int out) { return q_of(g, node, k, out)->scale[0]; }
 static int32_t qzero(Graph *g, int node, int k, int out) { return q_of(g, node, k, out)->zero_point[0]; }
 
@@ -183,7 +193,7 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 	Tensor *x = in_t(g, node, 0);
 	int global = g->n[node].op == OP_QGLOBAL_AVERAGE_POOL, k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if (q_tensor_wide(g, node, 0, 0) || q_tensor(g, node, 0, 1))
 		return -1;
 	if (global) {
 		int64_t size = 1;
@@ -201,10 +211,20 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 	p->input_offset = -qzero(g, node, 0, 0);
 	p->output_offset = qzero(g, node, 0, 1);
 	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
+	if (x->dtype == DT_S16) { /* the input's scale: the output's / 2^shift, zero point 0 */
+		double r = qscale(g, node, 0, 1) / qscale(g, node, 0, 0);
+		int e = (int)lround(log2(r));
+		if (ldexp(1, e) != r || e < 0 || e > 15 || qzero(g, node, 0, 0)) {
+			ir_error(g, node, "an int16 input must have the output's scale / 2^k and "
+				 "zero point 0");
+			return -1;
+		}
+		p->input_offset = 0, p->mult = 0, p->shift = e;
+	}
 	q_clamp(g, node, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, global ? "q8_gavgpool" : "q8_avgpool", DT_S8);
+	k = lw_kernel(g, node, global ? "q8_gavgpool" : "q8_avgpool", x->dtype);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_POOL, p, 2, A_IN(0), A_OUT(0));
@@ -240,11 +260,12 @@ int shape_q8lut(Graph *g, int node)
 {
 	Tensor *t = in_t(g, node, 1);
 
-	if (t->dtype != DT_S8 || ir_numel(t) != 256 || !ir_is_const(g, g->n[node].in[1])) {
-		ir_error(g, node, "the table (input 1) must be 256 int8 constants");
+	if ((t->dtype != DT_S8 && t->dtype != DT_S16) || ir_numel(t) != 256 ||
+	    !ir_is_const(g, g->n[node].in[1])) {
+		ir_error(g, node, "the table (input 1) must be 256 int8 or int16 constants");
 		return -1;
 	}
-	set_out_like(g, node, 0, g->n[node].in[0]);
+	set_out(g, node, 0, t->dtype, in_t(g, node, 0)->rank, in_t(g, node, 0)->dims);
 	return 0;
 }
 
@@ -253,12 +274,12 @@ int prep_q8lut(Graph *g, int node, Lowered *L)
 	o2m_unary_params *p = LW_PARAMS(g, o2m_unary_params);
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if (q_tensor(g, node, 0, 0) || q_tensor_wide(g, node, 0, 1))
 		return -1;
 	p->count = lw_i32(g, node, ir_numel(in_t(g, node, 0)));
 	if (!p->count || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, "q8_lut", DT_S8);
+	k = lw_kernel(g, node, "q8_lut", out_t(g, node, 0)->dtype);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_UNARY, p, 3, A_IN(0), A_IN(1), A_OUT(0));

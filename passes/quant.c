@@ -831,18 +831,27 @@ static int apply(Graph *g, int node, int xin, float *v)
 	return ok ? 0 : -1;
 }
 
-/* the table of f(dequantize(i)) quantized to qy, i = -128..127, f the chain of float ops
-   evaluated by the ops themselves (the float model's own rounding) */
-static int table(Graph *g, const int *chain, const int *xin, int n, const Quant *qx,
-		 const Quant *qy, int8_t *tab)
+/* f(dequantize(i)) for i = -128..127, f the chain of float ops evaluated by the ops
+   themselves (the float model's own rounding) */
+static int chain_values(Graph *g, const int *chain, const int *xin, int n, const Quant *qx,
+			float *v)
 {
-	float v[256];
-
 	for (int i = 0; i < 256; i++)
 		v[i] = (float)((i - 128) - qx->zero_point[0]) * qx->scale[0];
 	for (int c = 0; c < n; c++)
 		if (apply(g, chain[c], xin[c], v))
 			return -1;
+	return 0;
+}
+
+/* the table of the chain's values quantized to qy */
+static int table(Graph *g, const int *chain, const int *xin, int n, const Quant *qx,
+		 const Quant *qy, int8_t *tab)
+{
+	float v[256];
+
+	if (chain_values(g, chain, xin, n, qx, v))
+		return -1;
 	for (int i = 0; i < 256; i++) {
 		float r = rintf(v[i] / qy->scale[0]) + (float)qy->zero_point[0];
 		tab[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
@@ -904,6 +913,48 @@ static int elementwise(Graph *g, int node)
 	ir_quant_copy(g, tab_t, y);
 	in[0] = x, in[1] = tab_t;
 	emit(g, node, OP_QLOOKUP, in, 2, y);
+	return 0;
+}
+
+/* An average of a function of a quantized tensor, with no quantization between them
+   (Tanh then AveragePool): the function's values as int16 at the average's scale /
+   2^k, the finest that holds them, so the average rounds once as the float model does
+   (o2m_q8w.h) */
+static int pool_of_function(Graph *g, int node)
+{
+	int t = g->n[node].in[0], p = g->t[t].producer, nodes[MAX_READERS];
+	int chain[MAX_CHAIN], xin[MAX_CHAIN], n, x, y, k, t16, tab_t, in[2];
+	const Quant *qx, *qy;
+	float v[256], big = 0, s16;
+	int16_t tab[256];
+	int64_t dims[1] = {256};
+	int32_t zero = 0;
+
+	if (p < 0 || readers(g, t, nodes) != 1 ||
+	    !(n = function_chain(g, p, chain, xin, &x, &qx)) ||
+	    result_of(g, g->n[node].out[0], &qy, 0) < 0 || chain_values(g, chain, xin, n, qx, v))
+		return -1;
+	for (int i = 0; i < 256; i++)
+		big = fmaxf(big, fabsf(v[i]));
+	for (k = 15; k > 0 && big / ldexpf(qy->scale[0], -k) > 32767; k--)
+		;
+	s16 = ldexpf(qy->scale[0], -k);
+	if (big / s16 > 32767)
+		return -1;
+	for (int i = 0; i < 256; i++)
+		tab[i] = (int16_t)lrintf(v[i] / s16);
+	y = result(g, g->n[node].out[0], &qy);
+	t16 = ir_tensor_new(g, arena_printf(&g->arena, "%s.q16", g->t[t].name));
+	ir_set_shape(g, t16, DT_S16, g->t[t].rank, g->t[t].dims);
+	ir_quant_set(g, t16, 1, 0, &s16, &zero);
+	tab_t = new_const(g, "", DT_S16, 1, dims, tab);
+	ir_quant_copy(g, tab_t, t16);
+	for (int c = 0; c < n - 1; c++)
+		g->n[chain[c]].dead = 1;
+	in[0] = x, in[1] = tab_t;
+	emit(g, p, OP_QLOOKUP, in, 2, t16);
+	emit(g, node, g->n[node].op == OP_AVERAGE_POOL ? OP_QAVERAGE_POOL : OP_QGLOBAL_AVERAGE_POOL,
+	     &t16, 1, y);
 	return 0;
 }
 
@@ -1132,7 +1183,7 @@ static int convert(Graph *g, int node)
 		return elementwise(g, node) && binary(g, node) ? -1 : 0;
 	case OP_AVERAGE_POOL:
 	case OP_GLOBAL_AVERAGE_POOL:
-		return pool(g, node);
+		return pool(g, node) && pool_of_function(g, node) ? -1 : 0;
 	case OP_CONCAT:
 		return concat(g, node);
 	case OP_PAD:
@@ -1274,7 +1325,8 @@ void pass_quant(Graph *g)
 			continue;
 		if (g->n[i].dead || op == OP_QUANTIZE_LINEAR || op == OP_DEQUANTIZE_LINEAR ||
 		    (op_info[op].flags & OPF_QUANT) || g->n[i].keep_float ||
-		    (!reads_dequantized(g, i) && !(op_info[op].flags & OPF_ELEMENTWISE)))
+		    (!reads_dequantized(g, i) && !(op_info[op].flags & OPF_ELEMENTWISE) &&
+		     op != OP_AVERAGE_POOL && op != OP_GLOBAL_AVERAGE_POOL))
 			continue;
 		if (convert(g, i) && verbose())
 			ir_note(g, i, "stays float: its operands or its result are not quantized "

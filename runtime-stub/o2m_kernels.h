@@ -35,6 +35,7 @@
 #include "o2m_quant.h"
 #include "o2m_q8.h"
 #include "o2m_q8x.h"
+#include "o2m_q8w.h"
 
 /* extra */
 #include "o2m_attention.h"
