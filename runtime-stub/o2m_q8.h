@@ -8,8 +8,11 @@
    (NCHW); weights int8 with zero point 0, biases int32 at scale input_scale * w_scale.
 
    The multiplier of a rescale by a real factor m is (mult, shift) with
-   m = mult * 2^(shift - 31), mult in [2^30, 2^31) (0 for m == 0); per-channel kernels read
-   one pair per output channel. */
+   m = mult * 2^(shift - 31), mult in [2^30, 2^31) (0 for m == 0), shift in [-31, 30].
+   Per-channel kernels (the convolutions, fully connected) read one packed int32 word per
+   output channel: word = (mult & ~63) | (shift + 32), mult rounded by the compiler to a
+   multiple of 64 (a relative error below 2^-25), so that mult = word & ~63 and
+   shift = (word & 63) - 32 (o2m_q8_rq_mult, o2m_q8_rq_shift). */
 #ifndef O2M_Q8_H
 #define O2M_Q8_H
 
@@ -48,6 +51,25 @@ static inline int32_t o2m_q8_requant(int32_t x, int32_t mult, int32_t shift)
 	return (hi >> right) + (rem > thr ? 1 : 0);
 }
 
+/** The multiplier of a packed requantization word: its upper 26 bits. */
+static inline int32_t o2m_q8_rq_mult(int32_t word)
+{
+	return (int32_t)((uint32_t)word & ~(uint32_t)63);
+}
+
+/** The shift of a packed requantization word: its low 6 bits less 32. */
+static inline int32_t o2m_q8_rq_shift(int32_t word)
+{
+	return (word & 63) - 32;
+}
+
+/** The packed word of (mult, shift), shift in [-32, 31]; the low 6 bits of mult are
+    dropped. */
+static inline int32_t o2m_q8_rq_pack(int32_t mult, int32_t shift)
+{
+	return (int32_t)(((uint32_t)mult & ~(uint32_t)63) | (uint32_t)(shift + 32));
+}
+
 static inline int32_t o2m_q8_clamp(int32_t v, int32_t lo, int32_t hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
@@ -55,7 +77,8 @@ static inline int32_t o2m_q8_clamp(int32_t v, int32_t lo, int32_t hi)
 
 /** Convolution (general, depthwise and 1x1 share it): the geometry of o2m_conv_params
     (its act fields unused), y = clamp(output_offset + requant(sum (x + input_offset) * w +
-    bias, mult[oc], shift[oc])). Padding reads as x = -input_offset (real zero). */
+    bias, requant[oc])), requant[oc] the packed word of channel oc. Padding reads as
+    x = -input_offset (real zero). */
 typedef struct {
 	o2m_conv_params conv;
 	int32_t input_offset;  /* -x_zero_point */
@@ -64,7 +87,7 @@ typedef struct {
 } o2m_q8_conv_params;
 
 /** Fully connected: y[b][o] = clamp(output_offset + requant(sum_i (x[b][i] + input_offset)
-    * w[o][i] + bias[o], mult[o], shift[o])), w row-major [out][in]. */
+    * w[o][i] + bias[o], requant[o])), w row-major [out][in], requant[o] packed. */
 typedef struct {
 	int32_t batch, in, out;
 	int32_t input_offset, output_offset;
@@ -109,14 +132,14 @@ typedef struct {
     convolution (no padding, unit stride and dilation, k 1x1x1, group 1).
     @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
 int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		   const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		   const int32_t *bias, const int32_t *requant, int8_t *y);
 int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		      const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		      const int32_t *bias, const int32_t *requant, int8_t *y);
 int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		       const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		       const int32_t *bias, const int32_t *requant, int8_t *y);
 /** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */
 int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
-		 const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		 const int32_t *bias, const int32_t *requant, int8_t *y);
 int o2m_q8_requant_s8(const o2m_q8_requant_params *p, const int8_t *x, int8_t *y);
 /** A table of 256 outputs indexed by x + 128: any function of one int8 value (Sigmoid,
     Tanh, LeakyRelu, HardSwish, Gelu, ..., computed by the compiler). */

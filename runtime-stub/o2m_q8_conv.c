@@ -26,11 +26,11 @@ static int pos3(int32_t a, int32_t b, int32_t c)
 
 /* the checks every convolution shares; fills g */
 static int conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
-		    const int32_t *mult, const int32_t *shift, const int8_t *y, geo *g)
+		    const int32_t *rq, const int8_t *y, geo *g)
 {
 	const o2m_conv_params *p = &q->conv;
 
-	if (!x || !w || !mult || !shift || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
+	if (!x || !w || !rq || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
 	    p->group < 1 || p->c_in % p->group || p->c_out % p->group ||
 	    !pos3(p->in_d, p->in_h, p->in_w) || !pos3(p->out_d, p->out_h, p->out_w) ||
 	    !pos3(p->k_d, p->k_h, p->k_w) || !pos3(p->stride_d, p->stride_h, p->stride_w) ||
@@ -38,7 +38,7 @@ static int conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *
 		return 0;
 	if (!q8_offset_ok(q->input_offset) ||
 	    !q8_out_ok(q->output_offset, q->act_min, q->act_max) ||
-	    !q8_scales_ok(mult, shift, p->c_out))
+	    !q8_scales_ok(rq, p->c_out))
 		return 0;
 	g->cin = p->c_in / p->group;
 	g->cout = p->c_out / p->group;
@@ -324,11 +324,12 @@ static void conv_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 }
 
 /* one output channel over every output position: x is its group's first input
-   channel, w its filter, y its plane */
+   channel, w its filter, rq its packed requantization, y its plane */
 static void conv_plane(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
-		       const int8_t *w, int32_t bias, int32_t mult, int32_t shift, int8_t *y)
+		       const int8_t *w, int32_t bias, int32_t rq, int8_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
+	const int32_t mult = o2m_q8_rq_mult(rq), shift = o2m_q8_rq_shift(rq);
 	const int32_t fold = q8_wadd(bias, filter_fold(g, w, q->input_offset));
 	int32_t od, oh, lo, hi;
 	taps3 t;
@@ -346,8 +347,7 @@ static void conv_plane(const o2m_q8_conv_params *q, const geo *g, const int8_t *
 
 /* every output channel of every batch item */
 static void conv_run(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
-		     const int8_t *w, const int32_t *bias, const int32_t *mult,
-		     const int32_t *shift, int8_t *y)
+		     const int8_t *w, const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
 	int32_t n, oc;
@@ -356,31 +356,31 @@ static void conv_run(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 		for (oc = 0; oc < p->c_out; oc++) {
 			const int8_t *xg = x + (n * p->c_in + oc / g->cout * g->cin) * g->in_plane;
 			conv_plane(q, g, xg, w + oc * g->cin * g->ksize, bias ? bias[oc] : 0,
-				   mult[oc], shift[oc], y + (n * p->c_out + oc) * g->out_plane);
+				   rq[oc], y + (n * p->c_out + oc) * g->out_plane);
 		}
 	}
 }
 
 int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		   const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y)
+		   const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	geo g;
 
-	if (!conv_geo(p, x, w, mult, shift, y, &g))
+	if (!conv_geo(p, x, w, rq, y, &g))
 		return O2M_ERR_ARG;
-	conv_run(p, &g, x, w, bias, mult, shift, y);
+	conv_run(p, &g, x, w, bias, rq, y);
 	return O2M_OK;
 }
 
 /* one input channel per group: the window loop runs over a single channel */
 int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		      const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y)
+		      const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	geo g;
 
-	if (!conv_geo(p, x, w, mult, shift, y, &g) || p->conv.group != p->conv.c_in)
+	if (!conv_geo(p, x, w, rq, y, &g) || p->conv.group != p->conv.c_in)
 		return O2M_ERR_ARG;
-	conv_run(p, &g, x, w, bias, mult, shift, y);
+	conv_run(p, &g, x, w, bias, rq, y);
 	return O2M_OK;
 }
 
@@ -476,45 +476,47 @@ static void mm2x2(const int8_t *x, int32_t xs, const int8_t *w0, const int8_t *w
 /* output channels oc and oc + 1 (the last one again when oc + 1 == c_out) of one batch
    item, over the plane: the off * sum(w) of each row folded into its bias */
 static void conv_1x1_pair(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
-			  const int8_t *w, const int32_t *bias, const int32_t *mult,
-			  const int32_t *shift, int32_t oc, int8_t *y)
+			  const int8_t *w, const int32_t *bias, const int32_t *rq, int32_t oc,
+			  int8_t *y)
 {
 	const int32_t cin = p->conv.c_in, n = g->in_plane;
 	const int32_t o1 = oc + 1 < p->conv.c_out ? oc + 1 : oc;
 	const int8_t *w0 = w + oc * cin, *w1 = w + o1 * cin;
 	const int32_t f0 = q8_wadd(bias ? bias[oc] : 0, row_fold(w0, cin, p->input_offset));
 	const int32_t f1 = q8_wadd(bias ? bias[o1] : 0, row_fold(w1, cin, p->input_offset));
+	const int32_t m0 = o2m_q8_rq_mult(rq[oc]), s0 = o2m_q8_rq_shift(rq[oc]);
+	const int32_t m1 = o2m_q8_rq_mult(rq[o1]), s1 = o2m_q8_rq_shift(rq[o1]);
 	int8_t *y0 = y + oc * n, *y1 = y + o1 * n;
 	int32_t s, at, a[4];
 
 	if (n == 1) { /* no pair of positions */
-		y0[0] = conv_out(p, q8_wadd(dot_s8(x, 1, w0, cin, 0), f0), mult[oc], shift[oc]);
-		y1[0] = conv_out(p, q8_wadd(dot_s8(x, 1, w1, cin, 0), f1), mult[o1], shift[o1]);
+		y0[0] = conv_out(p, q8_wadd(dot_s8(x, 1, w0, cin, 0), f0), m0, s0);
+		y1[0] = conv_out(p, q8_wadd(dot_s8(x, 1, w1, cin, 0), f1), m1, s1);
 		return;
 	}
 	for (s = 0; s < n; s += 2) {
 		at = s + 1 < n ? s : n - 2; /* an odd last position: the block that ends there */
 		mm2x2(x + at, n, w0, w1, cin, a);
-		y0[at] = conv_out(p, q8_wadd(a[0], f0), mult[oc], shift[oc]);
-		y0[at + 1] = conv_out(p, q8_wadd(a[1], f0), mult[oc], shift[oc]);
-		y1[at] = conv_out(p, q8_wadd(a[2], f1), mult[o1], shift[o1]);
-		y1[at + 1] = conv_out(p, q8_wadd(a[3], f1), mult[o1], shift[o1]);
+		y0[at] = conv_out(p, q8_wadd(a[0], f0), m0, s0);
+		y0[at + 1] = conv_out(p, q8_wadd(a[1], f0), m0, s0);
+		y1[at] = conv_out(p, q8_wadd(a[2], f1), m1, s1);
+		y1[at + 1] = conv_out(p, q8_wadd(a[3], f1), m1, s1);
 	}
 }
 
 /* per batch item, y [c_out x hw] = w [c_out x c_in] * x [c_in x hw], in 2x2 blocks */
 int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		       const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y)
+		       const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
 	int32_t n, oc;
 	geo g;
 
-	if (!conv_geo(p, x, w, mult, shift, y, &g) || !is_1x1(c))
+	if (!conv_geo(p, x, w, rq, y, &g) || !is_1x1(c))
 		return O2M_ERR_ARG;
 	for (n = 0; n < c->n; n++, x += c->c_in * g.in_plane, y += c->c_out * g.out_plane)
 		for (oc = 0; oc < c->c_out; oc += 2)
-			conv_1x1_pair(p, &g, x, w, bias, mult, shift, oc, y);
+			conv_1x1_pair(p, &g, x, w, bias, rq, oc, y);
 	return O2M_OK;
 }
 
@@ -542,21 +544,22 @@ static int32_t fc_dot(const int8_t *x, const int8_t *w, int32_t n, int32_t off)
 #endif
 
 int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
-		 const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y)
+		 const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	int32_t b, o, acc;
 
-	if (!x || !w || !mult || !shift || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
+	if (!x || !w || !rq || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
 	    !q8_offset_ok(p->input_offset) ||
 	    !q8_out_ok(p->output_offset, p->act_min, p->act_max) ||
-	    !q8_scales_ok(mult, shift, p->out))
+	    !q8_scales_ok(rq, p->out))
 		return O2M_ERR_ARG;
 	for (b = 0; b < p->batch; b++, x += p->in) {
 		for (o = 0; o < p->out; o++) {
 			acc = fc_dot(x, w + o * p->in, p->in, p->input_offset) +
 			      (bias ? bias[o] : 0);
-			*y++ = q8_out(o2m_q8_requant(acc, mult[o], shift[o]), p->output_offset,
-				      p->act_min, p->act_max);
+			*y++ = q8_out(o2m_q8_requant(acc, o2m_q8_rq_mult(rq[o]),
+						     o2m_q8_rq_shift(rq[o])),
+				      p->output_offset, p->act_min, p->act_max);
 		}
 	}
 	return O2M_OK;

@@ -67,13 +67,13 @@ static inline int q8_scale_ok(int32_t mult, int32_t shift)
 	return mult >= 0 && shift >= -31 && shift <= 30;
 }
 
-/* n per-channel multipliers and shifts */
-static inline int q8_scales_ok(const int32_t *mult, const int32_t *shift, int32_t n)
+/* n packed per-channel words */
+static inline int q8_scales_ok(const int32_t *rq, int32_t n)
 {
 	int32_t i;
 
 	for (i = 0; i < n; i++)
-		if (!q8_scale_ok(mult[i], shift[i]))
+		if (!q8_scale_ok(o2m_q8_rq_mult(rq[i]), o2m_q8_rq_shift(rq[i])))
 			return 0;
 	return 1;
 }
