@@ -22,30 +22,26 @@
 #include "o2m_unary.h"
 
 /** x * m rounded as TFLite's MultiplyByQuantizedMultiplier: a saturating rounding doubling
-    high multiply by mult after a left shift of max(shift, 0), then a rounding (half away
-    from zero) right shift by max(-shift, 0). */
+    high multiply by mult (in [0, 2^31)) after a left shift of max(shift, 0), then a
+    rounding (half away from zero) right shift by max(-shift, 0). The high multiply with
+    gemmlowp's nudge is floor((a * mult + 2^30) / 2^31) for either sign: one 64-bit
+    product, an add and a shift. */
 static inline int32_t o2m_q8_requant(int32_t x, int32_t mult, int32_t shift)
 {
-	int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-	int64_t a = (int64_t)x * ((int64_t)1 << left), ab;
-	int32_t hi, mask, rem, thr;
+	int32_t a = x, right = -shift, hi, mask, rem, thr;
 
-	if (a > INT32_MAX) /* the left shift saturates as TFLite's does not need to */
-		a = INT32_MAX;
-	if (a < INT32_MIN)
-		a = INT32_MIN;
-	if (a == INT32_MIN && mult == INT32_MIN)
-		hi = INT32_MAX;
-	else {
-		ab = a * (int64_t)mult;
-		hi = (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) /
-			       ((int64_t)1 << 31));
+	if (shift > 0) { /* the left shift saturates as TFLite's does not need to */
+		right = 0;
+		a = x > (INT32_MAX >> shift) ? INT32_MAX
+		    : x < -(int32_t)(1u << (31 - shift)) ? INT32_MIN
+		    : (int32_t)((uint32_t)x << shift);
 	}
+	hi = (int32_t)(((int64_t)a * mult + ((int64_t)1 << 30)) >> 31);
 	if (right == 0)
 		return hi;
 	if (right > 31)
 		right = 31;
-	mask = (int32_t)(((int64_t)1 << right) - 1);
+	mask = (int32_t)(((uint32_t)1 << right) - 1);
 	rem = hi & mask;
 	thr = (mask >> 1) + (hi < 0 ? 1 : 0);
 	return (hi >> right) + (rem > thr ? 1 : 0);

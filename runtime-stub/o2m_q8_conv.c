@@ -267,21 +267,20 @@ static acc4 full2(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 }
 
 /* one output: the requantized sum, clamped */
-static int8_t conv_out(const o2m_q8_conv_params *q, int32_t acc, int32_t mult, int32_t shift)
+static int8_t conv_out(const q8_rq *r, int32_t acc)
 {
-	return q8_out(o2m_q8_requant(acc, mult, shift), q->output_offset, q->act_min, q->act_max);
+	return q8_rq_out(r, acc);
 }
 
 /* outputs y[0..n) (n 2 or 4) from their sums without offset */
-static void out4(const o2m_q8_conv_params *q, acc4 a, int n, int32_t fold, int32_t mult,
-		 int32_t shift, int8_t *y)
+static void out4(const q8_rq *r, acc4 a, int n, int32_t fold, int8_t *y)
 {
-	y[0] = conv_out(q, q8_wadd(a.a0, fold), mult, shift);
-	y[1] = conv_out(q, q8_wadd(a.a1, fold), mult, shift);
+	y[0] = conv_out(r, q8_wadd(a.a0, fold));
+	y[1] = conv_out(r, q8_wadd(a.a1, fold));
 	if (n == 2)
 		return;
-	y[2] = conv_out(q, q8_wadd(a.a2, fold), mult, shift);
-	y[3] = conv_out(q, q8_wadd(a.a3, fold), mult, shift);
+	y[2] = conv_out(r, q8_wadd(a.a2, fold));
+	y[3] = conv_out(r, q8_wadd(a.a3, fold));
 }
 
 /* the output row (od, oh) of one channel, its taps along d and h in t: positions in
@@ -291,7 +290,7 @@ static void out4(const o2m_q8_conv_params *q, acc4 a, int n, int32_t fold, int32
    over the taps inside */
 static void conv_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 		     const int8_t *w, int32_t od, int32_t oh, taps3 *t, int32_t lo, int32_t hi,
-		     int32_t bias, int32_t fold, int32_t mult, int32_t shift, int8_t *y)
+		     int32_t bias, int32_t fold, const q8_rq *r, int8_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
 	const int32_t s = p->stride_w;
@@ -300,7 +299,7 @@ static void conv_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 
 	for (ow = 0; ow < p->out_w; ow++)
 		if (ow < lo || ow >= hi || !t->nd || !t->nh)
-			y[ow] = conv_out(q, window_sum(q, g, x, w, od, oh, ow, t) + bias, mult, shift);
+			y[ow] = conv_out(r, window_sum(q, g, x, w, od, oh, ow, t) + bias);
 	if (lo >= hi || !t->nd || !t->nh)
 		return;
 	if (t->nd != p->k_d || t->nh != p->k_h)
@@ -311,16 +310,16 @@ static void conv_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
 	wr = w + (t->d0 * p->k_h + t->h0) * p->k_w;
 	if (hi - lo >= 4) {
 		for (ow = lo; ow + 4 <= hi; ow += 4, xr += 4 * s)
-			out4(q, full4(q, g, xr, wr, s, t), 4, fold, mult, shift, y + ow);
+			out4(r, full4(q, g, xr, wr, s, t), 4, fold, y + ow);
 		if (ow < hi) /* the last four again */
-			out4(q, full4(q, g, x + (at + (hi - 4) * s), wr, s, t), 4, fold, mult, shift,
+			out4(r, full4(q, g, x + (at + (hi - 4) * s), wr, s, t), 4, fold,
 			     y + hi - 4);
 	} else if (hi - lo >= 2) {
-		out4(q, full2(q, g, xr, wr, s, t), 2, fold, mult, shift, y + lo);
+		out4(r, full2(q, g, xr, wr, s, t), 2, fold, y + lo);
 		if (hi - lo == 3)
-			out4(q, full2(q, g, xr + s, wr, s, t), 2, fold, mult, shift, y + lo + 1);
+			out4(r, full2(q, g, xr + s, wr, s, t), 2, fold, y + lo + 1);
 	} else
-		y[lo] = conv_out(q, q8_wadd(full_dot1(q, g, xr, wr, t), fold), mult, shift);
+		y[lo] = conv_out(r, q8_wadd(full_dot1(q, g, xr, wr, t), fold));
 }
 
 /* one output channel over every output position: x is its group's first input
@@ -329,7 +328,7 @@ static void conv_plane(const o2m_q8_conv_params *q, const geo *g, const int8_t *
 		       const int8_t *w, int32_t bias, int32_t rq, int8_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
-	const int32_t mult = o2m_q8_rq_mult(rq), shift = o2m_q8_rq_shift(rq);
+	const q8_rq r = q8_rq_make(rq, q->output_offset, q->act_min, q->act_max);
 	const int32_t fold = q8_wadd(bias, filter_fold(g, w, q->input_offset));
 	int32_t od, oh, lo, hi;
 	taps3 t;
@@ -340,7 +339,7 @@ static void conv_plane(const o2m_q8_conv_params *q, const geo *g, const int8_t *
 		for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
 			o2m_taps_1d(oh * p->stride_h - p->pad_h, p->k_h, p->dil_h, p->in_h, &t.h0,
 				    &t.nh);
-			conv_row(q, g, x, w, od, oh, &t, lo, hi, bias, fold, mult, shift, y);
+			conv_row(q, g, x, w, od, oh, &t, lo, hi, bias, fold, &r, y);
 		}
 	}
 }
@@ -484,23 +483,23 @@ static void conv_1x1_pair(const o2m_q8_conv_params *p, const geo *g, const int8_
 	const int8_t *w0 = w + oc * cin, *w1 = w + o1 * cin;
 	const int32_t f0 = q8_wadd(bias ? bias[oc] : 0, row_fold(w0, cin, p->input_offset));
 	const int32_t f1 = q8_wadd(bias ? bias[o1] : 0, row_fold(w1, cin, p->input_offset));
-	const int32_t m0 = o2m_q8_rq_mult(rq[oc]), s0 = o2m_q8_rq_shift(rq[oc]);
-	const int32_t m1 = o2m_q8_rq_mult(rq[o1]), s1 = o2m_q8_rq_shift(rq[o1]);
+	const q8_rq r0 = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
+	const q8_rq r1 = q8_rq_make(rq[o1], p->output_offset, p->act_min, p->act_max);
 	int8_t *y0 = y + oc * n, *y1 = y + o1 * n;
 	int32_t s, at, a[4];
 
 	if (n == 1) { /* no pair of positions */
-		y0[0] = conv_out(p, q8_wadd(dot_s8(x, 1, w0, cin, 0), f0), m0, s0);
-		y1[0] = conv_out(p, q8_wadd(dot_s8(x, 1, w1, cin, 0), f1), m1, s1);
+		y0[0] = conv_out(&r0, q8_wadd(dot_s8(x, 1, w0, cin, 0), f0));
+		y1[0] = conv_out(&r1, q8_wadd(dot_s8(x, 1, w1, cin, 0), f1));
 		return;
 	}
 	for (s = 0; s < n; s += 2) {
 		at = s + 1 < n ? s : n - 2; /* an odd last position: the block that ends there */
 		mm2x2(x + at, n, w0, w1, cin, a);
-		y0[at] = conv_out(p, q8_wadd(a[0], f0), m0, s0);
-		y0[at + 1] = conv_out(p, q8_wadd(a[1], f0), m0, s0);
-		y1[at] = conv_out(p, q8_wadd(a[2], f1), m1, s1);
-		y1[at + 1] = conv_out(p, q8_wadd(a[3], f1), m1, s1);
+		y0[at] = conv_out(&r0, q8_wadd(a[0], f0));
+		y0[at + 1] = conv_out(&r0, q8_wadd(a[1], f0));
+		y1[at] = conv_out(&r1, q8_wadd(a[2], f1));
+		y1[at + 1] = conv_out(&r1, q8_wadd(a[3], f1));
 	}
 }
 
@@ -547,6 +546,7 @@ int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 		 const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	int32_t b, o, acc;
+	q8_rq r;
 
 	if (!x || !w || !rq || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
 	    !q8_offset_ok(p->input_offset) ||
@@ -557,9 +557,8 @@ int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 		for (o = 0; o < p->out; o++) {
 			acc = fc_dot(x, w + o * p->in, p->in, p->input_offset) +
 			      (bias ? bias[o] : 0);
-			*y++ = q8_out(o2m_q8_requant(acc, o2m_q8_rq_mult(rq[o]),
-						     o2m_q8_rq_shift(rq[o])),
-				      p->output_offset, p->act_min, p->act_max);
+			r = q8_rq_make(rq[o], p->output_offset, p->act_min, p->act_max);
+			*y++ = q8_rq_out(&r, acc);
 		}
 	}
 	return O2M_OK;

@@ -94,4 +94,47 @@ static inline int8_t q8_out(int32_t v, int32_t off, int32_t lo, int32_t hi)
 	return (int8_t)(s < lo ? lo : s > hi ? hi : s);
 }
 
+/* one channel's requantization and output step, prepared once per channel: with a right
+   shift r >= 1 (every factor below 1), TFLite's two roundings are one, floor((x * mult
+   + 2^30 + 2^(30 + r) - [x < 0] 2^31) / 2^(31 + r)): the nudge, then half of the
+   shift's unit less 1 below zero (ties away from zero), all in one 64-bit sum whose high
+   word is shifted by r - 1. [x < 0] stands for [high product < 0]: they differ only
+   when that product is 0, never a tie. Other factors take o2m_q8_requant. */
+typedef struct {
+	int32_t mult, shift; /* shift: o2m_q8_requant's, when !fast */
+	int32_t rsh;         /* r - 1 */
+	int64_t round;       /* 2^30 + 2^(30 + r) */
+	int32_t off, lo, hi; /* the output offset and clamp */
+	int fast;
+} q8_rq;
+
+/* the q8_rq of a packed word */
+static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi)
+{
+	q8_rq r;
+
+	r.mult = o2m_q8_rq_mult(word);
+	r.shift = o2m_q8_rq_shift(word);
+	r.fast = r.shift < 0;
+	r.rsh = r.fast ? -r.shift - 1 : 0;
+	r.round = ((int64_t)1 << 30) + ((int64_t)1 << (30 - (r.fast ? r.shift : 0)));
+	r.off = off;
+	r.lo = lo;
+	r.hi = hi;
+	return r;
+}
+
+/* the output of one int32 sum: requantized, offset, clamped */
+static inline int8_t q8_rq_out(const q8_rq *r, int32_t x)
+{
+	int32_t v;
+
+	if (!r->fast)
+		return q8_out(o2m_q8_requant(x, r->mult, r->shift), r->off, r->lo, r->hi);
+	v = (int32_t)(((int64_t)x * r->mult + r->round +
+		       (int64_t)((uint32_t)x >> 31) * INT32_MIN) >> 32);
+	v = (v >> r->rsh) + r->off; /* |v| <= 2^30 */
+	return (int8_t)(v < r->lo ? r->lo : v > r->hi ? r->hi : v);
+}
+
 #endif

@@ -465,6 +465,8 @@ static int random_conv(o2m_q8_conv_params *q, qcase *c, int rank, int kind)
 	for (int oc = 0; oc < p->c_out; oc++) {
 		/* outputs of a few tens of steps: mostly unclamped */
 		double m = rndu(0.5, 1.5) / (sqrt((double)ntaps) * 150.0);
+		if (oc == 1 && kind == GEN_CONV)
+			m *= ldexp(1, rnd(0, 12)); /* sometimes >= 1: a left shift */
 		c->ws[oc] = m * c->ys / c->xs;
 		quantize_packed(m, &cmult[oc], &cshift[oc], &crq[oc]);
 		cbias[oc] = rnd(-3000, 3000) * (int)sqrt((double)ntaps);
