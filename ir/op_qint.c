@@ -65,7 +65,7 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
 	const char *family;
-	int ri, k;
+	int ri, k, scr;
 
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) ||
 	    lw_conv_geom(g, node, &p->conv, &family) ||
@@ -81,8 +81,10 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 	k = lw_kernel(g, node, arena_printf(&g->arena, "q8_%s", family), DT_S8);
 	if (k < 0)
 		return -1;
-	lw_call(g, L, k, PT_Q8_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_CST(ri), A_OUT(0));
+	scr = lw_scratch(g, L, o2m_q8_conv_scratch_bytes(p, !strcmp(family, "conv_dw"),
+							  !strcmp(family, "conv_1x1")));
+	lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(ri), A_SCR(scr), A_OUT(0));
 	return 0;
 }
 

@@ -40,6 +40,19 @@ static inline int32_t q8_ror8(int32_t v)
 	return (int32_t)((u >> 8) | (u << 24));
 }
 
+/* bytes 1 and 3 of v as int16x2: one SXTB16 with its rotation */
+static inline int32_t q8_sxtb16_ror8(int32_t v)
+{
+#if defined(__GNUC__)
+	int32_t r;
+
+	__asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+	return r;
+#else
+	return __sxtb16(q8_ror8(v));
+#endif
+}
+
 /* two int16 values as one int16x2, lo in the bottom half */
 static inline int32_t q8_pack16(int32_t lo, int32_t hi)
 {

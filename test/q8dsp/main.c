@@ -9,11 +9,11 @@
 #include <string.h>
 
 int ref_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		   const int32_t *bias, const int32_t *rq, int8_t *y);
+		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		      const int32_t *bias, const int32_t *rq, int8_t *y);
+		      const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		       const int32_t *bias, const int32_t *rq, int8_t *y);
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 		 const int32_t *bias, const int32_t *rq, int8_t *y);
 
@@ -22,6 +22,7 @@ int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 #define CMAX 64
 
 static int8_t x[XMAX], w[XMAX], y[XMAX], yref[XMAX];
+static int16_t scr[4096];
 static int32_t bias[CMAX], rq[CMAX]; /* packed requantization words */
 static uint32_t rng = 12345u, sum = 2166136261u;
 
@@ -126,11 +127,11 @@ static int conv_case(int k, int dw)
 	     &q.act_min, &q.act_max);
 	b = rnd(0, 9) ? bias : NULL;
 	if (dw) {
-		rc = o2m_q8_conv_dw_s8(&q, x, w, b, rq, y);
-		rr = ref_q8_conv_dw_s8(&q, x, w, b, rq, yref);
+		rc = o2m_q8_conv_dw_s8(&q, x, w, b, rq, scr, y);
+		rr = ref_q8_conv_dw_s8(&q, x, w, b, rq, scr, yref);
 	} else {
-		rc = o2m_q8_conv_s8(&q, x, w, b, rq, y);
-		rr = ref_q8_conv_s8(&q, x, w, b, rq, yref);
+		rc = o2m_q8_conv_s8(&q, x, w, b, rq, scr, y);
+		rr = ref_q8_conv_s8(&q, x, w, b, rq, scr, yref);
 	}
 	if (rc != O2M_OK || rr != O2M_OK) {
 		printf("MISMATCH %s case %d: status %d, portable %d\n", dw ? "dw" : "conv", k, rc, rr);
@@ -161,8 +162,8 @@ static int conv_1x1_case(int k)
 		return conv_1x1_case(k);
 	fill(nx, nw, p->c_out, p->c_in, &q.input_offset, &q.output_offset, &q.act_min,
 	     &q.act_max);
-	rc = o2m_q8_conv_1x1_s8(&q, x, w, bias, rq, y);
-	rr = ref_q8_conv_1x1_s8(&q, x, w, bias, rq, yref);
+	rc = o2m_q8_conv_1x1_s8(&q, x, w, bias, rq, scr, y);
+	rr = ref_q8_conv_1x1_s8(&q, x, w, bias, rq, scr, yref);
 	if (rc != O2M_OK || rr != O2M_OK) {
 		printf("MISMATCH 1x1 case %d: status %d, portable %d\n", k, rc, rr);
 		return 0;

@@ -329,6 +329,28 @@ static int8_t cx[XMAX], cw[WMAX], cy[XMAX], cy2[XMAX], cref[XMAX];
 static double cideal[XMAX];
 static int32_t cbias[CMAX], cmult[CMAX], cshift[CMAX], crq[CMAX]; /* crq: packed */
 
+/* the kernels' scratch: the bytes o2m_q8_conv_scratch_bytes gives, then a canary that
+   check_conv finds untouched */
+#define SCRMAX 8192
+static int16_t cscr[SCRMAX / 2 + 64];
+static int64_t cscr_used;
+
+static int16_t *scr(const o2m_q8_conv_params *q, int dw, int k1x1)
+{
+	cscr_used = o2m_q8_conv_scratch_bytes(q, dw, k1x1);
+	assert_true(cscr_used > 0 && cscr_used <= SCRMAX && cscr_used % 2 == 0);
+	memset(cscr, 0x5a, sizeof cscr);
+	return cscr;
+}
+
+static void scratch_kept(void)
+{
+	for (size_t i = (size_t)cscr_used / 2; i < sizeof cscr / 2; i++)
+		if (cscr[i] != 0x5a5a)
+			fail_msg("scratch written at %zu, beyond its %lld bytes", i * 2,
+				 (long long)cscr_used);
+}
+
 /* the quantization of one case: zero points and scales */
 typedef struct {
 	int32_t zx, zy;
@@ -480,6 +502,7 @@ static int check_conv(const o2m_q8_conv_params *q, int ny, const char *what)
 {
 	int real = 0;
 
+	scratch_kept();
 	for (int i = 0; i < ny; i++) {
 		if (cy[i] != cref[i])
 			fail_msg("%s: y[%d] = %d, want %d", what, i, cy[i], cref[i]);
@@ -503,7 +526,8 @@ static void conv_matches_naive_reference(void **state)
 	for (int t = 0; t < 300; t++) {
 		int rank = 1 + t % 3, ny = random_conv(&q, &c, rank, GEN_CONV);
 		ref_conv(&q, &c);
-		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_OK);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy),
+				 O2M_OK);
 		real += check_conv(&q, ny, "conv");
 		outputs += ny;
 	}
@@ -521,11 +545,12 @@ static void conv_variants_match_conv(void **state)
 		int rank = 1 + t % 3, kind = t % 2 ? GEN_DW : GEN_1X1;
 		int ny = random_conv(&q, &c, rank, kind), rc;
 		ref_conv(&q, &c);
-		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy2), O2M_OK);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy2),
+				 O2M_OK);
 		if (kind == GEN_DW)
-			rc = o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, cy);
+			rc = o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, scr(&q, 1, 0), cy);
 		else
-			rc = o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, cy);
+			rc = o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 1), cy);
 		assert_int_equal(rc, O2M_OK);
 		assert_memory_equal(cy, cy2, (size_t)ny);
 		check_conv(&q, ny, kind == GEN_DW ? "conv_dw" : "conv_1x1");
@@ -543,7 +568,7 @@ static void conv_bias_may_be_null(void **state)
 	ny = random_conv(&q, &c, 2, GEN_CONV);
 	memset(cbias, 0, sizeof cbias);
 	ref_conv(&q, &c);
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, NULL, crq, cy), O2M_OK);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, NULL, crq, scr(&q, 0, 0), cy), O2M_OK);
 	check_conv(&q, ny, "conv without bias");
 }
 
@@ -555,30 +580,32 @@ static void conv_rejects_bad_arguments(void **state)
 	(void)state;
 	reseed(7);
 	random_conv(&q, &c, 2, GEN_CONV);
-	assert_int_equal(o2m_q8_conv_s8(&q, NULL, cw, cbias, crq, cy), O2M_ERR_ARG);
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, NULL, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, NULL, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, NULL, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, NULL, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	crq[0] = 63; /* shift 31 */
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	crq[0] = 0; /* shift -32 */
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	crq[0] = (int32_t)0x80000020u; /* a negative multiplier */
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	crq[0] = 32;
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_OK);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_OK);
 	q.conv.group = 2;
 	q.conv.c_in = 3;
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	random_conv(&q, &c, 2, GEN_CONV);
 	q.conv.out_h = 0;
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	random_conv(&q, &c, 2, GEN_CONV);
 	q.conv.k_w = 2; /* not 1x1 */
-	assert_int_equal(o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 1), cy),
+			 O2M_ERR_ARG);
 	random_conv(&q, &c, 2, GEN_DW);
 	q.conv.group = 1; /* not depthwise */
 	q.conv.c_out = 1;
 	if (q.conv.c_in > 1)
-		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, cy),
+		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, scr(&q, 1, 0), cy),
 				 O2M_ERR_ARG);
 }
 
@@ -620,7 +647,8 @@ static void fc_matches_reference_and_conv(void **state)
 		ref_conv(&q, &c);
 		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, crq, cy), O2M_OK);
 		check_conv(&q, ny, "fc");
-		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, cy2), O2M_OK);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy2),
+				 O2M_OK);
 		assert_memory_equal(cy, cy2, (size_t)ny);
 		f.in = 0;
 		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
