@@ -116,21 +116,27 @@ static inline int8_t q8_out(int32_t v, int32_t off, int32_t lo, int32_t hi)
 typedef struct {
 	int32_t mult, shift; /* shift: o2m_q8_requant's, when !fast */
 	int32_t rsh;         /* r - 1 */
-	int64_t round;       /* 2^30 + 2^(30 + r) */
+	int32_t plo, phi;    /* 2^30 + 2^(30 + r) as two words (x >= 0) */
+	int32_t nlo, nhi;    /* the same less 2^31 (x < 0) */
 	int32_t off, lo, hi; /* the output offset and clamp */
 	int fast;
 } q8_rq;
 
-/* the q8_rq of a packed word */
+/* the q8_rq of a packed word; no 64-bit shifts */
 static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi)
 {
 	q8_rq r;
+	int32_t right;
 
 	r.mult = o2m_q8_rq_mult(word);
 	r.shift = o2m_q8_rq_shift(word);
 	r.fast = r.shift < 0;
-	r.rsh = r.fast ? -r.shift - 1 : 0;
-	r.round = ((int64_t)1 << 30) + ((int64_t)1 << (30 - (r.fast ? r.shift : 0)));
+	right = r.fast ? -r.shift : 1;
+	r.rsh = right - 1;
+	r.plo = (int32_t)(right == 1 ? 0xc0000000u : 0x40000000u);
+	r.phi = right >= 2 ? (int32_t)(1u << (right - 2)) : 0;
+	r.nlo = (int32_t)((uint32_t)r.plo + 0x80000000u);
+	r.nhi = right == 1 ? 0 : r.phi - 1; /* the low word borrows but for r == 1 */
 	r.off = off;
 	r.lo = lo;
 	r.hi = hi;
@@ -140,12 +146,14 @@ static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi
 /* the output of one int32 sum: requantized, offset, clamped */
 static inline int8_t q8_rq_out(const q8_rq *r, int32_t x)
 {
+	int64_t t;
 	int32_t v;
 
 	if (!r->fast)
 		return q8_out(o2m_q8_requant(x, r->mult, r->shift), r->off, r->lo, r->hi);
-	v = (int32_t)(((int64_t)x * r->mult + r->round +
-		       (int64_t)((uint32_t)x >> 31) * INT32_MIN) >> 32);
+	t = x < 0 ? (int64_t)((uint64_t)(uint32_t)r->nhi << 32 | (uint32_t)r->nlo)
+		  : (int64_t)((uint64_t)(uint32_t)r->phi << 32 | (uint32_t)r->plo);
+	v = (int32_t)(((int64_t)x * r->mult + t) >> 32);
 	v = (v >> r->rsh) + r->off; /* |v| <= 2^30 */
 	return (int8_t)(v < r->lo ? r->lo : v > r->hi ? r->hi : v);
 }
