@@ -86,6 +86,9 @@ int32_t ir_qmax(DType t);
 /* a positive real factor m as mult * 2^(shift - 31), mult in [2^30, 2^31) (0, 0 for m
    == 0 or too small), as TFLite's QuantizeMultiplier */
 void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift);
+/* m as one packed word (o2m_q8.h): (mult & ~63) | (shift + 32), mult a multiple of 64
+   rounded from m directly (0 | 32 for m == 0 or too small) */
+int32_t ir_quant_pack(double m);
 
 /* ---- tensors ---- */
 enum {

@@ -1,7 +1,8 @@
 /* op_qint.c - the integer ops of a quantized graph (made by passes/quant.c from QDQ
    groups and QLinear ops): shapes and prepares. Every scale and zero point comes from the
    tensors' Tensor.quant; the requantization multipliers and shifts are computed here, at
-   compile time, and the kernels (runtime-stub/o2m_q8*.c) use no floating point. */
+   compile time (one packed word per channel for the convolutions), and the kernels
+   (runtime-stub/o2m_q8*.c) use no floating point. */
 #include "lower.h"
 
 #include <math.h>
@@ -44,15 +45,14 @@ static void q_clamp(Graph *g, int node, int32_t *lo, int32_t *hi)
 	*hi = (int32_t)ir_attr_int(g, node, "act_max", 127);
 }
 
-/* one multiplier and shift per output channel: x_scale * w_scale[c] / y_scale, the
-   weights' per-channel facts along axis */
+/* one packed requantization word per output channel (o2m_q8.h): x_scale * w_scale[c] /
+   y_scale, the weights' per-channel facts along axis */
 static int channel_multipliers_axis(Graph *g, int node, Lowered *L, int64_t channels, int axis,
-				    int *mi, int *si)
+				    int *ri)
 {
 	const Quant *w = q_of(g, node, 1, 0);
 	double sx = qscale(g, node, 0, 0), sy = qscale(g, node, 0, 1);
-	int32_t *m = arena_alloc(&g->arena, sizeof *m * (size_t)channels);
-	int32_t *s = arena_alloc(&g->arena, sizeof *s * (size_t)channels);
+	int32_t *r = arena_alloc(&g->arena, sizeof *r * (size_t)channels);
 
 	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && (w->n != channels || w->axis != axis)) ||
 	    (has_in(g, node, 2) && in_t(g, node, 2)->dtype != DT_S32)) {
@@ -65,17 +65,15 @@ static int channel_multipliers_axis(Graph *g, int node, Lowered *L, int64_t chan
 			ir_error(g, node, "weights must have zero point 0");
 			return -1;
 		}
-		ir_quant_multiplier(sx * w->scale[w->n > 1 ? c : 0] / sy, &m[c], &s[c]);
+		r[c] = ir_quant_pack(sx * w->scale[w->n > 1 ? c : 0] / sy);
 	}
-	*mi = lw_const(g, L, DT_S32, channels, m);
-	*si = lw_const(g, L, DT_S32, channels, s);
+	*ri = lw_const(g, L, DT_S32, channels, r);
 	return 0;
 }
 
-static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels, int *mi,
-			       int *si)
+static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels, int *ri)
 {
-	return channel_multipliers_axis(g, node, L, channels, 0, mi, si);
+	return channel_multipliers_axis(g, node, L, channels, 0, ri);
 }
 
 /* ---- QConv: X, W, B? as Conv, int8 with an int32 bias ---- */
@@ -84,11 +82,11 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
 	const char *family;
-	int mi, si, k;
+	int ri, k, scr;
 
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) ||
 	    lw_conv_geom(g, node, &p->conv, &family) ||
-	    channel_multipliers(g, node, L, p->conv.c_out, &mi, &si))
+	    channel_multipliers(g, node, L, p->conv.c_out, &ri))
 		return -1;
 	p->input_offset = -qzero(g, node, 0, 0);
 	p->output_offset = qzero(g, node, 0, 1);
@@ -100,8 +98,10 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 	k = lw_kernel(g, node, arena_printf(&g->arena, "q8_%s", family), DT_S8);
 	if (k < 0)
 		return -1;
+	scr = lw_scratch(g, L, o2m_q8_conv_scratch_bytes(p, !strcmp(family, "conv_dw"),
+							  !strcmp(family, "conv_1x1")));
 	lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_CST(mi), A_CST(si), A_OUT(0));
+		A_CST(ri), A_SCR(scr), A_OUT(0));
 	return 0;
 }
 
@@ -128,10 +128,10 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_fc_params *p = LW_PARAMS(g, o2m_q8_fc_params);
 	Tensor *x = in_t(g, node, 0), *w = in_t(g, node, 1);
-	int mi, si, k;
+	int ri, k;
 
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) ||
-	    channel_multipliers(g, node, L, w->dims[0], &mi, &si))
+	    channel_multipliers(g, node, L, w->dims[0], &ri))
 		return -1;
 	p->in = lw_i32(g, node, w->dims[1]);
 	p->out = lw_i32(g, node, w->dims[0]);
@@ -144,8 +144,8 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 	k = lw_kernel(g, node, "q8_fc", DT_S8);
 	if (k < 0)
 		return -1;
-	lw_call(g, L, k, PT_Q8_FC, p, 6, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_CST(mi), A_CST(si), A_OUT(0));
+	lw_call(g, L, k, PT_Q8_FC, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(ri), A_OUT(0));
 	return 0;
 }
 
@@ -291,7 +291,7 @@ int prep_q8lut(Graph *g, int node, Lowered *L)
 int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
-	int mi, si, k;
+	int ri, k;
 
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) || lw_convt_geom(g, node, &p->conv))
 		return -1;
@@ -300,7 +300,7 @@ int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
 		return -1;
 	}
 	/* the per-channel facts of W are along its axis 1, the output channels */
-	if (channel_multipliers_axis(g, node, L, p->conv.c_out, 1, &mi, &si))
+	if (channel_multipliers_axis(g, node, L, p->conv.c_out, 1, &ri))
 		return -1;
 	p->input_offset = -qzero(g, node, 0, 0);
 	p->output_offset = qzero(g, node, 0, 1);
@@ -310,8 +310,8 @@ int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
 	k = lw_kernel(g, node, "q8_conv_transpose", DT_S8);
 	if (k < 0)
 		return -1;
-	lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-		A_CST(mi), A_CST(si), A_OUT(0));
+	lw_call(g, L, k, PT_Q8_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(ri), A_OUT(0));
 	return 0;
 }
 

@@ -38,9 +38,10 @@ int ir_quant_same(const Quant *a, const Quant *b)
 int32_t ir_qmin(DType t) { return t == DT_S8 ? -128 : t == DT_S16 ? -32768 : 0; }
 int32_t ir_qmax(DType t) { return t == DT_S8 ? 127 : t == DT_S16 ? 32767 : t == DT_U16 ? 65535 : 255; }
 
-/* m = mult * 2^(shift - 31), mult in [2^30, 2^31), as TFLite's QuantizeMultiplier; 0 for
-   m <= 0 or below 2^-62, shift at most 30 (larger factors saturate there) */
-void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift)
+/* m = mult * 2^(shift - 31), mult in [2^30, 2^31) a multiple of unit (a power of two),
+   f * 2^31 rounded to the nearest multiple; 0 for m <= 0 or below 2^-62, shift at most 30
+   (larger factors saturate there) */
+static void quant_round(double m, int64_t unit, int32_t *mult, int32_t *shift)
 {
 	int e;
 	double f;
@@ -50,15 +51,30 @@ void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift)
 	if (!(m > 0) || !isfinite(m))
 		return;
 	f = frexp(m, &e);
-	q = (int64_t)llround(f * 2147483648.0);
+	q = (int64_t)llround(f * 2147483648.0 / (double)unit) * unit;
 	if (q == ((int64_t)1 << 31))
 		q /= 2, e++;
 	if (e < -31)
 		return;
 	if (e > 30)
-		q = INT32_MAX, e = 30;
+		q = INT32_MAX / unit * unit, e = 30;
 	*mult = (int32_t)q;
 	*shift = e;
+}
+
+/* as TFLite's QuantizeMultiplier */
+void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift)
+{
+	quant_round(m, 1, mult, shift);
+}
+
+/* the packed word of o2m_q8.h: mult a multiple of 64, shift + 32 in the low 6 bits */
+int32_t ir_quant_pack(double m)
+{
+	int32_t mult, shift;
+
+	quant_round(m, 64, &mult, &shift);
+	return (int32_t)((uint32_t)mult | (uint32_t)(shift + 32));
 }
 
 int ir_quant_ok(const Tensor *x)

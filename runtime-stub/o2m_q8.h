@@ -8,8 +8,11 @@
    (NCHW); weights int8 with zero point 0, biases int32 at scale input_scale * w_scale.
 
    The multiplier of a rescale by a real factor m is (mult, shift) with
-   m = mult * 2^(shift - 31), mult in [2^30, 2^31) (0 for m == 0); per-channel kernels read
-   one pair per output channel. */
+   m = mult * 2^(shift - 31), mult in [2^30, 2^31) (0 for m == 0), shift in [-31, 30].
+   Per-channel kernels (the convolutions, fully connected) read one packed int32 word per
+   output channel: word = (mult & ~63) | (shift + 32), mult rounded by the compiler to a
+   multiple of 64 (a relative error below 2^-25), so that mult = word & ~63 and
+   shift = (word & 63) - 32 (o2m_q8_rq_mult, o2m_q8_rq_shift). */
 #ifndef O2M_Q8_H
 #define O2M_Q8_H
 
@@ -19,33 +22,48 @@
 #include "o2m_unary.h"
 
 /** x * m rounded as TFLite's MultiplyByQuantizedMultiplier: a saturating rounding doubling
-    high multiply by mult after a left shift of max(shift, 0), then a rounding (half away
-    from zero) right shift by max(-shift, 0). */
+    high multiply by mult (in [0, 2^31)) after a left shift of max(shift, 0), then a
+    rounding (half away from zero) right shift by max(-shift, 0). The high multiply with
+    gemmlowp's nudge is floor((a * mult + 2^30) / 2^31) for either sign: one 64-bit
+    product, an add and a shift. */
 static inline int32_t o2m_q8_requant(int32_t x, int32_t mult, int32_t shift)
 {
-	int32_t left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-	int64_t a = (int64_t)x * ((int64_t)1 << left), ab;
-	int32_t hi, mask, rem, thr;
+	int32_t a = x, right = -shift, hi, mask, rem, thr;
 
-	if (a > INT32_MAX) /* the left shift saturates as TFLite's does not need to */
-		a = INT32_MAX;
-	if (a < INT32_MIN)
-		a = INT32_MIN;
-	if (a == INT32_MIN && mult == INT32_MIN)
-		hi = INT32_MAX;
-	else {
-		ab = a * (int64_t)mult;
-		hi = (int32_t)((ab + (ab >= 0 ? ((int64_t)1 << 30) : 1 - ((int64_t)1 << 30))) /
-			       ((int64_t)1 << 31));
+	if (shift > 0) { /* the left shift saturates as TFLite's does not need to */
+		right = 0;
+		a = x > (INT32_MAX >> shift) ? INT32_MAX
+		    : x < -(int32_t)(1u << (31 - shift)) ? INT32_MIN
+		    : (int32_t)((uint32_t)x << shift);
 	}
+	hi = (int32_t)(((int64_t)a * mult + ((int64_t)1 << 30)) >> 31);
 	if (right == 0)
 		return hi;
 	if (right > 31)
 		right = 31;
-	mask = (int32_t)(((int64_t)1 << right) - 1);
+	mask = (int32_t)(((uint32_t)1 << right) - 1);
 	rem = hi & mask;
 	thr = (mask >> 1) + (hi < 0 ? 1 : 0);
 	return (hi >> right) + (rem > thr ? 1 : 0);
+}
+
+/** The multiplier of a packed requantization word: its upper 26 bits. */
+static inline int32_t o2m_q8_rq_mult(int32_t word)
+{
+	return (int32_t)((uint32_t)word & ~(uint32_t)63);
+}
+
+/** The shift of a packed requantization word: its low 6 bits less 32. */
+static inline int32_t o2m_q8_rq_shift(int32_t word)
+{
+	return (word & 63) - 32;
+}
+
+/** The packed word of (mult, shift), shift in [-32, 31]; the low 6 bits of mult are
+    dropped. */
+static inline int32_t o2m_q8_rq_pack(int32_t mult, int32_t shift)
+{
+	return (int32_t)(((uint32_t)mult & ~(uint32_t)63) | (uint32_t)(shift + 32));
 }
 
 static inline int32_t o2m_q8_clamp(int32_t v, int32_t lo, int32_t hi)
@@ -55,7 +73,8 @@ static inline int32_t o2m_q8_clamp(int32_t v, int32_t lo, int32_t hi)
 
 /** Convolution (general, depthwise and 1x1 share it): the geometry of o2m_conv_params
     (its act fields unused), y = clamp(output_offset + requant(sum (x + input_offset) * w +
-    bias, mult[oc], shift[oc])). Padding reads as x = -input_offset (real zero). */
+    bias, requant[oc])), requant[oc] the packed word of channel oc. Padding reads as
+    x = -input_offset (real zero). */
 typedef struct {
 	o2m_conv_params conv;
 	int32_t input_offset;  /* -x_zero_point */
@@ -64,7 +83,7 @@ typedef struct {
 } o2m_q8_conv_params;
 
 /** Fully connected: y[b][o] = clamp(output_offset + requant(sum_i (x[b][i] + input_offset)
-    * w[o][i] + bias[o], mult[o], shift[o])), w row-major [out][in]. */
+    * w[o][i] + bias[o], requant[o])), w row-major [out][in], requant[o] packed. */
 typedef struct {
 	int32_t batch, in, out;
 	int32_t input_offset, output_offset;
@@ -106,17 +125,42 @@ typedef struct {
 } o2m_q8_pool_params;
 
 /** Convolution, depthwise convolution (group == c_in, c_out a multiple of it) and 1x1
-    convolution (no padding, unit stride and dilation, k 1x1x1, group 1).
+    convolution (no padding, unit stride and dilation, k 1x1x1, group 1); scratch holds
+    the bytes o2m_q8_conv_scratch_bytes gives (2-byte aligned at least).
     @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
 int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		   const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		   const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
 int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		      const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		      const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
 int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		       const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		       const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
+/** The input positions one output axis covers: every tap of every output, from the
+    first one (at -pad). */
+static inline int64_t o2m_q8_span(int32_t out, int32_t k, int32_t stride, int32_t dil)
+{
+	return (int64_t)(out - 1) * stride + (int64_t)(k - 1) * dil + 1;
+}
+
+/** The scratch of o2m_q8_conv_s8 (dw 0, k1x1 0), o2m_q8_conv_dw_s8 (dw 1) and
+    o2m_q8_conv_1x1_s8 (k1x1 1), in bytes: two int16 columns of one window (c_in / group *
+    k_d * k_h * k_w values each; c_in for 1x1), or one input channel padded as int16
+    (depthwise: o2m_q8_span along each axis). */
+static inline int64_t o2m_q8_conv_scratch_bytes(const o2m_q8_conv_params *q, int dw, int k1x1)
+{
+	const o2m_conv_params *p = &q->conv;
+
+	if (dw)
+		return 2 * o2m_q8_span(p->out_d, p->k_d, p->stride_d, p->dil_d) *
+		       o2m_q8_span(p->out_h, p->k_h, p->stride_h, p->dil_h) *
+		       o2m_q8_span(p->out_w, p->k_w, p->stride_w, p->dil_w);
+	if (k1x1)
+		return (int64_t)4 * p->c_in;
+	return (int64_t)4 * (p->group > 0 ? p->c_in / p->group : 0) * p->k_d * p->k_h * p->k_w;
+}
+
 /** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */
 int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
-		 const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		 const int32_t *bias, const int32_t *requant, int8_t *y);
 int o2m_q8_requant_s8(const o2m_q8_requant_params *p, const int8_t *x, int8_t *y);
 /** A table of 256 outputs indexed by x + 128: any function of one int8 value (Sigmoid,
     Tanh, LeakyRelu, HardSwish, Gelu, ..., computed by the compiler). */

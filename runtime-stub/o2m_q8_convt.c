@@ -75,18 +75,18 @@ static int pos3(int32_t a, int32_t b, int32_t c)
 }
 
 static int convt_ok(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
-		    const int32_t *mult, const int32_t *shift, const int8_t *y)
+		    const int32_t *requant, const int8_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
 
-	return x && w && mult && shift && y && p->n >= 1 && p->c_in >= 1 && p->c_out >= 1 &&
+	return x && w && requant && y && p->n >= 1 && p->c_in >= 1 && p->c_out >= 1 &&
 	       p->group >= 1 && !(p->c_in % p->group) && !(p->c_out % p->group) &&
 	       pos3(p->in_d, p->in_h, p->in_w) && pos3(p->out_d, p->out_h, p->out_w) &&
 	       pos3(p->k_d, p->k_h, p->k_w) && pos3(p->stride_d, p->stride_h, p->stride_w) &&
 	       pos3(p->dil_d, p->dil_h, p->dil_w) && p->pad_d >= 0 && p->pad_h >= 0 &&
 	       p->pad_w >= 0 && q8_offset_ok(q->input_offset) &&
 	       q8_out_ok(q->output_offset, q->act_min, q->act_max) &&
-	       q8_scales_ok(mult, shift, p->c_out);
+	       q8_scales_ok(requant, p->c_out);
 }
 
 /* one output plane: x the group's first input channel, w the filter slice of this
@@ -117,13 +117,12 @@ static void convt_plane(const o2m_q8_conv_params *q, const int8_t *x, const int8
 }
 
 int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
-			     const int32_t *bias, const int32_t *mult, const int32_t *shift,
-			     int8_t *y)
+			     const int32_t *bias, const int32_t *requant, int8_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
 	int32_t n, oc, cin, cout, ks, in_plane, out_plane;
 
-	if (!convt_ok(q, x, w, mult, shift, y))
+	if (!convt_ok(q, x, w, requant, y))
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group;
 	cout = p->c_out / p->group;
@@ -134,8 +133,9 @@ int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *q, const int8_t *x, const
 		for (oc = 0; oc < p->c_out; oc++) {
 			const int32_t gr = oc / cout, c = oc - gr * cout;
 			convt_plane(q, x + (n * p->c_in + gr * cin) * in_plane,
-				    w + (gr * cin * cout + c) * ks, bias ? bias[oc] : 0, mult[oc],
-				    shift[oc], y + (n * p->c_out + oc) * out_plane);
+				    w + (gr * cin * cout + c) * ks, bias ? bias[oc] : 0,
+				    o2m_q8_rq_mult(requant[oc]), o2m_q8_rq_shift(requant[oc]),
+				    y + (n * p->c_out + oc) * out_plane);
 		}
 	return O2M_OK;
 }

@@ -40,6 +40,19 @@ static inline int32_t q8_ror8(int32_t v)
 	return (int32_t)((u >> 8) | (u << 24));
 }
 
+/* bytes 1 and 3 of v as int16x2: one SXTB16 with its rotation */
+static inline int32_t q8_sxtb16_ror8(int32_t v)
+{
+#if defined(__GNUC__)
+	int32_t r;
+
+	__asm__("sxtb16 %0, %1, ror #8" : "=r"(r) : "r"(v));
+	return r;
+#else
+	return __sxtb16(q8_ror8(v));
+#endif
+}
+
 /* two int16 values as one int16x2, lo in the bottom half */
 static inline int32_t q8_pack16(int32_t lo, int32_t hi)
 {
@@ -67,13 +80,13 @@ static inline int q8_scale_ok(int32_t mult, int32_t shift)
 	return mult >= 0 && shift >= -31 && shift <= 30;
 }
 
-/* n per-channel multipliers and shifts */
-static inline int q8_scales_ok(const int32_t *mult, const int32_t *shift, int32_t n)
+/* n packed per-channel words */
+static inline int q8_scales_ok(const int32_t *rq, int32_t n)
 {
 	int32_t i;
 
 	for (i = 0; i < n; i++)
-		if (!q8_scale_ok(mult[i], shift[i]))
+		if (!q8_scale_ok(o2m_q8_rq_mult(rq[i]), o2m_q8_rq_shift(rq[i])))
 			return 0;
 	return 1;
 }
@@ -92,6 +105,57 @@ static inline int8_t q8_out(int32_t v, int32_t off, int32_t lo, int32_t hi)
 	int64_t s = (int64_t)v + off;
 
 	return (int8_t)(s < lo ? lo : s > hi ? hi : s);
+}
+
+/* one channel's requantization and output step, prepared once per channel: with a right
+   shift r >= 1 (every factor below 1), TFLite's two roundings are one, floor((x * mult
+   + 2^30 + 2^(30 + r) - [x < 0] 2^31) / 2^(31 + r)): the nudge, then half of the
+   shift's unit less 1 below zero (ties away from zero), all in one 64-bit sum whose high
+   word is shifted by r - 1. [x < 0] stands for [high product < 0]: they differ only
+   when that product is 0, never a tie. Other factors take o2m_q8_requant. */
+typedef struct {
+	int32_t mult, shift; /* shift: o2m_q8_requant's, when !fast */
+	int32_t rsh;         /* r - 1 */
+	int32_t plo, phi;    /* 2^30 + 2^(30 + r) as two words (x >= 0) */
+	int32_t nlo, nhi;    /* the same less 2^31 (x < 0) */
+	int32_t off, lo, hi; /* the output offset and clamp */
+	int fast;
+} q8_rq;
+
+/* the q8_rq of a packed word; no 64-bit shifts */
+static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi)
+{
+	q8_rq r;
+	int32_t right;
+
+	r.mult = o2m_q8_rq_mult(word);
+	r.shift = o2m_q8_rq_shift(word);
+	r.fast = r.shift < 0;
+	right = r.fast ? -r.shift : 1;
+	r.rsh = right - 1;
+	r.plo = (int32_t)(right == 1 ? 0xc0000000u : 0x40000000u);
+	r.phi = right >= 2 ? (int32_t)(1u << (right - 2)) : 0;
+	r.nlo = (int32_t)((uint32_t)r.plo + 0x80000000u);
+	r.nhi = right == 1 ? 0 : r.phi - 1; /* the low word borrows but for r == 1 */
+	r.off = off;
+	r.lo = lo;
+	r.hi = hi;
+	return r;
+}
+
+/* the output of one int32 sum: requantized, offset, clamped */
+static inline int8_t q8_rq_out(const q8_rq *r, int32_t x)
+{
+	int64_t t;
+	int32_t v;
+
+	if (!r->fast)
+		return q8_out(o2m_q8_requant(x, r->mult, r->shift), r->off, r->lo, r->hi);
+	t = x < 0 ? (int64_t)((uint64_t)(uint32_t)r->nhi << 32 | (uint32_t)r->nlo)
+		  : (int64_t)((uint64_t)(uint32_t)r->phi << 32 | (uint32_t)r->plo);
+	v = (int32_t)(((int64_t)x * r->mult + t) >> 32);
+	v = (v >> r->rsh) + r->off; /* |v| <= 2^30 */
+	return (int8_t)(v < r->lo ? r->lo : v > r->hi ? r->hi : v);
 }
 
 #endif

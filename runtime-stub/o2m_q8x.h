@@ -109,12 +109,11 @@ int o2m_q8_softmax_s8(const o2m_q8_softmax_params *p, const int8_t *x, const int
     out...]; input position i and tap t reach output i * stride - pad + t * dil along
     each axis (the geometry of o2m_conv_transpose, its act fields unused; output_padding
     and trailing pads are in the output size). Computed as a gather, each output the
-    int32 sum of its taps plus bias[oc] (may be NULL), rescaled by mult[oc], shift[oc]:
+    int32 sum of its taps plus bias[oc] (may be NULL), rescaled by the packed word requant[oc] (o2m_q8.h):
     y = clamp(output_offset + requant(sum (x + input_offset) * w + bias)).
     @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
 int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-			     const int32_t *bias, const int32_t *mult, const int32_t *shift,
-			     int8_t *y);
+			     const int32_t *bias, const int32_t *requant, int8_t *y);
 /** Bilinear resize. @return O2M_OK, or O2M_ERR_ARG for bad sizes, an index out of range
     or a weight pair not summing to 32768. */
 int o2m_q8_resize_s8(const o2m_q8_resize_params *p, const int8_t *x, const int32_t *index_h,

@@ -9,20 +9,21 @@
 #include <string.h>
 
 int ref_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		   const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		      const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		      const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		       const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
-		 const int32_t *bias, const int32_t *mult, const int32_t *shift, int8_t *y);
+		 const int32_t *bias, const int32_t *rq, int8_t *y);
 
 #define CASES 400 /* per kernel */
 #define XMAX 8192
 #define CMAX 64
 
 static int8_t x[XMAX], w[XMAX], y[XMAX], yref[XMAX];
-static int32_t bias[CMAX], mult[CMAX], shift[CMAX];
+static int16_t scr[4096];
+static int32_t bias[CMAX], rq[CMAX]; /* packed requantization words */
 static uint32_t rng = 12345u, sum = 2166136261u;
 
 static uint32_t rnd32(void) /* xorshift32 */
@@ -42,7 +43,7 @@ static int32_t rnd(int32_t lo, int32_t hi) /* in [lo, hi] */
 static void fill(int32_t nx, int32_t nw, int32_t nc, int32_t taps, int32_t *in_off,
 		 int32_t *out_off, int32_t *lo, int32_t *hi)
 {
-	int32_t i, bits = 0;
+	int32_t i, m, bits = 0;
 
 	while ((1 << bits) < taps)
 		bits++;
@@ -52,8 +53,8 @@ static void fill(int32_t nx, int32_t nw, int32_t nc, int32_t taps, int32_t *in_o
 		w[i] = (int8_t)rnd(-127, 127);
 	for (i = 0; i < nc; i++) {
 		bias[i] = rnd(-40000, 40000);
-		mult[i] = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
-		shift[i] = -rnd(8, 12) - bits / 2;
+		m = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+		rq[i] = o2m_q8_rq_pack(m, -rnd(8, 12) - bits / 2);
 	}
 	*in_off = rnd(-128, 127);
 	*out_off = rnd(-20, 20);
@@ -126,11 +127,11 @@ static int conv_case(int k, int dw)
 	     &q.act_min, &q.act_max);
 	b = rnd(0, 9) ? bias : NULL;
 	if (dw) {
-		rc = o2m_q8_conv_dw_s8(&q, x, w, b, mult, shift, y);
-		rr = ref_q8_conv_dw_s8(&q, x, w, b, mult, shift, yref);
+		rc = o2m_q8_conv_dw_s8(&q, x, w, b, rq, scr, y);
+		rr = ref_q8_conv_dw_s8(&q, x, w, b, rq, scr, yref);
 	} else {
-		rc = o2m_q8_conv_s8(&q, x, w, b, mult, shift, y);
-		rr = ref_q8_conv_s8(&q, x, w, b, mult, shift, yref);
+		rc = o2m_q8_conv_s8(&q, x, w, b, rq, scr, y);
+		rr = ref_q8_conv_s8(&q, x, w, b, rq, scr, yref);
 	}
 	if (rc != O2M_OK || rr != O2M_OK) {
 		printf("MISMATCH %s case %d: status %d, portable %d\n", dw ? "dw" : "conv", k, rc, rr);
@@ -161,8 +162,8 @@ static int conv_1x1_case(int k)
 		return conv_1x1_case(k);
 	fill(nx, nw, p->c_out, p->c_in, &q.input_offset, &q.output_offset, &q.act_min,
 	     &q.act_max);
-	rc = o2m_q8_conv_1x1_s8(&q, x, w, bias, mult, shift, y);
-	rr = ref_q8_conv_1x1_s8(&q, x, w, bias, mult, shift, yref);
+	rc = o2m_q8_conv_1x1_s8(&q, x, w, bias, rq, scr, y);
+	rr = ref_q8_conv_1x1_s8(&q, x, w, bias, rq, scr, yref);
 	if (rc != O2M_OK || rr != O2M_OK) {
 		printf("MISMATCH 1x1 case %d: status %d, portable %d\n", k, rc, rr);
 		return 0;
@@ -184,8 +185,8 @@ static int fc_case(int k)
 	fill(q.batch * q.in, q.out * q.in, q.out, q.in, &q.input_offset, &q.output_offset,
 	     &q.act_min, &q.act_max);
 	b = rnd(0, 9) ? bias : NULL;
-	rc = o2m_q8_fc_s8(&q, x, w, b, mult, shift, y);
-	rr = ref_q8_fc_s8(&q, x, w, b, mult, shift, yref);
+	rc = o2m_q8_fc_s8(&q, x, w, b, rq, y);
+	rr = ref_q8_fc_s8(&q, x, w, b, rq, yref);
 	if (rc != O2M_OK || rr != O2M_OK) {
 		printf("MISMATCH fc case %d: status %d, portable %d\n", k, rc, rr);
 		return 0;

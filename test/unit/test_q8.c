@@ -3,8 +3,9 @@
    the elementwise ops by naive loops over every index, pooling from explicit tap
    counts. Each also stays within one output step of the real-valued result (double
    arithmetic on the dequantized inputs) wherever nothing clamps; the tolerance is
-   1 + 1e-6 steps: requantization rounds twice, each by at most half a step of its
-   own unit, and the Q31 multiplier is off by at most 2^-31 relative. */
+   1 + 1e-5 steps: requantization rounds twice, each by at most half a step of its
+   own unit, and the multiplier is off by at most 2^-31 relative (2^-25 for the packed
+   per-channel words, a multiple of 64: under 5e-6 steps on outputs of 150 steps). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,7 +16,7 @@
 
 #include "../../runtime-stub/o2m_kernels.h"
 
-#define TOL (1.0 + 1e-6)
+#define TOL (1.0 + 1e-5)
 
 /* ---- seeded random numbers (xorshift64*) ---- */
 
@@ -68,6 +69,29 @@ static void quantize_multiplier(double m, int32_t *mult, int32_t *shift)
 	}
 	*mult = (int32_t)q;
 	*shift = e;
+}
+
+/* the same with mult rounded to a multiple of 64 (the packed per-channel words), from m
+   directly; the word (mult | (shift + 32)) into *word */
+static void quantize_packed(double m, int32_t *mult, int32_t *shift, int32_t *word)
+{
+	int e;
+	int64_t q;
+
+	*mult = 0;
+	*shift = 0;
+	if (m > 0) {
+		q = (int64_t)round(frexp(m, &e) * 33554432.0) * 64; /* m = q * 2^(e - 31) */
+		if (q == (int64_t)1 << 31) {
+			q /= 2;
+			e++;
+		}
+		if (e >= -31) {
+			*mult = (int32_t)(e > 30 ? INT32_MAX - 63 : q);
+			*shift = e > 30 ? 30 : e;
+		}
+	}
+	*word = (int32_t)((uint32_t)*mult + (uint32_t)(*shift + 32));
 }
 
 /* ---- the reference requantization ---- */
@@ -159,6 +183,36 @@ static void requant_rounds_as_tflite(void **state)
 	assert_int_equal(o2m_q8_requant(INT32_MAX, 1 << 30, 1), 1 << 30);
 	assert_int_equal(o2m_q8_requant(INT32_MIN, 1 << 30, 1), -(1 << 30));
 	assert_int_equal(o2m_q8_requant(INT32_MIN, INT32_MAX, -31), -1);
+}
+
+/* the packed word's helpers: every shift and random multiples of 64 round trip */
+static void packed_word_round_trips(void **state)
+{
+	int32_t m, s, word;
+
+	(void)state;
+	reseed(9);
+	for (int shift = -32; shift <= 31; shift++)
+		for (int i = 0; i < 200; i++) {
+			int32_t mult = i == 0 ? 0 : i == 1 ? INT32_MAX - 63 : i == 2 ? 1 << 30 :
+				       (int32_t)((0x40000000u + (rnd32() & 0x3fffffffu)) & ~63u);
+			int32_t w = (int32_t)((uint32_t)mult | (uint32_t)(shift + 32));
+			assert_int_equal(o2m_q8_rq_pack(mult, shift), w);
+			assert_int_equal(o2m_q8_rq_mult(w), mult);
+			assert_int_equal(o2m_q8_rq_shift(w), shift);
+		}
+	quantize_packed(1.0, &m, &s, &word);
+	assert_true(m == 1 << 30 && s == 1 && word == ((1 << 30) | 33));
+	quantize_packed(1.0 - ldexp(1, -27), &m, &s, &word); /* rounds up to 2^31: halved */
+	assert_true(m == 1 << 30 && s == 1);
+	quantize_packed(0.0, &m, &s, &word);
+	assert_true(m == 0 && s == 0 && word == 32);
+	for (int i = 0; i < 1000; i++) {
+		double r = ldexp(rndu(0.5, 1.0), rnd(-30, 30));
+		quantize_packed(r, &m, &s, &word);
+		assert_true(m >= 1 << 30 && m % 64 == 0);
+		assert_true(fabs(real_scale(m, s) - r) <= r * ldexp(1, -25));
+	}
 }
 
 static int32_t random_x(void)
@@ -273,7 +327,29 @@ static void lut_indexes_by_x_plus_128(void **state)
 
 static int8_t cx[XMAX], cw[WMAX], cy[XMAX], cy2[XMAX], cref[XMAX];
 static double cideal[XMAX];
-static int32_t cbias[CMAX], cmult[CMAX], cshift[CMAX];
+static int32_t cbias[CMAX], cmult[CMAX], cshift[CMAX], crq[CMAX]; /* crq: packed */
+
+/* the kernels' scratch: the bytes o2m_q8_conv_scratch_bytes gives, then a canary that
+   check_conv finds untouched */
+#define SCRMAX 8192
+static int16_t cscr[SCRMAX / 2 + 64];
+static int64_t cscr_used;
+
+static int16_t *scr(const o2m_q8_conv_params *q, int dw, int k1x1)
+{
+	cscr_used = o2m_q8_conv_scratch_bytes(q, dw, k1x1);
+	assert_true(cscr_used > 0 && cscr_used <= SCRMAX && cscr_used % 2 == 0);
+	memset(cscr, 0x5a, sizeof cscr);
+	return cscr;
+}
+
+static void scratch_kept(void)
+{
+	for (size_t i = (size_t)cscr_used / 2; i < sizeof cscr / 2; i++)
+		if (cscr[i] != 0x5a5a)
+			fail_msg("scratch written at %zu, beyond its %lld bytes", i * 2,
+				 (long long)cscr_used);
+}
 
 /* the quantization of one case: zero points and scales */
 typedef struct {
@@ -411,8 +487,10 @@ static int random_conv(o2m_q8_conv_params *q, qcase *c, int rank, int kind)
 	for (int oc = 0; oc < p->c_out; oc++) {
 		/* outputs of a few tens of steps: mostly unclamped */
 		double m = rndu(0.5, 1.5) / (sqrt((double)ntaps) * 150.0);
+		if (oc == 1 && kind == GEN_CONV)
+			m *= ldexp(1, rnd(0, 12)); /* sometimes >= 1: a left shift */
 		c->ws[oc] = m * c->ys / c->xs;
-		quantize_multiplier(m, &cmult[oc], &cshift[oc]);
+		quantize_packed(m, &cmult[oc], &cshift[oc], &crq[oc]);
 		cbias[oc] = rnd(-3000, 3000) * (int)sqrt((double)ntaps);
 	}
 	return p->n * p->c_out * p->out_d * p->out_h * p->out_w;
@@ -424,6 +502,7 @@ static int check_conv(const o2m_q8_conv_params *q, int ny, const char *what)
 {
 	int real = 0;
 
+	scratch_kept();
 	for (int i = 0; i < ny; i++) {
 		if (cy[i] != cref[i])
 			fail_msg("%s: y[%d] = %d, want %d", what, i, cy[i], cref[i]);
@@ -447,7 +526,8 @@ static void conv_matches_naive_reference(void **state)
 	for (int t = 0; t < 300; t++) {
 		int rank = 1 + t % 3, ny = random_conv(&q, &c, rank, GEN_CONV);
 		ref_conv(&q, &c);
-		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_OK);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy),
+				 O2M_OK);
 		real += check_conv(&q, ny, "conv");
 		outputs += ny;
 	}
@@ -465,11 +545,12 @@ static void conv_variants_match_conv(void **state)
 		int rank = 1 + t % 3, kind = t % 2 ? GEN_DW : GEN_1X1;
 		int ny = random_conv(&q, &c, rank, kind), rc;
 		ref_conv(&q, &c);
-		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy2), O2M_OK);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy2),
+				 O2M_OK);
 		if (kind == GEN_DW)
-			rc = o2m_q8_conv_dw_s8(&q, cx, cw, cbias, cmult, cshift, cy);
+			rc = o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, scr(&q, 1, 0), cy);
 		else
-			rc = o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, cmult, cshift, cy);
+			rc = o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 1), cy);
 		assert_int_equal(rc, O2M_OK);
 		assert_memory_equal(cy, cy2, (size_t)ny);
 		check_conv(&q, ny, kind == GEN_DW ? "conv_dw" : "conv_1x1");
@@ -487,7 +568,7 @@ static void conv_bias_may_be_null(void **state)
 	ny = random_conv(&q, &c, 2, GEN_CONV);
 	memset(cbias, 0, sizeof cbias);
 	ref_conv(&q, &c);
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, NULL, cmult, cshift, cy), O2M_OK);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, NULL, crq, scr(&q, 0, 0), cy), O2M_OK);
 	check_conv(&q, ny, "conv without bias");
 }
 
@@ -499,23 +580,32 @@ static void conv_rejects_bad_arguments(void **state)
 	(void)state;
 	reseed(7);
 	random_conv(&q, &c, 2, GEN_CONV);
-	assert_int_equal(o2m_q8_conv_s8(&q, NULL, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, NULL, cshift, cy), O2M_ERR_ARG);
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, NULL, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, NULL, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, NULL, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, NULL, scr(&q, 0, 0), cy), O2M_ERR_ARG);
+	crq[0] = 63; /* shift 31 */
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
+	crq[0] = 0; /* shift -32 */
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
+	crq[0] = (int32_t)0x80000020u; /* a negative multiplier */
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
+	crq[0] = 32;
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_OK);
 	q.conv.group = 2;
 	q.conv.c_in = 3;
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	random_conv(&q, &c, 2, GEN_CONV);
 	q.conv.out_h = 0;
-	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 	random_conv(&q, &c, 2, GEN_CONV);
 	q.conv.k_w = 2; /* not 1x1 */
-	assert_int_equal(o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+	assert_int_equal(o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 1), cy),
+			 O2M_ERR_ARG);
 	random_conv(&q, &c, 2, GEN_DW);
 	q.conv.group = 1; /* not depthwise */
 	q.conv.c_out = 1;
 	if (q.conv.c_in > 1)
-		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, cmult, cshift, cy),
+		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, scr(&q, 1, 0), cy),
 				 O2M_ERR_ARG);
 }
 
@@ -543,7 +633,7 @@ static void fc_matches_reference_and_conv(void **state)
 		for (int oc = 0; oc < q.conv.c_out; oc++) {
 			double m = rndu(0.5, 1.5) / (sqrt((double)q.conv.c_in) * 150.0);
 			c.ws[oc] = m * c.ys / c.xs;
-			quantize_multiplier(m, &cmult[oc], &cshift[oc]);
+			quantize_packed(m, &cmult[oc], &cshift[oc], &crq[oc]);
 			cbias[oc] = rnd(-20000, 20000);
 		}
 		ny = q.conv.n * q.conv.c_out;
@@ -555,12 +645,13 @@ static void fc_matches_reference_and_conv(void **state)
 		f.act_min = q.act_min;
 		f.act_max = q.act_max;
 		ref_conv(&q, &c);
-		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, cmult, cshift, cy), O2M_OK);
+		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, crq, cy), O2M_OK);
 		check_conv(&q, ny, "fc");
-		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, cmult, cshift, cy2), O2M_OK);
+		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy2),
+				 O2M_OK);
 		assert_memory_equal(cy, cy2, (size_t)ny);
 		f.in = 0;
-		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, cmult, cshift, cy), O2M_ERR_ARG);
+		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
 	}
 }
 
@@ -929,6 +1020,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(quantize_multiplier_is_tflites),
+		cmocka_unit_test(packed_word_round_trips),
 		cmocka_unit_test(requant_rounds_as_tflite),
 		cmocka_unit_test(requant_matches_reference_and_real),
 		cmocka_unit_test(requant_kernel),

@@ -422,7 +422,7 @@ static void softmax_edges_and_bad_arguments(void **state)
 static int8_t tx[TMAX], tw[TMAX], ty[TMAX];
 static int64_t tacc[TMAX];
 static double treal[TMAX];
-static int32_t tbias[CMAX], tmult[CMAX], tshift[CMAX];
+static int32_t tbias[CMAX], tmult[CMAX], tshift[CMAX], trq[CMAX];
 static double tws[CMAX];
 
 /* one axis: in, k, stride, dil, pad; output_padding and the trailing pad make the
@@ -490,6 +490,8 @@ static int random_convt(o2m_q8_conv_params *q, int rank, double *xs, double *ys,
 		double m = rndu(0.5, 1.5) / (sqrt((double)taps) * 150.0);
 		tws[oc] = m * *ys / *xs;
 		quantize_multiplier(m, &tmult[oc], &tshift[oc]);
+		tmult[oc] &= ~63; /* what one packed word holds (o2m_q8.h), still >= 2^30 */
+		trq[oc] = o2m_q8_rq_pack(tmult[oc], tshift[oc]);
 		tbias[oc] = rnd(-3000, 3000);
 	}
 	return ny;
@@ -550,8 +552,8 @@ static void convt_matches_scatter_and_real(void **state)
 		if (nobias)
 			memset(tbias, 0, sizeof tbias);
 		ref_convt(&q, xs);
-		assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, nobias ? NULL : tbias, tmult,
-							  tshift, ty),
+		assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, nobias ? NULL : tbias, trq,
+							  ty),
 				 O2M_OK);
 		for (int i = 0; i < ny; i++) {
 			int oc = i / plane % q.conv.c_out;
@@ -583,22 +585,22 @@ static void convt_rejects_bad_arguments(void **state)
 	(void)state;
 	reseed(6);
 	random_convt(&q, 2, &xs, &ys, &zx, &zy);
-	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty), O2M_OK);
-	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, NULL, tbias, tmult, tshift, ty),
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, trq, ty), O2M_OK);
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, NULL, tbias, trq, ty),
 			 O2M_ERR_ARG);
-	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, NULL, ty),
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, NULL, ty),
 			 O2M_ERR_ARG);
 	q.conv.stride_h = 0;
-	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty),
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, trq, ty),
 			 O2M_ERR_ARG);
 	random_convt(&q, 2, &xs, &ys, &zx, &zy);
 	q.conv.group = 2;
 	q.conv.c_in = 3;
-	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty),
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, trq, ty),
 			 O2M_ERR_ARG);
 	random_convt(&q, 2, &xs, &ys, &zx, &zy);
 	q.input_offset = 300;
-	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, tmult, tshift, ty),
+	assert_int_equal(o2m_q8_conv_transpose_s8(&q, tx, tw, tbias, trq, ty),
 			 O2M_ERR_ARG);
 }
 

@@ -68,6 +68,35 @@ static void multiplier_of_nothing_is_zero(void **state)
 	assert_int_equal(mult, 0);
 }
 
+/* the packed word: mult rounded from m to a multiple of 64 (not from the rounded Q31
+   multiplier), renormalised at 2^31, shift + 32 below it */
+static void packed_multiplier_is_rounded_to_64(void **state)
+{
+	uint32_t seed = 11;
+
+	(void)state;
+	assert_int_equal(ir_quant_pack(1.0), (1 << 30) | 33);
+	assert_int_equal(ir_quant_pack(1.0 - ldexp(1, -27)), (1 << 30) | 33);
+	assert_int_equal(ir_quant_pack(0.0), 32);
+	assert_int_equal(ir_quant_pack(ldexp(1, -70)), 32);
+	assert_int_equal(ir_quant_pack(ldexp(1, 40)), (int32_t)((INT32_MAX & ~63) | 62));
+	/* f * 2^31 = k * 64 + 31.75: 31.75 rounds to 32, yet m rounds down to k * 64 */
+	assert_int_equal(ir_quant_pack(ldexp((double)(((int64_t)1 << 30) + 64 * 1000) + 31.75,
+					     -31)), (int32_t)(((1u << 30) + 64000u) | 32u));
+	for (int i = 0; i < 1000; i++) {
+		int32_t word, mult, shift;
+		double m;
+		seed = seed * 1664525u + 1013904223u;
+		m = ldexp(1.0 + (seed >> 8) / 16777216.0, (int)(seed % 50) - 30);
+		word = ir_quant_pack(m);
+		mult = (int32_t)((uint32_t)word & ~63u);
+		shift = (word & 63) - 32;
+		assert_true(mult >= (1 << 30));
+		assert_true(fabs(ldexp((double)mult, shift - 31) / m - 1) <= ldexp(1, -25));
+		assert_int_equal(llround(ldexp(m, 25 - shift)) * 64, mult);
+	}
+}
+
 static int tensor(Graph *g, DType dt, int rank, const int64_t *dims)
 {
 	int t = ir_tensor_new(g, "t");
@@ -157,6 +186,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(multiplier_matches_its_definition),
 		cmocka_unit_test(multiplier_of_nothing_is_zero),
+		cmocka_unit_test(packed_multiplier_is_rounded_to_64),
 		cmocka_unit_test(quant_facts_must_fit_the_tensor),
 		cmocka_unit_test(run_evaluates_again_and_again),
 	};
