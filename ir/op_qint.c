@@ -38,11 +38,14 @@ static int q_tensor_wide(Graph *g, int node, int k, int out)
 static double qscale(Graph *g, int node, int k, int out) { return q_of(g, node, k, out)->scale[0]; }
 static int32_t qzero(Graph *g, int node, int k, int out) { return q_of(g, node, k, out)->zero_point[0]; }
 
-/* the clamp of the output in its integer range: act_min and act_max attributes */
+/* the clamp of the output in its integer range: act_min and act_max attributes (by
+   default the output type's range) */
 static void q_clamp(Graph *g, int node, int32_t *lo, int32_t *hi)
 {
-	*lo = (int32_t)ir_attr_int(g, node, "act_min", -128);
-	*hi = (int32_t)ir_attr_int(g, node, "act_max", 127);
+	DType t = out_t(g, node, 0)->dtype;
+
+	*lo = (int32_t)ir_attr_int(g, node, "act_min", ir_qmin(t));
+	*hi = (int32_t)ir_attr_int(g, node, "act_max", ir_qmax(t));
 }
 
 /* one packed requantization word per output channel (o2m_q8.h): x_scale * w_scale[c] /
@@ -390,6 +393,15 @@ int prep_q8softmax(Graph *g, int node, Lowered *L)
 /* ---- QLayerNormalization: X, gamma (int16, 2^gamma_shift / y_scale), beta? (int32,
    2^16 / y_scale) over the axes from axis on ---- */
 
+/* int8 in, int8 out (int16 with the wide attribute: an intermediate, o2m_q8w.h) */
+int shape_q8layer_norm(Graph *g, int node)
+{
+	const Tensor *x = in_t(g, node, 0);
+
+	set_out(g, node, 0, ir_attr_int(g, node, "wide", 0) ? DT_S16 : x->dtype, x->rank, x->dims);
+	return 0;
+}
+
 int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_norm_params *p = LW_PARAMS(g, o2m_q8_norm_params);
@@ -398,7 +410,7 @@ int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 	double sx, eps = ir_attr_float(g, node, "epsilon", 1e-5f), e;
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if (q_tensor(g, node, 0, 0) || q_tensor_wide(g, node, 0, 1))
 		return -1;
 	if (axis < 0)
 		axis += x->rank;
@@ -423,7 +435,7 @@ int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 	q_clamp(g, node, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, "q8_layer_norm", DT_S8);
+	k = lw_kernel(g, node, "q8_layer_norm", out_t(g, node, 0)->dtype);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_NORM, p, 4, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,

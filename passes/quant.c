@@ -685,7 +685,7 @@ static int reshape_to(Graph *g, int node, int x, int rank, const int64_t *dims, 
 	int id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape%d",
 							   g->n[node].name, rank), 2, 1);
 
-	ir_set_shape(g, y, DT_S8, rank, dims);
+	ir_set_shape(g, y, g->t[x].dtype, rank, dims);
 	ir_quant_set(g, y, q->n, q->axis, q->scale, q->zero_point);
 	g->n[id].in[0] = x, g->n[id].in[1] = shape, g->n[id].out[0] = y;
 	g->n[id].opset = g->n[node].opset;
@@ -997,48 +997,96 @@ static int softmax(Graph *g, int node)
 	return 0;
 }
 
-/* LayerNormalization (one output): gamma as int16 with a shift, beta as int32, both in
-   output steps (the formats of o2m_q8_layer_norm_s8) */
-static int layer_norm(Graph *g, int node)
+/* LayerNormalization's gamma as int16 with a shift and beta as int32, both in steps of
+   the output scale sy (the formats of o2m_q8_layer_norm_s8); *big the largest |output|
+   in steps. -1 when they cannot be. */
+static int ln_params(Graph *g, int node, double sy, int *gi, int *bi, int *shift, double *big)
 {
 	const Node *n = &g->n[node];
-	const Quant *qx, *qy;
-	int x = activation(g, n->in[0], &qx), y, id, in[3], shift = 24;
 	int64_t cn, cb = 0;
-	const float *gm = x >= 0 && n->nout == 1 ? const_floats(g, n->in[1], &cn, INT64_MAX) : NULL;
+	const float *gm = n->nout == 1 ? const_floats(g, n->in[1], &cn, INT64_MAX) : NULL;
 	const float *bt = gm && ir_in(g, node, 2) >= 0 ? const_floats(g, g->n[node].in[2], &cb,
 								      INT64_MAX) : NULL;
+	double gmax = 0, bmax = 0;
 	int16_t *gq;
 	int32_t *bq;
-	double sy, big = 0;
 
-	if (!gm || (ir_in(g, node, 2) >= 0 && (!bt || cb != cn)) ||
-	    result_of(g, g->n[node].out[0], &qy, 0) < 0)
+	if (!gm || (ir_in(g, node, 2) >= 0 && (!bt || cb != cn)))
 		return -1;
-	sy = qy->scale[0];
-	for (int64_t i = 0; i < cn; i++)
-		big = fmax(big, fabs(gm[i] / sy));
-	while (shift > 0 && big * ldexp(1, shift) > 32767) /* the most bits that fit */
-		shift--;
-	if (big * ldexp(1, shift) > 32767)
+	for (int64_t i = 0; i < cn; i++) {
+		gmax = fmax(gmax, fabs(gm[i] / sy));
+		bmax = bt ? fmax(bmax, fabs(bt[i] / sy)) : 0;
+	}
+	for (*shift = 24; *shift > 0 && gmax * ldexp(1, *shift) > 32767; (*shift)--)
+		; /* the most bits that fit */
+	if (gmax * ldexp(1, *shift) > 32767 || bmax > 32767)
 		return -1;
 	gq = arena_alloc(&g->arena, sizeof *gq * (size_t)(cn + 1));
 	bq = arena_alloc(&g->arena, sizeof *bq * (size_t)(cn + 1));
 	for (int64_t i = 0; i < cn; i++) {
-		double b = bt ? rint(ldexp(bt[i] / sy, 16)) : 0;
-		if (fabs(b) > 2147483647.0)
-			return -1;
-		gq[i] = (int16_t)lrint(ldexp(gm[i] / sy, shift));
-		bq[i] = (int32_t)b;
+		gq[i] = (int16_t)lrint(ldexp(gm[i] / sy, *shift));
+		bq[i] = bt ? (int32_t)rint(ldexp(bt[i] / sy, 16)) : 0;
 	}
-	y = result(g, g->n[node].out[0], &qy);
-	in[0] = x;
-	in[1] = new_const(g, "", DT_S16, 1, &cn, gq);
-	in[2] = bt ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
-	id = emit(g, node, OP_QLAYER_NORM, in, bt ? 3 : 2, y);
+	*big = gmax * sqrt((double)cn) + bmax; /* a normalized value is below sqrt(n) */
+	*gi = new_const(g, "", DT_S16, 1, &cn, gq);
+	*bi = bt ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
+	return 0;
+}
+
+/* the QLayerNormalization of node reading x, writing y */
+static int ln_emit(Graph *g, int node, int x, int gi, int bi, int shift, int y, int wide)
+{
+	int in[3] = {x, gi, bi}, id = emit(g, node, OP_QLAYER_NORM, in, bi >= 0 ? 3 : 2, y);
+
 	own_attrs(g, id);
 	ir_attr_set_int(g, id, "gamma_shift", shift);
+	if (wide)
+		ir_attr_set_int(g, id, "wide", 1);
+	return id;
+}
+
+static int layer_norm(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y, gi, bi, shift;
+	double big;
+
+	if (x < 0 || result_of(g, g->n[node].out[0], &qy, 0) < 0 ||
+	    ln_params(g, node, qy->scale[0], &gi, &bi, &shift, &big))
+		return -1;
+	y = result(g, g->n[node].out[0], &qy);
+	ln_emit(g, node, x, gi, bi, shift, y, 0);
 	return 0;
+}
+
+/* A LayerNormalization read only by an average with no quantization between (a
+   transformer's last norm before its mean over tokens): int16 at the average's scale /
+   2^k (o2m_q8w.h). Its int16 result, or -1. */
+static int ln_wide(Graph *g, int t, const Quant *qy, const Quant **q16)
+{
+	int p = g->t[t].producer, nodes[MAX_READERS], x, k, gi, bi, shift, t16;
+	const Quant *qx;
+	double big;
+	float s16;
+	int32_t zero = 0;
+
+	if (p < 0 || g->n[p].op != OP_LAYER_NORM || g->n[p].keep_float ||
+	    readers(g, t, nodes) != 1 || (x = activation(g, g->n[p].in[0], &qx)) < 0 ||
+	    ln_params(g, p, qy->scale[0], &gi, &bi, &shift, &big))
+		return -1;
+	for (k = 15; k > 0 && big * ldexp(1, k) > 32000; k--)
+		;
+	if (big * ldexp(1, k) > 32000)
+		return -1;
+	s16 = ldexpf(qy->scale[0], -k);
+	if (ln_params(g, p, s16, &gi, &bi, &shift, &big)) /* the formats at the finer scale */
+		return -1;
+	t16 = ir_tensor_new(g, arena_printf(&g->arena, "%s.q16", g->t[t].name));
+	ir_set_shape(g, t16, DT_S16, g->t[t].rank, g->t[t].dims);
+	ir_quant_set(g, t16, 1, 0, &s16, &zero);
+	ln_emit(g, p, x, gi, bi, shift, t16, 1);
+	*q16 = &g->t[t16].quant;
+	return t16;
 }
 
 /* ConvTranspose of one group: weights per output channel along W's axis 1 */
@@ -1106,17 +1154,21 @@ static int resize_direct(Graph *g, int node)
    [1, kept, reduced] (Reshapes) and averaged by a QGlobalAveragePool */
 static int reduce_mean(Graph *g, int node)
 {
-	const Quant *qx, *qy;
+	const Quant *qx = NULL, *qy;
 	int x = activation(g, g->n[node].in[0], &qx), y, rank, nax, perm_t, id, t, red[IR_MAX_RANK];
 	int64_t axes[IR_MAX_RANK], perm[IR_MAX_RANK], kept = 1, inner = 1, d3[3], dt[IR_MAX_RANK];
 	int nred = 0;
+	DType et;
 
-	if (x < 0 || ir_attr_int(g, node, "noop_with_empty_axes", 0))
+	if (ir_attr_int(g, node, "noop_with_empty_axes", 0))
 		return -1;
-	rank = g->t[x].rank;
+	rank = g->t[g->n[node].in[0]].rank;
 	nax = ir_in(g, node, 1) >= 0 ? ir_const_ints(g, node, g->n[node].in[1], axes, IR_MAX_RANK) : 0;
 	if (nax < 0 || rank < 1 || result_of(g, g->n[node].out[0], &qy, 0) < 0)
 		return -1;
+	if (x < 0 && (x = ln_wide(g, g->n[node].in[0], qy, &qx)) < 0)
+		return -1;
+	et = g->t[x].dtype;
 	for (int i = 0; i < rank; i++)
 		red[i] = nax == 0; /* no axes: all of them */
 	for (int i = 0; i < nax; i++) {
@@ -1135,7 +1187,7 @@ static int reduce_mean(Graph *g, int node)
 	for (int i = 0; i < rank; i++)
 		dt[i] = g->t[x].dims[perm[i]];
 	t = ir_tensor_new(g, arena_printf(&g->arena, "%s.t", g->t[x].name));
-	ir_set_shape(g, t, DT_S8, rank, dt);
+	ir_set_shape(g, t, et, rank, dt);
 	ir_quant_copy(g, t, x);
 	id = ir_node_new(g, OP_TRANSPOSE, arena_printf(&g->arena, "%s/transpose", g->n[node].name),
 			 1, 1);
@@ -1326,7 +1378,7 @@ void pass_quant(Graph *g)
 		if (g->n[i].dead || op == OP_QUANTIZE_LINEAR || op == OP_DEQUANTIZE_LINEAR ||
 		    (op_info[op].flags & OPF_QUANT) || g->n[i].keep_float ||
 		    (!reads_dequantized(g, i) && !(op_info[op].flags & OPF_ELEMENTWISE) &&
-		     op != OP_AVERAGE_POOL && op != OP_GLOBAL_AVERAGE_POOL))
+		     op != OP_AVERAGE_POOL && op != OP_GLOBAL_AVERAGE_POOL && op != OP_REDUCE_MEAN))
 			continue;
 		if (convert(g, i) && verbose())
 			ir_note(g, i, "stays float: its operands or its result are not quantized "

@@ -35,9 +35,9 @@ static uint64_t inv_sqrt(uint64_t u, int32_t *e)
 	return inv_sqrt_q30(u >> 30);
 }
 
-/* y = clamp(output_offset + round_half_away((z * gamma + beta * 2^(4 + gs)) / 2^(20 + gs)))
-   with z in Q20 */
-static int8_t norm_out(const o2m_q8_norm_params *p, int64_t z, int32_t gamma, int32_t beta)
+/* output_offset + round_half_away((z * gamma + beta * 2^(4 + gs)) / 2^(20 + gs)), z in
+   Q20, clamped to [act_min, act_max] */
+static int32_t norm_out(const o2m_q8_norm_params *p, int64_t z, int32_t gamma, int32_t beta)
 {
 	const int32_t s = 20 + p->gamma_shift;
 	int64_t a = z * gamma + (int64_t)beta * ((int64_t)1 << (4 + p->gamma_shift));
@@ -45,16 +45,17 @@ static int8_t norm_out(const o2m_q8_norm_params *p, int64_t z, int32_t gamma, in
 
 	a = a >= 0 ? (a + h) >> s : -((-a + h) >> s);
 	a += p->output_offset;
-	return (int8_t)(a < p->act_min ? p->act_min : a > p->act_max ? p->act_max : a);
+	return (int32_t)(a < p->act_min ? p->act_min : a > p->act_max ? p->act_max : a);
 }
 
+/* one row into y8 (int8) or y16 (int16), whichever is not NULL */
 static void norm_row(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
-		     const int32_t *beta, int8_t *y)
+		     const int32_t *beta, int8_t *y8, int16_t *y16)
 {
 	const int64_t n = p->n;
 	int64_t sum = 0, sq = 0, v, d, z;
 	uint64_t u, r;
-	int32_t i, e;
+	int32_t i, e, out;
 
 	for (i = 0; i < p->n; i++) {
 		v = x[i] + p->input_offset;
@@ -68,8 +69,20 @@ static void norm_row(const o2m_q8_norm_params *p, const int8_t *x, const int16_t
 		z = d * (int64_t)r;
 		z = z >= 0 ? (z + ((int64_t)1 << (31 + e))) >> (32 + e)
 			   : -((-z + ((int64_t)1 << (31 + e))) >> (32 + e));
-		y[i] = norm_out(p, z, gamma[i], beta ? beta[i] : 0);
+		out = norm_out(p, z, gamma[i], beta ? beta[i] : 0);
+		if (y8)
+			y8[i] = (int8_t)out;
+		else
+			y16[i] = (int16_t)out;
 	}
+}
+
+static int norm_ok(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
+		   const void *y)
+{
+	return x && gamma && y && p->outer >= 0 && p->n >= 1 && p->n <= 65535 &&
+	       p->eps_q16 >= 1 && p->gamma_shift >= 0 && p->gamma_shift <= 24 &&
+	       q8_offset_ok(p->input_offset);
 }
 
 int o2m_q8_layer_norm_s8(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
@@ -77,11 +90,22 @@ int o2m_q8_layer_norm_s8(const o2m_q8_norm_params *p, const int8_t *x, const int
 {
 	int32_t o;
 
-	if (!x || !gamma || !y || p->outer < 0 || p->n < 1 || p->n > 65535 ||
-	    p->eps_q16 < 1 || p->gamma_shift < 0 || p->gamma_shift > 24 ||
-	    !q8_offset_ok(p->input_offset) || !q8_out_ok(p->output_offset, p->act_min, p->act_max))
+	if (!norm_ok(p, x, gamma, y) || !q8_out_ok(p->output_offset, p->act_min, p->act_max))
 		return O2M_ERR_ARG;
 	for (o = 0; o < p->outer; o++, x += p->n, y += p->n)
-		norm_row(p, x, gamma, beta, y);
+		norm_row(p, x, gamma, beta, y, NULL);
+	return O2M_OK;
+}
+
+int o2m_q8_layer_norm_s16(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
+			  const int32_t *beta, int16_t *y)
+{
+	int32_t o;
+
+	if (!norm_ok(p, x, gamma, y) || p->output_offset < -32768 || p->output_offset > 32767 ||
+	    p->act_min < -32768 || p->act_min > p->act_max || p->act_max > 32767)
+		return O2M_ERR_ARG;
+	for (o = 0; o < p->outer; o++, x += p->n, y += p->n)
+		norm_row(p, x, gamma, beta, NULL, y);
 	return O2M_OK;
 }

@@ -124,5 +124,9 @@ int o2m_q8_resize_s8(const o2m_q8_resize_params *p, const int8_t *x, const int32
     gamma_shift or clamp. */
 int o2m_q8_layer_norm_s8(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
 			 const int32_t *beta, int8_t *y);
+/** The same with an int16 output (an intermediate averaged next, o2m_q8w.h): the output
+    offset and clamp in int16's range. */
+int o2m_q8_layer_norm_s16(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
+			  const int32_t *beta, int16_t *y);
 
 #endif

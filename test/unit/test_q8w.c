@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../runtime-stub/o2m_q8w.h"
+#include "../../runtime-stub/o2m_q8x.h"
 
 static uint32_t seed = 12345;
 static int32_t rnd(int32_t lo, int32_t hi) /* in [lo, hi] */
@@ -121,11 +122,69 @@ static void gavgpool_s16_and_lut(void **state)
 	assert_int_equal(o2m_q8_gavgpool_s16(&q, x, y), O2M_ERR_ARG);
 }
 
+/* LayerNormalization into int16: within half a step (plus the fixed point's own error)
+   of the double-precision result, in steps of the int16 scale */
+static void layer_norm_s16_matches_real(void **state)
+{
+	static int8_t x[4 * 300];
+	static int16_t y[4 * 300], gq[300];
+	static int32_t bq[300];
+	static double gr[300], br[300];
+
+	(void)state;
+	for (int iter = 0; iter < 200; iter++) {
+		o2m_q8_norm_params p;
+		int n = rnd(2, 300), outer = rnd(1, 4), shift = 0;
+		double s16 = 1.0 / 4096 * rnd(1, 8), eps = 1e-5, sx = 0.02, gmax = 0;
+		p.outer = outer, p.n = n;
+		p.input_offset = rnd(-20, 20), p.output_offset = 0;
+		p.eps_q16 = (int32_t)lround(ldexp(eps / (sx * sx), 16));
+		p.act_min = -32768, p.act_max = 32767;
+		for (int i = 0; i < n; i++) {
+			gr[i] = rnd(-2000, 2000) / 1000.0, br[i] = rnd(-1000, 1000) / 1000.0;
+			gmax = fmax(gmax, fabs(gr[i] / s16));
+		}
+		while (shift < 24 && gmax * ldexp(1, shift + 1) <= 32767)
+			shift++;
+		p.gamma_shift = shift;
+		for (int i = 0; i < n; i++) {
+			gq[i] = (int16_t)lrint(ldexp(gr[i] / s16, shift));
+			bq[i] = (int32_t)lrint(ldexp(br[i] / s16, 16));
+		}
+		for (int i = 0; i < outer * n; i++)
+			x[i] = (int8_t)rnd(-128, 127);
+		assert_int_equal(o2m_q8_layer_norm_s16(&p, x, gq, bq, y), O2M_OK);
+		for (int o = 0; o < outer; o++) {
+			double mean = 0, var = 0;
+			for (int i = 0; i < n; i++)
+				mean += x[o * n + i] + p.input_offset;
+			mean /= n;
+			for (int i = 0; i < n; i++) {
+				double d = x[o * n + i] + p.input_offset - mean;
+				var += d * d;
+			}
+			var /= n;
+			for (int i = 0; i < n; i++) {
+				double z = (x[o * n + i] + p.input_offset - mean) /
+					   sqrt(var + eps / (sx * sx));
+				/* the formats' own rounding: gamma to 2^-shift steps, beta to 2^-16 */
+				double want = z * gq[i] / ldexp(1, shift) + bq[i] / 65536.0;
+				/* z is carried in Q20: its error times gamma (o2m_q8x.h's bound) */
+				double bound = 0.5 + ldexp(1 + fabs(z), -20) * fabs((double)gq[i]) /
+							     ldexp(1, shift) + 1e-6;
+				if (fabs(want) < 32000)
+					assert_true(fabs(y[o * n + i] - want) <= bound);
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(avgpool_s16_matches_reference),
 		cmocka_unit_test(gavgpool_s16_and_lut),
+		cmocka_unit_test(layer_norm_s16_matches_real),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
