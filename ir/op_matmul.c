@@ -143,10 +143,9 @@ int prep_matmul(Graph *g, int node, Lowered *L)
 {
 	Tensor *a = in_t(g, node, 0), *b = in_t(g, node, 1), *y = out_t(g, node, 0);
 	o2m_matmul_params *p = LW_PARAMS(g, o2m_matmul_params);
-	int ra = a->rank, rb = b->rank, ba = ra > 2 ? ra - 2 : 0, bb = rb > 2 ? rb - 2 : 0;
-	int r = ba > bb ? ba : bb, bt = ir_is_const(g, ir_in(g, node, 1)) && ir_numel(b) > 0;
-	int64_t m = ra > 1 ? a->dims[ra - 2] : 1, k = a->dims[ra - 1], n = rb > 1 ? b->dims[rb - 1] : 1;
-	int64_t sa[IR_MAX_RANK], sb[IR_MAX_RANK];
+	int ra = a->rank, rb = b->rank;
+	int bt = ir_is_const(g, ir_in(g, node, 1)) && ir_numel(b) > 0;
+	int64_t k = a->dims[ra - 1], n = rb > 1 ? b->dims[rb - 1] : 1;
 	int kern = lw_kernel(g, node, bt ? "matmul_bt" : "matmul", a->dtype);
 
 	if (kern < 0)
@@ -157,15 +156,8 @@ int prep_matmul(Graph *g, int node, Lowered *L)
 		lw_zero(g, node, L, 0);
 		return 0;
 	}
-	p->m = lw_i32(g, node, m);
-	p->n = lw_i32(g, node, n);
-	p->k = lw_i32(g, node, k);
-	lw_i32(g, node, ir_numel(a));
-	lw_i32(g, node, ir_numel(b));
-	lw_i32(g, node, ir_numel(y));
-	batch_strides(a, ba, m * k, r, sa);
-	batch_strides(b, bb, k * n, r, sb);
-	batch_merge(p, r, y->dims, sa, sb);
+	if (lw_matmul_geom(g, node, p))
+		return -1;
 	if (bt) { /* B^T per batch matrix, made once here */
 		void *t = transposed(g, b->data, ir_numel(b) / (k * n), k, n, dt_size(b->dtype));
 		int c = lw_const(g, L, b->dtype, ir_numel(b), t);
