@@ -148,6 +148,25 @@ expect 1 "--dim bacth: the model has no dimension of that name; did you mean 'ba
 expect 1 "--dim frob: the model has no dimension of that name (its inputs have no" inspect "$here/good.onnx" --dim frob=1
 expect 1 "--dim zzzzz: the model has no dimension of that name$" inspect "$here/symbolic.onnx" --dim zzzzz=1 --dim batch=1 --dim seq=1
 expect 2 "--dim value '0' is not a size" compile "$here/symbolic.onnx" --dim batch=0 --dim seq=5 -o "$out/strict"
+
+# quantization options and calibration data (good.onnx: input x float32 [2, 3])
+printf 'not numpy' >"$out/bad.npy"
+printf '\223NUMPY\001\000\070\000{'"'"'descr'"'"': '"'"'<f4'"'"', '"'"'fortran_order'"'"': False, '"'"'shape'"'"': (100000, 6), }   \n' >"$out/short.npy"
+expect 2 "--calib goes with --quantize int8" compile "$here/good.onnx" --calib "$out/bad.npy" -o "$out/q"
+expect 2 "--quantize int8 needs calibration samples" compile "$here/good.onnx" --quantize int8 -o "$out/q"
+expect 2 "--quantize takes int8" compile "$here/good.onnx" --quantize int4 --calib x.npy -o "$out/q"
+expect 2 "--calib-method takes minmax" compile "$here/good.onnx" --quantize int8 --calib x.npy --calib-method best -o "$out/q"
+expect 2 "--calib-method takes minmax" compile "$here/good.onnx" --quantize int8 --calib x.npy --calib-method percentile=40 -o "$out/q"
+expect 2 "--io takes int8 or float" compile "$here/good.onnx" --quantize int8 --calib x.npy --io int4 -o "$out/q"
+expect 2 "--keep-float goes with --quantize" compile "$here/good.onnx" --keep-float add -o "$out/q"
+expect 1 "nope.npy: No such file" compile "$here/good.onnx" --quantize int8 --calib "$out/nope.npy" -o "$out/q"
+expect 1 "bad.npy: not a .npy file" compile "$here/good.onnx" --quantize int8 --calib "$out/bad.npy" -o "$out/q"
+expect 1 "short.npy: holds fewer values than its shape says" compile "$here/good.onnx" --quantize int8 --calib "$out/short.npy" -o "$out/q"
+expect 1 "6400 float32 values do not make samples of input 'x'" compile "$here/good.onnx" --quantize int8 --calib "$here/../qmodels/calib/digits_cnn/input_0.npy" -o "$out/q"
+expect 1 "no input_0.pb and no test_data_set_" compile "$here/good.onnx" --quantize int8 --calib "$here" -o "$out/q"
+expect 1 "--calib-method: no tensor 'nope'" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.npy" --calib-method nope=mse -o "$out/q"
+expect 1 "--keep-float: no node 'nope'" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.npy" --keep-float nope -o "$out/q"
+expect 0 "" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.npy" --calib "$here/good_calib_f64.npy" --calib-method entropy -o "$out/q"
 expect 2 "--dim value '-3' is not a size" inspect "$here/symbolic.onnx" --dim batch=-3 --dim seq=5
 expect 2 "no command 'frob'" help frob
 expect 0 "" help validate
