@@ -22,6 +22,42 @@ static void add(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+static const char *method_name(CalMethod m)
+{
+	return m == CAL_PERCENTILE ? "percentile" : m == CAL_ENTROPY ? "entropy"
+	     : m == CAL_MSE ? "mse" : "minmax";
+}
+
+/* --quantize and its options; a calibration file stands by its content's SHA-256, a
+   folder by its name */
+static void quant_options(const CliOptions *o, char *buf, size_t len)
+{
+	const CalibOptions *c = &o->calib_opt;
+	char hex[65];
+
+	add(buf, len, " --quantize int8");
+	for (int i = 0; i < o->ncalib; i++) {
+		if (sha256_file(o->calib[i], hex))
+			add(buf, len, " --calib %s", o->calib[i]);
+		else
+			add(buf, len, " --calib sha256:%.16s", hex);
+	}
+	if (c->method != CAL_MINMAX)
+		add(buf, len, " --calib-method %s", method_name(c->method));
+	if (c->method == CAL_PERCENTILE)
+		add(buf, len, "=%g", c->percentile);
+	for (int i = 0; i < c->nper_tensor; i++) {
+		add(buf, len, " --calib-method %s=%s", c->per_tensor[i].tensor,
+		    method_name(c->per_tensor[i].method));
+		if (c->per_tensor[i].method == CAL_PERCENTILE)
+			add(buf, len, "=%g", c->per_tensor[i].percentile);
+	}
+	for (int i = 0; i < c->nkeep_float; i++)
+		add(buf, len, " --keep-float %s", c->keep_float[i]);
+	if (c->io_float)
+		add(buf, len, " --io float");
+}
+
 /* the options that change the generated code, in one canonical order: -o, -q, --report,
    --depfile, -v and the dumps do not; a --bind file stands by its content's SHA-256 */
 static void stamp_options(const CliOptions *o, const char *name, char *buf, size_t len)
@@ -54,6 +90,10 @@ static void stamp_options(const CliOptions *o, const char *name, char *buf, size
 		add(buf, len, " --bind %s=sha256:%.16s", o->binds[i].input, hex);
 	}
 	add(buf, len, "%s", o->seq_text);
+	if (p->qdq_float)
+		add(buf, len, " --qdq float");
+	if (o->quantize)
+		quant_options(o, buf, len);
 	for (char *c = buf; *c; c++) /* it is a C string literal in the header */
 		if (*c == '"' || *c == '\\' || !isprint((unsigned char)*c))
 			*c = '?';
