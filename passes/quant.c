@@ -8,13 +8,17 @@
    2. uint8 activations become int8 with the zero point moved by -128 (exact: the kernels
       are int8 only); uint8 weights with zero point 128 likewise.
    3. Every QuantizeLinear output, and every tensor a data-movement op makes of one,
-      records its quantization.
+      records its quantization. A float result read only by a Relu or data movement whose
+      result is quantized is quantized the same way first (they commute with rounding).
    4. Each float op whose operands are dequantized and whose result is quantized again
-      becomes its integer op (ir/op_qint.c): Conv, Gemm and MatMul by constant weights,
-      Add, Mul, average pooling, BatchNormalization (a depthwise 1x1 QConv), Concat, the
-      data-movement ops (run on int8 as they are), and any elementwise function of one
-      tensor (a 256-entry table computed here with the float op itself). A Relu or Clip
-      whose scale does not change folds into the clamp of the op before it.
+      becomes its integer op (ir/op_qint.c): Conv, ConvTranspose, Gemm and MatMul (by
+      constant weights or of two activations), Add, Mul, average pooling, ReduceMean,
+      BatchNormalization (a depthwise 1x1 QConv), LayerNormalization, Softmax, linear
+      Resize, Pad, Concat, the data-movement ops (run on int8 as they are), and any chain
+      of elementwise functions of one tensor (a 256-entry table computed here with the
+      float ops themselves). A Relu or Clip whose scale does not change folds into the
+      clamp of the op before it. A function or LayerNormalization averaged with no
+      quantization between keeps an int16 intermediate, so the average rounds once.
    5. QuantizeLinear of a DequantizeLinear rescales (or vanishes); DequantizeLinear of
       constants left over (weights of ops that stay float) fold.
    What cannot be converted stays float between its DequantizeLinear and QuantizeLinear:
