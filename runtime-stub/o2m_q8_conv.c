@@ -45,25 +45,89 @@ static int conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *
 	return 1;
 }
 
-/* ---- two columns times two filters ---- */
+/* ---- prepared rescales ---- */
 
-#ifdef Q8_DSP
-/* SMLAD pairs: each four values (a, b, c, d) of a column become (a, c, b, d), the
-   halves that __sxtb16 of a weight word and of it rotated by 8 give */
-static void col_pairs(int16_t *col, int32_t n)
+/* one output channel's rescale (q8_rq less the shared output step), 16 bytes: the
+   channel table sits at the start of the scratch, made once per call. rsh < 0 stands
+   for a shift -1 - rsh >= 0, which takes o2m_q8_requant. */
+typedef struct {
+	int32_t mult, rsh;
+	int32_t tlo, thi; /* 2^30 + 2^(30 + r) as two words (x >= 0) */
+} rq_ch;
+
+static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
 {
-	int32_t k, lo, hi, v;
+	int32_t i;
+	q8_rq r;
 
-	for (k = 0; k + 4 <= n; k += 4) {
-		memcpy(&lo, col + k, 4);
-		memcpy(&hi, col + k + 2, 4);
-		v = (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16)); /* PKHBT */
-		memcpy(col + k, &v, 4);
-		v = (int32_t)(((uint32_t)hi & 0xffff0000u) | ((uint32_t)lo >> 16)); /* PKHTB */
-		memcpy(col + k + 2, &v, 4);
+	for (i = 0; i < n; i++) {
+		r = q8_rq_make(rq[i], 0, 0, 0);
+		tab[i].mult = r.mult;
+		tab[i].rsh = r.fast ? r.rsh : -1 - r.shift;
+		tab[i].tlo = r.plo;
+		tab[i].thi = r.phi;
 	}
 }
 
+/* the output offset and clamp, copied out of the params (int8 stores alias them) */
+typedef struct {
+	int32_t off, lo, hi;
+} out_step;
+
+/* the output step of rq_out, away from its hot path */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t rq_slow(const out_step *o, const rq_ch *e, int32_t x)
+{
+	return q8_out(o2m_q8_requant(x, e->mult, -1 - e->rsh), o->off, o->lo, o->hi);
+}
+
+/* q8_rq_out by a table entry: below zero the rounding constant is 2^31 less */
+static inline int32_t rq_out(const out_step *o, const rq_ch *e, int32_t x)
+{
+	int64_t t;
+	int32_t v;
+
+	if (e->rsh < 0)
+		return rq_slow(o, e, x);
+	t = (int64_t)((uint64_t)(uint32_t)e->thi << 32 | (uint32_t)e->tlo);
+	t += (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
+	v = ((int32_t)(t >> 32) >> e->rsh) + o->off; /* |v| <= 2^30 */
+	v = v < o->lo ? o->lo : v;
+	return v > o->hi ? o->hi : v;
+}
+
+/* the scratch of the general and 1x1 convolutions: the table of c_out rescales, then
+   the columns */
+static int16_t *rq_scratch(const o2m_q8_conv_params *q, const int32_t *rq, int16_t *scratch,
+			   rq_ch **tab)
+{
+	*tab = (rq_ch *)(void *)scratch;
+	rq_table(rq, q->conv.c_out, *tab);
+	return (int16_t *)(void *)(*tab + q->conv.c_out);
+}
+
+/* ---- two columns times two filters ---- */
+
+/* The two columns of n values: portable, c0 then c1; with DSP, the first n4 = n & ~3
+   values of both interleaved four by four, (a, c, b, d) of each four of c0 then of c1
+   (the halves that __sxtb16 of a weight word and of it rotated by 8 give), then the
+   rest of c0, then the rest of c1. col_at gives the place of value k of column i. */
+static inline int32_t col_at(int32_t n, int32_t i, int32_t k)
+{
+#ifdef Q8_DSP
+	const int32_t n4 = n & ~3;
+
+	if (k < n4)
+		return (k & ~3) * 2 + i * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
+	return 2 * n4 + i * (n - n4) + k - n4;
+#else
+	return i * n + k;
+#endif
+}
+
+#ifdef Q8_DSP
 static inline int32_t q8_load16x2(const int16_t *p)
 {
 	int32_t v;
@@ -71,79 +135,81 @@ static inline int32_t q8_load16x2(const int16_t *p)
 	memcpy(&v, p, 4);
 	return v;
 }
+#endif
 
-/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over the first n & ~3 values; returns
-   the values done. Each weight word is unpacked once, each column word loaded once, in
-   an order that keeps 14 values live */
-static int32_t mm2x2_dsp(const int16_t *c0, const int16_t *c1, const int8_t *w0,
-			 const int8_t *w1, int32_t n, int32_t a[4])
+/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns (col_at) */
+static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, int32_t n,
+			 int32_t a[4])
 {
-	int32_t k, a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], v, w0e, w0o, w1e, w1o;
+	int32_t k = 0, x0, x1, a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+	const int16_t *c0 = c, *c1 = c + n;
+#ifdef Q8_DSP
+	int32_t v, w0e, w0o, w1e, w1o;
 
-	for (k = n >> 2; k > 0; k--, c0 += 4, c1 += 4, w0 += 4, w1 += 4) {
+	for (k = n >> 2; k > 0; k--, c += 8) {
 		v = q8_load4(w0);
+		w0 += 4;
 		w0e = __sxtb16(v);
 		w0o = q8_sxtb16_ror8(v);
 		v = q8_load4(w1);
+		w1 += 4;
 		w1e = __sxtb16(v);
 		w1o = q8_sxtb16_ror8(v);
-		v = q8_load16x2(c0);
+		v = q8_load16x2(c);
 		a0 = __smlad(v, w0e, a0);
 		a2 = __smlad(v, w1e, a2);
-		v = q8_load16x2(c0 + 2);
+		v = q8_load16x2(c + 2);
 		a0 = __smlad(v, w0o, a0);
 		a2 = __smlad(v, w1o, a2);
-		v = q8_load16x2(c1);
+		v = q8_load16x2(c + 4);
 		a1 = __smlad(v, w0e, a1);
 		a3 = __smlad(v, w1e, a3);
-		v = q8_load16x2(c1 + 2);
+		v = q8_load16x2(c + 6);
 		a1 = __smlad(v, w0o, a1);
 		a3 = __smlad(v, w1o, a3);
 	}
-	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
-	return n & ~3;
-}
-#endif
-
-/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values (columns of n int16) */
-static void mm2x2(const int16_t *c0, const int16_t *c1, const int8_t *w0, const int8_t *w1,
-		  int32_t n, int32_t a[4])
-{
-	int32_t k = 0, x0, x1;
-
-#ifdef Q8_DSP
-	k = mm2x2_dsp(c0, c1, w0, w1, n, a);
+	n &= 3;
+	c0 = c;
+	c1 = c + n;
 #endif
 	for (; k < n; k++) {
 		x0 = c0[k];
 		x1 = c1[k];
-		a[0] += x0 * w0[k];
-		a[1] += x1 * w0[k];
-		a[2] += x0 * w1[k];
-		a[3] += x1 * w1[k];
+		a0 += x0 * w0[k];
+		a1 += x1 * w0[k];
+		a2 += x0 * w1[k];
+		a3 += x1 * w1[k];
 	}
+	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
 }
 
 /* outputs of channels [oc0, oc0 + cout) at positions j0 and j1 (j1 may be j0) from the
-   columns c0, c1 of n values: w the first filter, y the plane of oc0 */
-static void cols_out(const o2m_q8_conv_params *q, const geo *g, const int16_t *c0,
-		     const int16_t *c1, int32_t n, const int8_t *w, const int32_t *bias,
-		     const int32_t *rq, int32_t j0, int32_t j1, int8_t *y)
+   columns c of n values: w the first filter, b its bias (NULL: none), tab its rescale,
+   y the plane of oc0; an odd last channel is taken twice */
+static void cols_out(const o2m_q8_conv_params *q, int32_t cout, int32_t plane,
+		     const int16_t *c, int32_t n, const int8_t *w, const int32_t *b,
+		     const rq_ch *tab, int32_t j0, int32_t j1, int8_t *y)
 {
-	int32_t oc, o1, a[4];
-	q8_rq r0, r1;
+	static const int32_t zero[2];
+	const out_step o = {q->output_offset, q->act_min, q->act_max};
+	const int32_t bs = b ? 2 : 0;
+	int32_t oc, d, a[4], v0, v1, v2, v3;
 
-	for (oc = 0; oc < g->cout; oc += 2) {
-		o1 = oc + 1 < g->cout ? oc + 1 : oc; /* an odd last channel: itself again */
-		a[0] = a[1] = bias ? bias[oc] : 0;
-		a[2] = a[3] = bias ? bias[o1] : 0;
-		mm2x2(c0, c1, w + oc * n, w + o1 * n, n, a);
-		r0 = q8_rq_make(rq[oc], q->output_offset, q->act_min, q->act_max);
-		r1 = q8_rq_make(rq[o1], q->output_offset, q->act_min, q->act_max);
-		y[oc * g->out_plane + j0] = q8_rq_out(&r0, a[0]);
-		y[oc * g->out_plane + j1] = q8_rq_out(&r0, a[1]);
-		y[o1 * g->out_plane + j0] = q8_rq_out(&r1, a[2]);
-		y[o1 * g->out_plane + j1] = q8_rq_out(&r1, a[3]);
+	if (!b)
+		b = zero;
+	for (oc = 0; oc < cout; oc += 2, w += 2 * n, b += bs, tab += 2, y += 2 * plane) {
+		d = oc + 1 < cout; /* 0: the last channel, alone */
+		a[0] = a[1] = b[0];
+		a[2] = a[3] = b[d];
+		mm2x2(c, w, w + d * n, n, a);
+		v0 = rq_out(&o, tab, a[0]);
+		v1 = rq_out(&o, tab, a[1]);
+		v2 = rq_out(&o, tab + d, a[2]);
+		v3 = rq_out(&o, tab + d, a[3]);
+		y[j0] = (int8_t)v0;
+		y[j1] = (int8_t)v1;
+		y[d * plane + j0] = (int8_t)v2;
+		y[d * plane + j1] = (int8_t)v3;
 	}
 }
 
@@ -185,32 +251,51 @@ static void im2col(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, i
 			}
 }
 
+#ifdef Q8_DSP
+/* t0 and t1, plain columns of n values, as the columns c (col_at) */
+static void cols_pack(const int16_t *t0, const int16_t *t1, int32_t n, int16_t *c)
+{
+	int32_t k;
+
+	for (k = 0; k < n; k++) {
+		c[col_at(n, 0, k)] = t0[k];
+		c[col_at(n, 1, k)] = t1[k];
+	}
+}
+#endif
+
 int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
-	int16_t *c0 = scratch, *c1;
+	int16_t *cols, *t;
 	int32_t n, gr, j, j1, k;
+	rq_ch *tab;
 	geo g;
 
 	if (!conv_geo(p, x, w, rq, scratch, y, &g))
 		return O2M_ERR_ARG;
 	k = g.cin * g.ksize;
-	c1 = c0 + k;
+	cols = rq_scratch(p, rq, scratch, &tab);
+#ifdef Q8_DSP
+	t = cols + 2 * k; /* the plain columns, packed into cols */
+#else
+	t = cols;
+#endif
 	for (n = 0; n < c->n; n++)
 		for (gr = 0; gr < c->group; gr++) {
 			const int8_t *xg = x + (n * c->c_in + gr * g.cin) * g.in_plane;
 			const int32_t oc = gr * g.cout;
 			for (j = 0; j < g.out_plane; j += 2) {
 				j1 = j + 1 < g.out_plane ? j + 1 : j;
-				im2col(p, &g, xg, j, c0);
-				im2col(p, &g, xg, j1, c1);
+				im2col(p, &g, xg, j, t);
+				im2col(p, &g, xg, j1, t + k);
 #ifdef Q8_DSP
-				col_pairs(c0, k);
-				col_pairs(c1, k);
+				cols_pack(t, t + k, k, cols);
 #endif
-				cols_out(p, &g, c0, c1, k, w + oc * k, bias ? bias + oc : NULL,
-					 rq + oc, j, j1, y + (n * c->c_out + oc) * g.out_plane);
+				cols_out(p, g.cout, g.out_plane, cols, k, w + oc * k,
+					 bias ? bias + oc : NULL, tab + oc, j, j1,
+					 y + (n * c->c_out + oc) * g.out_plane);
 			}
 		}
 	return O2M_OK;
@@ -233,24 +318,22 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 {
 	const o2m_conv_params *c = &p->conv;
 	const int32_t cin = c->c_in, off = p->input_offset;
-	int16_t *c0 = scratch, *c1 = scratch + cin;
+	int16_t *cols;
 	int32_t n, j, j1, i;
+	rq_ch *tab;
 	geo g;
 
 	if (!conv_geo(p, x, w, rq, scratch, y, &g) || !is_1x1(c))
 		return O2M_ERR_ARG;
+	cols = rq_scratch(p, rq, scratch, &tab);
 	for (n = 0; n < c->n; n++, x += cin * g.in_plane, y += c->c_out * g.out_plane)
 		for (j = 0; j < g.out_plane; j += 2) {
 			j1 = j + 1 < g.out_plane ? j + 1 : j;
 			for (i = 0; i < cin; i++) {
-				c0[i] = (int16_t)(x[i * g.in_plane + j] + off);
-				c1[i] = (int16_t)(x[i * g.in_plane + j1] + off);
+				cols[col_at(cin, 0, i)] = (int16_t)(x[i * g.in_plane + j] + off);
+				cols[col_at(cin, 1, i)] = (int16_t)(x[i * g.in_plane + j1] + off);
 			}
-#ifdef Q8_DSP
-			col_pairs(c0, cin);
-			col_pairs(c1, cin);
-#endif
-			cols_out(p, &g, c0, c1, cin, w, bias, rq, j, j1, y);
+			cols_out(p, c->c_out, g.out_plane, cols, cin, w, bias, tab, j, j1, y);
 		}
 	return O2M_OK;
 }

@@ -22,7 +22,8 @@ int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 #define CMAX 64
 
 static int8_t x[XMAX], w[XMAX], y[XMAX], yref[XMAX];
-static int16_t scr[4096];
+static int32_t scr32[2048]; /* the scratch, 4-byte aligned */
+#define scr ((int16_t *)(void *)scr32)
 static int32_t bias[CMAX], rq[CMAX]; /* packed requantization words */
 static uint32_t rng = 12345u, sum = 2166136261u;
 
