@@ -74,28 +74,13 @@ typedef struct {
 	int32_t off, lo, hi;
 } out_step;
 
-/* the output step of rq_out, away from its hot path */
+/* a channel of shift >= 0 (rsh < 0): TFLite's two roundings, away from the hot path */
 #if defined(__GNUC__)
 __attribute__((noinline))
 #endif
 static int32_t rq_slow(const out_step *o, const rq_ch *e, int32_t x)
 {
 	return q8_out(o2m_q8_requant(x, e->mult, -1 - e->rsh), o->off, o->lo, o->hi);
-}
-
-/* q8_rq_out by a table entry: below zero the rounding constant is 2^31 less */
-static inline int32_t rq_out(const out_step *o, const rq_ch *e, int32_t x)
-{
-	int64_t t;
-	int32_t v;
-
-	if (e->rsh < 0)
-		return rq_slow(o, e, x);
-	t = (int64_t)((uint64_t)(uint32_t)e->thi << 32 | (uint32_t)e->tlo);
-	t += (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
-	v = ((int32_t)(t >> 32) >> e->rsh) + o->off; /* |v| <= 2^30 */
-	v = v < o->lo ? o->lo : v;
-	return v > o->hi ? o->hi : v;
 }
 
 /* the scratch of the general and 1x1 convolutions: the table of c_out rescales, then
@@ -135,6 +120,19 @@ static inline int32_t q8_load16x2(const int16_t *p)
 	memcpy(&v, p, 4);
 	return v;
 }
+
+/* two int16 values at a 4-byte aligned address (LDRD may pair two of them) */
+static inline int32_t q8_load16x2a(const int16_t *p)
+{
+	int32_t v;
+
+#if defined(__GNUC__)
+	memcpy(&v, __builtin_assume_aligned(p, 4), 4);
+#else
+	memcpy(&v, p, 4);
+#endif
+	return v;
+}
 #endif
 
 /* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns (col_at) */
@@ -155,16 +153,16 @@ static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, i
 		w1 += 4;
 		w1e = __sxtb16(v);
 		w1o = q8_sxtb16_ror8(v);
-		v = q8_load16x2(c);
+		v = q8_load16x2a(c);
 		a0 = __smlad(v, w0e, a0);
 		a2 = __smlad(v, w1e, a2);
-		v = q8_load16x2(c + 2);
+		v = q8_load16x2a(c + 2);
 		a0 = __smlad(v, w0o, a0);
 		a2 = __smlad(v, w1o, a2);
-		v = q8_load16x2(c + 4);
+		v = q8_load16x2a(c + 4);
 		a1 = __smlad(v, w0e, a1);
 		a3 = __smlad(v, w1e, a3);
-		v = q8_load16x2(c + 6);
+		v = q8_load16x2a(c + 6);
 		a1 = __smlad(v, w0o, a1);
 		a3 = __smlad(v, w1o, a3);
 	}
@@ -183,33 +181,69 @@ static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, i
 	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
 }
 
+#define OC_CHUNK 16 /* output channels whose sums wait on the stack */
+
+/* the sums of m channels at two positions, s[2i] and s[2i + 1] for channel i (an odd
+   last channel is taken twice, into s[2m] and s[2m + 1] too): the columns c of n
+   values, w the first filter, b its bias, bs the step between biases (0: all b[0]) */
+static void cols_sums(const int16_t *c, int32_t n, const int8_t *w, const int32_t *b,
+		      int32_t bs, int32_t m, int32_t *s)
+{
+	int32_t i, d, a[4];
+
+	for (i = 0; i < m; i += 2, w += 2 * n, b += 2 * bs, s += 4) {
+		d = i + 1 < m; /* 0: the last channel, alone */
+		a[0] = a[1] = b[0];
+		a[2] = a[3] = b[d * bs];
+		mm2x2(c, w, w + d * n, n, a);
+		s[0] = a[0], s[1] = a[1], s[2] = a[2], s[3] = a[3];
+	}
+}
+
+/* the outputs of cols_sums at positions j0 and j1 of m planes from y on */
+static void cols_rq(const out_step *o, const rq_ch *e, const int32_t *s, int32_t m,
+		    int32_t plane, int32_t j0, int32_t j1, int8_t *y)
+{
+	const int32_t off = o->off, lo = o->lo, hi = o->hi;
+	int32_t i, k, x, v[2];
+	int64_t t0, t;
+
+	for (i = 0; i < m; i++, e++, s += 2, y += plane) {
+		if (e->rsh < 0) {
+			v[0] = rq_slow(o, e, s[0]);
+			v[1] = rq_slow(o, e, s[1]);
+		} else {
+			t0 = (int64_t)((uint64_t)(uint32_t)e->thi << 32 | (uint32_t)e->tlo);
+			for (k = 0; k < 2; k++) {
+				x = s[k];
+				t = t0 + (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
+				v[k] = ((int32_t)(t >> 32) >> e->rsh) + off;
+				v[k] = v[k] < lo ? lo : v[k] > hi ? hi : v[k];
+			}
+		}
+		y[j0] = (int8_t)v[0];
+		y[j1] = (int8_t)v[1];
+	}
+}
+
 /* outputs of channels [oc0, oc0 + cout) at positions j0 and j1 (j1 may be j0) from the
    columns c of n values: w the first filter, b its bias (NULL: none), tab its rescale,
-   y the plane of oc0; an odd last channel is taken twice */
+   y the plane of oc0; OC_CHUNK channels at a time, the sums first, then the outputs */
 static void cols_out(const o2m_q8_conv_params *q, int32_t cout, int32_t plane,
 		     const int16_t *c, int32_t n, const int8_t *w, const int32_t *b,
 		     const rq_ch *tab, int32_t j0, int32_t j1, int8_t *y)
 {
-	static const int32_t zero[2];
+	static const int32_t zero[1];
 	const out_step o = {q->output_offset, q->act_min, q->act_max};
-	const int32_t bs = b ? 2 : 0;
-	int32_t oc, d, a[4], v0, v1, v2, v3;
+	const int32_t bs = b ? 1 : 0;
+	int32_t oc, m, s[2 * OC_CHUNK + 2];
 
 	if (!b)
 		b = zero;
-	for (oc = 0; oc < cout; oc += 2, w += 2 * n, b += bs, tab += 2, y += 2 * plane) {
-		d = oc + 1 < cout; /* 0: the last channel, alone */
-		a[0] = a[1] = b[0];
-		a[2] = a[3] = b[d];
-		mm2x2(c, w, w + d * n, n, a);
-		v0 = rq_out(&o, tab, a[0]);
-		v1 = rq_out(&o, tab, a[1]);
-		v2 = rq_out(&o, tab + d, a[2]);
-		v3 = rq_out(&o, tab + d, a[3]);
-		y[j0] = (int8_t)v0;
-		y[j1] = (int8_t)v1;
-		y[d * plane + j0] = (int8_t)v2;
-		y[d * plane + j1] = (int8_t)v3;
+	for (oc = 0; oc < cout; oc += m) {
+		m = cout - oc < OC_CHUNK ? cout - oc : OC_CHUNK;
+		cols_sums(c, n, w + oc * n, b + oc * bs, bs, m, s);
+		cols_rq(&o, tab + oc, s, m, plane, j0, j1, y + oc * plane);
 	}
 }
 
@@ -394,15 +428,26 @@ static int32_t dw_window(const o2m_conv_params *p, const int16_t *pl, int32_t e_
 		s1 = __smlatb(v_, w2, s1);                                        \
 	} while (0)
 
-/* one output row of a 3x3 filter, unit stride and dilation along w, n >= 2 outputs two
-   at a time (an odd last one with the one before it again): r the first filter row's
-   start in the padded plane, rs the step between filter rows, the 9 weights in
-   registers */
-static void dw_row3x3(const int16_t *r, int32_t rs, const int8_t *w, int32_t bias,
-		      const q8_rq *rq, int32_t n, int8_t *y)
+/* q8_rq_out for a fast r, its constants as values: t the rounding constant of x >= 0 */
+static inline int32_t rq_fast(int32_t x, int32_t mult, int64_t t, int32_t rsh, int32_t off,
+			      int32_t lo, int32_t hi)
 {
-	const int32_t a01 = q8_pack16(w[0], w[1]), a2 = w[2], b01 = q8_pack16(w[3], w[4]);
-	const int32_t b2 = w[5], c01 = q8_pack16(w[6], w[7]), c2 = w[8];
+	int32_t v;
+
+	t += (int64_t)x * mult + (int32_t)((uint32_t)x & 0x80000000u);
+	v = ((int32_t)(t >> 32) >> rsh) + off;
+	v = v < lo ? lo : v;
+	return v > hi ? hi : v;
+}
+
+/* the n sums of one output row of a 3x3 filter (unit stride and dilation along w, n >= 2)
+   two at a time, an odd last one with the one before it again: r the first filter
+   row's start in the padded plane, rs the step between filter rows, the 9 weights
+   packed in registers */
+static void dw_sums3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
+		       int32_t n, int32_t *s)
+{
+	const int32_t a01 = wp[0], a2 = wp[1], b01 = wp[2], b2 = wp[3], c01 = wp[4], c2 = wp[5];
 	int32_t o, s0, s1;
 
 	for (o = 0; o < n; o += 2) {
@@ -412,9 +457,131 @@ static void dw_row3x3(const int16_t *r, int32_t rs, const int8_t *w, int32_t bia
 		DW_TAPS3(r + o, a01, a2);
 		DW_TAPS3(r + rs + o, b01, b2);
 		DW_TAPS3(r + 2 * rs + o, c01, c2);
-		y[o] = q8_rq_out(rq, s0);
-		y[o + 1] = q8_rq_out(rq, s1);
+		s[o] = s0;
+		s[o + 1] = s1;
 	}
+}
+
+/* y[i * ys] = the output of s[i], i < n; rq fast */
+static void rq_row(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y, int32_t ys)
+{
+	const int32_t mult = rq->mult, rsh = rq->rsh, off = rq->off, lo = rq->lo, hi = rq->hi;
+	const int64_t t0 = (int64_t)((uint64_t)(uint32_t)rq->phi << 32 | (uint32_t)rq->plo);
+	int64_t t;
+	int32_t i, x, v;
+
+	for (i = 0; i < n; i++, y += ys) {
+		x = s[i];
+		t = t0 + (int64_t)x * mult + (int32_t)((uint32_t)x & 0x80000000u);
+		v = ((int32_t)(t >> 32) >> rsh) + off;
+		v = v < lo ? lo : v;
+		*y = (int8_t)(v > hi ? hi : v);
+	}
+}
+
+/* the 3x3 weights packed for dw_sums3x3 */
+static void dw_pack3x3(const int8_t *w, int32_t wp[6])
+{
+	wp[0] = q8_pack16(w[0], w[1]), wp[1] = w[2];
+	wp[2] = q8_pack16(w[3], w[4]), wp[3] = w[5];
+	wp[4] = q8_pack16(w[6], w[7]), wp[5] = w[8];
+}
+
+#define DW_CHUNK 32 /* sums of one row kept on the stack */
+
+/* one output row of a 3x3 filter: dw_sums3x3, then rq_row, DW_CHUNK at a time */
+static void dw_row3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
+		      const q8_rq *rq, int32_t n, int8_t *y, int32_t ys)
+{
+	int32_t s[DW_CHUNK], o, m;
+
+	for (o = 0; o < n; o += m, r += m, y += m * ys) {
+		m = n - o > DW_CHUNK ? DW_CHUNK : n - o;
+		if (m < 2) { /* the last one alone: with the one before it */
+			o--, r--, y -= ys, m = 2;
+		}
+		dw_sums3x3(r, rs, wp, bias, m, s);
+		rq_row(s, m, rq, y, ys);
+	}
+}
+
+/* 2-D 3x3 filters on planes taller than wide (DS-CNN's 25 x 5): the plane padded
+   transposed, so that dw_row3x3 runs down the output's columns, unit stride and
+   dilation along h */
+static int dw_tall(const o2m_conv_params *p)
+{
+	return p->k_d == 1 && p->out_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_h == 1 &&
+	       p->dil_h == 1 && p->out_h > p->out_w && p->out_h >= 2;
+}
+
+/* pad_plane transposed (2-D): e_w rows of e_h, pl[w][h] */
+static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_h,
+			int32_t e_w, int16_t *pl)
+{
+	const uint32_t in_h = (uint32_t)p->in_h;
+	int32_t l, j, h, w;
+
+	for (l = 0; l < e_w; l++, pl += e_h) {
+		w = l - p->pad_w;
+		if ((uint32_t)w >= (uint32_t)p->in_w) {
+			for (j = 0; j < e_h; j++)
+				pl[j] = 0;
+			continue;
+		}
+		for (j = 0, h = -p->pad_h; j < e_h; j++, h++)
+			pl[j] = (uint32_t)h < in_h ? (int16_t)(x[h * p->in_w + w] + off) : 0;
+	}
+}
+
+/* the outputs of one channel from its transposed plane, any rescale */
+static void dw_cols(const o2m_conv_params *p, const int16_t *pl, int32_t e_h,
+		    const int8_t *wt, int32_t bias, const q8_rq *r, int8_t *y)
+{
+	int32_t ox, oy, i, j, acc;
+
+	for (ox = 0; ox < p->out_w; ox++)
+		for (oy = 0; oy < p->out_h; oy++) {
+			acc = bias;
+			for (i = 0; i < 3; i++)
+				for (j = 0; j < 3; j++)
+					acc += pl[(ox * p->stride_w + i * p->dil_w) * e_h + oy + j] *
+					       wt[i * 3 + j];
+			y[oy * p->out_w + ox] = q8_rq_out(r, acc);
+		}
+}
+
+/* the depthwise convolution of dw_tall geometries */
+static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
+			const int8_t *w, const int32_t *bias, const int32_t *rq, int16_t *pl,
+			int8_t *y)
+{
+	const o2m_conv_params *c = &p->conv;
+	const int32_t e_h = c->out_h + 2, e_w = (int32_t)o2m_q8_span(c->out_w, 3, c->stride_w,
+								       c->dil_w);
+	int32_t n, ic, m, oc, ox, i;
+	int32_t wp[6];
+	int8_t wt[9];
+	q8_rq r;
+
+	for (n = 0; n < c->n; n++)
+		for (ic = 0; ic < c->c_in; ic++) {
+			pad_plane_t(c, x + (n * c->c_in + ic) * g->in_plane, p->input_offset, e_h,
+				    e_w, pl);
+			for (m = 0; m < g->cout; m++) {
+				int8_t *yo = y + (n * c->c_out + (oc = ic * g->cout + m)) * g->out_plane;
+				for (i = 0; i < 9; i++)
+					wt[i] = w[oc * 9 + i % 3 * 3 + i / 3];
+				dw_pack3x3(wt, wp);
+				r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
+				if (!r.fast) {
+					dw_cols(c, pl, e_h, wt, bias ? bias[oc] : 0, &r, yo);
+					continue;
+				}
+				for (ox = 0; ox < c->out_w; ox++)
+					dw_row3x3(pl + ox * c->stride_w * e_h, c->dil_w * e_h, wp,
+						  bias ? bias[oc] : 0, &r, c->out_h, yo + ox, c->out_w);
+			}
+		}
 }
 #endif
 
@@ -427,14 +594,17 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 #ifdef Q8_DSP
 	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_w == 1 &&
 			 p->dil_w == 1 && p->out_w >= 2;
+	int32_t wp[6];
+
+	dw_pack3x3(w, wp);
 #endif
 
 	for (od = 0; od < p->out_d; od++)
 		for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
 			const int16_t *row = pl + od * sd + oh * sh;
 #ifdef Q8_DSP
-			if (fast) {
-				dw_row3x3(row, p->dil_h * e_w, w, bias, r, p->out_w, y);
+			if (fast && r->fast) {
+				dw_row3x3(row, p->dil_h * e_w, wp, bias, r, p->out_w, y, 1);
 				continue;
 			}
 #endif
@@ -459,6 +629,12 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 	e_d = (int32_t)o2m_q8_span(c->out_d, c->k_d, c->stride_d, c->dil_d);
 	e_h = (int32_t)o2m_q8_span(c->out_h, c->k_h, c->stride_h, c->dil_h);
 	e_w = (int32_t)o2m_q8_span(c->out_w, c->k_w, c->stride_w, c->dil_w);
+#ifdef Q8_DSP
+	if (dw_tall(c)) {
+		dw_tall_all(p, &g, x, w, bias, rq, scratch, y);
+		return O2M_OK;
+	}
+#endif
 	for (n = 0; n < c->n; n++)
 		for (ic = 0; ic < c->c_in; ic++) {
 			pad_plane(c, x + (n * c->c_in + ic) * g.in_plane, p->input_offset, e_d,
