@@ -99,18 +99,16 @@ static int16_t *rq_scratch(const o2m_q8_conv_params *q, const int32_t *rq, int16
    values of both interleaved four by four, (a, c, b, d) of each four of c0 then of c1
    (the halves that __sxtb16 of a weight word and of it rotated by 8 give), then the
    rest of c0, then the rest of c1. col_at gives the place of value k of column i. */
+#ifdef Q8_DSP
 static inline int32_t col_at(int32_t n, int32_t i, int32_t k)
 {
-#ifdef Q8_DSP
 	const int32_t n4 = n & ~3;
 
 	if (k < n4)
 		return (k & ~3) * 2 + i * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
 	return 2 * n4 + i * (n - n4) + k - n4;
-#else
-	return i * n + k;
-#endif
 }
+#endif
 
 #ifdef Q8_DSP
 static inline int32_t q8_load16x2(const int16_t *p)
@@ -345,6 +343,37 @@ static int is_1x1(const o2m_conv_params *p)
 	       p->out_d == p->in_d && p->out_h == p->in_h && p->out_w == p->in_w;
 }
 
+/* the columns (col_at) of positions j and j1 of x [cin x hw] + off */
+static void cols_1x1(const int8_t *x, int32_t cin, int32_t hw, int32_t off, int32_t j,
+		     int32_t j1, int16_t *c)
+{
+	int32_t i = 0;
+#ifdef Q8_DSP
+	const int32_t op = q8_pack16(off, off);
+	const int8_t *x0, *x1;
+	int32_t v[4];
+
+	for (; i + 4 <= cin; i += 4, c += 8) { /* (a, c, b, d) of each four */
+		x0 = x + i * hw + j;
+		x1 = x + i * hw + j1;
+		v[0] = __sadd16(q8_pack16(x0[0], x0[2 * hw]), op);
+		v[1] = __sadd16(q8_pack16(x0[hw], x0[3 * hw]), op);
+		v[2] = __sadd16(q8_pack16(x1[0], x1[2 * hw]), op);
+		v[3] = __sadd16(q8_pack16(x1[hw], x1[3 * hw]), op);
+		memcpy(c, v, sizeof v);
+	}
+	for (; i < cin; i++) {
+		c[i - (cin & ~3)] = (int16_t)(x[i * hw + j] + off);
+		c[i - (cin & ~3) + (cin & 3)] = (int16_t)(x[i * hw + j1] + off);
+	}
+#else
+	for (; i < cin; i++) {
+		c[i] = (int16_t)(x[i * hw + j] + off);
+		c[cin + i] = (int16_t)(x[i * hw + j1] + off);
+	}
+#endif
+}
+
 /* per batch item, y [c_out x hw] = w [c_out x c_in] * (x [c_in x hw] + off): the
    columns are x's, two positions at a time */
 int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
@@ -353,7 +382,7 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 	const o2m_conv_params *c = &p->conv;
 	const int32_t cin = c->c_in, off = p->input_offset;
 	int16_t *cols;
-	int32_t n, j, j1, i;
+	int32_t n, j, j1;
 	rq_ch *tab;
 	geo g;
 
@@ -363,10 +392,7 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 	for (n = 0; n < c->n; n++, x += cin * g.in_plane, y += c->c_out * g.out_plane)
 		for (j = 0; j < g.out_plane; j += 2) {
 			j1 = j + 1 < g.out_plane ? j + 1 : j;
-			for (i = 0; i < cin; i++) {
-				cols[col_at(cin, 0, i)] = (int16_t)(x[i * g.in_plane + j] + off);
-				cols[col_at(cin, 1, i)] = (int16_t)(x[i * g.in_plane + j1] + off);
-			}
+			cols_1x1(x, cin, g.in_plane, off, j, j1, cols);
 			cols_out(p, c->c_out, g.out_plane, cols, cin, w, bias, tab, j, j1, y);
 		}
 	return O2M_OK;
@@ -519,6 +545,7 @@ static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, 
 			int32_t e_w, int16_t *pl)
 {
 	const uint32_t in_h = (uint32_t)p->in_h;
+	const int8_t *xc;
 	int32_t l, j, h, w;
 
 	for (l = 0; l < e_w; l++, pl += e_h) {
@@ -528,8 +555,12 @@ static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, 
 				pl[j] = 0;
 			continue;
 		}
-		for (j = 0, h = -p->pad_h; j < e_h; j++, h++)
-			pl[j] = (uint32_t)h < in_h ? (int16_t)(x[h * p->in_w + w] + off) : 0;
+		for (j = 0; j < p->pad_h && j < e_h; j++) /* rows above: 0 */
+			pl[j] = 0;
+		for (xc = x + w, h = 0; j < e_h && h < (int32_t)in_h; j++, h++, xc += p->in_w)
+			pl[j] = (int16_t)(*xc + off);
+		for (; j < e_h; j++)
+			pl[j] = 0;
 	}
 }
 
