@@ -118,19 +118,6 @@ static inline int32_t q8_load16x2(const int16_t *p)
 	memcpy(&v, p, 4);
 	return v;
 }
-
-/* two int16 values at a 4-byte aligned address (LDRD may pair two of them) */
-static inline int32_t q8_load16x2a(const int16_t *p)
-{
-	int32_t v;
-
-#if defined(__GNUC__)
-	memcpy(&v, __builtin_assume_aligned(p, 4), 4);
-#else
-	memcpy(&v, p, 4);
-#endif
-	return v;
-}
 #endif
 
 /* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns (col_at) */
@@ -140,8 +127,43 @@ static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, i
 	int32_t k = 0, x0, x1, a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
 	const int16_t *c0 = c, *c1 = c + n;
 #ifdef Q8_DSP
-	int32_t v, w0e, w0o, w1e, w1o;
+	int32_t v;
+#if !defined(__GNUC__)
+	int32_t w0e, w0o, w1e, w1o;
+#endif
 
+#if defined(__GNUC__)
+	if (n >= 4) { /* 19 instructions for 16 products: c0's words loaded twice, 12 registers */
+		const int16_t *const end = c + 8 * (n >> 2);
+		int32_t p0, p1, e;
+
+		__asm__("1:\n\t"
+			"ldrd	%[x0], %[x1], [%[c]]\n\t"
+			"ldr	%[v], [%[w0]], #4\n\t"
+			"sxtb16	%[e], %[v]\n\t"
+			"sxtb16	%[v], %[v], ror #8\n\t"
+			"smlad	%[a0], %[x0], %[e], %[a0]\n\t"
+			"smlad	%[a0], %[x1], %[v], %[a0]\n\t"
+			"ldrd	%[x0], %[x1], [%[c], #8]\n\t"
+			"smlad	%[a1], %[x0], %[e], %[a1]\n\t"
+			"smlad	%[a1], %[x1], %[v], %[a1]\n\t"
+			"ldr	%[v], [%[w1]], #4\n\t"
+			"sxtb16	%[e], %[v]\n\t"
+			"sxtb16	%[v], %[v], ror #8\n\t"
+			"smlad	%[a3], %[x0], %[e], %[a3]\n\t"
+			"smlad	%[a3], %[x1], %[v], %[a3]\n\t"
+			"ldrd	%[x0], %[x1], [%[c]], #16\n\t"
+			"smlad	%[a2], %[x0], %[e], %[a2]\n\t"
+			"smlad	%[a2], %[x1], %[v], %[a2]\n\t"
+			"cmp	%[c], %[end]\n\t"
+			"bne	1b"
+			: [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [c] "+r"(c),
+			  [w0] "+r"(w0), [w1] "+r"(w1), [x0] "=&r"(p0), [x1] "=&r"(p1),
+			  [e] "=&r"(e), [v] "=&r"(v)
+			: [end] "r"(end)
+			: "cc", "memory");
+	}
+#else
 	for (k = n >> 2; k > 0; k--, c += 8) {
 		v = q8_load4(w0);
 		w0 += 4;
@@ -151,19 +173,20 @@ static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, i
 		w1 += 4;
 		w1e = __sxtb16(v);
 		w1o = q8_sxtb16_ror8(v);
-		v = q8_load16x2a(c);
+		v = q8_load16x2(c);
 		a0 = __smlad(v, w0e, a0);
 		a2 = __smlad(v, w1e, a2);
-		v = q8_load16x2a(c + 2);
+		v = q8_load16x2(c + 2);
 		a0 = __smlad(v, w0o, a0);
 		a2 = __smlad(v, w1o, a2);
-		v = q8_load16x2a(c + 4);
+		v = q8_load16x2(c + 4);
 		a1 = __smlad(v, w0e, a1);
 		a3 = __smlad(v, w1e, a3);
-		v = q8_load16x2a(c + 6);
+		v = q8_load16x2(c + 6);
 		a1 = __smlad(v, w0o, a1);
 		a3 = __smlad(v, w1o, a3);
 	}
+#endif
 	n &= 3;
 	c0 = c;
 	c1 = c + n;
@@ -454,37 +477,32 @@ static int32_t dw_window(const o2m_conv_params *p, const int16_t *pl, int32_t e_
 		s1 = __smlatb(v_, w2, s1);                                        \
 	} while (0)
 
-/* q8_rq_out for a fast r, its constants as values: t the rounding constant of x >= 0 */
-static inline int32_t rq_fast(int32_t x, int32_t mult, int64_t t, int32_t rsh, int32_t off,
-			      int32_t lo, int32_t hi)
-{
-	int32_t v;
-
-	t += (int64_t)x * mult + (int32_t)((uint32_t)x & 0x80000000u);
-	v = ((int32_t)(t >> 32) >> rsh) + off;
-	v = v < lo ? lo : v;
-	return v > hi ? hi : v;
-}
-
-/* the n sums of one output row of a 3x3 filter (unit stride and dilation along w, n >= 2)
-   two at a time, an odd last one with the one before it again: r the first filter
-   row's start in the padded plane, rs the step between filter rows, the 9 weights
-   packed in registers */
+/* the n sums (from bias) of one output row of a 3x3 filter, unit stride and
+   dilation along w, n >= 2, two at a time, an odd last one with the one before it
+   again: r the first filter row's start in the padded plane, rs the step between
+   filter rows, the 9 weights packed in registers */
 static void dw_sums3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
 		       int32_t n, int32_t *s)
 {
 	const int32_t a01 = wp[0], a2 = wp[1], b01 = wp[2], b2 = wp[3], c01 = wp[4], c2 = wp[5];
-	int32_t o, s0, s1;
+	const int16_t *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t *const end = s + n, s0, s1, v;
 
-	for (o = 0; o < n; o += 2) {
-		if (o + 2 > n)
-			o = n - 2;
-		s0 = s1 = bias;
-		DW_TAPS3(r + o, a01, a2);
-		DW_TAPS3(r + rs + o, b01, b2);
-		DW_TAPS3(r + 2 * rs + o, c01, c2);
-		s[o] = s0;
-		s[o + 1] = s1;
+	for (;;) {
+		for (; s + 2 <= end; s += 2, r0 += 2, r1 += 2, r2 += 2) {
+			v = q8_load16x2(r0 + 2);
+			s0 = __smlabb(v, a2, __smlad(q8_load16x2(r0), a01, bias));
+			s1 = __smlatb(v, a2, __smlad(q8_load16x2(r0 + 1), a01, bias));
+			v = q8_load16x2(r1 + 2);
+			s0 = __smlabb(v, b2, __smlad(q8_load16x2(r1), b01, s0));
+			s1 = __smlatb(v, b2, __smlad(q8_load16x2(r1 + 1), b01, s1));
+			v = q8_load16x2(r2 + 2);
+			s[0] = __smlabb(v, c2, __smlad(q8_load16x2(r2), c01, s0));
+			s[1] = __smlatb(v, c2, __smlad(q8_load16x2(r2 + 1), c01, s1));
+		}
+		if (s == end)
+			return;
+		s--, r0--, r1--, r2--; /* the odd last one */
 	}
 }
 
