@@ -47,12 +47,12 @@ static int conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *
 
 /* ---- prepared rescales ---- */
 
-/* one output channel's rescale (q8_rq less the shared output step), 16 bytes: the
+/* one output channel's rescale (q8_rq less the shared output step), 12 bytes: the
    channel table sits at the start of the scratch, made once per call. rsh < 0 stands
-   for a shift -1 - rsh >= 0, which takes o2m_q8_requant. */
+   for a shift -1 - rsh >= 0, which takes o2m_q8_requant. thi is the high word of the
+   rounding constant of x >= 0, 2^30 + 2^(30 + r); its low word is rsh ? 2^30 : 3 * 2^30. */
 typedef struct {
-	int32_t mult, rsh;
-	int32_t tlo, thi; /* 2^30 + 2^(30 + r) as two words (x >= 0) */
+	int32_t mult, rsh, thi;
 } rq_ch;
 
 static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
@@ -64,7 +64,6 @@ static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
 		r = q8_rq_make(rq[i], 0, 0, 0);
 		tab[i].mult = r.mult;
 		tab[i].rsh = r.fast ? r.rsh : -1 - r.shift;
-		tab[i].tlo = r.plo;
 		tab[i].thi = r.phi;
 	}
 }
@@ -234,7 +233,8 @@ static void cols_rq(const out_step *o, const rq_ch *e, const int32_t *s, int32_t
 			v[0] = rq_slow(o, e, s[0]);
 			v[1] = rq_slow(o, e, s[1]);
 		} else {
-			t0 = (int64_t)((uint64_t)(uint32_t)e->thi << 32 | (uint32_t)e->tlo);
+			t0 = (int64_t)((uint64_t)(uint32_t)e->thi << 32 |
+				       (e->rsh ? 0x40000000u : 0xc0000000u));
 			for (k = 0; k < 2; k++) {
 				x = s[k];
 				t = t0 + (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
