@@ -634,6 +634,22 @@ static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t 
 }
 #endif
 
+/* one output row of a 3x3 filter (any stride and dilation along w), the 9 weights in
+   registers: the sums, then the outputs */
+static void dw_row3x3_c(const int16_t *r, int32_t rs, int32_t sw, int32_t dw, const int8_t *w,
+			int32_t bias, const q8_rq *rq, int32_t n, int8_t *y)
+{
+	const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
+	const int32_t w6 = w[6], w7 = w[7], w8 = w[8], d2 = 2 * dw;
+	const int16_t *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t o;
+
+	for (o = 0; o < n; o++, r += sw, r1 += sw, r2 += sw)
+		y[o] = q8_rq_out(rq, bias + r[0] * w0 + r[dw] * w1 + r[d2] * w2 + r1[0] * w3 +
+					     r1[dw] * w4 + r1[d2] * w5 + r2[0] * w6 + r2[dw] * w7 +
+					     r2[d2] * w8);
+}
+
 /* one output channel from its input channel's padded plane */
 static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, int32_t e_w,
 		     const int8_t *w, int32_t bias, const q8_rq *r, int8_t *y)
@@ -657,6 +673,11 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 				continue;
 			}
 #endif
+			if (p->k_d == 1 && p->k_h == 3 && p->k_w == 3) {
+				dw_row3x3_c(row, p->dil_h * e_w, p->stride_w, p->dil_w, w, bias, r,
+					    p->out_w, y);
+				continue;
+			}
 			for (ow = 0; ow < p->out_w; ow++)
 				y[ow] = q8_rq_out(r, bias + dw_window(p, row + ow * p->stride_w,
 								      e_h, e_w, w));
