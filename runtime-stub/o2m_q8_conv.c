@@ -97,17 +97,7 @@ static int16_t *rq_scratch(const o2m_q8_conv_params *q, const int32_t *rq, int16
 /* The two columns of n values: portable, c0 then c1; with DSP, the first n4 = n & ~3
    values of both interleaved four by four, (a, c, b, d) of each four of c0 then of c1
    (the halves that __sxtb16 of a weight word and of it rotated by 8 give), then the
-   rest of c0, then the rest of c1. col_at gives the place of value k of column i. */
-#ifdef Q8_DSP
-static inline int32_t col_at(int32_t n, int32_t i, int32_t k)
-{
-	const int32_t n4 = n & ~3;
-
-	if (k < n4)
-		return (k & ~3) * 2 + i * 4 + ((k & 1) << 1) + ((k >> 1) & 1);
-	return 2 * n4 + i * (n - n4) + k - n4;
-}
-#endif
+   rest of c0, then the rest of c1. */
 
 #ifdef Q8_DSP
 static inline int32_t q8_load16x2(const int16_t *p)
@@ -119,7 +109,7 @@ static inline int32_t q8_load16x2(const int16_t *p)
 }
 #endif
 
-/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns (col_at) */
+/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns */
 static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, int32_t n,
 			 int32_t a[4])
 {
@@ -307,14 +297,27 @@ static void im2col(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, i
 }
 
 #ifdef Q8_DSP
-/* t0 and t1, plain columns of n values, as the columns c (col_at) */
+/* t0 and t1, plain columns of n values, as the columns c: each four values
+   (a, b, c, d) become (a, c, b, d), PKHBT and PKHTB of their two words */
 static void cols_pack(const int16_t *t0, const int16_t *t1, int32_t n, int16_t *c)
 {
-	int32_t k;
+	const int32_t n4 = n & ~3, r = n - n4;
+	int32_t k, lo, hi, v[4];
 
-	for (k = 0; k < n; k++) {
-		c[col_at(n, 0, k)] = t0[k];
-		c[col_at(n, 1, k)] = t1[k];
+	for (k = 0; k < n4; k += 4, c += 8) {
+		memcpy(&lo, t0 + k, 4);
+		memcpy(&hi, t0 + k + 2, 4);
+		v[0] = (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+		v[1] = (int32_t)(((uint32_t)hi & 0xffff0000u) | ((uint32_t)lo >> 16));
+		memcpy(&lo, t1 + k, 4);
+		memcpy(&hi, t1 + k + 2, 4);
+		v[2] = (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+		v[3] = (int32_t)(((uint32_t)hi & 0xffff0000u) | ((uint32_t)lo >> 16));
+		memcpy(c, v, sizeof v);
+	}
+	for (k = 0; k < r; k++) {
+		c[k] = t0[n4 + k];
+		c[r + k] = t1[n4 + k];
 	}
 }
 #endif
@@ -366,7 +369,7 @@ static int is_1x1(const o2m_conv_params *p)
 	       p->out_d == p->in_d && p->out_h == p->in_h && p->out_w == p->in_w;
 }
 
-/* the columns (col_at) of positions j and j1 of x [cin x hw] + off */
+/* the columns of positions j and j1 of x [cin x hw] + off */
 static void cols_1x1(const int8_t *x, int32_t cin, int32_t hw, int32_t off, int32_t j,
 		     int32_t j1, int16_t *c)
 {
