@@ -274,6 +274,23 @@ static void im2col(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, i
 	const int inside = w0 >= 0 && w0 + (kw - 1) * dw < in_w;
 	int32_t c, i, jj, l, d, h, i2;
 
+	if (inside && kw == 3 && p->k_h == 3 && p->k_d == 1 && (uint32_t)d0 < in_d && h0 >= 0 &&
+	    h0 + 2 * p->dil_h < (int32_t)in_h) { /* a 3 x 3 window inside the input */
+		const int32_t rs = p->dil_h * in_w, r2 = 2 * rs, d2 = 2 * dw;
+		const int8_t *xr = x + (d0 * p->in_h + h0) * in_w + w0;
+		for (c = 0; c < g->cin; c++, xr += g->in_plane, col += 9) {
+			col[0] = (int16_t)(xr[0] + off);
+			col[1] = (int16_t)(xr[dw] + off);
+			col[2] = (int16_t)(xr[d2] + off);
+			col[3] = (int16_t)(xr[rs] + off);
+			col[4] = (int16_t)(xr[rs + dw] + off);
+			col[5] = (int16_t)(xr[rs + d2] + off);
+			col[6] = (int16_t)(xr[r2] + off);
+			col[7] = (int16_t)(xr[r2 + dw] + off);
+			col[8] = (int16_t)(xr[r2 + d2] + off);
+		}
+		return;
+	}
 	for (c = 0; c < g->cin; c++, x += g->in_plane)
 		for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
 			for (jj = 0, h = h0; jj < p->k_h; jj++, h += p->dil_h, col += kw) {
