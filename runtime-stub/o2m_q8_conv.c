@@ -73,6 +73,40 @@ typedef struct {
 	int32_t off, lo, hi;
 } out_step;
 
+/* v clamped to [lo, hi]; kind 1 is [0, 127] (USAT), kind 2 [-128, 127] (SSAT) on cores
+   with DSP, where a constant kind makes the clamp one instruction (GCC's ACLE __ssat
+   trips -Wsign-conversion, hence the assembly) */
+static inline int32_t clamp_k(int32_t v, int32_t lo, int32_t hi, int kind)
+{
+#if defined(Q8_DSP) && defined(__GNUC__)
+	int32_t r;
+
+	if (kind == 1) {
+		__asm__("usat %0, #7, %1" : "=r"(r) : "r"(v));
+		return r;
+	}
+	if (kind == 2) {
+		__asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+		return r;
+	}
+#elif defined(Q8_DSP)
+	if (kind == 1)
+		return (int32_t)__usat(v, 7);
+	if (kind == 2)
+		return __ssat(v, 8);
+#else
+	(void)kind;
+#endif
+	v = v < lo ? lo : v;
+	return v > hi ? hi : v;
+}
+
+/* the clamp_k kind of [lo, hi] */
+static int clamp_kind(int32_t lo, int32_t hi)
+{
+	return hi != 127 ? 0 : lo == 0 ? 1 : lo == -128 ? 2 : 0;
+}
+
 /* a channel of shift >= 0 (rsh < 0): TFLite's two roundings, away from the hot path */
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -210,9 +244,9 @@ static void cols_sums(const int16_t *c, int32_t n, const int8_t *w, const int32_
 	}
 }
 
-/* the outputs of cols_sums at positions j0 and j1 of m planes from y on */
-static void cols_rq(const out_step *o, const rq_ch *e, const int32_t *s, int32_t m,
-		    int32_t plane, int32_t j0, int32_t j1, int8_t *y)
+/* the outputs of cols_sums at positions j0 and j1 of m planes from y on, clamp_k kind */
+static inline void cols_rq_k(const out_step *o, const rq_ch *e, const int32_t *s, int32_t m,
+			     int32_t plane, int32_t j0, int32_t j1, int8_t *y, int kind)
 {
 	const int32_t off = o->off, lo = o->lo, hi = o->hi;
 	int32_t i, k, x, v[2];
@@ -228,12 +262,21 @@ static void cols_rq(const out_step *o, const rq_ch *e, const int32_t *s, int32_t
 			for (k = 0; k < 2; k++) {
 				x = s[k];
 				t = t0 + (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
-				v[k] = ((int32_t)(t >> 32) >> e->rsh) + off;
-				v[k] = v[k] < lo ? lo : v[k] > hi ? hi : v[k];
+				v[k] = clamp_k(((int32_t)(t >> 32) >> e->rsh) + off, lo, hi, kind);
 			}
 		}
 		y[j0] = (int8_t)v[0];
 		y[j1] = (int8_t)v[1];
+	}
+}
+
+static void cols_rq(const out_step *o, const rq_ch *e, const int32_t *s, int32_t m,
+		    int32_t plane, int32_t j0, int32_t j1, int8_t *y)
+{
+	switch (clamp_kind(o->lo, o->hi)) {
+	case 1: cols_rq_k(o, e, s, m, plane, j0, j1, y, 1); break;
+	case 2: cols_rq_k(o, e, s, m, plane, j0, j1, y, 2); break;
+	default: cols_rq_k(o, e, s, m, plane, j0, j1, y, 0);
 	}
 }
 
@@ -526,20 +569,28 @@ static void dw_sums3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_
 	}
 }
 
-/* y[i * ys] = the output of s[i], i < n; rq fast */
-static void rq_row(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y, int32_t ys)
+/* y[i * ys] = the output of s[i], i < n; rq fast, clamp_k kind */
+static inline void rq_row_k(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y,
+			    int32_t ys, int kind)
 {
 	const int32_t mult = rq->mult, rsh = rq->rsh, off = rq->off, lo = rq->lo, hi = rq->hi;
 	const int64_t t0 = (int64_t)((uint64_t)(uint32_t)rq->phi << 32 | (uint32_t)rq->plo);
 	int64_t t;
-	int32_t i, x, v;
+	int32_t i, x;
 
 	for (i = 0; i < n; i++, y += ys) {
 		x = s[i];
 		t = t0 + (int64_t)x * mult + (int32_t)((uint32_t)x & 0x80000000u);
-		v = ((int32_t)(t >> 32) >> rsh) + off;
-		v = v < lo ? lo : v;
-		*y = (int8_t)(v > hi ? hi : v);
+		*y = (int8_t)clamp_k(((int32_t)(t >> 32) >> rsh) + off, lo, hi, kind);
+	}
+}
+
+static void rq_row(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y, int32_t ys)
+{
+	switch (clamp_kind(rq->lo, rq->hi)) {
+	case 1: rq_row_k(s, n, rq, y, ys, 1); break;
+	case 2: rq_row_k(s, n, rq, y, ys, 2); break;
+	default: rq_row_k(s, n, rq, y, ys, 0);
 	}
 }
 

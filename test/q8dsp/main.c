@@ -60,7 +60,7 @@ static void fill(int32_t nx, int32_t nw, int32_t nc, int32_t taps, int32_t *in_o
 	}
 	*in_off = rnd(-128, 127);
 	*out_off = rnd(-20, 20);
-	*lo = rnd(0, 3) ? -128 : *out_off;
+	*lo = rnd(0, 3) ? -128 : rnd(0, 1) ? 0 : *out_off; /* 0: a Relu at zero point 0 */
 	*hi = rnd(0, 7) ? 127 : rnd(*lo, 127);
 }
 
