@@ -50,17 +50,35 @@ static int dense(const o2m_bcast_params *p)
 	return 1;
 }
 
+/* the three rescales of Add, prepared once per call */
+typedef struct {
+	q8_rq a, b, o;
+	int32_t a_off, b_off, scale; /* scale: 1 << left_shift */
+} add_rq;
+
+static add_rq add_prep(const o2m_q8_binary_params *q)
+{
+	add_rq r;
+
+	r.a = q8_rq_of(q->a_mult, q->a_shift, 0, 0, 0);
+	r.b = q8_rq_of(q->b_mult, q->b_shift, 0, 0, 0);
+	r.o = q8_rq_of(q->out_mult, q->out_shift, q->output_offset, q->act_min, q->act_max);
+	r.a_off = q->a_offset;
+	r.b_off = q->b_offset;
+	r.scale = 1 << q->left_shift;
+	return r;
+}
+
 /* one element of Add: each input offset, shifted left and rescaled to the common scale;
    the sum (saturated, which TFLite's shifts never need) rescaled to the output */
-static int8_t add1(const o2m_q8_binary_params *q, int32_t a, int32_t b)
+static int8_t add1(const add_rq *r, int32_t a, int32_t b)
 {
-	int32_t sa = o2m_q8_requant((a + q->a_offset) * (1 << q->left_shift), q->a_mult, q->a_shift);
-	int32_t sb = o2m_q8_requant((b + q->b_offset) * (1 << q->left_shift), q->b_mult, q->b_shift);
+	int32_t sa = q8_rq_val(&r->a, (a + r->a_off) * r->scale);
+	int32_t sb = q8_rq_val(&r->b, (b + r->b_off) * r->scale);
 	int64_t s = (int64_t)sa + sb;
 	int32_t sum = (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s);
 
-	return q8_out(o2m_q8_requant(sum, q->out_mult, q->out_shift), q->output_offset,
-		      q->act_min, q->act_max);
+	return q8_rq_out(&r->o, sum);
 }
 
 /* one element of Mul: the product of the offset inputs rescaled to the output */
@@ -77,16 +95,18 @@ int o2m_q8_add_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *
 {
 	const o2m_bcast_params *p = &q->b;
 	int32_t n;
+	add_rq r;
 
 	if (!binary_ok(q, a, b, y) || q->left_shift < 0 || q->left_shift > 20 ||
 	    !q8_scale_ok(q->a_mult, q->a_shift) || !q8_scale_ok(q->b_mult, q->b_shift))
 		return O2M_ERR_ARG;
+	r = add_prep(q);
 	if (dense(p)) {
 		for (n = 0; n < p->count; n++)
-			y[n] = add1(q, a[n], b[n]);
+			y[n] = add1(&r, a[n], b[n]);
 		return O2M_OK;
 	}
-	O2M_BCAST2(p, y[i] = add1(q, a[ia], b[ib]));
+	O2M_BCAST2(p, y[i] = add1(&r, a[ia], b[ib]));
 	return O2M_OK;
 }
 

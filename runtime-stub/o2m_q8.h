@@ -126,7 +126,7 @@ typedef struct {
 
 /** Convolution, depthwise convolution (group == c_in, c_out a multiple of it) and 1x1
     convolution (no padding, unit stride and dilation, k 1x1x1, group 1); scratch holds
-    the bytes o2m_q8_conv_scratch_bytes gives (2-byte aligned at least).
+    the bytes o2m_q8_conv_scratch_bytes gives (4-byte aligned).
     @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
 int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 		   const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
@@ -142,9 +142,11 @@ static inline int64_t o2m_q8_span(int32_t out, int32_t k, int32_t stride, int32_
 }
 
 /** The scratch of o2m_q8_conv_s8 (dw 0, k1x1 0), o2m_q8_conv_dw_s8 (dw 1) and
-    o2m_q8_conv_1x1_s8 (k1x1 1), in bytes: two int16 columns of one window (c_in / group *
-    k_d * k_h * k_w values each; c_in for 1x1), or one input channel padded as int16
-    (depthwise: o2m_q8_span along each axis). */
+    o2m_q8_conv_1x1_s8 (k1x1 1), in bytes, 4-byte aligned: depthwise, one input channel
+    padded as int16 (o2m_q8_span along each axis); the others, a table of 12 bytes per
+    output channel (its rescale, prepared once per call), then int16 columns of two
+    windows (c_in / group * k_d * k_h * k_w values each, c_in for 1x1; twice that for
+    the general convolution, whose windows are copied twice on cores with DSP). */
 static inline int64_t o2m_q8_conv_scratch_bytes(const o2m_q8_conv_params *q, int dw, int k1x1)
 {
 	const o2m_conv_params *p = &q->conv;
@@ -154,8 +156,9 @@ static inline int64_t o2m_q8_conv_scratch_bytes(const o2m_q8_conv_params *q, int
 		       o2m_q8_span(p->out_h, p->k_h, p->stride_h, p->dil_h) *
 		       o2m_q8_span(p->out_w, p->k_w, p->stride_w, p->dil_w);
 	if (k1x1)
-		return (int64_t)4 * p->c_in;
-	return (int64_t)4 * (p->group > 0 ? p->c_in / p->group : 0) * p->k_d * p->k_h * p->k_w;
+		return (int64_t)12 * p->c_out + (int64_t)4 * p->c_in;
+	return (int64_t)12 * p->c_out +
+	       (int64_t)8 * (p->group > 0 ? p->c_in / p->group : 0) * p->k_d * p->k_h * p->k_w;
 }
 
 /** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */

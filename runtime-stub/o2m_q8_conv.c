@@ -45,25 +45,95 @@ static int conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *
 	return 1;
 }
 
-/* ---- two columns times two filters ---- */
+/* ---- prepared rescales ---- */
 
-#ifdef Q8_DSP
-/* SMLAD pairs: each four values (a, b, c, d) of a column become (a, c, b, d), the
-   halves that __sxtb16 of a weight word and of it rotated by 8 give */
-static void col_pairs(int16_t *col, int32_t n)
+/* one output channel's rescale (q8_rq less the shared output step), 12 bytes: the
+   channel table sits at the start of the scratch, made once per call. rsh < 0 stands
+   for a shift -1 - rsh >= 0, which takes o2m_q8_requant. thi is the high word of the
+   rounding constant of x >= 0, 2^30 + 2^(30 + r); its low word is rsh ? 2^30 : 3 * 2^30. */
+typedef struct {
+	int32_t mult, rsh, thi;
+} rq_ch;
+
+static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
 {
-	int32_t k, lo, hi, v;
+	int32_t i;
+	q8_rq r;
 
-	for (k = 0; k + 4 <= n; k += 4) {
-		memcpy(&lo, col + k, 4);
-		memcpy(&hi, col + k + 2, 4);
-		v = (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16)); /* PKHBT */
-		memcpy(col + k, &v, 4);
-		v = (int32_t)(((uint32_t)hi & 0xffff0000u) | ((uint32_t)lo >> 16)); /* PKHTB */
-		memcpy(col + k + 2, &v, 4);
+	for (i = 0; i < n; i++) {
+		r = q8_rq_make(rq[i], 0, 0, 0);
+		tab[i].mult = r.mult;
+		tab[i].rsh = r.fast ? r.rsh : -1 - r.shift;
+		tab[i].thi = r.phi;
 	}
 }
 
+/* the output offset and clamp, copied out of the params (int8 stores alias them) */
+typedef struct {
+	int32_t off, lo, hi;
+} out_step;
+
+/* v clamped to [lo, hi]; kind 1 is [0, 127] (USAT), kind 2 [-128, 127] (SSAT) on cores
+   with DSP, where a constant kind makes the clamp one instruction (GCC's ACLE __ssat
+   trips -Wsign-conversion, hence the assembly) */
+static inline int32_t clamp_k(int32_t v, int32_t lo, int32_t hi, int kind)
+{
+#if defined(Q8_DSP) && defined(__GNUC__)
+	int32_t r;
+
+	if (kind == 1) {
+		__asm__("usat %0, #7, %1" : "=r"(r) : "r"(v));
+		return r;
+	}
+	if (kind == 2) {
+		__asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
+		return r;
+	}
+#elif defined(Q8_DSP)
+	if (kind == 1)
+		return (int32_t)__usat(v, 7);
+	if (kind == 2)
+		return __ssat(v, 8);
+#else
+	(void)kind;
+#endif
+	v = v < lo ? lo : v;
+	return v > hi ? hi : v;
+}
+
+/* the clamp_k kind of [lo, hi] */
+static int clamp_kind(int32_t lo, int32_t hi)
+{
+	return hi != 127 ? 0 : lo == 0 ? 1 : lo == -128 ? 2 : 0;
+}
+
+/* a channel of shift >= 0 (rsh < 0): TFLite's two roundings, away from the hot path */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t rq_slow(const out_step *o, const rq_ch *e, int32_t x)
+{
+	return q8_out(o2m_q8_requant(x, e->mult, -1 - e->rsh), o->off, o->lo, o->hi);
+}
+
+/* the scratch of the general and 1x1 convolutions: the table of c_out rescales, then
+   the columns */
+static int16_t *rq_scratch(const o2m_q8_conv_params *q, const int32_t *rq, int16_t *scratch,
+			   rq_ch **tab)
+{
+	*tab = (rq_ch *)(void *)scratch;
+	rq_table(rq, q->conv.c_out, *tab);
+	return (int16_t *)(void *)(*tab + q->conv.c_out);
+}
+
+/* ---- two columns times two filters ---- */
+
+/* The two columns of n values: portable, c0 then c1; with DSP, the first n4 = n & ~3
+   values of both interleaved four by four, (a, c, b, d) of each four of c0 then of c1
+   (the halves that __sxtb16 of a weight word and of it rotated by 8 give), then the
+   rest of c0, then the rest of c1. */
+
+#ifdef Q8_DSP
 static inline int32_t q8_load16x2(const int16_t *p)
 {
 	int32_t v;
@@ -71,79 +141,163 @@ static inline int32_t q8_load16x2(const int16_t *p)
 	memcpy(&v, p, 4);
 	return v;
 }
+#endif
 
-/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over the first n & ~3 values; returns
-   the values done. Each weight word is unpacked once, each column word loaded once, in
-   an order that keeps 14 values live */
-static int32_t mm2x2_dsp(const int16_t *c0, const int16_t *c1, const int8_t *w0,
-			 const int8_t *w1, int32_t n, int32_t a[4])
+/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns */
+static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, int32_t n,
+			 int32_t a[4])
 {
-	int32_t k, a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3], v, w0e, w0o, w1e, w1o;
+	int32_t k = 0, x0, x1, a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+	const int16_t *c0 = c, *c1 = c + n;
+#ifdef Q8_DSP
+	int32_t v;
+#if !defined(__GNUC__)
+	int32_t w0e, w0o, w1e, w1o;
+#endif
 
-	for (k = n >> 2; k > 0; k--, c0 += 4, c1 += 4, w0 += 4, w1 += 4) {
+#if defined(__GNUC__)
+	if (n >= 4) { /* 19 instructions for 16 products: c0's words loaded twice, 12 registers */
+		const int16_t *const end = c + 8 * (n >> 2);
+		int32_t p0, p1, e;
+
+		__asm__("1:\n\t"
+			"ldrd	%[x0], %[x1], [%[c]]\n\t"
+			"ldr	%[v], [%[w0]], #4\n\t"
+			"sxtb16	%[e], %[v]\n\t"
+			"sxtb16	%[v], %[v], ror #8\n\t"
+			"smlad	%[a0], %[x0], %[e], %[a0]\n\t"
+			"smlad	%[a0], %[x1], %[v], %[a0]\n\t"
+			"ldrd	%[x0], %[x1], [%[c], #8]\n\t"
+			"smlad	%[a1], %[x0], %[e], %[a1]\n\t"
+			"smlad	%[a1], %[x1], %[v], %[a1]\n\t"
+			"ldr	%[v], [%[w1]], #4\n\t"
+			"sxtb16	%[e], %[v]\n\t"
+			"sxtb16	%[v], %[v], ror #8\n\t"
+			"smlad	%[a3], %[x0], %[e], %[a3]\n\t"
+			"smlad	%[a3], %[x1], %[v], %[a3]\n\t"
+			"ldrd	%[x0], %[x1], [%[c]], #16\n\t"
+			"smlad	%[a2], %[x0], %[e], %[a2]\n\t"
+			"smlad	%[a2], %[x1], %[v], %[a2]\n\t"
+			"cmp	%[c], %[end]\n\t"
+			"bne	1b"
+			: [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [c] "+r"(c),
+			  [w0] "+r"(w0), [w1] "+r"(w1), [x0] "=&r"(p0), [x1] "=&r"(p1),
+			  [e] "=&r"(e), [v] "=&r"(v)
+			: [end] "r"(end)
+			: "cc", "memory");
+	}
+#else
+	for (k = n >> 2; k > 0; k--, c += 8) {
 		v = q8_load4(w0);
+		w0 += 4;
 		w0e = __sxtb16(v);
 		w0o = q8_sxtb16_ror8(v);
 		v = q8_load4(w1);
+		w1 += 4;
 		w1e = __sxtb16(v);
 		w1o = q8_sxtb16_ror8(v);
-		v = q8_load16x2(c0);
+		v = q8_load16x2(c);
 		a0 = __smlad(v, w0e, a0);
 		a2 = __smlad(v, w1e, a2);
-		v = q8_load16x2(c0 + 2);
+		v = q8_load16x2(c + 2);
 		a0 = __smlad(v, w0o, a0);
 		a2 = __smlad(v, w1o, a2);
-		v = q8_load16x2(c1);
+		v = q8_load16x2(c + 4);
 		a1 = __smlad(v, w0e, a1);
 		a3 = __smlad(v, w1e, a3);
-		v = q8_load16x2(c1 + 2);
+		v = q8_load16x2(c + 6);
 		a1 = __smlad(v, w0o, a1);
 		a3 = __smlad(v, w1o, a3);
 	}
-	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
-	return n & ~3;
-}
 #endif
-
-/* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values (columns of n int16) */
-static void mm2x2(const int16_t *c0, const int16_t *c1, const int8_t *w0, const int8_t *w1,
-		  int32_t n, int32_t a[4])
-{
-	int32_t k = 0, x0, x1;
-
-#ifdef Q8_DSP
-	k = mm2x2_dsp(c0, c1, w0, w1, n, a);
+	n &= 3;
+	c0 = c;
+	c1 = c + n;
 #endif
 	for (; k < n; k++) {
 		x0 = c0[k];
 		x1 = c1[k];
-		a[0] += x0 * w0[k];
-		a[1] += x1 * w0[k];
-		a[2] += x0 * w1[k];
-		a[3] += x1 * w1[k];
+		a0 += x0 * w0[k];
+		a1 += x1 * w0[k];
+		a2 += x0 * w1[k];
+		a3 += x1 * w1[k];
+	}
+	a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;
+}
+
+#define OC_CHUNK 16 /* output channels whose sums wait on the stack */
+
+/* the sums of m channels at two positions, s[2i] and s[2i + 1] for channel i (an odd
+   last channel is taken twice, into s[2m] and s[2m + 1] too): the columns c of n
+   values, w the first filter, b its bias, bs the step between biases (0: all b[0]) */
+static void cols_sums(const int16_t *c, int32_t n, const int8_t *w, const int32_t *b,
+		      int32_t bs, int32_t m, int32_t *s)
+{
+	int32_t i, d, a[4];
+
+	for (i = 0; i < m; i += 2, w += 2 * n, b += 2 * bs, s += 4) {
+		d = i + 1 < m; /* 0: the last channel, alone */
+		a[0] = a[1] = b[0];
+		a[2] = a[3] = b[d * bs];
+		mm2x2(c, w, w + d * n, n, a);
+		s[0] = a[0], s[1] = a[1], s[2] = a[2], s[3] = a[3];
+	}
+}
+
+/* the outputs of cols_sums at positions j0 and j1 of m planes from y on, clamp_k kind */
+static inline void cols_rq_k(const out_step *o, const rq_ch *e, const int32_t *s, int32_t m,
+			     int32_t plane, int32_t j0, int32_t j1, int8_t *y, int kind)
+{
+	const int32_t off = o->off, lo = o->lo, hi = o->hi;
+	int32_t i, k, x, v[2];
+	int64_t t0, t;
+
+	for (i = 0; i < m; i++, e++, s += 2, y += plane) {
+		if (e->rsh < 0) {
+			v[0] = rq_slow(o, e, s[0]);
+			v[1] = rq_slow(o, e, s[1]);
+		} else {
+			t0 = (int64_t)((uint64_t)(uint32_t)e->thi << 32 |
+				       (e->rsh ? 0x40000000u : 0xc0000000u));
+			for (k = 0; k < 2; k++) {
+				x = s[k];
+				t = t0 + (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
+				v[k] = clamp_k(((int32_t)(t >> 32) >> e->rsh) + off, lo, hi, kind);
+			}
+		}
+		y[j0] = (int8_t)v[0];
+		y[j1] = (int8_t)v[1];
+	}
+}
+
+static void cols_rq(const out_step *o, const rq_ch *e, const int32_t *s, int32_t m,
+		    int32_t plane, int32_t j0, int32_t j1, int8_t *y)
+{
+	switch (clamp_kind(o->lo, o->hi)) {
+	case 1: cols_rq_k(o, e, s, m, plane, j0, j1, y, 1); break;
+	case 2: cols_rq_k(o, e, s, m, plane, j0, j1, y, 2); break;
+	default: cols_rq_k(o, e, s, m, plane, j0, j1, y, 0);
 	}
 }
 
 /* outputs of channels [oc0, oc0 + cout) at positions j0 and j1 (j1 may be j0) from the
-   columns c0, c1 of n values: w the first filter, y the plane of oc0 */
-static void cols_out(const o2m_q8_conv_params *q, const geo *g, const int16_t *c0,
-		     const int16_t *c1, int32_t n, const int8_t *w, const int32_t *bias,
-		     const int32_t *rq, int32_t j0, int32_t j1, int8_t *y)
+   columns c of n values: w the first filter, b its bias (NULL: none), tab its rescale,
+   y the plane of oc0; OC_CHUNK channels at a time, the sums first, then the outputs */
+static void cols_out(const o2m_q8_conv_params *q, int32_t cout, int32_t plane,
+		     const int16_t *c, int32_t n, const int8_t *w, const int32_t *b,
+		     const rq_ch *tab, int32_t j0, int32_t j1, int8_t *y)
 {
-	int32_t oc, o1, a[4];
-	q8_rq r0, r1;
+	static const int32_t zero[1];
+	const out_step o = {q->output_offset, q->act_min, q->act_max};
+	const int32_t bs = b ? 1 : 0;
+	int32_t oc, m, s[2 * OC_CHUNK + 2];
 
-	for (oc = 0; oc < g->cout; oc += 2) {
-		o1 = oc + 1 < g->cout ? oc + 1 : oc; /* an odd last channel: itself again */
-		a[0] = a[1] = bias ? bias[oc] : 0;
-		a[2] = a[3] = bias ? bias[o1] : 0;
-		mm2x2(c0, c1, w + oc * n, w + o1 * n, n, a);
-		r0 = q8_rq_make(rq[oc], q->output_offset, q->act_min, q->act_max);
-		r1 = q8_rq_make(rq[o1], q->output_offset, q->act_min, q->act_max);
-		y[oc * g->out_plane + j0] = q8_rq_out(&r0, a[0]);
-		y[oc * g->out_plane + j1] = q8_rq_out(&r0, a[1]);
-		y[o1 * g->out_plane + j0] = q8_rq_out(&r1, a[2]);
-		y[o1 * g->out_plane + j1] = q8_rq_out(&r1, a[3]);
+	if (!b)
+		b = zero;
+	for (oc = 0; oc < cout; oc += m) {
+		m = cout - oc < OC_CHUNK ? cout - oc : OC_CHUNK;
+		cols_sums(c, n, w + oc * n, b + oc * bs, bs, m, s);
+		cols_rq(&o, tab + oc, s, m, plane, j0, j1, y + oc * plane);
 	}
 }
 
@@ -163,6 +317,23 @@ static void im2col(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, i
 	const int inside = w0 >= 0 && w0 + (kw - 1) * dw < in_w;
 	int32_t c, i, jj, l, d, h, i2;
 
+	if (inside && kw == 3 && p->k_h == 3 && p->k_d == 1 && (uint32_t)d0 < in_d && h0 >= 0 &&
+	    h0 + 2 * p->dil_h < (int32_t)in_h) { /* a 3 x 3 window inside the input */
+		const int32_t rs = p->dil_h * in_w, r2 = 2 * rs, d2 = 2 * dw;
+		const int8_t *xr = x + (d0 * p->in_h + h0) * in_w + w0;
+		for (c = 0; c < g->cin; c++, xr += g->in_plane, col += 9) {
+			col[0] = (int16_t)(xr[0] + off);
+			col[1] = (int16_t)(xr[dw] + off);
+			col[2] = (int16_t)(xr[d2] + off);
+			col[3] = (int16_t)(xr[rs] + off);
+			col[4] = (int16_t)(xr[rs + dw] + off);
+			col[5] = (int16_t)(xr[rs + d2] + off);
+			col[6] = (int16_t)(xr[r2] + off);
+			col[7] = (int16_t)(xr[r2 + dw] + off);
+			col[8] = (int16_t)(xr[r2 + d2] + off);
+		}
+		return;
+	}
 	for (c = 0; c < g->cin; c++, x += g->in_plane)
 		for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
 			for (jj = 0, h = h0; jj < p->k_h; jj++, h += p->dil_h, col += kw) {
@@ -185,32 +356,64 @@ static void im2col(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, i
 			}
 }
 
+#ifdef Q8_DSP
+/* t0 and t1, plain columns of n values, as the columns c: each four values
+   (a, b, c, d) become (a, c, b, d), PKHBT and PKHTB of their two words */
+static void cols_pack(const int16_t *t0, const int16_t *t1, int32_t n, int16_t *c)
+{
+	const int32_t n4 = n & ~3, r = n - n4;
+	int32_t k, lo, hi, v[4];
+
+	for (k = 0; k < n4; k += 4, c += 8) {
+		memcpy(&lo, t0 + k, 4);
+		memcpy(&hi, t0 + k + 2, 4);
+		v[0] = (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+		v[1] = (int32_t)(((uint32_t)hi & 0xffff0000u) | ((uint32_t)lo >> 16));
+		memcpy(&lo, t1 + k, 4);
+		memcpy(&hi, t1 + k + 2, 4);
+		v[2] = (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+		v[3] = (int32_t)(((uint32_t)hi & 0xffff0000u) | ((uint32_t)lo >> 16));
+		memcpy(c, v, sizeof v);
+	}
+	for (k = 0; k < r; k++) {
+		c[k] = t0[n4 + k];
+		c[r + k] = t1[n4 + k];
+	}
+}
+#endif
+
 int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
-	int16_t *c0 = scratch, *c1;
+	int16_t *cols, *t;
 	int32_t n, gr, j, j1, k;
+	rq_ch *tab;
 	geo g;
 
 	if (!conv_geo(p, x, w, rq, scratch, y, &g))
 		return O2M_ERR_ARG;
 	k = g.cin * g.ksize;
-	c1 = c0 + k;
+	cols = rq_scratch(p, rq, scratch, &tab);
+#ifdef Q8_DSP
+	t = cols + 2 * k; /* the plain columns, packed into cols */
+#else
+	t = cols;
+#endif
 	for (n = 0; n < c->n; n++)
 		for (gr = 0; gr < c->group; gr++) {
 			const int8_t *xg = x + (n * c->c_in + gr * g.cin) * g.in_plane;
 			const int32_t oc = gr * g.cout;
 			for (j = 0; j < g.out_plane; j += 2) {
 				j1 = j + 1 < g.out_plane ? j + 1 : j;
-				im2col(p, &g, xg, j, c0);
-				im2col(p, &g, xg, j1, c1);
+				im2col(p, &g, xg, j, t);
+				im2col(p, &g, xg, j1, t + k);
 #ifdef Q8_DSP
-				col_pairs(c0, k);
-				col_pairs(c1, k);
+				cols_pack(t, t + k, k, cols);
 #endif
-				cols_out(p, &g, c0, c1, k, w + oc * k, bias ? bias + oc : NULL,
-					 rq + oc, j, j1, y + (n * c->c_out + oc) * g.out_plane);
+				cols_out(p, g.cout, g.out_plane, cols, k, w + oc * k,
+					 bias ? bias + oc : NULL, tab + oc, j, j1,
+					 y + (n * c->c_out + oc) * g.out_plane);
 			}
 		}
 	return O2M_OK;
@@ -226,6 +429,37 @@ static int is_1x1(const o2m_conv_params *p)
 	       p->out_d == p->in_d && p->out_h == p->in_h && p->out_w == p->in_w;
 }
 
+/* the columns of positions j and j1 of x [cin x hw] + off */
+static void cols_1x1(const int8_t *x, int32_t cin, int32_t hw, int32_t off, int32_t j,
+		     int32_t j1, int16_t *c)
+{
+	int32_t i = 0;
+#ifdef Q8_DSP
+	const int32_t op = q8_pack16(off, off);
+	const int8_t *x0, *x1;
+	int32_t v[4];
+
+	for (; i + 4 <= cin; i += 4, c += 8) { /* (a, c, b, d) of each four */
+		x0 = x + i * hw + j;
+		x1 = x + i * hw + j1;
+		v[0] = __sadd16(q8_pack16(x0[0], x0[2 * hw]), op);
+		v[1] = __sadd16(q8_pack16(x0[hw], x0[3 * hw]), op);
+		v[2] = __sadd16(q8_pack16(x1[0], x1[2 * hw]), op);
+		v[3] = __sadd16(q8_pack16(x1[hw], x1[3 * hw]), op);
+		memcpy(c, v, sizeof v);
+	}
+	for (; i < cin; i++) {
+		c[i - (cin & ~3)] = (int16_t)(x[i * hw + j] + off);
+		c[i - (cin & ~3) + (cin & 3)] = (int16_t)(x[i * hw + j1] + off);
+	}
+#else
+	for (; i < cin; i++) {
+		c[i] = (int16_t)(x[i * hw + j] + off);
+		c[cin + i] = (int16_t)(x[i * hw + j1] + off);
+	}
+#endif
+}
+
 /* per batch item, y [c_out x hw] = w [c_out x c_in] * (x [c_in x hw] + off): the
    columns are x's, two positions at a time */
 int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
@@ -233,24 +467,19 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 {
 	const o2m_conv_params *c = &p->conv;
 	const int32_t cin = c->c_in, off = p->input_offset;
-	int16_t *c0 = scratch, *c1 = scratch + cin;
-	int32_t n, j, j1, i;
+	int16_t *cols;
+	int32_t n, j, j1;
+	rq_ch *tab;
 	geo g;
 
 	if (!conv_geo(p, x, w, rq, scratch, y, &g) || !is_1x1(c))
 		return O2M_ERR_ARG;
+	cols = rq_scratch(p, rq, scratch, &tab);
 	for (n = 0; n < c->n; n++, x += cin * g.in_plane, y += c->c_out * g.out_plane)
 		for (j = 0; j < g.out_plane; j += 2) {
 			j1 = j + 1 < g.out_plane ? j + 1 : j;
-			for (i = 0; i < cin; i++) {
-				c0[i] = (int16_t)(x[i * g.in_plane + j] + off);
-				c1[i] = (int16_t)(x[i * g.in_plane + j1] + off);
-			}
-#ifdef Q8_DSP
-			col_pairs(c0, cin);
-			col_pairs(c1, cin);
-#endif
-			cols_out(p, &g, c0, c1, cin, w, bias, rq, j, j1, y);
+			cols_1x1(x, cin, g.in_plane, off, j, j1, cols);
+			cols_out(p, c->c_out, g.out_plane, cols, cin, w, bias, tab, j, j1, y);
 		}
 	return O2M_OK;
 }
@@ -311,29 +540,186 @@ static int32_t dw_window(const o2m_conv_params *p, const int16_t *pl, int32_t e_
 		s1 = __smlatb(v_, w2, s1);                                        \
 	} while (0)
 
-/* one output row of a 3x3 filter, unit stride and dilation along w, n >= 2 outputs two
-   at a time (an odd last one with the one before it again): r the first filter row's
-   start in the padded plane, rs the step between filter rows, the 9 weights in
-   registers */
-static void dw_row3x3(const int16_t *r, int32_t rs, const int8_t *w, int32_t bias,
-		      const q8_rq *rq, int32_t n, int8_t *y)
+/* the n sums (from bias) of one output row of a 3x3 filter, unit stride and
+   dilation along w, n >= 2, two at a time, an odd last one with the one before it
+   again: r the first filter row's start in the padded plane, rs the step between
+   filter rows, the 9 weights packed in registers */
+static void dw_sums3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
+		       int32_t n, int32_t *s)
 {
-	const int32_t a01 = q8_pack16(w[0], w[1]), a2 = w[2], b01 = q8_pack16(w[3], w[4]);
-	const int32_t b2 = w[5], c01 = q8_pack16(w[6], w[7]), c2 = w[8];
-	int32_t o, s0, s1;
+	const int32_t a01 = wp[0], a2 = wp[1], b01 = wp[2], b2 = wp[3], c01 = wp[4], c2 = wp[5];
+	const int16_t *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t *const end = s + n, s0, s1, v;
 
-	for (o = 0; o < n; o += 2) {
-		if (o + 2 > n)
-			o = n - 2;
-		s0 = s1 = bias;
-		DW_TAPS3(r + o, a01, a2);
-		DW_TAPS3(r + rs + o, b01, b2);
-		DW_TAPS3(r + 2 * rs + o, c01, c2);
-		y[o] = q8_rq_out(rq, s0);
-		y[o + 1] = q8_rq_out(rq, s1);
+	for (;;) {
+		for (; s + 2 <= end; s += 2, r0 += 2, r1 += 2, r2 += 2) {
+			v = q8_load16x2(r0 + 2);
+			s0 = __smlabb(v, a2, __smlad(q8_load16x2(r0), a01, bias));
+			s1 = __smlatb(v, a2, __smlad(q8_load16x2(r0 + 1), a01, bias));
+			v = q8_load16x2(r1 + 2);
+			s0 = __smlabb(v, b2, __smlad(q8_load16x2(r1), b01, s0));
+			s1 = __smlatb(v, b2, __smlad(q8_load16x2(r1 + 1), b01, s1));
+			v = q8_load16x2(r2 + 2);
+			s[0] = __smlabb(v, c2, __smlad(q8_load16x2(r2), c01, s0));
+			s[1] = __smlatb(v, c2, __smlad(q8_load16x2(r2 + 1), c01, s1));
+		}
+		if (s == end)
+			return;
+		s--, r0--, r1--, r2--; /* the odd last one */
 	}
 }
+
+/* y[i * ys] = the output of s[i], i < n; rq fast, clamp_k kind */
+static inline void rq_row_k(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y,
+			    int32_t ys, int kind)
+{
+	const int32_t mult = rq->mult, rsh = rq->rsh, off = rq->off, lo = rq->lo, hi = rq->hi;
+	const int64_t t0 = (int64_t)((uint64_t)(uint32_t)rq->phi << 32 | (uint32_t)rq->plo);
+	int64_t t;
+	int32_t i, x;
+
+	for (i = 0; i < n; i++, y += ys) {
+		x = s[i];
+		t = t0 + (int64_t)x * mult + (int32_t)((uint32_t)x & 0x80000000u);
+		*y = (int8_t)clamp_k(((int32_t)(t >> 32) >> rsh) + off, lo, hi, kind);
+	}
+}
+
+static void rq_row(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y, int32_t ys)
+{
+	switch (clamp_kind(rq->lo, rq->hi)) {
+	case 1: rq_row_k(s, n, rq, y, ys, 1); break;
+	case 2: rq_row_k(s, n, rq, y, ys, 2); break;
+	default: rq_row_k(s, n, rq, y, ys, 0);
+	}
+}
+
+/* the 3x3 weights packed for dw_sums3x3 */
+static void dw_pack3x3(const int8_t *w, int32_t wp[6])
+{
+	wp[0] = q8_pack16(w[0], w[1]), wp[1] = w[2];
+	wp[2] = q8_pack16(w[3], w[4]), wp[3] = w[5];
+	wp[4] = q8_pack16(w[6], w[7]), wp[5] = w[8];
+}
+
+#define DW_CHUNK 32 /* sums of one row kept on the stack */
+
+/* one output row of a 3x3 filter: dw_sums3x3, then rq_row, DW_CHUNK at a time */
+static void dw_row3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
+		      const q8_rq *rq, int32_t n, int8_t *y, int32_t ys)
+{
+	int32_t s[DW_CHUNK], o, m;
+
+	for (o = 0; o < n; o += m, r += m, y += m * ys) {
+		m = n - o > DW_CHUNK ? DW_CHUNK : n - o;
+		if (m < 2) { /* the last one alone: with the one before it */
+			o--, r--, y -= ys, m = 2;
+		}
+		dw_sums3x3(r, rs, wp, bias, m, s);
+		rq_row(s, m, rq, y, ys);
+	}
+}
+
+/* 2-D 3x3 filters on planes taller than wide (DS-CNN's 25 x 5): the plane padded
+   transposed, so that dw_row3x3 runs down the output's columns, unit stride and
+   dilation along h */
+static int dw_tall(const o2m_conv_params *p)
+{
+	return p->k_d == 1 && p->out_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_h == 1 &&
+	       p->dil_h == 1 && p->out_h > p->out_w && p->out_h >= 2;
+}
+
+/* pad_plane transposed (2-D): e_w rows of e_h, pl[w][h] */
+static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_h,
+			int32_t e_w, int16_t *pl)
+{
+	const uint32_t in_h = (uint32_t)p->in_h;
+	const int8_t *xc;
+	int32_t l, j, h, w;
+
+	for (l = 0; l < e_w; l++, pl += e_h) {
+		w = l - p->pad_w;
+		if ((uint32_t)w >= (uint32_t)p->in_w) {
+			for (j = 0; j < e_h; j++)
+				pl[j] = 0;
+			continue;
+		}
+		for (j = 0; j < p->pad_h && j < e_h; j++) /* rows above: 0 */
+			pl[j] = 0;
+		for (xc = x + w, h = 0; j < e_h && h < (int32_t)in_h; j++, h++, xc += p->in_w)
+			pl[j] = (int16_t)(*xc + off);
+		for (; j < e_h; j++)
+			pl[j] = 0;
+	}
+}
+
+/* the outputs of one channel from its transposed plane, any rescale */
+static void dw_cols(const o2m_conv_params *p, const int16_t *pl, int32_t e_h,
+		    const int8_t *wt, int32_t bias, const q8_rq *r, int8_t *y)
+{
+	int32_t ox, oy, i, j, acc;
+
+	for (ox = 0; ox < p->out_w; ox++)
+		for (oy = 0; oy < p->out_h; oy++) {
+			acc = bias;
+			for (i = 0; i < 3; i++)
+				for (j = 0; j < 3; j++)
+					acc += pl[(ox * p->stride_w + i * p->dil_w) * e_h + oy + j] *
+					       wt[i * 3 + j];
+			y[oy * p->out_w + ox] = q8_rq_out(r, acc);
+		}
+}
+
+/* the depthwise convolution of dw_tall geometries */
+static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
+			const int8_t *w, const int32_t *bias, const int32_t *rq, int16_t *pl,
+			int8_t *y)
+{
+	const o2m_conv_params *c = &p->conv;
+	const int32_t e_h = c->out_h + 2, e_w = (int32_t)o2m_q8_span(c->out_w, 3, c->stride_w,
+								       c->dil_w);
+	int32_t n, ic, m, oc, ox, i;
+	int32_t wp[6];
+	int8_t wt[9];
+	q8_rq r;
+
+	for (n = 0; n < c->n; n++)
+		for (ic = 0; ic < c->c_in; ic++) {
+			pad_plane_t(c, x + (n * c->c_in + ic) * g->in_plane, p->input_offset, e_h,
+				    e_w, pl);
+			for (m = 0; m < g->cout; m++) {
+				int8_t *yo = y + (n * c->c_out + (oc = ic * g->cout + m)) * g->out_plane;
+				for (i = 0; i < 9; i++)
+					wt[i] = w[oc * 9 + i % 3 * 3 + i / 3];
+				dw_pack3x3(wt, wp);
+				r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
+				if (!r.fast) {
+					dw_cols(c, pl, e_h, wt, bias ? bias[oc] : 0, &r, yo);
+					continue;
+				}
+				for (ox = 0; ox < c->out_w; ox++)
+					dw_row3x3(pl + ox * c->stride_w * e_h, c->dil_w * e_h, wp,
+						  bias ? bias[oc] : 0, &r, c->out_h, yo + ox, c->out_w);
+			}
+		}
+}
 #endif
+
+/* one output row of a 3x3 filter (any stride and dilation along w), the 9 weights in
+   registers: the sums, then the outputs */
+static void dw_row3x3_c(const int16_t *r, int32_t rs, int32_t sw, int32_t dw, const int8_t *w,
+			int32_t bias, const q8_rq *rq, int32_t n, int8_t *y)
+{
+	const int32_t w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
+	const int32_t w6 = w[6], w7 = w[7], w8 = w[8], d2 = 2 * dw;
+	const int16_t *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t o;
+
+	for (o = 0; o < n; o++, r += sw, r1 += sw, r2 += sw)
+		y[o] = q8_rq_out(rq, bias + r[0] * w0 + r[dw] * w1 + r[d2] * w2 + r1[0] * w3 +
+					     r1[dw] * w4 + r1[d2] * w5 + r2[0] * w6 + r2[dw] * w7 +
+					     r2[d2] * w8);
+}
 
 /* one output channel from its input channel's padded plane */
 static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, int32_t e_w,
@@ -344,17 +730,25 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 #ifdef Q8_DSP
 	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_w == 1 &&
 			 p->dil_w == 1 && p->out_w >= 2;
+	int32_t wp[6];
+
+	dw_pack3x3(w, wp);
 #endif
 
 	for (od = 0; od < p->out_d; od++)
 		for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
 			const int16_t *row = pl + od * sd + oh * sh;
 #ifdef Q8_DSP
-			if (fast) {
-				dw_row3x3(row, p->dil_h * e_w, w, bias, r, p->out_w, y);
+			if (fast && r->fast) {
+				dw_row3x3(row, p->dil_h * e_w, wp, bias, r, p->out_w, y, 1);
 				continue;
 			}
 #endif
+			if (p->k_d == 1 && p->k_h == 3 && p->k_w == 3) {
+				dw_row3x3_c(row, p->dil_h * e_w, p->stride_w, p->dil_w, w, bias, r,
+					    p->out_w, y);
+				continue;
+			}
 			for (ow = 0; ow < p->out_w; ow++)
 				y[ow] = q8_rq_out(r, bias + dw_window(p, row + ow * p->stride_w,
 								      e_h, e_w, w));
@@ -376,6 +770,12 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 	e_d = (int32_t)o2m_q8_span(c->out_d, c->k_d, c->stride_d, c->dil_d);
 	e_h = (int32_t)o2m_q8_span(c->out_h, c->k_h, c->stride_h, c->dil_h);
 	e_w = (int32_t)o2m_q8_span(c->out_w, c->k_w, c->stride_w, c->dil_w);
+#ifdef Q8_DSP
+	if (dw_tall(c)) {
+		dw_tall_all(p, &g, x, w, bias, rq, scratch, y);
+		return O2M_OK;
+	}
+#endif
 	for (n = 0; n < c->n; n++)
 		for (ic = 0; ic < c->c_in; ic++) {
 			pad_plane(c, x + (n * c->c_in + ic) * g.in_plane, p->input_offset, e_d,

@@ -122,14 +122,14 @@ typedef struct {
 	int fast;
 } q8_rq;
 
-/* the q8_rq of a packed word; no 64-bit shifts */
-static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi)
+/* the q8_rq of (mult, shift); no 64-bit shifts */
+static inline q8_rq q8_rq_of(int32_t mult, int32_t shift, int32_t off, int32_t lo, int32_t hi)
 {
 	q8_rq r;
 	int32_t right;
 
-	r.mult = o2m_q8_rq_mult(word);
-	r.shift = o2m_q8_rq_shift(word);
+	r.mult = mult;
+	r.shift = shift;
 	r.fast = r.shift < 0;
 	right = r.fast ? -r.shift : 1;
 	r.rsh = right - 1;
@@ -141,6 +141,24 @@ static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi
 	r.lo = lo;
 	r.hi = hi;
 	return r;
+}
+
+/* the q8_rq of a packed word */
+static inline q8_rq q8_rq_make(int32_t word, int32_t off, int32_t lo, int32_t hi)
+{
+	return q8_rq_of(o2m_q8_rq_mult(word), o2m_q8_rq_shift(word), off, lo, hi);
+}
+
+/* o2m_q8_requant(x, r->mult, r->shift), without the output step */
+static inline int32_t q8_rq_val(const q8_rq *r, int32_t x)
+{
+	int64_t t;
+
+	if (!r->fast)
+		return o2m_q8_requant(x, r->mult, r->shift);
+	t = x < 0 ? (int64_t)((uint64_t)(uint32_t)r->nhi << 32 | (uint32_t)r->nlo)
+		  : (int64_t)((uint64_t)(uint32_t)r->phi << 32 | (uint32_t)r->plo);
+	return (int32_t)(((int64_t)x * r->mult + t) >> 32) >> r->rsh;
 }
 
 /* the output of one int32 sum: requantized, offset, clamped */

@@ -22,7 +22,8 @@ int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 #define CMAX 64
 
 static int8_t x[XMAX], w[XMAX], y[XMAX], yref[XMAX];
-static int16_t scr[4096];
+static int32_t scr32[2048]; /* the scratch, 4-byte aligned */
+#define scr ((int16_t *)(void *)scr32)
 static int32_t bias[CMAX], rq[CMAX]; /* packed requantization words */
 static uint32_t rng = 12345u, sum = 2166136261u;
 
@@ -54,11 +55,12 @@ static void fill(int32_t nx, int32_t nw, int32_t nc, int32_t taps, int32_t *in_o
 	for (i = 0; i < nc; i++) {
 		bias[i] = rnd(-40000, 40000);
 		m = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
-		rq[i] = o2m_q8_rq_pack(m, -rnd(8, 12) - bits / 2);
+		/* now and then a factor >= 1/2 (shift >= 0, the kernels' slow path) */
+		rq[i] = o2m_q8_rq_pack(m, rnd(0, 15) ? -rnd(8, 12) - bits / 2 : rnd(-1, 2));
 	}
 	*in_off = rnd(-128, 127);
 	*out_off = rnd(-20, 20);
-	*lo = rnd(0, 3) ? -128 : *out_off;
+	*lo = rnd(0, 3) ? -128 : rnd(0, 1) ? 0 : *out_off; /* 0: a Relu at zero point 0 */
 	*hi = rnd(0, 7) ? 127 : rnd(*lo, 127);
 }
 
@@ -108,6 +110,18 @@ static int conv_case(int k, int dw)
 	p->in_d = p->out_d = p->k_d = p->stride_d = p->dil_d = 1;
 	axis(16, &p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h);
 	axis(20, &p->in_w, &p->k_w, &p->stride_w, &p->dil_w, &p->pad_w, &p->out_w);
+	if (dw && k % 3 == 0) { /* a tall plane, 3x3 (DS-CNN's 25 x 5) */
+		p->in_h = p->out_h = rnd(6, 30);
+		p->in_w = rnd(1, 6);
+		p->k_h = p->k_w = 3;
+		p->stride_h = p->dil_h = 1;
+		p->pad_h = 1;
+		p->pad_w = rnd(0, 1);
+		p->out_w = (p->in_w + 2 * p->pad_w - p->dil_w * 2 - 1) / p->stride_w + 1;
+		if (p->out_w < 1)
+			p->pad_w = 1, p->dil_w = 1,
+			p->out_w = (p->in_w - 1) / p->stride_w + 1;
+	}
 	if (dw) {
 		p->c_in = p->group = rnd(1, 8);
 		p->c_out = p->c_in * rnd(1, 2);

@@ -332,20 +332,21 @@ static int32_t cbias[CMAX], cmult[CMAX], cshift[CMAX], crq[CMAX]; /* crq: packed
 /* the kernels' scratch: the bytes o2m_q8_conv_scratch_bytes gives, then a canary that
    check_conv finds untouched */
 #define SCRMAX 8192
-static int16_t cscr[SCRMAX / 2 + 64];
+static int32_t cscr32[SCRMAX / 4 + 32]; /* 4-byte aligned */
+#define cscr ((int16_t *)(void *)cscr32)
 static int64_t cscr_used;
 
 static int16_t *scr(const o2m_q8_conv_params *q, int dw, int k1x1)
 {
 	cscr_used = o2m_q8_conv_scratch_bytes(q, dw, k1x1);
 	assert_true(cscr_used > 0 && cscr_used <= SCRMAX && cscr_used % 2 == 0);
-	memset(cscr, 0x5a, sizeof cscr);
+	memset(cscr32, 0x5a, sizeof cscr32);
 	return cscr;
 }
 
 static void scratch_kept(void)
 {
-	for (size_t i = (size_t)cscr_used / 2; i < sizeof cscr / 2; i++)
+	for (size_t i = (size_t)cscr_used / 2; i < sizeof cscr32 / 2; i++)
 		if (cscr[i] != 0x5a5a)
 			fail_msg("scratch written at %zu, beyond its %lld bytes", i * 2,
 				 (long long)cscr_used);
