@@ -1033,6 +1033,11 @@ static int ln_params(Graph *g, int node, double sy, int *gi, int *bi, int *shift
 	}
 	*big = gmax * sqrt((double)cn) + bmax; /* a normalized value is below sqrt(n) */
 	*gi = new_const(g, "", DT_S16, 1, &cn, gq);
+	{ /* gamma's values are in steps of sy / 2^shift */
+		float gs = (float)ldexp(sy, -*shift);
+		int32_t zero = 0;
+		ir_quant_set(g, *gi, 1, 0, &gs, &zero);
+	}
 	*bi = bt ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
 	return 0;
 }

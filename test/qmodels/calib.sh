@@ -29,7 +29,7 @@ for dir in "$here"/calib/*/; do
 	rm -rf "$out/$m.keep" "$out/$m.f" "$out/$m.q"
 	why=
 	if ! "$bin" validate "$model" --data "test/models/$m" --quantize int8 --calib "$calib" \
-		--atol 1e30 --cflags "$cflags" --keep "$out/$m.keep" >"$log" 2>&1; then
+		--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.keep" >"$log" 2>&1; then
 		why="validate failed: $(head -3 "$log" | tr '\n' ' ')"
 	elif ! sh "$here/intonly.sh" "$out/$m.keep/gen/model.c" >>"$log" 2>&1; then
 		why="not integer-only: $(grep -A9 '^intonly' "$log" | tr -s ' \n' ' ')"
@@ -82,7 +82,7 @@ for dir in test/models/*/; do
 	log=$out/$m.cover.log
 	rm -rf "$out/$m.cover"
 	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize int8 --calib "$dir" \
-		--atol 1e30 --cflags "$cflags" --keep "$out/$m.cover" >"$log" 2>&1
+		--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.cover" >"$log" 2>&1
 	rc=$?
 	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
 	intonly=ok

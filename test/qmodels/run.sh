@@ -28,7 +28,7 @@ for m in $models; do
 	log=$out/$m.log
 	rm -rf "$out/$m.keep"
 	"$bin" validate "$dir/model.onnx" --data "$dir" --atol "$atol" --rtol 0 \
-		--cflags "$cflags" --keep "$out/$m.keep" >"$log" 2>&1
+		--cflags "$cflags" --verify-each --keep "$out/$m.keep" >"$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ] && sh "$here/intonly.sh" "$out/$m.keep/gen/model.c" >>"$log" 2>&1; then
 		pass=$((pass + 1))
