@@ -241,7 +241,8 @@ static int add_dir(Samples *s, const char *dir)
 		names[n++] = strdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, (size_t)n, sizeof *names, by_name);
+	if (n)
+		qsort(names, (size_t)n, sizeof *names, by_name);
 	for (int i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		if (!rc && add_set(s, path))

@@ -536,6 +536,18 @@ void cli_free(CliOptions *o)
 	free(o->binds);
 	free(o->layouts);
 	onnx_files_free(&o->files);
+	free(o->calib);
+	for (int i = 0; i < o->calib_opt.nper_tensor; i++)
+		free((char *)o->calib_opt.per_tensor[i].tensor);
+	free(o->calib_opt.per_tensor);
+	free(o->calib_opt.keep_float);
+	for (int i = 0; i < o->nqlayers; i++) {
+		free((char *)o->qlayers[i].tensor);
+		free((char *)o->qlayers[i].node);
+		free((char *)o->qlayers[i].op);
+	}
+	free(o->qlayers);
+	cli_calib_free(o);
 }
 
 /* the model file name as a C identifier: "models/kws-v2.onnx" -> "kws_v2" */
