@@ -37,4 +37,24 @@ typedef struct {
 	int32_t b_stride[O2M_MAX_RANK];
 } o2m_matmul_params;
 
+/** Advances the index vector idx over dims[0..last] (last fastest), moving the offsets
+    *oa and *ob by the strides sa and sb; 0 once every index wrapped around. The batch
+    walk of the matrix products. */
+static inline int o2m_step2(int32_t last, const int32_t *dims, const int32_t *sa,
+			    const int32_t *sb, int32_t *idx, int32_t *oa, int32_t *ob)
+{
+	int32_t d;
+
+	for (d = last; d >= 0; d--) {
+		*oa += sa[d];
+		*ob += sb[d];
+		if (++idx[d] < dims[d])
+			return 1;
+		*oa -= sa[d] * dims[d];
+		*ob -= sb[d] * dims[d];
+		idx[d] = 0;
+	}
+	return 0;
+}
+
 #endif

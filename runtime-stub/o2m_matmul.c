@@ -16,25 +16,6 @@
 	X(s8, int8_t, uint64_t) X(s16, int16_t, uint64_t) \
 	X(u8, uint8_t, uint64_t) X(u16, uint16_t, uint64_t)
 
-/* Advances the index vector idx over dims[0..last] (last fastest), moving the offsets
-   *oa and *ob by the strides sa and sb; 0 once every index wrapped around. */
-static int step_(int32_t last, const int32_t *dims, const int32_t *sa, const int32_t *sb,
-		 int32_t *idx, int32_t *oa, int32_t *ob)
-{
-	int32_t d;
-
-	for (d = last; d >= 0; d--) {
-		*oa += sa[d];
-		*ob += sb[d];
-		if (++idx[d] < dims[d])
-			return 1;
-		*oa -= sa[d] * dims[d];
-		*ob -= sb[d] * dims[d];
-		idx[d] = 0;
-	}
-	return 0;
-}
-
 static int batch_ok_(const o2m_matmul_params *p)
 {
 	int32_t d;
@@ -68,7 +49,7 @@ static int batch_empty_(const o2m_matmul_params *p)
 		do {                                                                  \
 			PRODUCT(p, a + oa_, b + ob_, y);                              \
 			y += p->m * p->n;                                             \
-		} while (step_(p->batch_rank - 1, p->batch, p->a_stride, p->b_stride, idx_, \
+		} while (o2m_step2(p->batch_rank - 1, p->batch, p->a_stride, p->b_stride, idx_, \
 			       &oa_, &ob_));                                          \
 		return O2M_OK;                                                        \
 	} while (0)
@@ -347,9 +328,9 @@ static int einsum_ok_(const o2m_einsum_params *p, int *empty_out, int *empty_sum
 					else                                          \
 						for (j = 0; j < n; j++)               \
 							acc += (A)a[sa + j * da];     \
-				} while (step_(ls - 1, p->sum_dims, p->a_sum, p->b_sum, si, &sa, &sb)); \
+				} while (o2m_step2(ls - 1, p->sum_dims, p->a_sum, p->b_sum, si, &sa, &sb)); \
 			y[i++] = (T)acc;                                              \
-		} while (step_(p->out_rank - 1, p->out_dims, p->a_out, p->b_out, oi, &oa, &ob)); \
+		} while (o2m_step2(p->out_rank - 1, p->out_dims, p->a_out, p->b_out, oi, &oa, &ob)); \
 		return O2M_OK;                                                        \
 	}
 EINSUM_TYPES_(DEF_EINSUM_)

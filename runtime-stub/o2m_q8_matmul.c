@@ -1,27 +1,8 @@
 /* o2m_q8_matmul.c - MatMul of two int8 activations with numpy batch broadcasting (the
-   batch walk of o2m_matmul.c): per batch index an int32 sum of the offset products
+   batch walk of o2m_matmul.c, o2m_step2): per batch index an int32 sum of the offset products
    along k, rescaled once to the output. */
 #include "o2m_q8_def.h"
 #include "o2m_q8x.h"
-
-/* advances idx over dims[0..last] (last fastest), moving *oa and *ob by the strides;
-   0 once every index wrapped around */
-static int batch_step(int32_t last, const int32_t *dims, const int32_t *sa, const int32_t *sb,
-		      int32_t *idx, int32_t *oa, int32_t *ob)
-{
-	int32_t d;
-
-	for (d = last; d >= 0; d--) {
-		*oa += sa[d];
-		*ob += sb[d];
-		if (++idx[d] < dims[d])
-			return 1;
-		*oa -= sa[d] * dims[d];
-		*ob -= sb[d] * dims[d];
-		idx[d] = 0;
-	}
-	return 0;
-}
 
 /* sizes, offsets and clamp; k small enough for the int32 sum; *empty for no output */
 static int matmul_ok(const o2m_q8_matmul_params *q, int *empty)
@@ -76,6 +57,6 @@ int o2m_q8_matmul_s8(const o2m_q8_matmul_params *q, const int8_t *a, const int8_
 	do {
 		matmul_one(q, a + oa, b + ob, y);
 		y += p->m * p->n;
-	} while (batch_step(p->batch_rank - 1, p->batch, p->a_stride, p->b_stride, idx, &oa, &ob));
+	} while (o2m_step2(p->batch_rank - 1, p->batch, p->a_stride, p->b_stride, idx, &oa, &ob));
 	return O2M_OK;
 }
