@@ -54,24 +54,14 @@ static int32_t pool_window(const o2m_pool_params *p, const geo *g, int32_t od, i
 	return (d * p->in_h + h) * p->in_w + w;
 }
 
-/* taps of a window inside the padded extent [-pad, in + pad_end) along one axis */
-static int32_t padded_taps(int32_t o, int32_t k, int32_t stride, int32_t dil, int32_t in,
-			   int32_t pad, int32_t pad_end)
-{
-	int32_t t0, n;
-	o2m_taps_1d(o * stride, k, dil, in + pad + pad_end, &t0, &n);
-	return n;
-}
-
 /* the divisor of an average window */
 static int32_t pool_count(const o2m_pool_params *p, const taps3 *t, int32_t od, int32_t oh,
 			  int32_t ow)
 {
 	if (!p->count_include_pad)
 		return t->nd * t->nh * t->nw;
-	return padded_taps(od, p->k_d, p->stride_d, p->dil_d, p->in_d, p->pad_d, p->pad_end_d) *
-	       padded_taps(oh, p->k_h, p->stride_h, p->dil_h, p->in_h, p->pad_h, p->pad_end_h) *
-	       padded_taps(ow, p->k_w, p->stride_w, p->dil_w, p->in_w, p->pad_w, p->pad_end_w);
+	return o2m_pool_padded_count(p, od * p->stride_d - p->pad_d, oh * p->stride_h - p->pad_h,
+				     ow * p->stride_w - p->pad_w);
 }
 
 /* flat index of plane offset `at` for MaxPool's Indices output */

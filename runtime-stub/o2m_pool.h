@@ -5,6 +5,7 @@
 #define O2M_POOL_H
 
 #include "o2m_common.h"
+#include "o2m_window.h"
 
 /** Pooling windows; 1D and 2D set the missing sizes, kernel, strides and dilations to 1
     and pads to 0. pad_* lead, pad_end_* trail: with count_include_pad, average pooling
@@ -59,5 +60,19 @@ O2M_TYPES_FLOAT(O2M_DECL_POOL_, lppool)
 /** MaxUnpool (see o2m_unpool_params). @return O2M_ERR_INDEX for an index outside
     [planes, idx_d, idx_h, idx_w]. */
 O2M_TYPES_FLOAT(O2M_DECL_UNPOOL_, maxunpool)
+
+/** The divisor of an average window that counts its padding (count_include_pad): the
+    taps of the window whose first tap is at (sd, sh, sw), pads included, that lie in the
+    padded extent [-pad, in + pad_end) of each axis. */
+static inline int32_t o2m_pool_padded_count(const o2m_pool_params *p, int32_t sd, int32_t sh,
+					    int32_t sw)
+{
+	int32_t t0, nd, nh, nw;
+
+	o2m_taps_1d(sd + p->pad_d, p->k_d, p->dil_d, p->in_d + p->pad_d + p->pad_end_d, &t0, &nd);
+	o2m_taps_1d(sh + p->pad_h, p->k_h, p->dil_h, p->in_h + p->pad_h + p->pad_end_h, &t0, &nh);
+	o2m_taps_1d(sw + p->pad_w, p->k_w, p->dil_w, p->in_w + p->pad_w + p->pad_end_w, &t0, &nw);
+	return nd * nh * nw;
+}
 
 #endif

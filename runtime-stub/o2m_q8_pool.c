@@ -48,17 +48,6 @@ static int8_t mean_out(const o2m_q8_pool_params *q, int32_t sum, int32_t count)
 	return q8_out((int32_t)v, q->output_offset, q->act_min, q->act_max);
 }
 
-/* taps of the window starting at s (before padding) inside the padded extent
-   [-pad, in + pad_end) along one axis */
-static int32_t padded_taps(int32_t s, int32_t k, int32_t dil, int32_t in, int32_t pad,
-			   int32_t pad_end)
-{
-	int32_t t0, n;
-
-	o2m_taps_1d(s + pad, k, dil, in + pad + pad_end, &t0, &n);
-	return n;
-}
-
 /* the sum of x + off over a window's valid taps: nd x nh x nw from x, the first */
 static int32_t window_sum(const o2m_pool_params *p, const int8_t *x, int32_t nd, int32_t nh,
 			  int32_t nw, int32_t off)
@@ -106,9 +95,7 @@ static int8_t pool_one(const o2m_q8_pool_params *q, const int8_t *x, int32_t sd,
 	}
 	count = nd * nh * nw;
 	if (p->count_include_pad)
-		count = padded_taps(sd, p->k_d, p->dil_d, p->in_d, p->pad_d, p->pad_end_d) *
-			padded_taps(sh, p->k_h, p->dil_h, p->in_h, p->pad_h, p->pad_end_h) *
-			padded_taps(sw, p->k_w, p->dil_w, p->in_w, p->pad_w, p->pad_end_w);
+		count = o2m_pool_padded_count(p, sd, sh, sw);
 	return mean_out(q, sum, count);
 }
 

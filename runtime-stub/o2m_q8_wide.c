@@ -37,16 +37,6 @@ static int wide_ok(const o2m_q8_pool_params *q, const void *x, const void *y)
 	       q->act_min >= -128 && q->act_min <= q->act_max && q->act_max <= 127;
 }
 
-/* taps of the window at s inside the padded extent [-pad, in + pad_end) of one axis */
-static int32_t padded(int32_t s, int32_t k, int32_t dil, int32_t in, int32_t pad,
-		      int32_t pad_end)
-{
-	int32_t t0, n;
-
-	o2m_taps_1d(s + pad, k, dil, in + pad + pad_end, &t0, &n);
-	return n;
-}
-
 /* one output: the window whose first tap (pads included) is at (sd, sh, sw) */
 static int8_t wide_one(const o2m_q8_pool_params *q, const int16_t *x, int32_t sd, int32_t sh,
 		       int32_t sw)
@@ -67,9 +57,7 @@ static int8_t wide_one(const o2m_q8_pool_params *q, const int16_t *x, int32_t sd
 		}
 	count = (int64_t)nd * nh * nw;
 	if (p->count_include_pad)
-		count = (int64_t)padded(sd, p->k_d, p->dil_d, p->in_d, p->pad_d, p->pad_end_d) *
-			padded(sh, p->k_h, p->dil_h, p->in_h, p->pad_h, p->pad_end_h) *
-			padded(sw, p->k_w, p->dil_w, p->in_w, p->pad_w, p->pad_end_w);
+		count = o2m_pool_padded_count(p, sd, sh, sw);
 	return wide_mean(q, sum, count);
 }
 
