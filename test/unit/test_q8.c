@@ -43,44 +43,6 @@ static void quantize_packed(double m, int32_t *mult, int32_t *shift, int32_t *wo
 	*word = (int32_t)((uint32_t)*mult + (uint32_t)(*shift + 32));
 }
 
-/* ---- the reference requantization ---- */
-
-/* floor(v / d) for d > 0 */
-static int64_t floor_div(int64_t v, int64_t d)
-{
-	return v >= 0 ? v / d : -((-v + d - 1) / d);
-}
-
-/* v / 2^r rounded half away from zero */
-static int64_t div_pow2_away(int64_t v, int r)
-{
-	int64_t d = (int64_t)1 << r, half = d / 2;
-
-	return v >= 0 ? (v + half) / d : -((-v + half) / d);
-}
-
-/* TFLite's MultiplyByQuantizedMultiplier: x * 2^left (saturated, as o2m_q8.h says),
-   the doubling high product x * mult / 2^31 rounded half up (gemmlowp's nudge:
-   (ab + 2^30) / 2^31 for ab >= 0, (ab + 1 - 2^30) / 2^31 truncated otherwise, which is
-   floor((ab + 2^30) / 2^31) either way), then / 2^right rounded half away from zero */
-static int32_t ref_requant(int32_t x, int32_t mult, int32_t shift)
-{
-	int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-	int64_t a = (int64_t)x * ((int64_t)1 << left);
-
-	if (a > INT32_MAX)
-		a = INT32_MAX;
-	if (a < INT32_MIN)
-		a = INT32_MIN;
-	a = floor_div(a * mult + ((int64_t)1 << 30), (int64_t)1 << 31);
-	return (int32_t)div_pow2_away(a, right);
-}
-
-static int8_t ref_out(int64_t v, int32_t lo, int32_t hi)
-{
-	return (int8_t)(v < lo ? lo : v > hi ? hi : v);
-}
-
 static double real_scale(int32_t mult, int32_t shift)
 {
 	return ldexp((double)mult, shift - 31);

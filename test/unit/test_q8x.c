@@ -21,38 +21,6 @@ __extension__ typedef __int128 i128;
 
 #include "q8ref.h"
 
-/* ---- TFLite's requantization, as in test_q8.c ---- */
-
-static int64_t floor_div(int64_t v, int64_t d)
-{
-	return v >= 0 ? v / d : -((-v + d - 1) / d);
-}
-
-static int64_t div_pow2_away(int64_t v, int r)
-{
-	int64_t d = (int64_t)1 << r, half = d / 2;
-
-	return v >= 0 ? (v + half) / d : -((-v + half) / d);
-}
-
-static int32_t ref_requant(int32_t x, int32_t mult, int32_t shift)
-{
-	int left = shift > 0 ? shift : 0, right = shift > 0 ? 0 : -shift;
-	int64_t a = (int64_t)x * ((int64_t)1 << left);
-
-	if (a > INT32_MAX)
-		a = INT32_MAX;
-	if (a < INT32_MIN)
-		a = INT32_MIN;
-	a = floor_div(a * mult + ((int64_t)1 << 30), (int64_t)1 << 31);
-	return (int32_t)div_pow2_away(a, right);
-}
-
-static int8_t ref_out(int64_t v, int32_t lo, int32_t hi)
-{
-	return (int8_t)(v < lo ? lo : v > hi ? hi : v);
-}
-
 static int in_range(double v, double want)
 {
 	return fabs(v - want) <= TOL;
