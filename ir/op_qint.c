@@ -38,12 +38,13 @@ static int q_tensor_wide(Graph *g, int node, int k, int out)
 static double qscale(Graph *g, int node, int k, int out) { return q_of(g, node, k, out)->scale[0]; }
 static int32_t qzero(Graph *g, int node, int k, int out) { return q_of(g, node, k, out)->zero_point[0]; }
 
-/* the clamp of the output in its integer range: act_min and act_max attributes (by
-   default the output type's range) */
-static void q_clamp(Graph *g, int node, int32_t *lo, int32_t *hi)
+/* what every kernel takes of its output: the offset (the zero point) and the clamp in
+   its integer range (act_min and act_max attributes, by default the type's range) */
+static void q_out(Graph *g, int node, int32_t *off, int32_t *lo, int32_t *hi)
 {
 	DType t = out_t(g, node, 0)->dtype;
 
+	*off = qzero(g, node, 0, 1);
 	*lo = (int32_t)ir_attr_int(g, node, "act_min", ir_qmin(t));
 	*hi = (int32_t)ir_attr_int(g, node, "act_max", ir_qmax(t));
 }
@@ -92,8 +93,7 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 	    channel_multipliers(g, node, L, p->conv.c_out, &ri))
 		return -1;
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
 	if (!strcmp(family, "conv_1x1") && p->conv.group > 1) /* the 1x1 kernel is group 1 */
@@ -140,8 +140,7 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 	p->out = lw_i32(g, node, w->dims[0]);
 	p->batch = lw_i32(g, node, w->dims[1] ? ir_numel(x) / w->dims[1] : 0);
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
 	k = lw_kernel(g, node, "q8_fc", DT_S8);
@@ -167,8 +166,7 @@ int prep_q8binary(Graph *g, int node, Lowered *L)
 	lw_bcast(g, node, n->in, 2, &p->b);
 	p->a_offset = -qzero(g, node, 0, 0);
 	p->b_offset = -qzero(g, node, 1, 0);
-	p->output_offset = qzero(g, node, 0, 1);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (n->op == OP_QADD) {
 		double twice_max = 2 * (sa > sb ? sa : sb);
 		p->left_shift = 20;
@@ -212,7 +210,6 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 		return -1;
 	}
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
 	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
 	if (x->dtype == DT_S16) { /* the input's scale: the output's / 2^shift, zero point 0 */
 		double r = qscale(g, node, 0, 1) / qscale(g, node, 0, 0);
@@ -224,7 +221,7 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 		}
 		p->input_offset = 0, p->mult = 0, p->shift = e;
 	}
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
 	k = lw_kernel(g, node, global ? "q8_gavgpool" : "q8_avgpool", x->dtype);
@@ -245,9 +242,8 @@ int prep_q8requant(Graph *g, int node, Lowered *L)
 		return -1;
 	p->count = lw_i32(g, node, ir_numel(in_t(g, node, 0)));
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
 	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!p->count || g->nerrors)
 		return g->nerrors ? -1 : 0;
 	k = lw_kernel(g, node, "q8_requant", DT_S8);
@@ -306,8 +302,7 @@ int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
 	if (channel_multipliers_axis(g, node, L, p->conv.c_out, 1, &ri))
 		return -1;
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
 	k = lw_kernel(g, node, "q8_conv_transpose", DT_S8);
@@ -330,10 +325,9 @@ int prep_q8matmul(Graph *g, int node, Lowered *L)
 		return -1;
 	p->a_offset = -qzero(g, node, 0, 0);
 	p->b_offset = -qzero(g, node, 1, 0);
-	p->output_offset = qzero(g, node, 0, 1);
 	ir_quant_multiplier(qscale(g, node, 0, 0) * qscale(g, node, 1, 0) / qscale(g, node, 0, 1),
 			    &p->mult, &p->shift);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
 	k = lw_kernel(g, node, "q8_matmul", DT_S8);
@@ -377,9 +371,8 @@ int prep_q8softmax(Graph *g, int node, Lowered *L)
 	p->outer = lw_i32(g, node, outer);
 	p->n = lw_i32(g, node, n);
 	p->inner = lw_i32(g, node, inner);
-	p->output_offset = qzero(g, node, 0, 1);
 	p->inv_scale_q16 = (int32_t)lround(inv);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
 	k = lw_kernel(g, node, "q8_softmax", DT_S8);
@@ -429,10 +422,9 @@ int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 	p->outer = lw_i32(g, node, outer);
 	p->n = lw_i32(g, node, n);
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
 	p->eps_q16 = (int32_t)(e < 1 ? 1 : e > INT32_MAX ? INT32_MAX : e);
 	p->gamma_shift = (int32_t)ir_attr_int(g, node, "gamma_shift", 0);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
 	k = lw_kernel(g, node, "q8_layer_norm", out_t(g, node, 0)->dtype);
@@ -497,9 +489,8 @@ int prep_q8resize(Graph *g, int node, Lowered *L)
 	p->in_h = lw_i32(g, node, x->dims[2]), p->in_w = lw_i32(g, node, x->dims[3]);
 	p->out_h = lw_i32(g, node, y->dims[2]), p->out_w = lw_i32(g, node, y->dims[3]);
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->output_offset = qzero(g, node, 0, 1);
 	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
-	q_clamp(g, node, &p->act_min, &p->act_max);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(y) || g->nerrors)
 		return g->nerrors ? -1 : 0;
 	k = lw_kernel(g, node, "q8_resize", DT_S8);
