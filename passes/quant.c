@@ -1001,44 +1001,56 @@ static int softmax(Graph *g, int node)
 	return 0;
 }
 
-/* LayerNormalization's gamma as int16 with a shift and beta as int32, both in steps of
-   the output scale sy (the formats of o2m_q8_layer_norm_s8); *big the largest |output|
-   in steps. -1 when they cannot be. */
-static int ln_params(Graph *g, int node, double sy, int *gi, int *bi, int *shift, double *big)
+/* a LayerNormalization's constant gamma and beta (NULL when absent), cn values each */
+typedef struct {
+	const float *gamma, *beta;
+	int64_t cn;
+	double gmax, bmax; /* their largest magnitudes */
+} LnWeights;
+
+static int ln_read(Graph *g, int node, LnWeights *w)
 {
-	const Node *n = &g->n[node];
-	int64_t cn, cb = 0;
-	const float *gm = n->nout == 1 ? const_floats(g, n->in[1], &cn, INT64_MAX) : NULL;
-	const float *bt = gm && ir_in(g, node, 2) >= 0 ? const_floats(g, g->n[node].in[2], &cb,
-								      INT64_MAX) : NULL;
-	double gmax = 0, bmax = 0;
+	int64_t cb = 0;
+
+	memset(w, 0, sizeof *w);
+	if (g->n[node].nout != 1 ||
+	    !(w->gamma = const_floats(g, g->n[node].in[1], &w->cn, INT64_MAX)) ||
+	    (ir_in(g, node, 2) >= 0 &&
+	     (!(w->beta = const_floats(g, g->n[node].in[2], &cb, INT64_MAX)) || cb != w->cn)))
+		return -1;
+	for (int64_t i = 0; i < w->cn; i++) {
+		w->gmax = fmax(w->gmax, fabs(w->gamma[i]));
+		w->bmax = w->beta ? fmax(w->bmax, fabs(w->beta[i])) : 0;
+	}
+	return 0;
+}
+
+/* gamma as int16 with a shift and beta as int32, both in steps of the output scale sy
+   (the formats of o2m_q8_layer_norm_s8): the constants *gi, *bi (-1 without beta); -1
+   when they do not fit */
+static int ln_consts(Graph *g, const LnWeights *w, double sy, int *gi, int *bi, int *shift)
+{
+	double gmax = w->gmax / sy;
+	int64_t cn = w->cn;
 	int16_t *gq;
 	int32_t *bq;
+	float gs;
+	int32_t zero = 0;
 
-	if (!gm || (ir_in(g, node, 2) >= 0 && (!bt || cb != cn)))
-		return -1;
-	for (int64_t i = 0; i < cn; i++) {
-		gmax = fmax(gmax, fabs(gm[i] / sy));
-		bmax = bt ? fmax(bmax, fabs(bt[i] / sy)) : 0;
-	}
 	for (*shift = 24; *shift > 0 && gmax * ldexp(1, *shift) > 32767; (*shift)--)
 		; /* the most bits that fit */
-	if (gmax * ldexp(1, *shift) > 32767 || bmax > 32767)
+	if (gmax * ldexp(1, *shift) > 32767 || w->bmax / sy > 32767)
 		return -1;
 	gq = arena_alloc(&g->arena, sizeof *gq * (size_t)(cn + 1));
 	bq = arena_alloc(&g->arena, sizeof *bq * (size_t)(cn + 1));
 	for (int64_t i = 0; i < cn; i++) {
-		gq[i] = (int16_t)lrint(ldexp(gm[i] / sy, *shift));
-		bq[i] = bt ? (int32_t)rint(ldexp(bt[i] / sy, 16)) : 0;
+		gq[i] = (int16_t)lrint(ldexp(w->gamma[i] / sy, *shift));
+		bq[i] = w->beta ? (int32_t)rint(ldexp(w->beta[i] / sy, 16)) : 0;
 	}
-	*big = gmax * sqrt((double)cn) + bmax; /* a normalized value is below sqrt(n) */
 	*gi = new_const(g, "", DT_S16, 1, &cn, gq);
-	{ /* gamma's values are in steps of sy / 2^shift */
-		float gs = (float)ldexp(sy, -*shift);
-		int32_t zero = 0;
-		ir_quant_set(g, *gi, 1, 0, &gs, &zero);
-	}
-	*bi = bt ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
+	gs = (float)ldexp(sy, -*shift); /* gamma's values are in steps of sy / 2^shift */
+	ir_quant_set(g, *gi, 1, 0, &gs, &zero);
+	*bi = w->beta ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
 	return 0;
 }
 
@@ -1058,10 +1070,10 @@ static int layer_norm(Graph *g, int node)
 {
 	const Quant *qx, *qy;
 	int x = activation(g, g->n[node].in[0], &qx), y, gi, bi, shift;
-	double big;
+	LnWeights w;
 
-	if (x < 0 || result_of(g, g->n[node].out[0], &qy, 0) < 0 ||
-	    ln_params(g, node, qy->scale[0], &gi, &bi, &shift, &big))
+	if (x < 0 || result_of(g, g->n[node].out[0], &qy, 0) < 0 || ln_read(g, node, &w) ||
+	    ln_consts(g, &w, qy->scale[0], &gi, &bi, &shift))
 		return -1;
 	y = result(g, g->n[node].out[0], &qy);
 	ln_emit(g, node, x, gi, bi, shift, y, 0);
@@ -1070,25 +1082,26 @@ static int layer_norm(Graph *g, int node)
 
 /* A LayerNormalization read only by an average with no quantization between (a
    transformer's last norm before its mean over tokens): int16 at the average's scale /
-   2^k (o2m_q8w.h). Its int16 result, or -1. */
+   2^k (o2m_q8w.h), k the finest that holds its outputs. Its int16 result, or -1. */
 static int ln_wide(Graph *g, int t, const Quant *qy, const Quant **q16)
 {
 	int p = g->t[t].producer, nodes[MAX_READERS], x, k, gi, bi, shift, t16;
 	const Quant *qx;
+	LnWeights w;
 	double big;
 	float s16;
 	int32_t zero = 0;
 
 	if (p < 0 || g->n[p].op != OP_LAYER_NORM || g->n[p].keep_float ||
 	    readers(g, t, nodes) != 1 || (x = activation(g, g->n[p].in[0], &qx)) < 0 ||
-	    ln_params(g, p, qy->scale[0], &gi, &bi, &shift, &big))
+	    ln_read(g, p, &w))
 		return -1;
+	/* the largest output, in steps of qy: a normalized value is below sqrt(n) */
+	big = (w.gmax * sqrt((double)w.cn) + w.bmax) / qy->scale[0];
 	for (k = 15; k > 0 && big * ldexp(1, k) > 32000; k--)
 		;
-	if (big * ldexp(1, k) > 32000)
-		return -1;
 	s16 = ldexpf(qy->scale[0], -k);
-	if (ln_params(g, p, s16, &gi, &bi, &shift, &big)) /* the formats at the finer scale */
+	if (big * ldexp(1, k) > 32000 || ln_consts(g, &w, s16, &gi, &bi, &shift))
 		return -1;
 	t16 = ir_tensor_new(g, arena_printf(&g->arena, "%s.q16", g->t[t].name));
 	ir_set_shape(g, t16, DT_S16, g->t[t].rank, g->t[t].dims);
