@@ -62,11 +62,6 @@ static int dequantize(Graph *g, int node, int x, int scale, int zp, int axis)
 	return y;
 }
 
-/* input k of the node, -1 when absent */
-static int in_at(Graph *g, int node, int k) { return ir_in(g, node, k); }
-
-static int has_scale(Graph *g, int node, int k) { return in_at(g, node, k) >= 0; }
-
 /* QGemm's bias C: int32 at scale a_scale * b_scale (a Mul the fold pass evaluates) */
 static int gemm_bias(Graph *g, int node, int c, int a_scale, int b_scale)
 {
@@ -96,14 +91,14 @@ static int float_inputs(Graph *g, int node, const Contrib *c, int *in, int *nin)
 	for (int i = 0; i < count; i++) {
 		int k = c->nq < 0 ? first + 3 * i : c->q[i];
 		int axis = c->op == OP_GEMM && i == 1 ? !trans_b : -1;
-		if (in_at(g, node, k) < 0 || !has_scale(g, node, k + 1)) {
+		if (ir_in(g, node, k) < 0 || ir_in(g, node, k + 1) < 0) {
 			ir_error(g, node, "quantized operand %d needs a value and a scale", i);
 			return -1;
 		}
-		in[i] = dequantize(g, node, n->in[k], n->in[k + 1], in_at(g, node, k + 2), axis);
+		in[i] = dequantize(g, node, n->in[k], n->in[k + 1], ir_in(g, node, k + 2), axis);
 	}
 	*nin = count;
-	if (c->bias >= 0 && in_at(g, node, c->bias) >= 0)
+	if (c->bias >= 0 && ir_in(g, node, c->bias) >= 0)
 		in[(*nin)++] = gemm_bias(g, node, n->in[c->bias], n->in[1], n->in[4]);
 	return 0;
 }
@@ -131,7 +126,7 @@ int contrib_expand(Graph *g, int node, const Contrib *c)
 	if (float_inputs(g, node, c, in, &nin))
 		return -1;
 	n = &g->n[node]; /* the array may have moved */
-	ys = in_at(g, node, c->out), yz = in_at(g, node, c->out + 1);
+	ys = ir_in(g, node, c->out), yz = ir_in(g, node, c->out + 1);
 	y = n->out[0];
 	n->in = arena_memdup(&g->arena, in, sizeof(int) * (size_t)nin);
 	n->nin = nin;

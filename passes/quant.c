@@ -75,13 +75,6 @@ static int node_quant(Graph *g, int node, int qt, Quant *q)
 	return 0;
 }
 
-/* a new constant of n values of type dt */
-static int new_const(Graph *g, const char *name, DType dt, int rank, const int64_t *dims,
-		     const void *data)
-{
-	return ir_const_new(g, name, dt, rank, dims, data);
-}
-
 /* a zero point constant of type dt for a Q or DQ node (input 2) */
 static void set_zero_points(Graph *g, int node, DType dt, const Quant *q)
 {
@@ -91,7 +84,7 @@ static void set_zero_points(Graph *g, int node, DType dt, const Quant *q)
 
 	for (int64_t i = 0; i < n; i++)
 		dt_set_i64(dt, data, i, q->zero_point[i]);
-	z = new_const(g, "", dt, n > 1 ? 1 : 0, &n, data);
+	z = ir_const_new(g, "", dt, n > 1 ? 1 : 0, &n, data);
 	if (g->n[node].nin < 3) {
 		int *in = arena_alloc(&g->arena, sizeof(int) * 3);
 		memcpy(in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
@@ -149,7 +142,7 @@ static void expand_qlinear(Graph *g, int node)
 		float *s = arena_alloc(&g->arena, sizeof(float) * (size_t)c);
 		for (int64_t i = 0; i < c; i++)
 			s[i] = (float)(dt_get(xs->dtype, xs->data, 0) * dt_get(ws->dtype, ws->data, i));
-		b = dq_node(g, node, n->in[8], new_const(g, "", DT_F32, c > 1, &c, s), -1, 0);
+		b = dq_node(g, node, n->in[8], ir_const_new(g, "", DT_F32, c > 1, &c, s), -1, 0);
 		n = &g->n[node];
 	}
 	f = ir_tensor_new(g, arena_printf(&g->arena, "%s/float", n->name));
@@ -266,7 +259,7 @@ static void weights_to_s8(Graph *g, int node)
 	d = arena_alloc(&g->arena, (size_t)ir_numel(t));
 	for (int64_t i = 0; i < ir_numel(t); i++)
 		d[i] = (int8_t)(((const uint8_t *)t->data)[i] - 128);
-	g->n[node].in[0] = x = new_const(g, t->name, DT_S8, t->rank, t->dims, d);
+	g->n[node].in[0] = x = ir_const_new(g, t->name, DT_S8, t->rank, t->dims, d);
 	for (int k = 0; k < q.n; k++)
 		q.zero_point[k] = 0;
 	set_zero_points(g, node, DT_S8, &q);
@@ -458,7 +451,7 @@ static int weights(Graph *g, int t, int axis, Weights *W)
 					d[k] = (int8_t)lrintf(f[k] / W->scale[c]);
 				}
 		}
-		W->w = new_const(g, arena_printf(&g->arena, "%s.q", wt->name), DT_S8, wt->rank,
+		W->w = ir_const_new(g, arena_printf(&g->arena, "%s.q", wt->name), DT_S8, wt->rank,
 				 wt->dims, d);
 	}
 	return 0;
@@ -492,7 +485,7 @@ static int bias(Graph *g, int t, double sx, const Weights *W, double beta)
 			return -1;
 		d[c] = (int32_t)v;
 	}
-	return new_const(g, "", DT_S32, 1, &W->c, d);
+	return ir_const_new(g, "", DT_S32, 1, &W->c, d);
 }
 
 /* gives a node made by emit() its own attribute array (it shares the float node's),
@@ -545,7 +538,7 @@ static int fc_weights(Graph *g, int t, int trans, double alpha, Weights *W)
 	for (int64_t k = 0; k < dims[1]; k++)
 		for (int64_t j = 0; j < dims[0]; j++)
 			d[j * dims[1] + k] = s[k * dims[0] + j];
-	W->w = new_const(g, arena_printf(&g->arena, "%s.t", wt->name), DT_S8, 2, dims, d);
+	W->w = ir_const_new(g, arena_printf(&g->arena, "%s.t", wt->name), DT_S8, 2, dims, d);
 	return 0;
 }
 
@@ -645,7 +638,7 @@ static int pad(Graph *g, int node)
 	for (int k = 0; k < 4; k++)
 		in[k] = ir_in(g, node, k);
 	in[0] = x;
-	in[2] = new_const(g, "", DT_S8, 0, NULL, &q);
+	in[2] = ir_const_new(g, "", DT_S8, 0, NULL, &q);
 	t = ir_quant_same(qx, qy) ? y : int8_like(g, y, qx);
 	id = emit(g, node, OP_PAD, in, 4, t);
 	ir_infer_node(g, id);
@@ -684,7 +677,7 @@ static int concat(Graph *g, int node)
 static int reshape_to(Graph *g, int node, int x, int rank, const int64_t *dims, const Quant *q)
 {
 	int64_t r = rank;
-	int shape = new_const(g, "", DT_S64, 1, &r, dims);
+	int shape = ir_const_new(g, "", DT_S64, 1, &r, dims);
 	int y = ir_tensor_new(g, arena_printf(&g->arena, "%s.r%d", g->t[x].name, rank));
 	int id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape%d",
 							   g->n[node].name, rank), 2, 1);
@@ -729,8 +722,8 @@ static int batchnorm(Graph *g, int node)
 	dims[0] = c;
 	for (int i = 1; i < wrank; i++)
 		dims[i] = 1;
-	in[1] = new_const(g, "", DT_F32, wrank, dims, wf);
-	in[2] = new_const(g, "", DT_F32, 1, dims, bf);
+	in[1] = ir_const_new(g, "", DT_F32, wrank, dims, wf);
+	in[2] = ir_const_new(g, "", DT_F32, 1, dims, bf);
 	if (weights(g, in[1], 0, &W) || (in[2] = bias(g, in[2], qx->scale[0], &W, 1)) < 0 ||
 	    (y = result(g, g->n[node].out[0], &qy)) < 0)
 		return -1;
@@ -748,7 +741,7 @@ static int batchnorm(Graph *g, int node)
 		id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape2",
 								   g->n[id].name), 2, 1);
 		g->n[id].in[0] = t3;
-		g->n[id].in[1] = new_const(g, "", DT_S64, 1, &two, g->t[y].dims);
+		g->n[id].in[1] = ir_const_new(g, "", DT_S64, 1, &two, g->t[y].dims);
 		g->n[id].out[0] = y;
 		g->t[y].producer = id;
 		return 0;
@@ -820,7 +813,7 @@ static int apply(Graph *g, int node, int xin, float *v)
 	int id = ir_node_new(g, g->n[node].op, g->n[node].name, g->n[node].nin, 1), ok;
 
 	memcpy(g->n[id].in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
-	g->n[id].in[xin] = new_const(g, "", DT_F32, 1, dims, v);
+	g->n[id].in[xin] = ir_const_new(g, "", DT_F32, 1, dims, v);
 	g->n[id].out[0] = ir_tensor_new(g, "");
 	g->n[id].opset = g->n[node].opset;
 	g->n[id].nattr = g->n[node].nattr;
@@ -913,7 +906,7 @@ static int elementwise(Graph *g, int node)
 		g->n[node].dead = 1;
 		return 0;
 	}
-	tab_t = new_const(g, "", DT_S8, 1, dims, tab);
+	tab_t = ir_const_new(g, "", DT_S8, 1, dims, tab);
 	ir_quant_copy(g, tab_t, y);
 	in[0] = x, in[1] = tab_t;
 	emit(g, node, OP_QLOOKUP, in, 2, y);
@@ -951,7 +944,7 @@ static int pool_of_function(Graph *g, int node)
 	t16 = ir_tensor_new(g, arena_printf(&g->arena, "%s.q16", g->t[t].name));
 	ir_set_shape(g, t16, DT_S16, g->t[t].rank, g->t[t].dims);
 	ir_quant_set(g, t16, 1, 0, &s16, &zero);
-	tab_t = new_const(g, "", DT_S16, 1, dims, tab);
+	tab_t = ir_const_new(g, "", DT_S16, 1, dims, tab);
 	ir_quant_copy(g, tab_t, t16);
 	for (int c = 0; c < n - 1; c++)
 		g->n[chain[c]].dead = 1;
@@ -1047,10 +1040,10 @@ static int ln_consts(Graph *g, const LnWeights *w, double sy, int *gi, int *bi, 
 		gq[i] = (int16_t)lrint(ldexp(w->gamma[i] / sy, *shift));
 		bq[i] = w->beta ? (int32_t)rint(ldexp(w->beta[i] / sy, 16)) : 0;
 	}
-	*gi = new_const(g, "", DT_S16, 1, &cn, gq);
+	*gi = ir_const_new(g, "", DT_S16, 1, &cn, gq);
 	gs = (float)ldexp(sy, -*shift); /* gamma's values are in steps of sy / 2^shift */
 	ir_quant_set(g, *gi, 1, 0, &gs, &zero);
-	*bi = w->beta ? new_const(g, "", DT_S32, 1, &cn, bq) : -1;
+	*bi = w->beta ? ir_const_new(g, "", DT_S32, 1, &cn, bq) : -1;
 	return 0;
 }
 
@@ -1129,24 +1122,40 @@ static int conv_transpose(Graph *g, int node)
 	return 0;
 }
 
-/* linear Resize of the last two axes of [N, C, H, W] */
-static int resize(Graph *g, int node)
+/* a Resize QResize can run on x: linear, of the last two axes of [N, C, H, W], at
+   most two taps per position */
+static int resizable(Graph *g, int node, int x)
 {
-	const Quant *qx, *qy;
-	int x = activation(g, g->n[node].in[0], &qx), y, in[4], n = g->n[node].nin, taps;
+	const Tensor *t = &g->t[g->n[node].out[0]];
 	const int32_t *ti;
 	const double *tw;
-	const Tensor *t = &g->t[g->n[node].out[0]];
+	int taps;
 
-	if (x < 0 || n > 4 || g->t[x].rank != 4 || t->dims[0] != g->t[x].dims[0] ||
-	    t->dims[1] != g->t[x].dims[1] || ir_resize_taps(g, node, 2, &taps, &ti, &tw) ||
-	    taps > 2 || ir_resize_taps(g, node, 3, &taps, &ti, &tw) || taps > 2 ||
-	    (y = result(g, g->n[node].out[0], &qy)) < 0)
-		return -1;
+	return g->n[node].nin <= 4 && g->t[x].rank == 4 && t->dims[0] == g->t[x].dims[0] &&
+	       t->dims[1] == g->t[x].dims[1] && !ir_resize_taps(g, node, 2, &taps, &ti, &tw) &&
+	       taps <= 2 && !ir_resize_taps(g, node, 3, &taps, &ti, &tw) && taps <= 2;
+}
+
+/* QResize of x (the Resize's other inputs kept) writing y */
+static void emit_resize(Graph *g, int node, int x, int y)
+{
+	int in[4], n = g->n[node].nin;
+
 	for (int k = 0; k < n; k++)
 		in[k] = g->n[node].in[k];
 	in[0] = x;
 	emit(g, node, OP_QRESIZE, in, n, y);
+}
+
+/* linear Resize of a dequantized tensor */
+static int resize(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y;
+
+	if (x < 0 || !resizable(g, node, x) || (y = result(g, g->n[node].out[0], &qy)) < 0)
+		return -1;
+	emit_resize(g, node, x, y);
 	return 0;
 }
 
@@ -1154,21 +1163,13 @@ static int resize(Graph *g, int node)
    the same quantization */
 static int resize_direct(Graph *g, int node)
 {
-	int x = g->n[node].in[0], y = g->n[node].out[0], in[4], n = g->n[node].nin, taps, id;
-	const int32_t *ti;
-	const double *tw;
+	int x = g->n[node].in[0], y = g->n[node].out[0];
 
-	if (g->t[x].dtype != DT_S8 || g->t[x].quant.n != 1 || g->t[x].rank != 4 || n > 4 ||
-	    g->t[y].dims[0] != g->t[x].dims[0] || g->t[y].dims[1] != g->t[x].dims[1] ||
-	    ir_resize_taps(g, node, 2, &taps, &ti, &tw) || taps > 2 ||
-	    ir_resize_taps(g, node, 3, &taps, &ti, &tw) || taps > 2)
+	if (g->t[x].dtype != DT_S8 || g->t[x].quant.n != 1 || !resizable(g, node, x))
 		return -1;
-	for (int k = 0; k < n; k++)
-		in[k] = g->n[node].in[k];
 	g->t[y].producer = -1;
-	id = emit(g, node, OP_QRESIZE, in, n, y);
+	emit_resize(g, node, x, y);
 	ir_quant_copy(g, y, x);
-	(void)id;
 	return 0;
 }
 
@@ -1228,7 +1229,7 @@ static int reduce_mean(Graph *g, int node)
 	{
 		int64_t r = g->t[y].rank;
 		g->n[id].in[0] = perm_t;
-		g->n[id].in[1] = new_const(g, "", DT_S64, 1, &r, g->t[y].dims);
+		g->n[id].in[1] = ir_const_new(g, "", DT_S64, 1, &r, g->t[y].dims);
 	}
 	g->n[id].out[0] = y;
 	g->t[y].producer = id;
