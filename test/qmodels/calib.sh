@@ -20,6 +20,9 @@ mlperf="resnet8_cifar ds_cnn_kws mobilenet_v1_025_vww fc_autoencoder_ad"
 cflags="-std=c99 -O1 -Wall -Wextra -Werror -pedantic -fsanitize=address,undefined -fno-sanitize-recover=all"
 
 sizes() { sed -n 's/.*arena \([0-9]*\) bytes, weights \([0-9]*\) bytes.*/\1 \2/p' "$1"; }
+# the lowest SQNR validate printed in LOG (over its data sets), and whether it is >= 25 dB
+lowest_sqnr() { sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$1" | sort -g | head -1; }
+sqnr_ok() { awk -v s="$1" 'BEGIN { exit !(s == "inf" || s + 0 >= 25) }'; }
 
 for dir in "$here"/calib/*/; do
 	m=$(basename "$dir")
@@ -34,7 +37,7 @@ for dir in "$here"/calib/*/; do
 	elif ! sh "$here/intonly.sh" "$out/$m.keep/gen/model.c" >>"$log" 2>&1; then
 		why="not integer-only: $(grep -A9 '^intonly' "$log" | tr -s ' \n' ' ')"
 	else
-		sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
+		sqnr=$(lowest_sqnr "$log")
 		"$bin" compile "$model" -o "$out/$m.f" 2>"$out/$m.fsize"
 		"$bin" compile "$model" -o "$out/$m.q" --quantize int8 --calib "$calib" 2>"$out/$m.qsize"
 		set -- $(sizes "$out/$m.fsize") $(sizes "$out/$m.qsize")
@@ -84,14 +87,14 @@ for dir in test/models/*/; do
 	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize int8 --calib "$dir" \
 		--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.cover" >"$log" 2>&1
 	rc=$?
-	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
+	sqnr=$(lowest_sqnr "$log")
 	intonly=ok
 	case $m in
 	lstm|gru) ;;
 	*) sh "$here/intonly.sh" "$out/$m.cover/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
 	esac
 	if [ $rc -eq 0 ] && [ "$intonly" = ok ] &&
-		awk -v s="$sqnr" 'BEGIN { exit !(s == "inf" || s + 0 >= 25) }'; then
+		sqnr_ok "$sqnr"; then
 		pass=$((pass + 1))
 		echo "PASS $m (coverage, sqnr $sqnr dB)"
 	else
@@ -108,9 +111,9 @@ for method in percentile percentile=99.9 entropy mse /stem/stem.2/Relu_output_0=
 	"$bin" validate "test/models/$m/model.onnx" --data "test/models/$m" --quantize int8 \
 		--calib "$here/calib/$m/input_0.npy" --calib-method "$method" --atol 1e30 \
 		--cflags "$cflags" --keep "$out/$m.method" >"$log" 2>&1
-	sqnr=$(sed -n 's/.* sqnr \([-0-9.inf]*\) dB.*/\1/p' "$log" | sort -g | head -1)
+	sqnr=$(lowest_sqnr "$log")
 	if sh "$here/intonly.sh" "$out/$m.method/gen/model.c" >/dev/null 2>&1 &&
-		awk -v s="$sqnr" 'BEGIN { exit !(s == "inf" || s + 0 >= 25) }'; then
+		sqnr_ok "$sqnr"; then
 		pass=$((pass + 1))
 		echo "PASS $m --calib-method $method (sqnr $sqnr dB)"
 	else
