@@ -306,8 +306,10 @@ int cli_calibrate(Graph *g, CliOptions *o)
 	}
 	if (!rc && calib_quantize(g, &o->passes, &o->calib_opt, sample, s, s->n, &s->flt))
 		rc = -1;
-	if (!rc && !o->quiet)
+	if (!rc && !o->quiet) {
+		cli_progress_end();
 		fprintf(stderr, "onnx2mcu: calibrated on %d sample%s\n", s->n, s->n == 1 ? "" : "s");
+	}
 	return rc;
 }
 

@@ -46,6 +46,10 @@ typedef struct {
 				   cli_quant_report */
 	QuantLayer *qlayers;    /* per-layer SQNR of the int8 graph (cli_quant_report) */
 	int nqlayers, qsamples;
+	const struct Mcu *mcu;  /* --mcu NAME, or NULL */
+	int64_t ram_limit;      /* --ram-limit (or the --mcu's SRAM); 0 for none */
+	int64_t flash_limit;    /* --flash-limit (or the --mcu's flash); 0 for none */
+	int force;              /* --force: over a limit is a warning */
 } CliOptions;
 
 extern const char *usage_validate;
@@ -93,6 +97,29 @@ typedef struct {
 } CliStamp;
 int cli_stamp(const CliOptions *o, const char *name, CliStamp *s);
 int cli_stamp_check(const char *dir, const char *name, const CliStamp *want);
+
+/* fit.c: the parts --mcu knows (cli/mcus.def) and the check against the limits */
+typedef struct Mcu {
+	const char *name, *family, *core;
+	int64_t sram, flash; /* bytes */
+	const char *note;
+} Mcu;
+extern const Mcu cli_mcus_table[];
+extern const int cli_nmcus;
+extern const char *usage_mcus;
+const Mcu *cli_mcu_find(const char *name); /* case-insensitive; NULL when unknown */
+int cli_mcus(int argc, char **argv);
+/* RAM (arena + input and output buffers), of it the buffers, and weight bytes */
+void cli_fit_bytes(Graph *g, int64_t *ram, int64_t *io, int64_t *flash);
+/* 0 when g fits the limits (or --force); else errors and notes, and -1 */
+int cli_fit_check(Graph *g, const CliOptions *o);
+/* how much of the limits g takes, for the summary line ("" without limits) */
+void cli_fit_text(Graph *g, const CliOptions *o, char *buf, size_t len);
+
+/* progress.c: a line on stderr saying what a long compile is doing (a terminal only) */
+void cli_progress_start(int quiet);
+void cli_progress(const char *what, double fraction); /* fraction -1: unknown */
+void cli_progress_end(void); /* erases the line */
 
 /* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
 int cli_depfile_write(const char *path, const char *target, const CliOptions *o);

@@ -21,10 +21,14 @@ unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@$(B)/onnx2mcu rules --markdown | diff -u docs/rules.md - >/dev/null || \
 		{ echo "docs/rules.md is out of date: run make docs"; exit 1; }
 	@echo "docs/rules.md matches the rule tables"
+	@$(B)/onnx2mcu mcus --markdown | diff -u docs/mcus.md - >/dev/null || \
+		{ echo "docs/mcus.md is out of date: run make docs"; exit 1; }
+	@echo "docs/mcus.md matches cli/mcus.def"
 
 docs: $(B)/onnx2mcu
 	$(B)/onnx2mcu ops --markdown >docs/ops.md
 	$(B)/onnx2mcu rules --markdown >docs/rules.md
+	$(B)/onnx2mcu mcus --markdown >docs/mcus.md
 
 $(B)/test/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_OBJ)
 	@mkdir -p $(dir $@)

@@ -178,6 +178,41 @@ expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
 expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
+# fitting the part: --mcu NAME and the limits; over a limit is an error naming where
+# the bytes go and nothing is written, a warning with --force
+m8=$here/../models/resnet8_cifar/model.onnx
+expect 2 "no part 'stm32f41re'; did you mean 'stm32f401re'?" compile "$m8" -o "$out/fit" --mcu stm32f41re
+expect 2 "a limit wants a size such as 256K, not '0'" compile "$m8" -o "$out/fit" --ram-limit 0
+expect 2 "a limit wants a size such as 256K, not '1T'" inspect "$m8" --flash-limit 1T
+expect 2 "option '--force' does not apply to inspect" inspect "$m8" --force
+expect 2 "option '--mcu' does not apply to validate" validate "$m8" --data "$data0" --mcu rp2040
+expect 1 "model.onnx: error: RAM 208936 bytes (arena 196608 + inputs and outputs 12328) is over stm32l432kc's 64K SRAM" compile "$m8" -o "$out/fit" --mcu stm32l432kc
+expect 1 "node '.*' (FusedConv): note: the arena peaks here at 196608 bytes; live: '.*' 65536" compile "$m8" -o "$out/fit" --mcu stm32l432kc
+expect 1 "error: weights 310824 bytes are over stm32l432kc's 256K flash" compile "$m8" -o "$out/fit" --mcu STM32L432KC
+expect 1 "node '/stacks/stacks.2/Relu' (FusedConv): note: 147712 bytes of weights" compile "$m8" -o "$out/fit" --flash-limit 300K
+expect 1 "note: int8 (--quantize int8 --calib SAMPLES) needs about a quarter" compile "$m8" -o "$out/fit" --ram-limit 100K
+[ -e "$out/fit" ] && { echo "FAIL: a compile over a limit wrote $out/fit"; fail=$((fail + 1)); }
+expect 0 "warning: RAM 208936 bytes (arena 196608 + inputs and outputs 12328) is over --ram-limit 102400 bytes" compile "$m8" -o "$out/fit" --ram-limit 100K --force
+[ -f "$out/fit/model.c" ] && pass=$((pass + 1)) || { echo "FAIL: --force wrote no code"; fail=$((fail + 1)); }
+expect 0 "RAM 80% of 256K, weights 30% of 1M flash (nrf52840)" compile "$m8" -o "$out/fit" --mcu nrf52840
+expect 0 "RAM 20% of 1M, weights 59% of 512K flash (stm32l432kc)" compile "$m8" -o "$out/fit" --mcu stm32l432kc --ram-limit 1M --flash-limit 512K
+expect 0 "RAM: 208936 of 98304 bytes (212.5%; arena 196608, inputs and outputs 12328): does not fit" inspect "$m8" --mcu stm32f401re
+expect 0 "stm32h743zi  STM32H7      cortex-m7      SRAM    1M  flash   2M" mcus
+expect 2 "mcus takes only --markdown" mcus --frob
+expect 0 "" help mcus
+# progress: on a terminal (script(1) gives a pseudo-terminal) a line redrawn in place and
+# erased before the summary; nothing when stderr is not a terminal
+ONNX2MCU_PROGRESS_AFTER=0 script -qec "'$bin' compile '$m8' -o '$out/prog'" /dev/null >"$out/prog.tty" 2>&1
+if grep -q "onnx2mcu: plan (" "$out/prog.tty" && grep -q "writing weights 100%" "$out/prog.tty" &&
+	tr '\r' '\n' <"$out/prog.tty" | grep -q "^.\[Konnx2mcu: $out/prog: 11 kernel calls"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: no progress line on a terminal:"; tr '\r' '\n' <"$out/prog.tty" | cat -v | head -5
+	fail=$((fail + 1))
+fi
+ONNX2MCU_PROGRESS_AFTER=0 "$bin" compile "$m8" -o "$out/prog" 2>"$out/prog.err"
+if grep -q "plan (" "$out/prog.err"; then echo "FAIL: progress drawn into a file"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+rm -rf "$out/fit" "$out/prog"
 # stamped output: validate --code takes only code made from this model with its options
 "$bin" compile "$data0/model.onnx" -o "$out/st_ok" -n g -q
 "$bin" compile "$data0/model.onnx" -o "$out/st_o0" -n g -q -O0 --search-budget 3
