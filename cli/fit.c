@@ -206,6 +206,34 @@ static const char *limit_name(const CliOptions *o, int ram, char *buf, size_t le
 	return buf;
 }
 
+/* without limits: a warning when no part of the table could hold the model */
+static void fit_any_part(Graph *g, int64_t ram, int64_t flash)
+{
+	int64_t sram_max = 0, flash_max = 0;
+
+	for (int i = 0; i < cli_nmcus; i++) {
+		if (cli_mcus_table[i].sram > sram_max)
+			sram_max = cli_mcus_table[i].sram;
+		if (cli_mcus_table[i].flash > flash_max)
+			flash_max = cli_mcus_table[i].flash;
+	}
+	if (ram > sram_max)
+		ir_warning(g, -1, "RAM %lld bytes (arena and buffers) is more than any part of "
+			   "'onnx2mcu mcus' has (at most %lld)", (long long)ram, (long long)sram_max);
+	if (flash > flash_max)
+		ir_warning(g, -1, "weights %lld bytes are more than any part of 'onnx2mcu mcus' "
+			   "holds (at most %lld)", (long long)flash, (long long)flash_max);
+	if (ram > sram_max)
+		ram_notes(g);
+	if (flash > flash_max)
+		flash_notes(g);
+	if ((ram > sram_max || flash > flash_max) && is_float_model(g))
+		ir_note(g, -1, "int8 (--quantize int8 --calib SAMPLES) needs about a quarter of "
+			"the arena and of the weights");
+	if (ram > sram_max || flash > flash_max)
+		ir_note(g, -1, "--mcu NAME or --ram-limit and --flash-limit make this an error");
+}
+
 int cli_fit_check(Graph *g, const CliOptions *o)
 {
 	int64_t ram, io, flash;
@@ -213,9 +241,11 @@ int cli_fit_check(Graph *g, const CliOptions *o)
 	char lim[96];
 	void (*say)(Graph *, int, const char *, ...) = o->force ? ir_warning : ir_error;
 
-	if (!o->ram_limit && !o->flash_limit)
-		return 0;
 	cli_fit_bytes(g, &ram, &io, &flash);
+	if (!o->ram_limit && !o->flash_limit) {
+		fit_any_part(g, ram, flash);
+		return 0;
+	}
 	over_ram = o->ram_limit && ram > o->ram_limit;
 	over_flash = o->flash_limit && flash > o->flash_limit;
 	float_model = is_float_model(g);

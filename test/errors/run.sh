@@ -197,6 +197,10 @@ expect 0 "warning: RAM 208936 bytes (arena 196608 + inputs and outputs 12328) is
 expect 0 "RAM 80% of 256K, weights 30% of 1M flash (nrf52840)" compile "$m8" -o "$out/fit" --mcu nrf52840
 expect 0 "RAM 20% of 1M, weights 59% of 512K flash (stm32l432kc)" compile "$m8" -o "$out/fit" --mcu stm32l432kc --ram-limit 1M --flash-limit 512K
 expect 0 "RAM: 208936 of 98304 bytes (212.5%; arena 196608, inputs and outputs 12328): does not fit" inspect "$m8" --mcu stm32f401re
+# no limits: a model no part could hold (issue 11: a ResNet-50 compiled silently into
+# 102 MB of weights and a 7 MB arena) is compiled with a warning saying so
+expect 0 "warning: RAM 24000000 bytes (arena and buffers) is more than any part of 'onnx2mcu mcus' has" compile "$here/symbolic.onnx" -o "$out/fit" --dim batch=1000 --dim seq=1000
+expect 1 "error: RAM 24000000 bytes (arena 0 + inputs and outputs 24000000) is over nrf5340's 512K SRAM" compile "$here/symbolic.onnx" -o "$out/fit" --dim batch=1000 --dim seq=1000 --mcu nrf5340
 expect 0 "stm32h743zi  STM32H7      cortex-m7      SRAM    1M  flash   2M" mcus
 expect 2 "mcus takes only --markdown" mcus --frob
 expect 0 "" help mcus
