@@ -11,7 +11,13 @@ PROTO     := $(PROTO_ROOT)/onnx/onnx.proto
 
 B         := build
 WARN      := -Wall -Wextra -Wshadow -Wno-missing-field-initializers -Wno-format-truncation
-CPPFLAGS  += -I. -I$(B)/gen -DO2M_VERSION=\"$(VERSION)\" -D_POSIX_C_SOURCE=200809L
+CPPFLAGS  += -I. -I$(B)/gen -D_POSIX_C_SOURCE=200809L
+# built from a git checkout, the version carries the revision (and .dirty when tracked
+# files differ from it): 0.1.0+0123456789ab; from an exported tree, just 0.1.0
+GIT_REV   := $(if $(filter $(CURDIR),$(shell git rev-parse --show-toplevel 2>/dev/null)),$(shell \
+             git rev-parse --short=12 HEAD 2>/dev/null))
+FULL_VERSION := $(VERSION)$(if $(GIT_REV),+$(GIT_REV)$(shell git diff --quiet HEAD -- \
+             2>/dev/null || echo .dirty))
 # the kernels are generated code too: they build as strictly as what we emit
 RT_FLAGS  := -std=c99 -pedantic -Wall -Wextra -Wshadow -Wconversion -Werror
 LDLIBS    := -lprotobuf-c -lcjson -lm
@@ -35,6 +41,12 @@ $(B)/gen/onnx/onnx.pb-c.c $(B)/gen/onnx/onnx.pb-c.h: $(PROTO)
 $(B)/gen/onnx/onnx.pb-c.o: $(B)/gen/onnx/onnx.pb-c.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
+# rewritten only when the version changes, so only what prints it is rebuilt
+$(B)/gen/o2m_version.h: FORCE
+	@mkdir -p $(B)/gen
+	@echo '#define O2M_VERSION "$(FULL_VERSION)"' >$@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv -f $@.tmp $@
+
 $(B)/gen/runtime_files.c: $(RT_FILES) scripts/embed-runtime
 	@mkdir -p $(B)/gen
 	scripts/embed-runtime $@ $(RT_FILES)
@@ -46,7 +58,7 @@ $(B)/runtime-stub/%.o: runtime-stub/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(RT_FLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/%.o: %.c | $(B)/gen/onnx/onnx.pb-c.h
+$(B)/%.o: %.c | $(B)/gen/onnx/onnx.pb-c.h $(B)/gen/o2m_version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -std=c11 $(WARN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
@@ -60,5 +72,6 @@ include bench/bench.mk
 clean:
 	rm -rf $(B)
 
-.PHONY: all install clean
+FORCE:
+.PHONY: all install clean FORCE
 -include $(OBJ:.o=.d)

@@ -6,9 +6,7 @@
 #include "../passes/calib.h"
 #include "../passes/passes.h"
 
-#ifndef O2M_VERSION
-#define O2M_VERSION "0.0.0"
-#endif
+#include "o2m_version.h" /* O2M_VERSION, made by the Makefile */
 
 enum { EXIT_MODEL = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_MISMATCH = 4 };
 

@@ -12,9 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef O2M_VERSION
-#define O2M_VERSION "0.0.0"
-#endif
+#include "o2m_version.h" /* O2M_VERSION, made by the Makefile */
 
 static const EmbeddedFile *embedded(const char *name)
 {

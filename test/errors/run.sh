@@ -229,6 +229,16 @@ expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O0 --search-budge
 expect 2 "no model.h there (made with another -n?)" validate "$data0/model.onnx" --data "$data0" --code "$out/st_ok"
 expect 2 "g.h carries no stamp" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_none"
 [ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
+# built from a checkout, the version (and so the stamp) names the git revision
+if rev=$(git rev-parse --short=12 HEAD 2>/dev/null); then
+	if "$bin" --version | grep -q "^onnx2mcu [0-9.]*+$rev\(\.dirty\)\?$" &&
+		grep -q "^#define G_O2M_VERSION \"[0-9.]*+$rev" "$out/st_ok/g.h"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: version '$("$bin" --version)' or the stamp does not name revision $rev"
+		fail=$((fail + 1))
+	fi
+fi
 # external data through a symbolic link: fine inside the model's folder, not out of it
 mkdir -p "$out/in" "$out/out"
 cp "$here/ext_good.onnx" "$out/in/" && cp "$here/ext.bin" "$out/in/real.bin"
