@@ -1,6 +1,6 @@
 /* depfile.c - compile --depfile FILE: a Make rule naming every file the output was made
-   from (the model, its external data, the --bind and --calib files and the compiler
-   itself), for build systems to compile again when one changes. Written whole or not at
+   from (the model, its external data, the --bind files, every calibration file read and
+   the compiler itself), for build systems to compile again when one changes. Written whole or not at
    all. */
 #include "cli.h"
 
@@ -47,8 +47,6 @@ int cli_depfile_write(const char *path, const char *target, const CliOptions *o)
 		put_dep(f, o->files.path[i]);
 	for (int i = 0; i < o->nbinds; i++)
 		put_dep(f, o->binds[i].path);
-	for (int i = 0; i < o->ncalib; i++) /* a calibration folder stands for its files */
-		put_dep(f, o->calib[i]);
 	if (n > 0) {
 		self[n] = 0;
 		put_dep(f, self);

@@ -177,6 +177,12 @@ expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --
 expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx" --depfile "$out/d"
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
+# ... and names every calibration file read, those of a folder one by one
+expect 0 "" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.npy" -o "$out/dep" --depfile "$out/dep.d" -q
+grep -q "good_calib.npy" "$out/dep.d" && pass=$((pass + 1)) || { echo "FAIL: $out/dep.d lacks the calibration file"; fail=$((fail + 1)); }
+expect 0 "" compile "$here/../models/resnet8_cifar/model.onnx" --quantize int8 --calib "$here/../models/resnet8_cifar" -o "$out/dep" --depfile "$out/dep.d" -q
+grep -q "resnet8_cifar/test_data_set_0/input_0.pb" "$out/dep.d" && pass=$((pass + 1)) || { echo "FAIL: $out/dep.d lacks the calibration folder's files"; fail=$((fail + 1)); }
+rm -rf "$out/dep" "$out/dep.d"
 expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
 # fitting the part: --mcu NAME and the limits; over a limit is an error naming where
 # the bytes go and nothing is written, a warning with --force
