@@ -237,9 +237,11 @@ static int add_dir(Samples *s, const char *dir)
 		if (strncmp(e->d_name, "test_data_set_", 14))
 			continue;
 		if (n == cap) {
+			char **more;
 			cap = cap ? 2 * cap : 16;
-			names = realloc(names, sizeof *names * (size_t)cap);
-			IR_ASSERT(names);
+			more = realloc(names, sizeof *names * (size_t)cap);
+			IR_ASSERT(more);
+			names = more;
 		}
 		names[n++] = strdup(e->d_name);
 	}

@@ -404,7 +404,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 					IR_ASSERT(col.st[t].hist);
 				}
 		for (int i = 0; i < nsamples && !rc; i++) {
-			if (popt && popt->progress)
+			if (popt->progress)
 				popt->progress("calibrating", (col.sweep * nsamples + i) /
 						    (double)(nsamples * (needs_histograms(co) ? 2 : 1)));
 			if (ir_run(run, next(ctx, i), collect, &col)) {

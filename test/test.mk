@@ -9,7 +9,7 @@ UNIT_SRC  := $(wildcard test/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
-test: unit errors link integration pernode fixtures frontend ops conformance zoo qmodels \
+test: unit lint errors link integration pernode fixtures frontend ops conformance zoo qmodels \
 	qcalib firmware-test q8dsp
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
@@ -66,6 +66,16 @@ errors:
 link: $(B)/onnx2mcu
 	test/link/run.sh $(B)/onnx2mcu
 
+# static analysis: cppcheck over every C file of the repository; a finding fails, and
+# each one accepted is in test/cppcheck.supp with its reason
+CPPCHECK := cppcheck -q -j2 --enable=warning,portability --inline-suppr --error-exitcode=1 \
+	--suppressions-list=test/cppcheck.supp -I. -I$(B)/gen -Iruntime-stub -Itest/unit
+lint: $(B)/gen/onnx/onnx.pb-c.h $(B)/gen/o2m_version.h
+	$(CPPCHECK) --std=c11 -D_POSIX_C_SOURCE=200809L cli frontend ir passes codegen test bench
+	$(CPPCHECK) --std=c99 runtime-stub examples
+	@echo "lint: cppcheck $$(cppcheck --version | cut -d' ' -f2): $$(find cli frontend ir \
+		passes codegen test bench runtime-stub examples -name '*.c' | wc -l) files, no finding"
+
 # the Make and CMake recipes of docs/firmware.md, from a clean build folder
 integration: $(B)/onnx2mcu
 	test/integration/run.sh $(B)/onnx2mcu
@@ -91,7 +101,7 @@ ops:
 	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/ops/run.sh $(B)/asan/onnx2mcu
 
-.PHONY: errors link integration pernode fixtures frontend ops
+.PHONY: errors lint link integration pernode fixtures frontend ops
 
 firmware-test: $(B)/onnx2mcu
 	test/firmware/run.sh $(B)/onnx2mcu
