@@ -88,10 +88,18 @@ check "compile: a changed model's files get new times" sh -c "
 	touch -d 2001-01-01 $out/ts/* && $bin compile $ext/ext_good.onnx -o $out/ts -n good -q &&
 	[ \$(stat -c %Y $out/ts/good.c) -gt 1000000000 ]"
 
+# --shared-runtime: two different models, their kernels compiled once (shared/)
+shm="make -C $here/shared ONNX2MCU=$bin KWS_MODEL=$model VAD_MODEL=$ext/symbolic.onnx"
+check "make --shared-runtime: two models, one runtime, one program" sh -c "
+	$shm BUILD=$out/shmake && $out/shmake/app"
+
 if command -v cmake >/dev/null; then
 	check "cmake: configure, build and run" sh -c "cmake -S $here -B $out/cmake \
 		-DONNX2MCU=$bin -DKWS_MODEL=$out/model.onnx && cmake --build $out/cmake && \
 		$out/cmake/app"
+	check "cmake --shared-runtime: two models, one runtime, one program" sh -c "
+		cmake -S $here/shared -B $out/shcmake -DONNX2MCU=$bin -DKWS_MODEL=$model \
+		-DVAD_MODEL=$ext/symbolic.onnx && cmake --build $out/shcmake && $out/shcmake/app"
 else
 	fail=$((fail + 1))
 	echo "FAIL cmake is not installed (scripts/install-deps installs it)"
