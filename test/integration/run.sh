@@ -100,6 +100,32 @@ if command -v cmake >/dev/null; then
 	check "cmake --shared-runtime: two models, one runtime, one program" sh -c "
 		cmake -S $here/shared -B $out/shcmake -DONNX2MCU=$bin -DKWS_MODEL=$model \
 		-DVAD_MODEL=$ext/symbolic.onnx && cmake --build $out/shcmake && $out/shcmake/app"
+	# onnx2mcu_add_model (cmake/Onnx2mcu.cmake), with a copy of onnx2mcu to touch
+	fn=$out/function
+	mkdir -p "$fn"
+	cp "$bin" "$fn/onnx2mcu"
+	cp "$model" "$fn/kws.onnx"
+	fnc="cmake -S $here/function -DONNX2MCU_EXECUTABLE=$fn/onnx2mcu -DKWS_MODEL=$fn/kws.onnx \
+		-DVAD_MODEL=$ext/symbolic.onnx"
+	check "onnx2mcu_add_model: a clean configure, build and run" sh -c "
+		$fnc -B $fn/b && cmake --build $fn/b && $fn/b/app"
+	check "onnx2mcu_add_model: a second build does nothing" sh -c "
+		cmake --build $fn/b >$fn/again.log 2>&1 &&
+		! grep -q 'Re-running CMake\|Building\|Linking' $fn/again.log"
+	fn_changed() { # the model's bytes change: configured, compiled and linked again
+		printf '\240\006\001' >>"$fn/kws.onnx"
+		cmake --build "$fn/b" >"$fn/changed.log" 2>&1 && grep -q 'Building C object.*kws' "$fn/changed.log" &&
+			grep -qx "#define KWS_MODEL_SHA256 \"$(sha256sum <"$fn/kws.onnx" | cut -c1-64)\"" \
+				"$fn/b/onnx2mcu/kws/kws.h" && "$fn/b/app"
+	}
+	check "onnx2mcu_add_model: a changed model is compiled again" fn_changed
+	check "onnx2mcu_add_model: a newer file of the depfile (onnx2mcu) compiles again" sh -c "
+		touch -d 2001-01-01 $fn/b/onnx2mcu/kws/kws.mk && touch $fn/onnx2mcu &&
+		cmake --build $fn/b && [ \$(stat -c %Y $fn/b/onnx2mcu/kws/kws.mk) -gt 1000000000 ]"
+	check "onnx2mcu_add_model --shared-runtime: one onnx2mcu_runtime library" sh -c "
+		$fnc -B $fn/s -DSHARED=ON && cmake --build $fn/s && $fn/s/app &&
+		[ \$(ar t $fn/s/libonnx2mcu_runtime.a | sort | uniq -d | wc -l) -eq 0 ] &&
+		ar t $fn/s/libonnx2mcu_runtime.a | grep -q o2m_basic && ! ar t $fn/s/libkws.a | grep -q o2m_"
 else
 	fail=$((fail + 1))
 	echo "FAIL cmake is not installed (scripts/install-deps installs it)"
