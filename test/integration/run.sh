@@ -93,6 +93,33 @@ shm="make -C $here/shared ONNX2MCU=$bin KWS_MODEL=$model VAD_MODEL=$ext/symbolic
 check "make --shared-runtime: two models, one runtime, one program" sh -c "
 	$shm BUILD=$out/shmake && $out/shmake/app"
 
+# build PROJECT.json: two models, each with its options, one depfile listing both
+# models' inputs and the project file; paths in the file are relative to its folder
+project_build() {
+	p=$out/project
+	mkdir -p "$p/fw/models"
+	cp "$ext/ext_good.onnx" "$ext/ext.bin" "$p/fw/models/"
+	cp "$ext/symbolic.onnx" "$p/fw/models/vad.onnx"
+	cat >"$p/fw/project.json" <<-EOF
+	{"models": [
+	  {"model": "models/ext_good.onnx", "o": "gen/kws", "n": "kws", "shared-runtime": true},
+	  {"model": "models/vad.onnx", "o": "gen/vad", "n": "vad", "dim": ["batch=1", "seq=2"],
+	   "search-budget": 8, "q": true}
+	 ],
+	 "depfile": "gen/models.d"}
+	EOF
+	(cd "$p" && "$bin" build fw/project.json 2>../project.err) &&
+		[ "$(grep -c '^onnx2mcu: gen/kws: \|build fw/project.json: 2 models compiled' "$out/project.err")" -eq 2 ] &&
+		grep -qx '#define KWS_O2M_OPTIONS "-n kws --shared-runtime"' "$p/fw/gen/kws/kws.h" &&
+		grep -qx '#define VAD_O2M_OPTIONS "-n vad --search-budget 8 --dim batch=1 --dim seq=2"' \
+			"$p/fw/gen/vad/vad.h" &&
+		printf '%s\n' 'fw/gen/kws/kws.mk: \' '  fw/models/ext_good.onnx \' '  fw/models/ext.bin \' \
+			'  fw/project.json \' "  $bin" 'fw/gen/vad/vad.mk: \' '  fw/models/vad.onnx \' \
+			'  fw/project.json \' "  $bin" | diff - "$p/fw/gen/models.d" &&
+		(cd "$p" && "$bin" build fw/project.json -q --depfile cmdline.d) && [ -s "$p/cmdline.d" ]
+}
+check "build: two models with their options, one depfile for both" project_build
+
 if command -v cmake >/dev/null; then
 	check "cmake: configure, build and run" sh -c "cmake -S $here -B $out/cmake \
 		-DONNX2MCU=$bin -DKWS_MODEL=$out/model.onnx && cmake --build $out/cmake && \
