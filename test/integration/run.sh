@@ -153,6 +153,40 @@ if command -v cmake >/dev/null; then
 		$fnc -B $fn/s -DSHARED=ON && cmake --build $fn/s && $fn/s/app &&
 		[ \$(ar t $fn/s/libonnx2mcu_runtime.a | sort | uniq -d | wc -l) -eq 0 ] &&
 		ar t $fn/s/libonnx2mcu_runtime.a | grep -q o2m_basic && ! ar t $fn/s/libkws.a | grep -q o2m_"
+	# make install: the binary, the man page, bash completion, the CMake module
+	inst=$out/install
+	install_tree() {
+		make -C "$here/../.." install DESTDIR="$inst" PREFIX=/usr >"$out/install.log" 2>&1 &&
+			for f in bin/onnx2mcu share/man/man1/onnx2mcu.1 \
+				share/bash-completion/completions/onnx2mcu \
+				lib/cmake/onnx2mcu/Onnx2mcu.cmake lib/cmake/onnx2mcu/onnx2mcu-config.cmake; do
+				[ -s "$inst/usr/$f" ] || { echo "no $f"; return 1; }
+			done
+	}
+	check "make install DESTDIR=... PREFIX=/usr: binary, man page, completion, CMake module" install_tree
+	man_page() {
+		if command -v man >/dev/null; then
+			MANWIDTH=80 man -l "$inst/usr/share/man/man1/onnx2mcu.1" 2>"$out/man.err" >"$out/man.txt"
+		else
+			nroff -man "$inst/usr/share/man/man1/onnx2mcu.1" 2>"$out/man.err" >"$out/man.txt"
+		fi
+		[ ! -s "$out/man.err" ] && grep -q '^COMPILE' "$out/man.txt" &&
+			grep -q '^BUILD' "$out/man.txt" && grep -q -- '--shared-runtime' "$out/man.txt"
+	}
+	check "man: the page renders, with every command's options" man_page
+	completion() {
+		c=$inst/usr/share/bash-completion/completions/onnx2mcu
+		bash -n "$c" && [ "$(bash -c ". '$c'; COMP_WORDS=(onnx2mcu compile --sh); COMP_CWORD=2
+			_onnx2mcu; echo \"\${COMPREPLY[*]}\"")" = --shared-runtime ] &&
+			[ "$(bash -c ". '$c'; COMP_WORDS=(onnx2mcu bu); COMP_CWORD=1
+			_onnx2mcu; echo \"\${COMPREPLY[*]}\"")" = build ]
+	}
+	check "bash completion: valid bash; 'compile --sh' gives --shared-runtime" completion
+	check "find_package(onnx2mcu) from the installed tree" sh -c "
+		cmake -S $here/function -B $fn/installed -DFIND_PACKAGE=ON -DCMAKE_PREFIX_PATH=$inst/usr \
+		-DKWS_MODEL=$fn/kws.onnx -DVAD_MODEL=$ext/symbolic.onnx &&
+		grep -q 'ONNX2MCU_EXECUTABLE:FILEPATH=$inst/usr/bin/onnx2mcu' $fn/installed/CMakeCache.txt &&
+		cmake --build $fn/installed && $fn/installed/app"
 else
 	fail=$((fail + 1))
 	echo "FAIL cmake is not installed (scripts/install-deps installs it)"
