@@ -1,7 +1,8 @@
 # onnx2mcu - an ahead-of-time ONNX to C compiler for microcontrollers.
 #   make            build build/onnx2mcu
 #   make test       unit tests, conformance suite and model zoo
-#   make install    install into $(PREFIX)/bin (PREFIX=/usr/local)
+#   make install    install into $(DESTDIR)$(PREFIX) (PREFIX=/usr/local): the binary, its
+#                   man page, bash completion and CMake module (cmake/)
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 CC        ?= cc
@@ -29,7 +30,7 @@ OBJ       := $(SRC:%.c=$(B)/%.o) $(RT:%.c=$(B)/%.o) $(B)/gen/onnx/onnx.pb-c.o \
              $(B)/gen/runtime_files.o
 LIB_OBJ   := $(filter-out $(B)/cli/%,$(OBJ))
 
-all: $(B)/onnx2mcu
+all: $(B)/onnx2mcu $(B)/onnx2mcu.1 $(B)/onnx2mcu.bash
 
 $(B)/onnx2mcu: $(OBJ)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
@@ -62,9 +63,22 @@ $(B)/%.o: %.c | $(B)/gen/onnx/onnx.pb-c.h $(B)/gen/o2m_version.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -std=c11 $(WARN) $(CPPFLAGS) -MMD -MP -c -o $@ $<
 
-install: $(B)/onnx2mcu
-	install -d $(DESTDIR)$(PREFIX)/bin
+# the man page and the bash completion are made of the help texts
+$(B)/onnx2mcu.1: $(B)/onnx2mcu scripts/gen-man scripts/help-options
+	scripts/gen-man $(B)/onnx2mcu $(VERSION) >$@.tmp && mv $@.tmp $@
+
+$(B)/onnx2mcu.bash: $(B)/onnx2mcu scripts/gen-completion scripts/help-options
+	scripts/gen-completion $(B)/onnx2mcu >$@.tmp && mv $@.tmp $@
+
+CMAKE_DIR := $(PREFIX)/lib/cmake/onnx2mcu
+install: $(B)/onnx2mcu $(B)/onnx2mcu.1 $(B)/onnx2mcu.bash
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(CMAKE_DIR)
 	install -m 755 $(B)/onnx2mcu $(DESTDIR)$(PREFIX)/bin/onnx2mcu
+	install -m 644 $(B)/onnx2mcu.1 $(DESTDIR)$(PREFIX)/share/man/man1/onnx2mcu.1
+	install -m 644 $(B)/onnx2mcu.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/onnx2mcu
+	install -m 644 cmake/Onnx2mcu.cmake cmake/onnx2mcu-config.cmake $(DESTDIR)$(CMAKE_DIR)
 
 include test/test.mk
 include bench/bench.mk

@@ -121,5 +121,21 @@ void cli_progress_end(void); /* erases the line */
 
 /* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
 int cli_depfile_write(const char *path, const char *target, const CliOptions *o);
+/* the rule into f, relative paths after prefix (NULL: as they are), extra (NULL: none)
+   among the prerequisites; and text written whole or not at all into path */
+void cli_depfile_rule(FILE *f, const char *prefix, const char *target, const CliOptions *o,
+		      const char *extra);
+int cli_depfile_save(const char *path, const char *text, size_t len);
+
+/* main.c: the options of cmd in argv (no command name) into o; 0 or an exit code */
+int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o);
+/* main.c: compile with parsed options (o->model, o->out, ...); an exit code */
+int cli_compile(CliOptions *o);
+/* whether cmd takes option opt ("--dim"): 1 with a value, 0 as a flag, -2 when it is
+   another command's option, -1 when there is no such option */
+int cli_option_takes(const char *cmd, const char *opt);
+/* build.c: onnx2mcu build FILE.json */
+extern const char *usage_build;
+int cli_build_project(int argc, char **argv);
 
 #endif

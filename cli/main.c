@@ -21,6 +21,8 @@ static const char *usage_main =
 	"  inspect MODEL.onnx          inputs, outputs, ops, parameters, MACs, arena size\n"
 	"  validate MODEL.onnx --data DIR\n"
 	"                              compile, build and run on the host, compare outputs\n"
+	"  build PROJECT.json          compile every model a project file lists, each with\n"
+	"                              its options; one depfile for them all\n"
 	"  ops                         list the supported operators\n"
 	"  rules                       list the rewrite rules\n"
 	"  mcus                        list the parts --mcu knows (core, SRAM, flash)\n"
@@ -131,6 +133,8 @@ static void usage_of(const char *cmd, FILE *f)
 		fputs(usage_rules, f);
 	else if (!strcmp(cmd, "mcus"))
 		fputs(usage_mcus, f);
+	else if (!strcmp(cmd, "build"))
+		fputs(usage_build, f);
 	else
 		fputs(usage_main, f);
 }
@@ -193,20 +197,21 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	return bad ? -1 : 0;
 }
 
-/* which command takes which option: one row each, checked before any option is read */
-enum { C_COMPILE = 1, C_INSPECT = 2, C_VALIDATE = 4, C_MODEL = 7 };
+/* which command takes which option: one row each, checked before any option is read;
+   C_FLAG marks the options that take no value (for the project files of build.c) */
+enum { C_COMPILE = 1, C_INSPECT = 2, C_VALIDATE = 4, C_MODEL = 7, C_FLAG = 8 };
 static const struct {
 	const char *name;
 	int cmds;
 } option_table[] = {
 	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
-	{"--shared-runtime", C_COMPILE}, {"--report", C_COMPILE},
-	{"-q", C_COMPILE},              {"--depfile", C_COMPILE},
+	{"--shared-runtime", C_COMPILE | C_FLAG}, {"--report", C_COMPILE},
+	{"-q", C_COMPILE | C_FLAG},     {"--depfile", C_COMPILE},
 	{"--dim", C_MODEL},             {"--bind", C_MODEL},
 	{"--seq", C_MODEL},             {"--empty", C_MODEL},
-	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL},
-	{"-O0", C_MODEL},               {"-O1", C_MODEL},
-	{"--disable-rule", C_MODEL},    {"-v", C_MODEL},
+	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL | C_FLAG},
+	{"-O0", C_MODEL | C_FLAG},      {"-O1", C_MODEL | C_FLAG},
+	{"--disable-rule", C_MODEL},    {"-v", C_MODEL | C_FLAG},
 	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
 	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
 	{"--max-constants", C_MODEL},   {"--qdq", C_MODEL},
@@ -216,20 +221,29 @@ static const struct {
 	{"--mcu", C_COMPILE | C_INSPECT},
 	{"--ram-limit", C_COMPILE | C_INSPECT},
 	{"--flash-limit", C_COMPILE | C_INSPECT},
-	{"--force", C_COMPILE},
-	{"--shape-inputs", C_INSPECT},
+	{"--force", C_COMPILE | C_FLAG},
+	{"--shape-inputs", C_INSPECT | C_FLAG},
 	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
-	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
+	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE | C_FLAG},
 	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
 	{"--code", C_VALIDATE},
-	{"-h", C_MODEL},                {"--help", C_MODEL},
+	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
 
 static int command_bit(const char *cmd)
 {
 	return !strcmp(cmd, "compile") ? C_COMPILE : !strcmp(cmd, "inspect") ? C_INSPECT
 	       : C_VALIDATE;
+}
+
+int cli_option_takes(const char *cmd, const char *opt)
+{
+	for (size_t i = 0; i < sizeof option_table / sizeof *option_table; i++)
+		if (!strcmp(option_table[i].name, opt))
+			return !(option_table[i].cmds & command_bit(cmd)) ? -2
+			     : !(option_table[i].cmds & C_FLAG);
+	return -1;
 }
 
 /* 0 when a is an option cmd takes, or not an option at all */
@@ -688,7 +702,7 @@ static void summary(Graph *g, const CliOptions *o, double seconds)
 	}
 }
 
-static int compile(CliOptions *o)
+int cli_compile(CliOptions *o)
 {
 	EmitOptions eo = {0};
 	CliStamp stamp;
@@ -753,7 +767,7 @@ int main(int argc, char **argv)
 		const char *of = argc > 2 ? argv[2] : "";
 		char key[64];
 		snprintf(key, sizeof key, " %.60s ", of);
-		if (*of && !strstr(" compile inspect validate tensor ops rules mcus help ", key)) {
+		if (*of && !strstr(" compile inspect validate tensor ops rules mcus build help ", key)) {
 			fprintf(stderr, "onnx2mcu: no command '%s' (see 'onnx2mcu help')\n", of);
 			return EXIT_USAGE;
 		}
@@ -768,13 +782,15 @@ int main(int argc, char **argv)
 		return cli_rules(argc - 2, argv + 2);
 	if (!strcmp(cmd, "mcus"))
 		return cli_mcus(argc - 2, argv + 2);
+	if (!strcmp(cmd, "build"))
+		return cli_build_project(argc - 2, argv + 2);
 	if (strcmp(cmd, "compile") && strcmp(cmd, "inspect") && strcmp(cmd, "validate")) {
 		fprintf(stderr, "onnx2mcu: unknown command '%s'\n\n%s", cmd, usage_main);
 		return EXIT_USAGE;
 	}
 	rc = cli_parse(cmd, argc - 2, argv + 2, &o);
 	if (!rc)
-		rc = !strcmp(cmd, "compile") ? compile(&o)
+		rc = !strcmp(cmd, "compile") ? cli_compile(&o)
 		   : !strcmp(cmd, "inspect") ? cli_inspect(&o) : cli_validate(&o);
 	cli_free(&o);
 	return rc;

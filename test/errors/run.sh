@@ -301,6 +301,52 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$out/chain" "$here/chain.c" &&
 	"$out/chain" 100000 "$out/chain.onnx"
 expect 0 "" compile "$out/chain.onnx" -o "$out/chain.gen"
 rm -rf "$out/chain.gen" "$out/chain.onnx"
+# build PROJECT.json: a bad project file names the key and the model entry; a failed
+# model stops the build and is named
+g=$(cd "$here" && pwd)/good.onnx
+proj() { printf '%s\n' "$1" >"$out/proj.json"; }
+proj '{"models": [{"model": "'"$g"'", "o": "pgen"},'
+expect 2 "proj.json: not valid JSON" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "frob": 1}]}'
+expect 2 "proj.json: models\[0\] (.*good.onnx): unknown key 'frob'" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "shared-runtime": "yes"}]}'
+expect 2 "models\[0\] (.*good.onnx): key 'shared-runtime' takes true or false" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": true}]}'
+expect 2 "models\[0\] (.*good.onnx): key 'o' takes a string or a number" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "dim": [{"batch": 1}]}]}'
+expect 2 "models\[0\] (.*good.onnx): key 'dim' takes a string or a number" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "atol": 1}]}'
+expect 2 "models\[0\] (.*good.onnx): 'atol' is not an option of compile" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "help": true}]}'
+expect 2 "'help' is not an option of compile" build "$out/proj.json"
+proj '{"models": [{"o": "pgen"}]}'
+expect 2 "proj.json: models\[0\]: no \"model\"" build "$out/proj.json"
+proj '{"models": [{"model": 7, "o": "pgen"}]}'
+expect 2 "models\[0\]: \"model\" is not a string" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen"}], "depfile": 3}'
+expect 2 "proj.json: key 'depfile' takes a string" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen"}], "target": "m4"}'
+expect 2 "proj.json: unknown key 'target'" build "$out/proj.json"
+proj '{"models": {"model": "'"$g"'"}}'
+expect 2 "\"models\" wants an array" build "$out/proj.json"
+proj '[]'
+expect 2 "wants an object" build "$out/proj.json"
+proj '{"models": [{"model": "missing.onnx", "o": "pgen"}]}'
+expect 1 "build .*proj.json stopped: models\[0\] (missing.onnx) failed" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "q": true}, {"model": "missing.onnx", "o": "pgen2"}], "depfile": "p.d"}'
+expect 1 "stopped: models\[1\] (missing.onnx) failed" build "$out/proj.json"
+[ -f "$out/pgen/good.h" ] && [ ! -e "$out/p.d" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: build: the first model compiled, no depfile after a failure"; fail=$((fail + 1)); }
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "dim": "batch"}]}'
+expect 2 "--dim wants NAME=N" build "$out/proj.json"
+expect 2 "stopped: models\[0\] (.*good.onnx) failed" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'"}]}'
+expect 2 "compile needs -o DIR" build "$out/proj.json"
+expect 3 "cannot read .*nothere.json" build "$out/nothere.json"
+expect 2 "unknown option '--frob'" build "$out/proj.json" --frob
+expect 2 "build needs a project file" build
+expect 0 "--depfile FILE" help build
+rm -rf "$out/pgen" "$out/pgen2" "$out/proj.json"
 # a model whose kernels need more than 64 runtime files: all copied, and they build
 expect 0 "" compile "$here/many_files.onnx" -o "$out/many"
 mkdir -p "$out/many.obj" && (cd "$out/many.obj" && cc -std=c99 -c -I../many ../many/*.c 2>&1) >"$out/many.log"
