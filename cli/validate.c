@@ -585,7 +585,8 @@ int cli_validate(CliOptions *o)
 			r = run_cmd(cmd);
 		}
 		if (r) {
-			printf("  the generated code failed (driver exit %d)\n", r);
+			printf("  the generated code failed (driver exit %d%s)\n", r,
+			       target && r == 99 ? ": a fault on the target" : "");
 			failed++;
 			continue;
 		}

@@ -4,8 +4,8 @@
 # int8 CNN within one quantization step (qmodels/ds_cnn_kws_qop_pc_u8_rr: info.txt's atol,
 # rtol 0), the generated code built with -Werror for the core; a float CNN with two data
 # sets (ds_cnn_kws) on the soft-float M3 and the M55 with MVE. Then: a wrong reference gives exit 4, --per-node reads the
-# trace written through semihosting, the harness in the binary is the tree's, and a run
-# past ONNX2MCU_TIMEOUT or a QEMU that fails gives exit 3.
+# trace written through semihosting, the harness in the binary is the tree's, code that
+# faults fails, and a run past ONNX2MCU_TIMEOUT or a QEMU that fails gives exit 3.
 # Ends with: target: N passed, M failed.
 set -u
 bin=$1
@@ -61,6 +61,12 @@ else
 	echo "FAIL: the harness in $bin differs from examples/firmware/boards (rebuild?)"
 	fail=$((fail + 1))
 fi
+# generated code that faults (an access to an unmapped address) fails its data set
+"$bin" compile "$fc/model.onnx" -o "$out/fault" -n m -q
+sed -i '/^int m_run(/{n;s/$/\n\tif (*(volatile const int *)0xFFFFFFF0u == 12345)\n\t\treturn 2;/}' \
+	"$out/fault/m.c"
+expect fault 4 "driver exit 99: a fault on the target" "$fc/model.onnx" --data "$fc" -n m \
+	--code "$out/fault" --target cortex-m4
 # QEMU that never ends, and one that fails to start
 printf '#!/bin/sh\nexec sleep 60\n' >"$out/slow-qemu"
 printf '#!/bin/sh\necho "qemu-system-arm: no such board" >&2\nexit 1\n' >"$out/bad-qemu"
