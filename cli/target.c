@@ -144,26 +144,34 @@ int val_target_build_cmd(const ValTarget *t, const CliOptions *o, const char *wo
 	return 0;
 }
 
+/* path from QEMU's folder: as it is when absolute, else from ours */
+static int absolute(const char *path, char *buf, size_t len)
+{
+	char cwd[4096];
+
+	if (path[0] == '/')
+		return snprintf(buf, len, "%s", path) < (int)len ? 0 : -1;
+	if (!getcwd(cwd, sizeof cwd) || snprintf(buf, len, "%s/%s", cwd, path) >= (int)len) {
+		fprintf(stderr, "onnx2mcu: cannot resolve %s\n", path);
+		return -1;
+	}
+	return 0;
+}
+
 /* runs work/run.elf on the board with set_work as the folder its files are in: the
    driver's exit status, or -1 (said why) when QEMU did not run it to the end */
 int val_target_run(const ValTarget *t, const CliOptions *o, const char *work,
 		   const char *set_work)
 {
-	char cwd[4096], elf[8200], cmd[16384];
-	const char *limit = getenv("ONNX2MCU_TIMEOUT");
+	char elf[4200], qemu[4200], cmd[16384];
+	const char *limit = getenv("ONNX2MCU_TIMEOUT"), *q = target_qemu(o);
 	int secs = limit && atoi(limit) > 0 ? atoi(limit) : TARGET_TIMEOUT, rc;
 
-	if (work[0] == '/') { /* QEMU runs in set_work: the program by its absolute path */
-		snprintf(elf, sizeof elf, "%s", work);
-	} else if (getcwd(cwd, sizeof cwd)) {
-		snprintf(elf, sizeof elf, "%s/%s", cwd, work);
-	} else {
-		fprintf(stderr, "onnx2mcu: cannot resolve %s\n", work);
+	if (absolute(work, elf, sizeof elf) || (strchr(q, '/') && absolute(q, qemu, sizeof qemu)))
 		return -1;
-	}
 	snprintf(cmd, sizeof cmd, "cd '%s' && timeout -k 5 %d %s -M %s -display none -monitor none "
 		 "-serial null -semihosting-config enable=on,target=native -kernel '%s/run.elf'",
-		 set_work, secs, target_qemu(o), t->board, elf);
+		 set_work, secs, strchr(q, '/') ? qemu : q, t->board, elf);
 	rc = system(cmd);
 	rc = rc == -1 ? -1 : WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (rc & 127);
 	if (rc == 124 || rc == 137) {
