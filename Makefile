@@ -26,9 +26,11 @@ LDLIBS    := -lprotobuf-c -lcjson -lm
 SRC       := $(wildcard cli/*.c frontend/*.c ir/*.c passes/*.c codegen/*.c)
 RT        := $(wildcard runtime-stub/*.c)
 RT_FILES  := $(sort $(wildcard runtime-stub/*.c runtime-stub/*.h))
+# the bare-metal harness of examples/firmware, which validate --target builds
+HARNESS   := $(sort $(wildcard examples/firmware/boards/*))
 OBJ       := $(SRC:%.c=$(B)/%.o) $(RT:%.c=$(B)/%.o) $(B)/gen/onnx/onnx.pb-c.o \
-             $(B)/gen/runtime_files.o
-LIB_OBJ   := $(filter-out $(B)/cli/%,$(OBJ))
+             $(B)/gen/runtime_files.o $(B)/gen/harness_files.o
+LIB_OBJ   := $(filter-out $(B)/cli/% $(B)/gen/harness_files.o,$(OBJ))
 
 all: $(B)/onnx2mcu $(B)/onnx2mcu.1 $(B)/onnx2mcu.bash
 
@@ -52,7 +54,11 @@ $(B)/gen/runtime_files.c: $(RT_FILES) scripts/embed-runtime
 	@mkdir -p $(B)/gen
 	scripts/embed-runtime $@ $(RT_FILES)
 
-$(B)/gen/runtime_files.o: $(B)/gen/runtime_files.c
+$(B)/gen/harness_files.c: $(HARNESS) scripts/embed-runtime
+	@mkdir -p $(B)/gen
+	scripts/embed-runtime -n harness $@ $(HARNESS)
+
+$(B)/gen/%_files.o: $(B)/gen/%_files.c
 	$(CC) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
 $(B)/runtime-stub/%.o: runtime-stub/%.c

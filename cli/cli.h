@@ -20,6 +20,7 @@ typedef struct {
 
 typedef struct {
 	const char *model, *out, *name, *data, *reference, *cc, *cflags, *keep, *code;
+	const char *target, *qemu; /* validate --target CORE, --qemu PATH */
 	DimPin *dims;
 	InputBind *binds;
 	SeqLayout *layouts;  /* --seq, --empty */

@@ -227,7 +227,8 @@ static const struct {
 	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE | C_FLAG},
 	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
-	{"--code", C_VALIDATE},
+	{"--code", C_VALIDATE},         {"--target", C_VALIDATE},
+	{"--qemu", C_VALIDATE},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
 
@@ -542,6 +543,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--cc")) {
 			NEED_ARG();
 			o->cc = next;
+		} else if (!strcmp(a, "--target") || !strcmp(a, "--qemu")) {
+			NEED_ARG();
+			*(a[2] == 't' ? &o->target : &o->qemu) = next;
 		} else if (!strcmp(a, "--cflags")) {
 			NEED_ARG();
 			o->cflags = next;

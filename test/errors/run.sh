@@ -170,6 +170,13 @@ expect 0 "" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.
 expect 2 "--dim value '-3' is not a size" inspect "$here/symbolic.onnx" --dim batch=-3 --dim seq=5
 expect 2 "no command 'frob'" help frob
 expect 0 "" help validate
+# validate --target: the cores it knows, the tools it needs (test/target runs it)
+expect 2 "unknown --target 'cortex-m9'; one of: cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55" validate "$data0/model.onnx" --data "$data0" --target cortex-m9
+expect 2 "--qemu needs --target" validate "$data0/model.onnx" --data "$data0" --qemu qemu-system-arm
+expect 2 "option '--target' does not apply to compile" compile "$here/good.onnx" --target cortex-m4 -o "$out/strict"
+expect 3 "needs the cross compiler '$out/no-gcc', which was not found" validate "$data0/model.onnx" --data "$data0" --target cortex-m4 --cc "$out/no-gcc"
+expect 3 "needs '$out/no-qemu', which was not found" validate "$data0/model.onnx" --data "$data0" --target cortex-m4 --qemu "$out/no-qemu"
+expect 3 "needs '$out/no-qemu'" validate "$data0/model.onnx" --data "$data0" --target cortex-m55 --cc "$out/no-gcc" --qemu "$out/no-qemu"
 expect 0 "" inspect "$here/good.onnx" -O0 -v --search-budget 3 --search-alpha 1.1 --cost-ram 1 --cost-flash 0.1 --verify-each
 expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --rtol 1e-2 --per-node --cc cc --search-budget 2
 # --depfile: only compile takes it; a failed compile writes none, an unwritable one is
