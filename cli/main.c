@@ -7,6 +7,7 @@
 #include "../frontend/onnx.h"
 #include "../passes/rewrite.h"
 #include "cli.h"
+#include "validate.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -95,7 +96,8 @@ static const char *usage_compile =
 	"                       the output depends on: the model, its external data, the\n"
 	"                       --bind files and onnx2mcu itself\n"
 	"  --mcu NAME           the part the code is for: sets --ram-limit and\n"
-	"                       --flash-limit to its SRAM and flash ('onnx2mcu mcus')\n"
+	"                       --flash-limit to its SRAM and flash ('onnx2mcu mcus');\n"
+	"                       validate runs the code on the part's core (--target)\n"
 	"  --ram-limit BYTES    RAM the model may take: arena plus input and output buffers\n"
 	"                       (suffix K, M or G); more is an error naming where it goes\n"
 	"  --flash-limit BYTES  bytes of weights the model may take (code not counted)\n"
@@ -218,7 +220,7 @@ static const struct {
 	{"--quantize", C_MODEL},        {"--calib", C_MODEL},
 	{"--calib-method", C_MODEL},    {"--io", C_MODEL},
 	{"--keep-float", C_MODEL},
-	{"--mcu", C_COMPILE | C_INSPECT},
+	{"--mcu", C_MODEL},
 	{"--ram-limit", C_COMPILE | C_INSPECT},
 	{"--flash-limit", C_COMPILE | C_INSPECT},
 	{"--force", C_COMPILE | C_FLAG},
@@ -571,6 +573,14 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		return cli_usage_error(cmd, "%s needs a model file", cmd);
 	if (quant_options_ok(o))
 		return EXIT_USAGE;
+	if (o->mcu && command_bit(cmd) == C_VALIDATE && !o->target) { /* its core, emulated */
+		ValTarget t;
+		if (val_target(o->mcu->core, &t))
+			return cli_usage_error(cmd, "--mcu: validate cannot emulate %s's core; give "
+					       "--target CORE (see 'onnx2mcu help validate')",
+					       o->mcu->name);
+		o->target = o->mcu->core;
+	}
 	if (o->mcu && !o->ram_limit)
 		o->ram_limit = o->mcu->sram;
 	if (o->mcu && !o->flash_limit)

@@ -49,6 +49,7 @@ const char *usage_validate =
 	"                       core's -mcpu/-mfpu/-mfloat-abi stay); ONNX2MCU_TIMEOUT sets\n"
 	"                       the seconds a data set may take (default 600)\n"
 	"  --qemu PATH          the qemu-system-arm to run --target with\n"
+	"  --mcu NAME           --target the part's core ('onnx2mcu mcus')\n"
 	"  --keep DIR           keep the generated code, driver and data in DIR\n"
 	"  --code DIR           check the code in DIR (an earlier `compile` of this model\n"
 	"                       with the same -n and options) instead of generating it;\n"

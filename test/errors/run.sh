@@ -198,7 +198,7 @@ expect 2 "no part 'stm32f41re'; did you mean 'stm32f401re'?" compile "$m8" -o "$
 expect 2 "a limit wants a size such as 256K, not '0'" compile "$m8" -o "$out/fit" --ram-limit 0
 expect 2 "a limit wants a size such as 256K, not '1T'" inspect "$m8" --flash-limit 1T
 expect 2 "option '--force' does not apply to inspect" inspect "$m8" --force
-expect 2 "option '--mcu' does not apply to validate" validate "$m8" --data "$data0" --mcu rp2040
+expect 2 "validate cannot emulate rp2040's core; give --target CORE" validate "$m8" --data "$data0" --mcu rp2040
 expect 1 "model.onnx: error: RAM 208936 bytes (arena 196608 + inputs and outputs 12328) is over stm32l432kc's 64K SRAM" compile "$m8" -o "$out/fit" --mcu stm32l432kc
 expect 1 "node '.*' (FusedConv): note: the arena peaks here at 196608 bytes; live: '.*' 65536" compile "$m8" -o "$out/fit" --mcu stm32l432kc
 expect 1 "error: weights 310824 bytes are over stm32l432kc's 256K flash" compile "$m8" -o "$out/fit" --mcu STM32L432KC

@@ -46,6 +46,9 @@ for core in cortex-m3 cortex-m55; do
 	expect "$core-kws" 0 "verdict: PASS (2 data sets" "$kws/model.onnx" --data "$kws" --target "$core"
 done
 
+# --mcu NAME: the part's core (an STM32H7: cortex-m7)
+expect mcu-h7 0 "on cortex-m7:" "$fc/model.onnx" --data "$fc" --mcu stm32h743zi
+
 # a reference that is not the model's output (the autoencoder's input, same shape)
 mkdir -p "$out/wrong"
 cp "$fc/test_data_set_0/input_0.pb" "$out/wrong/input_0.pb"
