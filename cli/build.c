@@ -136,32 +136,6 @@ static int entry_args(const char *file, int i, const cJSON *m, Args *a)
 	return 0;
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *text = NULL;
-	size_t n = 0, cap = 0, got;
-
-	if (!f)
-		return NULL;
-	do {
-		if (n + 4096 + 1 > cap) {
-			cap = cap * 2 + 8192;
-			text = realloc(text, cap);
-			IR_ASSERT(text);
-		}
-		got = fread(text + n, 1, cap - n - 1, f);
-		n += got;
-	} while (got);
-	text[n] = 0;
-	if (ferror(f)) {
-		free(text);
-		text = NULL;
-	}
-	fclose(f);
-	return text;
-}
-
 /* the project file parsed: its model entries' command lines, and its "depfile" */
 typedef struct {
 	cJSON *json;
@@ -172,7 +146,7 @@ typedef struct {
 
 static int project_read(const char *file, Project *p)
 {
-	char *text = read_text(file);
+	char *text = cli_slurp(file, NULL);
 	const cJSON *models, *k;
 	int i = 0;
 

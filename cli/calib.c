@@ -123,36 +123,19 @@ static int npy_header(const unsigned char *p, size_t len, const char *path, DTyp
 	return 0;
 }
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *p = NULL;
-	long n;
-
-	if (!f || fseek(f, 0, SEEK_END) || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) ||
-	    !(p = malloc((size_t)n + 1)) || fread(p, 1, (size_t)n, f) != (size_t)n) {
-		fprintf(stderr, "onnx2mcu: %s: %s\n", path, errno ? strerror(errno) : "read error");
-		free(p);
-		if (f)
-			fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	*len = (size_t)n;
-	return p;
-}
-
 static int add_npy(Samples *s, const char *path)
 {
 	size_t len, at;
-	unsigned char *p = slurp(path, &len);
+	unsigned char *p = (unsigned char *)cli_slurp(path, &len);
 	DType dt;
 	int64_t count;
 	int rc = -1;
 
 	onnx_files_add(s->read, path);
-	if (!p)
+	if (!p) {
+		fprintf(stderr, "onnx2mcu: %s: %s\n", path, errno ? strerror(errno) : "read error");
 		return -1;
+	}
 	if (npy_header(p, len, path, &dt, &count, &at) == 0) {
 		const void *v = p + at;
 		float *f = NULL;

@@ -71,6 +71,9 @@ const char *cli_float_name(const char *name, char *buf, size_t len);
 int cli_usage_error(const char *cmd, const char *fmt, const char *arg);
 const char *cli_default_name(const char *model);
 const char *cli_basename(const char *path);
+/* a whole file, with a 0 after its bytes (*len of them when len is set); NULL when it
+   cannot be read */
+char *cli_slurp(const char *path, size_t *len);
 Graph *cli_build(CliOptions *o);
 void cli_free(CliOptions *o);
 int cli_inspect(CliOptions *o);

@@ -643,6 +643,35 @@ const char *cli_default_name(const char *model)
 	return buf;
 }
 
+char *cli_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *text = NULL, *more;
+	size_t n = 0, cap = 0, got;
+
+	if (!f)
+		return NULL;
+	do {
+		if (n + 4096 + 1 > cap) {
+			cap = cap * 2 + 8192;
+			more = realloc(text, cap);
+			IR_ASSERT(more);
+			text = more;
+		}
+		got = fread(text + n, 1, cap - n - 1, f);
+		n += got;
+	} while (got);
+	text[n] = 0;
+	if (ferror(f)) {
+		free(text);
+		text = NULL;
+	}
+	fclose(f);
+	if (len)
+		*len = n;
+	return text;
+}
+
 const char *cli_basename(const char *path)
 {
 	const char *s = strrchr(path, '/');
