@@ -4,9 +4,6 @@
    all. */
 #include "cli.h"
 
-#include <errno.h>
-#include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 /* a path as Make reads it: spaces and '#' escaped, '$' doubled */
@@ -31,15 +28,10 @@ int cli_depfile_write(const char *path, const char *target, const CliOptions *o)
 {
 	char tmp[4200], self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	FILE *f;
-	int bad;
+	FILE *f = cli_out_open(path, tmp, sizeof tmp);
 
-	snprintf(tmp, sizeof tmp, "%s.o2m-%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "onnx2mcu: cannot write %s: %s\n", path, strerror(errno));
+	if (!f)
 		return -1;
-	}
 	put_path(f, target);
 	fputc(':', f);
 	put_dep(f, o->model);
@@ -54,11 +46,5 @@ int cli_depfile_write(const char *path, const char *target, const CliOptions *o)
 		put_dep(f, self);
 	}
 	fputc('\n', f);
-	bad = ferror(f);
-	if (fclose(f) || bad || rename(tmp, path)) {
-		fprintf(stderr, "onnx2mcu: cannot write %s\n", path);
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	return cli_out_close(f, tmp, path);
 }
