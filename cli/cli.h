@@ -34,6 +34,7 @@ typedef struct {
 	SearchStats search;
 	const char *report;     /* compile --report FILE.json */
 	const char *depfile;    /* compile --depfile FILE */
+	const char *report_html; /* compile --report-html FILE.html */
 	FileList files;         /* external data files the model was read with */
 	char seq_text[1024];    /* the --seq and --empty options, for the stamp */
 	int nodes_in;           /* nodes of the model as loaded */
@@ -128,5 +129,9 @@ int cli_stamp_check(const char *dir, const char *name, const CliStamp *want);
 
 /* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
 int cli_depfile_write(const char *path, const char *target, const CliOptions *o);
+
+/* html.c: compile --report-html FILE, one self-contained page (docs/memory-planning.md) */
+int cli_html_write(Graph *g, const CliOptions *o, const CliStamp *s, const char *name,
+		   const char *path);
 
 #endif
