@@ -178,6 +178,10 @@ expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
 expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
+# --report-html: only compile takes it; the page is written under the sanitizers too
+expect 2 "option '--report-html' does not apply to validate" validate "$here/good.onnx" --report-html r.html --data "$data0"
+expect 0 "" compile "$here/../html/names.onnx" -o "$out/html" --report-html "$out/html.html" --report "$out/html.json"
+expect 3 "cannot write $out/no/such/x.html" compile "$here/good.onnx" -o "$out/dep" --report-html "$out/no/such/x.html"
 # stamped output: validate --code takes only code made from this model with its options
 "$bin" compile "$data0/model.onnx" -o "$out/st_ok" -n g -q
 "$bin" compile "$data0/model.onnx" -o "$out/st_o0" -n g -q -O0 --search-budget 3
