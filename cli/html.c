@@ -64,9 +64,9 @@ static const char *css =
 	"table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
 	"text-align:left;vertical-align:top;white-space:nowrap}th{background:#f6f6f6}td.n{text-align:right;"
 	"font-variant-numeric:tabular-nums}td.name{white-space:normal;word-break:break-all}table.totals td{font-size:16px}"
-	".charts{display:flex;flex-wrap:wrap;gap:24px}"
+	".charts{display:flex;flex-wrap:wrap;gap:24px}.scroll{max-height:640px;overflow-y:auto;overflow-x:hidden}"
 	"svg text{font:11px system-ui,sans-serif;fill:#333}svg .axis{stroke:#999}"
-	"svg rect.buf{stroke:#fff;stroke-width:.5}svg rect:hover{opacity:.7}"
+	"svg rect.buf{stroke:#fff;stroke-width:.5}svg rect.thin{stroke:none}svg rect:hover{opacity:.7}"
 	".note{color:#777;font-size:12px}";
 
 static void put_header(FILE *f, const CliOptions *o, const CliStamp *s, const char *name,
@@ -108,7 +108,7 @@ static void put_bars(FILE *f, Graph *g, const Report *r, int cycles)
 		*v = cycles ? *v + (double)r->layer[k].cost.cycles : fmax(*v, (double)r->layer[k].live);
 		top = fmax(top, *v);
 	}
-	fprintf(f, "<div><h3>%s</h3>\n<svg class=\"bars\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
+	fprintf(f, "<div><h3>%s</h3><div class=\"scroll\">\n<svg class=\"bars\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
 		"width=\"%d\" height=\"%d\">\n", cycles ? "estimated cycles" : "arena bytes live",
 		cycles ? "cycles" : "ram", LABEL_W + BAR_W + 90, nbars * BAR_H + 4);
 	for (int b = 0; b < nbars; b++) {
@@ -142,17 +142,30 @@ static void put_bars(FILE *f, Graph *g, const Report *r, int cycles)
 	if (per > 1)
 		fprintf(f, "<p class=\"note\">%d kernel calls: each bar stands for %d in a row "
 			"(%s).</p>\n", r->nlayers, per, cycles ? "their sum" : "their peak");
+	fprintf(f, "</div>\n");
 }
 
 static const ReportBuf *sort_bufs;
 
-/* larger area (bytes times steps) first */
+/* the same buffer order on every run, scattered over the schedule */
+static unsigned scatter(unsigned i)
+{
+	i = (i ^ (i >> 16)) * 0x45d9f3bu;
+	return i ^ (i >> 16);
+}
+
+/* larger area (bytes times steps) first; among equals, a sample spread over the steps */
 static int by_area(const void *x, const void *y)
 {
-	const ReportBuf *p = &sort_bufs[*(const int *)x], *q = &sort_bufs[*(const int *)y];
+	int i = *(const int *)x, j = *(const int *)y;
+	const ReportBuf *p = &sort_bufs[i], *q = &sort_bufs[j];
 	double a = (double)p->size * (p->last - p->first + 1);
 	double b = (double)q->size * (q->last - q->first + 1);
-	return a != b ? (a > b ? -1 : 1) : *(const int *)x - *(const int *)y;
+	unsigned hi = scatter((unsigned)i), hj = scatter((unsigned)j);
+
+	if (a != b)
+		return a > b ? -1 : 1;
+	return hi != hj ? (hi < hj ? -1 : 1) : i - j;
 }
 
 static int by_index(const void *x, const void *y)
@@ -163,11 +176,12 @@ static int by_index(const void *x, const void *y)
 static void put_buf(FILE *f, Graph *g, const Report *r, const ReportBuf *b)
 {
 	double sx = (double)(TL_W - TL_L - 10) / r->nlayers, sy = (double)TL_H / r->tot.arena;
+	double w = (b->last - b->first + 1) * sx, h = fmax((double)b->size * sy, 0.5);
 	const Node *n = b->node >= 0 ? &g->n[b->node] : NULL;
 
-	fprintf(f, "<rect class=\"buf\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-		"fill=\"hsl(%d,60%%,%d%%)\"><title>", TL_L + b->first * sx, TL_T + (double)b->offset * sy,
-		(b->last - b->first + 1) * sx, fmax((double)b->size * sy, 0.5),
+	fprintf(f, "<rect class=\"buf%s\" x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+		"fill=\"hsl(%d,60%%,%d%%)\"><title>", w < 3 || h < 3 ? " thin" : "", TL_L + b->first * sx,
+		TL_T + (double)b->offset * sy, w, h,
 		n ? op_hue(n->op_type) : 0, b->tensor < 0 ? 82 : 44 + 9 * (b->first % 3));
 	if (b->tensor >= 0) {
 		fprintf(f, "tensor ");
@@ -212,8 +226,9 @@ static void put_timeline(FILE *f, Graph *g, const Report *r)
 		fprintf(f, "<line class=\"axis\" x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\"/>"
 			"<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%lld</text>\n", TL_L - 4, TL_L,
 			y, y, TL_L - 6, y + 4, (long long)(r->tot.arena * i / 4));
-		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>\n",
-			TL_L + (TL_W - TL_L - 10) * (double)step / r->nlayers, TL_T + TL_H + 16, step);
+		fprintf(f, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\">%d</text>\n",
+			TL_L + (TL_W - TL_L - 10) * (double)step / r->nlayers, TL_T + TL_H + 16,
+			i == 4 ? "end" : "middle", step);
 	}
 	fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">step (kernel call)</text>\n",
 		TL_W - 10, TL_T + TL_H + 28);
@@ -222,7 +237,8 @@ static void put_timeline(FILE *f, Graph *g, const Report *r)
 	fprintf(f, "</svg>\n<p class=\"note\">Byte offset down, step across; hover a buffer for "
 		"its tensor, size and producer. Pale: scratch.");
 	if (n < r->nbufs)
-		fprintf(f, " The %d largest of %d buffers are drawn.", n, r->nbufs);
+		fprintf(f, " The %d largest of %d buffers are drawn (of equal ones, a sample).", n,
+			r->nbufs);
 	fprintf(f, "</p>\n");
 	free(order);
 }

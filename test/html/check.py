@@ -30,9 +30,9 @@ class Dom(html.parser.HTMLParser):
         if tag == "g" and self.stack and self.stack[-1][0] == "svg":
             svg = self.stack[-1][1].get("id")
             self.bars[svg] = self.bars.get(svg, 0) + 1
-        if tag == "rect" and a.get("class") == "buf":
+        if tag == "rect" and "buf" in a.get("class", "").split():
             self.bufs += 1
-        if tag == "title" and self.stack and self.stack[-1][1].get("class") == "buf":
+        if tag == "title" and self.stack and "buf" in self.stack[-1][1].get("class", "").split():
             self.titled += 1
         if tag in ("td", "th"):
             self.cell = ""
