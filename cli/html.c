@@ -1,8 +1,7 @@
-/* html.c - compile --report-html FILE: what a compile made as one self-contained page
-   (inline CSS and SVG, no script, nothing fetched): the stamp and totals, bars of
-   estimated cycles and of arena bytes live per kernel call, the arena timeline (one
-   rectangle per planned buffer: steps across, byte offsets down) and the layer table.
-   The rows come from cli_report_gather, as for --report and inspect. */
+/* html.c - compile --report-html FILE: one self-contained page (inline CSS and SVG, no
+   script): stamp, totals, bars of cycles and of arena bytes live per kernel call, the
+   arena timeline (a rectangle per planned buffer: steps across, offsets down) and the
+   layer table, all from cli_report_gather like --report and inspect. */
 #include "../codegen/codegen.h"
 #include "cli.h"
 
@@ -61,12 +60,16 @@ static const char *css =
 	"code{font:12px ui-monospace,monospace;background:#f3f3f3;padding:1px 3px;"
 	"word-break:break-all}"
 	".stamp{color:#555;margin:2px 0}"
-	"table{border-collapse:collapse}td,th{padding:3px 8px;border-bottom:1px solid #e4e4e4;"
-	"text-align:left;vertical-align:top;white-space:nowrap}th{background:#f6f6f6}td.n{text-align:right;"
-	"font-variant-numeric:tabular-nums}td.name{white-space:normal;word-break:break-all}table.totals td{font-size:16px}"
-	".charts{display:flex;flex-wrap:wrap;gap:24px}.scroll{max-height:640px;overflow-y:auto;overflow-x:hidden}"
+	"table{border-collapse:collapse}"
+	"td,th{padding:3px 8px;border-bottom:1px solid #e4e4e4;text-align:left;"
+	"vertical-align:top;white-space:nowrap}"
+	"th{background:#f6f6f6}td.n{text-align:right;font-variant-numeric:tabular-nums}"
+	"td.name{white-space:normal;word-break:break-all}table.totals td{font-size:16px}"
+	".charts{display:flex;flex-wrap:wrap;gap:24px}"
+	".scroll{max-height:640px;overflow-y:auto;overflow-x:hidden}"
 	"svg text{font:11px system-ui,sans-serif;fill:#333}svg .axis{stroke:#999}"
-	"svg rect.buf{stroke:#fff;stroke-width:.5}svg rect.thin{stroke:none}svg rect:hover{opacity:.7}"
+	"svg rect.buf{stroke:#fff;stroke-width:.5}svg rect.thin{stroke:none}"
+	"svg rect:hover{opacity:.7}"
 	".note{color:#777;font-size:12px}";
 
 static void put_header(FILE *f, const CliOptions *o, const CliStamp *s, const char *name,
@@ -108,9 +111,10 @@ static void put_bars(FILE *f, Graph *g, const Report *r, int cycles)
 		*v = cycles ? *v + (double)r->layer[k].cost.cycles : fmax(*v, (double)r->layer[k].live);
 		top = fmax(top, *v);
 	}
-	fprintf(f, "<div><h3>%s</h3><div class=\"scroll\">\n<svg class=\"bars\" id=\"%s\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%d\">\n", cycles ? "estimated cycles" : "arena bytes live",
-		cycles ? "cycles" : "ram", LABEL_W + BAR_W + 90, nbars * BAR_H + 4);
+	fprintf(f, "<div><h3>%s</h3><div class=\"scroll\">\n<svg class=\"bars\" id=\"%s\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\">\n",
+		cycles ? "estimated cycles" : "arena bytes live", cycles ? "cycles" : "ram",
+		LABEL_W + BAR_W + 90, nbars * BAR_H + 4);
 	for (int b = 0; b < nbars; b++) {
 		int lo = b * per, hi = lo + per < r->nlayers ? lo + per : r->nlayers;
 		const Node *n = &g->n[r->layer[lo].node];
@@ -122,7 +126,9 @@ static void put_bars(FILE *f, Graph *g, const Report *r, int cycles)
 		else {
 			fprintf(f, "#%d ", lo);
 			put_esc(f, n->name);
-			fprintf(f, " (%s): ", n->op_type);
+			fprintf(f, " (");
+			put_esc(f, n->op_type);
+			fprintf(f, "): ");
 		}
 		fprintf(f, "%.0f %s</title><text x=\"%d\" y=\"%d\" text-anchor=\"end\">", v,
 			cycles ? "cycles" : "bytes", LABEL_W - 4, y + BAR_H - 4);
@@ -193,7 +199,9 @@ static void put_buf(FILE *f, Graph *g, const Report *r, const ReportBuf *b)
 	if (n) {
 		fprintf(f, "%s ", b->tensor >= 0 ? "written by" : "of");
 		put_esc(f, n->name);
-		fprintf(f, " (%s)", n->op_type);
+		fprintf(f, " (");
+		put_esc(f, n->op_type);
+		fputc(')', f);
 	} else
 		fprintf(f, "no producer");
 	fprintf(f, "</title></rect>\n");
