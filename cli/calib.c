@@ -18,6 +18,7 @@ typedef struct {
 	int n, cap;            /* samples */
 	unsigned char **data;  /* per sample: the inputs' bytes, one after another */
 	const void **ptrs;     /* the pointers of the sample handed out last */
+	FileList *read;        /* gets every file read, for --depfile */
 } Samples;
 
 static int64_t input_bytes(const Graph *g, int k) { return ir_nbytes(&g->t[g->inputs[k]]); }
@@ -149,6 +150,7 @@ static int add_npy(Samples *s, const char *path)
 	int64_t count;
 	int rc = -1;
 
+	onnx_files_add(s->read, path);
 	if (!p)
 		return -1;
 	if (npy_header(p, len, path, &dt, &count, &at) == 0) {
@@ -176,6 +178,7 @@ static int add_pb(Samples *s, int k, const char *path, int first)
 	OnnxTensor t;
 	int rc;
 
+	onnx_files_add(s->read, path);
 	if (onnx_tensor_read(path, &t, err, sizeof err)) {
 		fprintf(stderr, "onnx2mcu: %s: %s\n", path, err);
 		return -1;
@@ -234,9 +237,11 @@ static int add_dir(Samples *s, const char *dir)
 		if (strncmp(e->d_name, "test_data_set_", 14))
 			continue;
 		if (n == cap) {
+			char **more;
 			cap = cap ? 2 * cap : 16;
-			names = realloc(names, sizeof *names * (size_t)cap);
-			IR_ASSERT(names);
+			more = realloc(names, sizeof *names * (size_t)cap);
+			IR_ASSERT(more);
+			names = more;
 		}
 		names[n++] = strdup(e->d_name);
 	}
@@ -289,6 +294,7 @@ int cli_calibrate(Graph *g, CliOptions *o)
 
 	IR_ASSERT(s);
 	s->g = g;
+	s->read = &o->files;
 	s->ptrs = calloc((size_t)g->ninputs + 1, sizeof *s->ptrs);
 	IR_ASSERT(s->ptrs);
 	o->calib_state = s;
@@ -306,8 +312,10 @@ int cli_calibrate(Graph *g, CliOptions *o)
 	}
 	if (!rc && calib_quantize(g, &o->passes, &o->calib_opt, sample, s, s->n, &s->flt))
 		rc = -1;
-	if (!rc && !o->quiet)
+	if (!rc && !o->quiet) {
+		cli_progress_end();
 		fprintf(stderr, "onnx2mcu: calibrated on %d sample%s\n", s->n, s->n == 1 ? "" : "s");
+	}
 	return rc;
 }
 

@@ -6,9 +6,7 @@
 #include "../passes/calib.h"
 #include "../passes/passes.h"
 
-#ifndef O2M_VERSION
-#define O2M_VERSION "0.0.0"
-#endif
+#include "o2m_version.h" /* O2M_VERSION, made by the Makefile */
 
 enum { EXIT_MODEL = 1, EXIT_USAGE = 2, EXIT_IO = 3, EXIT_MISMATCH = 4 };
 
@@ -22,6 +20,7 @@ typedef struct {
 
 typedef struct {
 	const char *model, *out, *name, *data, *reference, *cc, *cflags, *keep, *code;
+	const char *target, *qemu; /* validate --target CORE, --qemu PATH */
 	DimPin *dims;
 	InputBind *binds;
 	SeqLayout *layouts;  /* --seq, --empty */
@@ -47,6 +46,10 @@ typedef struct {
 				   cli_quant_report */
 	QuantLayer *qlayers;    /* per-layer SQNR of the int8 graph (cli_quant_report) */
 	int nqlayers, qsamples;
+	const struct Mcu *mcu;  /* --mcu NAME, or NULL */
+	int64_t ram_limit;      /* --ram-limit (or the --mcu's SRAM); 0 for none */
+	int64_t flash_limit;    /* --flash-limit (or the --mcu's flash); 0 for none */
+	int force;              /* --force: over a limit is a warning */
 } CliOptions;
 
 extern const char *usage_validate;
@@ -127,8 +130,47 @@ typedef struct {
 int cli_stamp(const CliOptions *o, const char *name, CliStamp *s);
 int cli_stamp_check(const char *dir, const char *name, const CliStamp *want);
 
+/* fit.c: the parts --mcu knows (cli/mcus.def) and the check against the limits */
+typedef struct Mcu {
+	const char *name, *family, *core;
+	int64_t sram, flash; /* bytes */
+	const char *note;
+} Mcu;
+extern const Mcu cli_mcus_table[];
+extern const int cli_nmcus;
+extern const char *usage_mcus;
+const Mcu *cli_mcu_find(const char *name); /* case-insensitive; NULL when unknown */
+int cli_mcus(int argc, char **argv);
+/* RAM (arena + input and output buffers), of it the buffers, and weight bytes */
+void cli_fit_bytes(Graph *g, int64_t *ram, int64_t *io, int64_t *flash);
+/* 0 when g fits the limits (or --force); else errors and notes, and -1 */
+int cli_fit_check(Graph *g, const CliOptions *o);
+/* how much of the limits g takes, for the summary line ("" without limits) */
+void cli_fit_text(Graph *g, const CliOptions *o, char *buf, size_t len);
+
+/* progress.c: a line on stderr saying what a long compile is doing (a terminal only) */
+void cli_progress_start(int quiet);
+void cli_progress(const char *what, double fraction); /* fraction -1: unknown */
+void cli_progress_end(void); /* erases the line */
+
 /* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
 int cli_depfile_write(const char *path, const char *target, const CliOptions *o);
+/* the rule into f, relative paths after prefix (NULL: as they are), extra (NULL: none)
+   among the prerequisites; and text written whole or not at all into path */
+void cli_depfile_rule(FILE *f, const char *prefix, const char *target, const CliOptions *o,
+		      const char *extra);
+int cli_depfile_save(const char *path, const char *text, size_t len);
+
+/* main.c: the options of cmd in argv (no command name) into o; 0 or an exit code */
+int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o);
+/* main.c: compile with parsed options (o->model, o->out, ...); an exit code */
+int cli_compile(CliOptions *o);
+/* whether cmd takes option opt ("--dim"): 1 with a value, 0 as a flag, -2 when it is
+   another command's option, -1 when there is no such option */
+int cli_option_takes(const char *cmd, const char *opt);
+/* build.c: onnx2mcu build FILE.json */
+extern const char *usage_build;
+int cli_build_project(int argc, char **argv);
 
 /* html.c: compile --report-html FILE, one self-contained page (docs/memory-planning.md) */
 int cli_html_write(Graph *g, const CliOptions *o, const CliStamp *s, const char *name,

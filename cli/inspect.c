@@ -44,6 +44,27 @@ static void print_tensor(const Tensor *t)
 	printf("]");
 }
 
+/* --mcu, --ram-limit, --flash-limit: how much of each the model takes */
+static void fit_print(Graph *g, const CliOptions *o)
+{
+	int64_t ram, io, flash;
+
+	if (!o->ram_limit && !o->flash_limit)
+		return;
+	cli_fit_bytes(g, &ram, &io, &flash);
+	if (o->mcu)
+		printf("part: %s (%s, %s)\n", o->mcu->name, o->mcu->family, o->mcu->core);
+	if (o->ram_limit)
+		printf("RAM: %lld of %lld bytes (%.1f%%; arena %lld, inputs and outputs %lld)%s\n",
+		       (long long)ram, (long long)o->ram_limit, 100.0 * (double)ram /
+		       (double)o->ram_limit, (long long)g->plan->arena_size, (long long)io,
+		       ram > o->ram_limit ? ": does not fit" : "");
+	if (o->flash_limit)
+		printf("flash: weights %lld of %lld bytes (%.1f%%)%s\n", (long long)flash,
+		       (long long)o->flash_limit, 100.0 * (double)flash / (double)o->flash_limit,
+		       flash > o->flash_limit ? ": does not fit" : "");
+}
+
 static int shape_inputs(CliOptions *o)
 {
 	Graph *g = onnx_load(o->model, &o->load);
@@ -109,6 +130,7 @@ int cli_inspect(CliOptions *o)
 		ir_graph_free(g);
 		return EXIT_MODEL;
 	}
+	fit_print(g, o);
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;

@@ -21,8 +21,11 @@ static const char *usage_main =
 	"  inspect MODEL.onnx          inputs, outputs, ops, parameters, MACs, arena size\n"
 	"  validate MODEL.onnx --data DIR\n"
 	"                              compile, build and run on the host, compare outputs\n"
+	"  build PROJECT.json          compile every model a project file lists, each with\n"
+	"                              its options; one depfile for them all\n"
 	"  ops                         list the supported operators\n"
 	"  rules                       list the rewrite rules\n"
+	"  mcus                        list the parts --mcu knows (core, SRAM, flash)\n"
 	"  tensor FILE.pb              show a TensorProto file, or write it as raw bytes or\n"
 	"                              a C array\n"
 	"  help COMMAND                options of a command\n"
@@ -91,6 +94,12 @@ static const char *usage_compile =
 	"  --depfile FILE       write a Make rule 'DIR/NAME.mk: MODEL ...' naming every file\n"
 	"                       the output depends on: the model, its external data, the\n"
 	"                       --bind files and onnx2mcu itself\n"
+	"  --mcu NAME           the part the code is for: sets --ram-limit and\n"
+	"                       --flash-limit to its SRAM and flash ('onnx2mcu mcus')\n"
+	"  --ram-limit BYTES    RAM the model may take: arena plus input and output buffers\n"
+	"                       (suffix K, M or G); more is an error naming where it goes\n"
+	"  --flash-limit BYTES  bytes of weights the model may take (code not counted)\n"
+	"  --force              over a limit: a warning, and the code is written\n"
 	"  --report FILE.json   write what was made: kernel calls, MACs, arena and weights\n"
 	"                       bytes, rewrites applied, the search, and one entry per\n"
 	"                       kernel call (docs/rewrites.md)\n"
@@ -106,6 +115,8 @@ static const char *usage_inspect =
 	"size the compiler would plan.\n"
 	"\n"
 	"options:\n"
+	"  --mcu NAME, --ram-limit BYTES, --flash-limit BYTES\n"
+	"                       also say how much of the part's RAM and flash it takes\n"
 	"  --shape-inputs       only list the graph inputs that must be bound, one per line\n"
 	"                       as 'K NAME', K being the input's position among the model's\n"
 	"                       inputs (input_K.pb in ONNX test data)\n";
@@ -124,6 +135,10 @@ static void usage_of(const char *cmd, FILE *f)
 		fputs(usage_ops, f);
 	else if (!strcmp(cmd, "rules"))
 		fputs(usage_rules, f);
+	else if (!strcmp(cmd, "mcus"))
+		fputs(usage_mcus, f);
+	else if (!strcmp(cmd, "build"))
+		fputs(usage_build, f);
 	else
 		fputs(usage_main, f);
 }
@@ -186,40 +201,55 @@ static int parse_seq(const char *arg, SeqLayout *s)
 	return bad ? -1 : 0;
 }
 
-/* which command takes which option: one row each, checked before any option is read */
-enum { C_COMPILE = 1, C_INSPECT = 2, C_VALIDATE = 4, C_MODEL = 7 };
+/* which command takes which option: one row each, checked before any option is read;
+   C_FLAG marks the options that take no value (for the project files of build.c) */
+enum { C_COMPILE = 1, C_INSPECT = 2, C_VALIDATE = 4, C_MODEL = 7, C_FLAG = 8 };
 static const struct {
 	const char *name;
 	int cmds;
 } option_table[] = {
 	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
-	{"--shared-runtime", C_COMPILE}, {"--report", C_COMPILE},
-	{"-q", C_COMPILE},              {"--depfile", C_COMPILE},
+	{"--shared-runtime", C_COMPILE | C_FLAG}, {"--report", C_COMPILE},
+	{"-q", C_COMPILE | C_FLAG},     {"--depfile", C_COMPILE},
 	{"--report-html", C_COMPILE},
 	{"--dim", C_MODEL},             {"--bind", C_MODEL},
 	{"--seq", C_MODEL},             {"--empty", C_MODEL},
-	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL},
-	{"-O0", C_MODEL},               {"-O1", C_MODEL},
-	{"--disable-rule", C_MODEL},    {"-v", C_MODEL},
+	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL | C_FLAG},
+	{"-O0", C_MODEL | C_FLAG},      {"-O1", C_MODEL | C_FLAG},
+	{"--disable-rule", C_MODEL},    {"-v", C_MODEL | C_FLAG},
 	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
 	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
 	{"--max-constants", C_MODEL},   {"--qdq", C_MODEL},
 	{"--quantize", C_MODEL},        {"--calib", C_MODEL},
 	{"--calib-method", C_MODEL},    {"--io", C_MODEL},
 	{"--keep-float", C_MODEL},
-	{"--shape-inputs", C_INSPECT},
+	{"--mcu", C_COMPILE | C_INSPECT},
+	{"--ram-limit", C_COMPILE | C_INSPECT},
+	{"--flash-limit", C_COMPILE | C_INSPECT},
+	{"--force", C_COMPILE | C_FLAG},
+	{"--shape-inputs", C_INSPECT | C_FLAG},
 	{"--data", C_VALIDATE},         {"--atol", C_VALIDATE},
-	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE},
+	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE | C_FLAG},
 	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
-	{"--code", C_VALIDATE},
-	{"-h", C_MODEL},                {"--help", C_MODEL},
+	{"--code", C_VALIDATE},         {"--target", C_VALIDATE},
+	{"--qemu", C_VALIDATE},
+	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
 
 static int command_bit(const char *cmd)
 {
 	return !strcmp(cmd, "compile") ? C_COMPILE : !strcmp(cmd, "inspect") ? C_INSPECT
 	       : C_VALIDATE;
+}
+
+int cli_option_takes(const char *cmd, const char *opt)
+{
+	for (size_t i = 0; i < sizeof option_table / sizeof *option_table; i++)
+		if (!strcmp(option_table[i].name, opt))
+			return !(option_table[i].cmds & command_bit(cmd)) ? -2
+			     : !(option_table[i].cmds & C_FLAG);
+	return -1;
 }
 
 /* 0 when a is an option cmd takes, or not an option at all */
@@ -251,6 +281,23 @@ static int parse_bytes(const char *arg, int64_t *out)
 		return -1;
 	*out = (int64_t)v << shift;
 	return 0;
+}
+
+/* --mcu of a part the table does not have: a usage error with the closest name */
+static int mcu_unknown(const char *cmd, const char *name)
+{
+	const char **names = malloc(sizeof(char *) * (size_t)cli_nmcus);
+	char msg[256];
+	int k;
+
+	IR_ASSERT(names);
+	for (int i = 0; i < cli_nmcus; i++)
+		names[i] = cli_mcus_table[i].name;
+	k = ir_nearest(name, names, cli_nmcus);
+	snprintf(msg, sizeof msg, "--mcu: no part '%s'%s%s%s (see 'onnx2mcu mcus')", name,
+		 k >= 0 ? "; did you mean '" : "", k >= 0 ? names[k] : "", k >= 0 ? "'?" : "");
+	free(names);
+	return cli_usage_error(cmd, "%s", msg);
 }
 
 /* METHOD or TENSOR=METHOD of --calib-method; 0, or -1 when it does not parse */
@@ -467,6 +514,20 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			if (parse_bytes(next, &ir_max_const_bytes))
 				return cli_usage_error(cmd, "--max-constants wants a size such as "
 						       "512M, not '%s'", next);
+		} else if (!strcmp(a, "--mcu")) {
+			NEED_ARG();
+			o->mcu = cli_mcu_find(next);
+			if (!o->mcu)
+				return mcu_unknown(cmd, next);
+		} else if (!strcmp(a, "--ram-limit") || !strcmp(a, "--flash-limit")) {
+			int64_t v;
+			NEED_ARG();
+			if (parse_bytes(next, &v) || v < 1)
+				return cli_usage_error(cmd, "a limit wants a size such as 256K, not "
+						       "'%s'", next);
+			*(a[2] == 'r' ? &o->ram_limit : &o->flash_limit) = v;
+		} else if (!strcmp(a, "--force")) {
+			o->force = 1;
 		} else if (!strcmp(a, "--shared-runtime")) {
 			o->shared_runtime = 1;
 		} else if (!strcmp(a, "--shape-inputs")) {
@@ -490,6 +551,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--cc")) {
 			NEED_ARG();
 			o->cc = next;
+		} else if (!strcmp(a, "--target") || !strcmp(a, "--qemu")) {
+			NEED_ARG();
+			*(a[2] == 't' ? &o->target : &o->qemu) = next;
 		} else if (!strcmp(a, "--cflags")) {
 			NEED_ARG();
 			o->cflags = next;
@@ -515,6 +579,10 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		return cli_usage_error(cmd, "%s needs a model file", cmd);
 	if (quant_options_ok(o))
 		return EXIT_USAGE;
+	if (o->mcu && !o->ram_limit)
+		o->ram_limit = o->mcu->sram;
+	if (o->mcu && !o->flash_limit)
+		o->flash_limit = o->mcu->flash;
 	o->load.dims = o->dims;
 	o->load.ndims = o->ndims;
 	o->load.binds = o->binds;
@@ -593,7 +661,11 @@ int cli_passes(Graph *g, CliOptions *o)
 /* load -> passes: the whole compiler up to code generation */
 Graph *cli_build(CliOptions *o)
 {
-	Graph *g = onnx_load(o->model, &o->load);
+	Graph *g;
+
+	if (o->passes.progress)
+		o->passes.progress("loading", -1);
+	g = onnx_load(o->model, &o->load);
 
 	if (!g)
 		return NULL;
@@ -617,14 +689,16 @@ static double now(void)
 static void summary(Graph *g, const CliOptions *o, double seconds)
 {
 	ReportTotals t;
+	char fit[160];
 
 	if (o->quiet)
 		return;
 	cli_totals(g, &t);
+	cli_fit_text(g, o, fit, sizeof fit);
 	fprintf(stderr, "onnx2mcu: %s: %d kernel call%s, %lld MACs, arena %lld bytes, weights "
-		"%lld bytes, ~%lld cycles (estimated, Cortex-M4), %.2f s\n", o->out, t.kernels,
+		"%lld bytes, ~%lld cycles (estimated, Cortex-M4), %.2f s%s\n", o->out, t.kernels,
 		t.kernels == 1 ? "" : "s", (long long)t.macs, (long long)t.arena,
-		(long long)t.weights, (long long)t.cycles, seconds);
+		(long long)t.weights, (long long)t.cycles, seconds, fit);
 	for (int i = 0; o->passes.verbose && i < o->nqlayers; i++)
 		fprintf(stderr, "  sqnr %6.1f dB  %-18s %s -> %s\n", o->qlayers[i].sqnr_db,
 			o->qlayers[i].op, o->qlayers[i].node, o->qlayers[i].tensor);
@@ -640,7 +714,7 @@ static void summary(Graph *g, const CliOptions *o, double seconds)
 	}
 }
 
-static int compile(CliOptions *o)
+int cli_compile(CliOptions *o)
 {
 	EmitOptions eo = {0};
 	CliStamp stamp;
@@ -653,11 +727,19 @@ static int compile(CliOptions *o)
 	eo.name = o->name ? o->name : cli_default_name(o->model);
 	eo.model = cli_basename(o->model);
 	eo.shared_runtime = o->shared_runtime;
+	eo.progress = cli_progress;
 	if (!codegen_is_ident(eo.name))
 		return cli_usage_error("compile", "-n '%s' is not a C identifier", eo.name);
+	cli_progress_start(o->quiet);
+	o->passes.progress = cli_progress;
 	g = cli_build(o);
+	cli_progress_end();
 	if (!g)
 		return EXIT_MODEL;
+	if (cli_fit_check(g, o)) {
+		ir_graph_free(g);
+		return EXIT_MODEL;
+	}
 	if (cli_stamp(o, eo.name, &stamp)) {
 		ir_graph_free(g);
 		return EXIT_IO;
@@ -665,6 +747,7 @@ static int compile(CliOptions *o)
 	eo.model_sha256 = stamp.sha256;
 	eo.options = stamp.options;
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
+	cli_progress_end();
 	if (!rc && o->report && cli_report_write(g, o, o->report))
 		rc = EXIT_IO;
 	if (!rc && o->report_html && cli_html_write(g, o, &stamp, eo.name, o->report_html))
@@ -698,7 +781,7 @@ int main(int argc, char **argv)
 		const char *of = argc > 2 ? argv[2] : "";
 		char key[64];
 		snprintf(key, sizeof key, " %.60s ", of);
-		if (*of && !strstr(" compile inspect validate tensor ops rules help ", key)) {
+		if (*of && !strstr(" compile inspect validate tensor ops rules mcus build help ", key)) {
 			fprintf(stderr, "onnx2mcu: no command '%s' (see 'onnx2mcu help')\n", of);
 			return EXIT_USAGE;
 		}
@@ -711,13 +794,17 @@ int main(int argc, char **argv)
 		return cli_ops(argc - 2, argv + 2);
 	if (!strcmp(cmd, "rules"))
 		return cli_rules(argc - 2, argv + 2);
+	if (!strcmp(cmd, "mcus"))
+		return cli_mcus(argc - 2, argv + 2);
+	if (!strcmp(cmd, "build"))
+		return cli_build_project(argc - 2, argv + 2);
 	if (strcmp(cmd, "compile") && strcmp(cmd, "inspect") && strcmp(cmd, "validate")) {
 		fprintf(stderr, "onnx2mcu: unknown command '%s'\n\n%s", cmd, usage_main);
 		return EXIT_USAGE;
 	}
 	rc = cli_parse(cmd, argc - 2, argv + 2, &o);
 	if (!rc)
-		rc = !strcmp(cmd, "compile") ? compile(&o)
+		rc = !strcmp(cmd, "compile") ? cli_compile(&o)
 		   : !strcmp(cmd, "inspect") ? cli_inspect(&o) : cli_validate(&o);
 	cli_free(&o);
 	return rc;

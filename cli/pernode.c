@@ -13,7 +13,7 @@
 typedef struct {
 	int node;
 	char *tensor;
-	long bytes;
+	long long bytes; /* the driver writes 8 bytes, on a 32-bit target too */
 	void *data;
 } Record;
 

@@ -1,6 +1,7 @@
 /* validate.c - `onnx2mcu validate`: compiles a model, builds the generated C with the
-   host C compiler and a generated driver, runs it on the inputs of ONNX test data sets
-   and compares every output with the expected one. With --per-node the generated code
+   host C compiler (or, with --target, for a Cortex-M core run under QEMU: target.c) and
+   a generated driver, runs it on the inputs of ONNX test data sets and compares every
+   output with the expected one. With --per-node the generated code
    reports each intermediate tensor, which is compared with the compiler's own host
    evaluation of the original graph and with reference intermediates, naming the first
    node whose output diverges. */
@@ -39,6 +40,15 @@ const char *usage_validate =
 	"  --cc CC              host C compiler (default: $CC or cc)\n"
 	"  --cflags FLAGS       flags for it (default: -std=c99 -O1 -Wall -Wextra -Werror\n"
 	"                       -pedantic)\n"
+	"  --target CORE        run on the core instead of the host: built with\n"
+	"                       arm-none-eabi-gcc (or --cc) into a bare-metal harness, run\n"
+	"                       under qemu-system-arm (mps2 and mps3 boards), files through\n"
+	"                       semihosting. CORE: cortex-m3, cortex-m4, cortex-m7, cortex-m33,\n"
+	"                       cortex-m55. --cflags then replaces -std=c99 -O2 -Wall -Wextra\n"
+	"                       -Werror -pedantic -ffunction-sections -fdata-sections (the\n"
+	"                       core's -mcpu/-mfpu/-mfloat-abi stay); ONNX2MCU_TIMEOUT sets\n"
+	"                       the seconds a data set may take (default 600)\n"
+	"  --qemu PATH          the qemu-system-arm to run --target with\n"
 	"  --keep DIR           keep the generated code, driver and data in DIR\n"
 	"  --code DIR           check the code in DIR (an earlier `compile` of this model\n"
 	"                       with the same -n and options) instead of generating it;\n"
@@ -161,17 +171,17 @@ static void write_driver(Graph *g, const char *path, const char *name)
 		   "#ifdef %s_TRACE_HOOK\nstatic FILE *trace;\n"
 		   "void %s_trace(int node, const char *tensor, const void *data, long bytes)\n{\n"
 		   "\tint len = (int)strlen(tensor);\n"
+		   "\tlong long n = bytes; /* 8 bytes on the host and on a 32-bit target */\n"
 		   "\tfwrite(&node, sizeof node, 1, trace);\n\tfwrite(&len, sizeof len, 1, trace);\n"
-		   "\tfwrite(tensor, 1, (size_t)len, trace);\n\tfwrite(&bytes, sizeof bytes, 1, trace);\n"
+		   "\tfwrite(tensor, 1, (size_t)len, trace);\n\tfwrite(&n, sizeof n, 1, trace);\n"
 		   "\tfwrite(data, 1, (size_t)bytes, trace);\n}\n#endif\n\n",
 		up, name);
-	fprintf(f, "int main(int argc, char **argv)\n{\n\tFILE *f;\n\tint rc;\n"
-		   "\tif (argc < 2)\n\t\treturn 9;\n");
+	fprintf(f, "static int drive(const char *dir)\n{\n\tFILE *f;\n\tint rc;\n");
 	for (int k = 0; k < g->ninputs; k++)
-		fprintf(f, "\tf = open_in(argv[1], \"in\", %d, \"rb\");\n"
+		fprintf(f, "\tf = open_in(dir, \"in\", %d, \"rb\");\n"
 			   "\tif (!f || fread(in%d, 1, %s_IN%d_BYTES, f) != %s_IN%d_BYTES)\n\t\treturn 8;\n"
 			   "\tfclose(f);\n", k, k, up, k, up, k);
-	fprintf(f, "#ifdef %s_TRACE_HOOK\n\tf = open_in(argv[1], \"trace\", 0, \"wb\");\n"
+	fprintf(f, "#ifdef %s_TRACE_HOOK\n\tf = open_in(dir, \"trace\", 0, \"wb\");\n"
 		   "\ttrace = f;\n#endif\n", up);
 	fprintf(f, "\trc = %s_run(", name);
 	for (int k = 0; k < g->ninputs; k++)
@@ -182,10 +192,13 @@ static void write_driver(Graph *g, const char *path, const char *name)
 		   "\tif (rc) {\n\t\tfprintf(stderr, \"%s_run returned %%d\\n\", rc);\n\t\treturn 10;\n\t}\n",
 		up, name);
 	for (int k = 0; k < g->noutputs; k++)
-		fprintf(f, "\tf = open_in(argv[1], \"out\", %d, \"wb\");\n"
+		fprintf(f, "\tf = open_in(dir, \"out\", %d, \"wb\");\n"
 			   "\tif (!f || fwrite(out%d, 1, %s_OUT%d_BYTES, f) != %s_OUT%d_BYTES)\n\t\treturn 7;\n"
 			   "\tfclose(f);\n", k, k, up, k, up, k);
-	fprintf(f, "\treturn 0;\n}\n");
+	/* on a target (--target) the files are in QEMU's folder, through semihosting */
+	fprintf(f, "\treturn 0;\n}\n\n#ifdef O2M_TARGET\nint main(void)\n{\n\treturn drive(\".\");\n}\n"
+		   "#else\nint main(int argc, char **argv)\n{\n\treturn argc < 2 ? 9 : drive(argv[1]);\n}\n"
+		   "#endif\n");
 	fclose(f);
 }
 
@@ -469,6 +482,7 @@ int cli_validate(CliOptions *o)
 	CliStamp stamp;
 	char work[4096], path[4096], cmd[16384];
 	const char *cc = o->cc ? o->cc : getenv("CC") ? getenv("CC") : "cc";
+	ValTarget tg, *target = o->target && !val_target(o->target, &tg) ? &tg : NULL;
 	char **sets = NULL;
 	int nsets, failed = 0, rc = 0;
 	OnnxTensor *vals;
@@ -476,6 +490,12 @@ int cli_validate(CliOptions *o)
 
 	if (!o->data)
 		return cli_usage_error("validate", "%s", "validate needs --data DIR");
+	if (o->target && !target)
+		return val_target_unknown(o->target);
+	if (o->qemu && !target)
+		return cli_usage_error("validate", "%s", "--qemu needs --target");
+	if (target && val_target_tools(o))
+		return EXIT_IO;
 	nsets = data_sets(o->data, &sets);
 	if (nsets <= 0) {
 		fprintf(stderr, "onnx2mcu: %s holds no test data (input_N.pb / test_data_set_*)\n",
@@ -522,14 +542,21 @@ int cli_validate(CliOptions *o)
 	snprintf(path, sizeof path, "%s/driver.c", work);
 	write_driver(g, path, eo.name);
 	{
-		char up[128];
+		char up[128], trace[160];
 		size_t i;
 		for (i = 0; eo.name[i] && i + 1 < sizeof up; i++)
 			up[i] = (char)(eo.name[i] >= 'a' && eo.name[i] <= 'z' ? eo.name[i] - 32 : eo.name[i]);
 		up[i] = 0;
-		snprintf(cmd, sizeof cmd, "%s %s %s%s_TRACE_HOOK -I'%s/gen' '%s'/gen/*.c '%s/driver.c' "
-			 "-o '%s/run' -lm", cc, o->cflags ? o->cflags : DEFAULT_CFLAGS,
-			 o->per_node ? "-D" : "-U", up, work, work, work, work);
+		snprintf(trace, sizeof trace, "%s%s_TRACE_HOOK", o->per_node ? "-D" : "-U", up);
+		if (target) {
+			rc = val_target_build_cmd(target, o, work, trace, cmd, sizeof cmd) ? EXIT_IO : 0;
+			if (rc)
+				goto done;
+		} else {
+			snprintf(cmd, sizeof cmd, "%s %s %s -I'%s/gen' '%s'/gen/*.c '%s/driver.c' "
+				 "-o '%s/run' -lm", cc, o->cflags ? o->cflags : DEFAULT_CFLAGS, trace,
+				 work, work, work, work);
+		}
 	}
 	if (run_cmd(cmd)) {
 		fprintf(stderr, "onnx2mcu: the generated code did not build:\n  %s\n", cmd);
@@ -542,15 +569,24 @@ int cli_validate(CliOptions *o)
 		int r;
 		snprintf(set_work, sizeof set_work, "%s/set_%d", work, s);
 		mkdir(set_work, 0755);
-		printf("data set %s:\n", sets[s]);
+		printf("data set %s%s%s:\n", sets[s], target ? " on " : "", target ? target->core : "");
 		if (prepare_inputs(g, sets[s], set_work, vals)) {
 			rc = EXIT_MODEL;
 			break;
 		}
-		snprintf(cmd, sizeof cmd, "'%s/run' '%s'", work, set_work);
-		r = run_cmd(cmd);
+		if (target) {
+			r = val_target_run(target, o, work, set_work);
+			if (r < 0) {
+				rc = EXIT_IO;
+				break;
+			}
+		} else {
+			snprintf(cmd, sizeof cmd, "'%s/run' '%s'", work, set_work);
+			r = run_cmd(cmd);
+		}
 		if (r) {
-			printf("  the generated code failed (driver exit %d)\n", r);
+			printf("  the generated code failed (driver exit %d%s)\n", r,
+			       target && r == 99 ? ": a fault on the target" : "");
 			failed++;
 			continue;
 		}

@@ -11,6 +11,8 @@ typedef struct {
 	int shared_runtime;     /* keep kernel names o2m_* (one runtime for several models) */
 	const char *model_sha256; /* the stamp in NAME.h: the model file's SHA-256 and the */
 	const char *options;      /* options that change the output (NULL: no stamp) */
+	/* told how far the writing is (fraction of the weights written), or NULL */
+	void (*progress)(const char *what, double fraction);
 } EmitOptions;
 
 /* Writes the generated sources of a planned graph into dir atomically: into a new

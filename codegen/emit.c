@@ -8,9 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef O2M_VERSION
-#define O2M_VERSION "0.0.0"
-#endif
+#include "o2m_version.h" /* O2M_VERSION, made by the Makefile */
 
 typedef struct {
 	Graph *g;
@@ -424,6 +422,7 @@ static void emit_weights(Emit *e, FILE *f)
 {
 	Graph *g = e->g;
 	char attr[160];
+	int64_t done = 0;
 
 	snprintf(attr, sizeof attr, " %s_WEIGHTS_ATTR", e->PU);
 	fprintf(f, "/* weights (flash) */\n");
@@ -436,6 +435,9 @@ static void emit_weights(Emit *e, FILE *f)
 		print_dims(f, &g->t[t]);
 		fprintf(f, " */\n");
 		print_array(e, f, name, g->t[t].dtype, ir_numel(&g->t[t]), g->t[t].data, attr);
+		done += ir_nbytes(&g->t[t]);
+		if (e->opt->progress && e->weights_bytes)
+			e->opt->progress("writing weights", (double)done / (double)e->weights_bytes);
 	}
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)

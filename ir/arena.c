@@ -78,10 +78,14 @@ void arena_free(Arena *a)
 
 /* one diagnostic in the form editors and CI parsers read, as gcc writes them:
    FILE: node 'NAME' (OpType): error: what is wrong */
+void (*ir_before_diag)(void);
+
 static void diag(Graph *g, int node, const char *kind, const char *fmt, va_list ap)
 {
 	FILE *f = g->diag ? g->diag : stderr;
 
+	if (ir_before_diag)
+		ir_before_diag();
 	fprintf(f, "%s: ", g->path ? g->path : "<graph>");
 	if (node >= 0 && node < g->nn)
 		fprintf(f, "node '%s' (%s): ", g->n[node].name, g->n[node].op_type);

@@ -406,6 +406,8 @@ int64_t cost_rnn(const Graph *g, int node);
 void ir_error(Graph *g, int node, const char *fmt, ...);
 void ir_warning(Graph *g, int node, const char *fmt, ...);
 void ir_note(Graph *g, int node, const char *fmt, ...);
+/* called before each diagnostic is printed when set (the CLI erases its progress line) */
+extern void (*ir_before_diag)(void);
 void ir_die(const char *file, int line, const char *what);
 /* the name among names closest to s (edit distance at most a third of its length, and
    at least 1), s itself when present; -1 when none is close */

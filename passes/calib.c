@@ -403,11 +403,15 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 					col.st[t].hist = calloc(BINS, sizeof(double));
 					IR_ASSERT(col.st[t].hist);
 				}
-		for (int i = 0; i < nsamples && !rc; i++)
+		for (int i = 0; i < nsamples && !rc; i++) {
+			if (popt->progress)
+				popt->progress("calibrating", (col.sweep * nsamples + i) /
+						    (double)(nsamples * (needs_histograms(co) ? 2 : 1)));
 			if (ir_run(run, next(ctx, i), collect, &col)) {
 				ir_error(g, -1, "calibration sample %d: the float model failed", i);
 				rc = -1;
 			}
+		}
 	}
 	for (int t = 0; t < nt && !rc; t++) {
 		double lo, hi;

@@ -44,6 +44,8 @@ int passes_run_until(Graph *g, const PassOptions *opt, const char *last)
 
 	current = opt ? opt : &defaults;
 	for (int i = 0; i < NPASSES; i++) {
+		if (opt && opt->progress)
+			opt->progress(pass_table[i].name, -1);
 		pass_table[i].run(g);
 		if (g->nerrors)
 			return -1;

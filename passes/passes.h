@@ -28,9 +28,10 @@ typedef struct {
 	double cost_flash;      /* cost of one byte of weights, in estimated cycles (0.05) */
 	int qdq_float;          /* 1: quantized groups run as their float ops between
 				   QuantizeLinear and DequantizeLinear kernels (--qdq float) */
+	void (*progress)(const char *what, double fraction); /* told each pass, or NULL */
 } PassOptions;
 
-#define PASS_DEFAULTS {NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05}
+#define PASS_DEFAULTS {NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL}
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */

@@ -28,14 +28,12 @@
     product, an add and a shift. */
 static inline int32_t o2m_q8_requant(int32_t x, int32_t mult, int32_t shift)
 {
-	int32_t a = x, right = -shift, hi, mask, rem, thr;
+	int32_t a = x, right = shift > 0 ? 0 : -shift, hi, mask, rem, thr;
 
-	if (shift > 0) { /* the left shift saturates as TFLite's does not need to */
-		right = 0;
+	if (shift > 0) /* the left shift saturates as TFLite's does not need to */
 		a = x > (INT32_MAX >> shift) ? INT32_MAX
 		    : x < -(int32_t)(1u << (31 - shift)) ? INT32_MIN
 		    : (int32_t)((uint32_t)x << shift);
-	}
 	hi = (int32_t)(((int64_t)a * mult + ((int64_t)1 << 30)) >> 31);
 	if (right == 0)
 		return hi;

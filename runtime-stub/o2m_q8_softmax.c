@@ -28,6 +28,8 @@ static void softmax_row(const o2m_q8_softmax_params *p, const int8_t *x, int32_t
 		mx = x[i * s] > mx ? x[i * s] : mx;
 	for (i = 0; i < p->n; i++)
 		sum += t[mx - x[i * s]];
+	if (sum <= 0) /* n == 0: the maximum's entry alone is 2^16 */
+		return;
 	den = sum * 65536; /* e * inv / 2^16 / sum, one division */
 	for (i = 0; i < p->n; i++) {
 		v = ((int64_t)t[mx - x[i * s]] * p->inv_scale_q16 + den / 2) / den;

@@ -245,7 +245,8 @@ O2M_TYPES_FLOAT(DEF_RESAMPLE_, resample)
 	static int32_t gs_point_##sfx(const o2m_grid_sample_params *p, const T *g,     \
 				      int32_t *off, T *wt)                             \
 	{                                                                              \
-		int32_t pos[O2M_GS_MAX_RANK][4], cnt[O2M_GS_MAX_RANK], k[O2M_GS_MAX_RANK]; \
+		int32_t pos[O2M_GS_MAX_RANK][4], cnt[O2M_GS_MAX_RANK] = {0};           \
+		int32_t k[O2M_GS_MAX_RANK] = {0};                                      \
 		int32_t a, n = 0, o;                                                   \
 		T w[O2M_GS_MAX_RANK][4], ww;                                           \
 		for (a = 0; a < p->rank; a++) {                                        \

@@ -9,8 +9,8 @@ UNIT_SRC  := $(wildcard test/unit/test_*.c)
 UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
-test: unit errors link integration pernode fixtures frontend ops conformance zoo qmodels \
-	qcalib firmware-test q8dsp html-report
+test: unit lint errors link integration pernode fixtures frontend ops conformance zoo qmodels \
+	qcalib firmware-test q8dsp target-validate html-report
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -21,10 +21,14 @@ unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@$(B)/onnx2mcu rules --markdown | diff -u docs/rules.md - >/dev/null || \
 		{ echo "docs/rules.md is out of date: run make docs"; exit 1; }
 	@echo "docs/rules.md matches the rule tables"
+	@$(B)/onnx2mcu mcus --markdown | diff -u docs/mcus.md - >/dev/null || \
+		{ echo "docs/mcus.md is out of date: run make docs"; exit 1; }
+	@echo "docs/mcus.md matches cli/mcus.def"
 
 docs: $(B)/onnx2mcu
 	$(B)/onnx2mcu ops --markdown >docs/ops.md
 	$(B)/onnx2mcu rules --markdown >docs/rules.md
+	$(B)/onnx2mcu mcus --markdown >docs/mcus.md
 
 $(B)/test/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -51,12 +55,16 @@ qcalib: $(B)/onnx2mcu
 q8dsp:
 	sh test/q8dsp/run.sh
 
+# validate --target on QEMU's Cortex-M3, M4, M7, M33 and M55 (about a minute)
+target-validate: $(B)/onnx2mcu
+	test/target/run.sh $(B)/onnx2mcu
+
 # compile --report-html: the pages in headless Chromium (console, DOM, screenshot),
 # names escaped, written whole (a few seconds)
 html-report: $(B)/onnx2mcu
 	test/html/run.sh $(B)/onnx2mcu
 
-.PHONY: test unit conformance zoo qmodels qcalib q8dsp docs html-report
+.PHONY: test unit conformance zoo qmodels qcalib q8dsp target-validate docs html-report
 
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -66,6 +74,16 @@ errors:
 
 link: $(B)/onnx2mcu
 	test/link/run.sh $(B)/onnx2mcu
+
+# static analysis: cppcheck over every C file of the repository; a finding fails, and
+# each one accepted is in test/cppcheck.supp with its reason
+CPPCHECK := cppcheck -q -j2 --enable=warning,portability --inline-suppr --error-exitcode=1 \
+	--suppressions-list=test/cppcheck.supp -I. -I$(B)/gen -Iruntime-stub -Itest/unit
+lint: $(B)/gen/onnx/onnx.pb-c.h $(B)/gen/o2m_version.h
+	$(CPPCHECK) --std=c11 -D_POSIX_C_SOURCE=200809L cli frontend ir passes codegen test bench
+	$(CPPCHECK) --std=c99 runtime-stub examples
+	@echo "lint: cppcheck $$(cppcheck --version | cut -d' ' -f2): $$(find cli frontend ir \
+		passes codegen test bench runtime-stub examples -name '*.c' | wc -l) files, no finding"
 
 # the Make and CMake recipes of docs/firmware.md, from a clean build folder
 integration: $(B)/onnx2mcu
@@ -92,7 +110,7 @@ ops:
 	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/ops/run.sh $(B)/asan/onnx2mcu
 
-.PHONY: errors link integration pernode fixtures frontend ops
+.PHONY: errors lint link integration pernode fixtures frontend ops
 
 firmware-test: $(B)/onnx2mcu
 	test/firmware/run.sh $(B)/onnx2mcu

@@ -170,6 +170,13 @@ expect 0 "" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.
 expect 2 "--dim value '-3' is not a size" inspect "$here/symbolic.onnx" --dim batch=-3 --dim seq=5
 expect 2 "no command 'frob'" help frob
 expect 0 "" help validate
+# validate --target: the cores it knows, the tools it needs (test/target runs it)
+expect 2 "unknown --target 'cortex-m9'; one of: cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55" validate "$data0/model.onnx" --data "$data0" --target cortex-m9
+expect 2 "--qemu needs --target" validate "$data0/model.onnx" --data "$data0" --qemu qemu-system-arm
+expect 2 "option '--target' does not apply to compile" compile "$here/good.onnx" --target cortex-m4 -o "$out/strict"
+expect 3 "needs the cross compiler '$out/no-gcc', which was not found" validate "$data0/model.onnx" --data "$data0" --target cortex-m4 --cc "$out/no-gcc"
+expect 3 "needs '$out/no-qemu', which was not found" validate "$data0/model.onnx" --data "$data0" --target cortex-m4 --qemu "$out/no-qemu"
+expect 3 "needs '$out/no-qemu'" validate "$data0/model.onnx" --data "$data0" --target cortex-m55 --cc "$out/no-gcc" --qemu "$out/no-qemu"
 expect 0 "" inspect "$here/good.onnx" -O0 -v --search-budget 3 --search-alpha 1.1 --cost-ram 1 --cost-flash 0.1 --verify-each
 expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --rtol 1e-2 --per-node --cc cc --search-budget 2
 # --depfile: only compile takes it; a failed compile writes none, an unwritable one is
@@ -177,7 +184,52 @@ expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --
 expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx" --depfile "$out/d"
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
+# ... and names every calibration file read, those of a folder one by one
+expect 0 "" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.npy" -o "$out/dep" --depfile "$out/dep.d" -q
+grep -q "good_calib.npy" "$out/dep.d" && pass=$((pass + 1)) || { echo "FAIL: $out/dep.d lacks the calibration file"; fail=$((fail + 1)); }
+expect 0 "" compile "$here/../models/resnet8_cifar/model.onnx" --quantize int8 --calib "$here/../models/resnet8_cifar" -o "$out/dep" --depfile "$out/dep.d" -q
+grep -q "resnet8_cifar/test_data_set_0/input_0.pb" "$out/dep.d" && pass=$((pass + 1)) || { echo "FAIL: $out/dep.d lacks the calibration folder's files"; fail=$((fail + 1)); }
+rm -rf "$out/dep" "$out/dep.d"
 expect 3 "cannot write $out/no/such/x.d" compile "$here/good.onnx" -o "$out/dep" --depfile "$out/no/such/x.d"
+# fitting the part: --mcu NAME and the limits; over a limit is an error naming where
+# the bytes go and nothing is written, a warning with --force
+m8=$here/../models/resnet8_cifar/model.onnx
+expect 2 "no part 'stm32f41re'; did you mean 'stm32f401re'?" compile "$m8" -o "$out/fit" --mcu stm32f41re
+expect 2 "a limit wants a size such as 256K, not '0'" compile "$m8" -o "$out/fit" --ram-limit 0
+expect 2 "a limit wants a size such as 256K, not '1T'" inspect "$m8" --flash-limit 1T
+expect 2 "option '--force' does not apply to inspect" inspect "$m8" --force
+expect 2 "option '--mcu' does not apply to validate" validate "$m8" --data "$data0" --mcu rp2040
+expect 1 "model.onnx: error: RAM 208936 bytes (arena 196608 + inputs and outputs 12328) is over stm32l432kc's 64K SRAM" compile "$m8" -o "$out/fit" --mcu stm32l432kc
+expect 1 "node '.*' (FusedConv): note: the arena peaks here at 196608 bytes; live: '.*' 65536" compile "$m8" -o "$out/fit" --mcu stm32l432kc
+expect 1 "error: weights 310824 bytes are over stm32l432kc's 256K flash" compile "$m8" -o "$out/fit" --mcu STM32L432KC
+expect 1 "node '/stacks/stacks.2/Relu' (FusedConv): note: 147712 bytes of weights" compile "$m8" -o "$out/fit" --flash-limit 300K
+expect 1 "note: int8 (--quantize int8 --calib SAMPLES) needs about a quarter" compile "$m8" -o "$out/fit" --ram-limit 100K
+[ -e "$out/fit" ] && { echo "FAIL: a compile over a limit wrote $out/fit"; fail=$((fail + 1)); }
+expect 0 "warning: RAM 208936 bytes (arena 196608 + inputs and outputs 12328) is over --ram-limit 102400 bytes" compile "$m8" -o "$out/fit" --ram-limit 100K --force
+[ -f "$out/fit/model.c" ] && pass=$((pass + 1)) || { echo "FAIL: --force wrote no code"; fail=$((fail + 1)); }
+expect 0 "RAM 80% of 256K, weights 30% of 1M flash (nrf52840)" compile "$m8" -o "$out/fit" --mcu nrf52840
+expect 0 "RAM 20% of 1M, weights 59% of 512K flash (stm32l432kc)" compile "$m8" -o "$out/fit" --mcu stm32l432kc --ram-limit 1M --flash-limit 512K
+expect 0 "RAM: 208936 of 98304 bytes (212.5%; arena 196608, inputs and outputs 12328): does not fit" inspect "$m8" --mcu stm32f401re
+# no limits: a model no part could hold (issue 11: a ResNet-50 compiled silently into
+# 102 MB of weights and a 7 MB arena) is compiled with a warning saying so
+expect 0 "warning: RAM 24000000 bytes (arena and buffers) is more than any part of 'onnx2mcu mcus' has" compile "$here/symbolic.onnx" -o "$out/fit" --dim batch=1000 --dim seq=1000
+expect 1 "error: RAM 24000000 bytes (arena 0 + inputs and outputs 24000000) is over nrf5340's 512K SRAM" compile "$here/symbolic.onnx" -o "$out/fit" --dim batch=1000 --dim seq=1000 --mcu nrf5340
+expect 0 "stm32h743zi  STM32H7      cortex-m7      SRAM    1M  flash   2M" mcus
+expect 2 "mcus takes only --markdown" mcus --frob
+expect 0 "" help mcus
+# progress: on a terminal (script(1) gives a pseudo-terminal) a line redrawn in place and
+# erased before the summary; nothing when stderr is not a terminal
+ONNX2MCU_PROGRESS_AFTER=0 script -qec "'$bin' compile '$m8' -o '$out/prog'" /dev/null >"$out/prog.tty" 2>&1
+if grep -q "onnx2mcu: plan (" "$out/prog.tty" && grep -q "writing weights 100%" "$out/prog.tty" &&
+	tr '\r' '\n' <"$out/prog.tty" | grep -q "^.\[Konnx2mcu: $out/prog: 11 kernel calls"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: no progress line on a terminal:"; tr '\r' '\n' <"$out/prog.tty" | cat -v | head -5
+	fail=$((fail + 1))
+fi
+ONNX2MCU_PROGRESS_AFTER=0 "$bin" compile "$m8" -o "$out/prog" 2>"$out/prog.err"
+if grep -q "plan (" "$out/prog.err"; then echo "FAIL: progress drawn into a file"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
+rm -rf "$out/fit" "$out/prog"
 # --report-html: only compile takes it; the page is written under the sanitizers too
 expect 2 "option '--report-html' does not apply to validate" validate "$here/good.onnx" --report-html r.html --data "$data0"
 expect 0 "" compile "$here/../html/names.onnx" -o "$out/html" --report-html "$out/html.html" --report "$out/html.json"
@@ -194,6 +246,16 @@ expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O0 --search-budge
 expect 2 "no model.h there (made with another -n?)" validate "$data0/model.onnx" --data "$data0" --code "$out/st_ok"
 expect 2 "g.h carries no stamp" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_none"
 [ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
+# built from a checkout, the version (and so the stamp) names the git revision
+if rev=$(git rev-parse --short=12 HEAD 2>/dev/null); then
+	if "$bin" --version | grep -q "^onnx2mcu [0-9.]*+$rev\(\.dirty\)\?$" &&
+		grep -q "^#define G_O2M_VERSION \"[0-9.]*+$rev" "$out/st_ok/g.h"; then
+		pass=$((pass + 1))
+	else
+		echo "FAIL: version '$("$bin" --version)' or the stamp does not name revision $rev"
+		fail=$((fail + 1))
+	fi
+fi
 # external data through a symbolic link: fine inside the model's folder, not out of it
 mkdir -p "$out/in" "$out/out"
 cp "$here/ext_good.onnx" "$out/in/" && cp "$here/ext.bin" "$out/in/real.bin"
@@ -250,6 +312,52 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$out/chain" "$here/chain.c" &&
 	"$out/chain" 100000 "$out/chain.onnx"
 expect 0 "" compile "$out/chain.onnx" -o "$out/chain.gen"
 rm -rf "$out/chain.gen" "$out/chain.onnx"
+# build PROJECT.json: a bad project file names the key and the model entry; a failed
+# model stops the build and is named
+g=$(cd "$here" && pwd)/good.onnx
+proj() { printf '%s\n' "$1" >"$out/proj.json"; }
+proj '{"models": [{"model": "'"$g"'", "o": "pgen"},'
+expect 2 "proj.json: not valid JSON" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "frob": 1}]}'
+expect 2 "proj.json: models\[0\] (.*good.onnx): unknown key 'frob'" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "shared-runtime": "yes"}]}'
+expect 2 "models\[0\] (.*good.onnx): key 'shared-runtime' takes true or false" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": true}]}'
+expect 2 "models\[0\] (.*good.onnx): key 'o' takes a string or a number" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "dim": [{"batch": 1}]}]}'
+expect 2 "models\[0\] (.*good.onnx): key 'dim' takes a string or a number" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "atol": 1}]}'
+expect 2 "models\[0\] (.*good.onnx): 'atol' is not an option of compile" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "help": true}]}'
+expect 2 "'help' is not an option of compile" build "$out/proj.json"
+proj '{"models": [{"o": "pgen"}]}'
+expect 2 "proj.json: models\[0\]: no \"model\"" build "$out/proj.json"
+proj '{"models": [{"model": 7, "o": "pgen"}]}'
+expect 2 "models\[0\]: \"model\" is not a string" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen"}], "depfile": 3}'
+expect 2 "proj.json: key 'depfile' takes a string" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen"}], "target": "m4"}'
+expect 2 "proj.json: unknown key 'target'" build "$out/proj.json"
+proj '{"models": {"model": "'"$g"'"}}'
+expect 2 "\"models\" wants an array" build "$out/proj.json"
+proj '[]'
+expect 2 "wants an object" build "$out/proj.json"
+proj '{"models": [{"model": "missing.onnx", "o": "pgen"}]}'
+expect 1 "build .*proj.json stopped: models\[0\] (missing.onnx) failed" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "q": true}, {"model": "missing.onnx", "o": "pgen2"}], "depfile": "p.d"}'
+expect 1 "stopped: models\[1\] (missing.onnx) failed" build "$out/proj.json"
+[ -f "$out/pgen/good.h" ] && [ ! -e "$out/p.d" ] && pass=$((pass + 1)) ||
+	{ echo "FAIL: build: the first model compiled, no depfile after a failure"; fail=$((fail + 1)); }
+proj '{"models": [{"model": "'"$g"'", "o": "pgen", "dim": "batch"}]}'
+expect 2 "--dim wants NAME=N" build "$out/proj.json"
+expect 2 "stopped: models\[0\] (.*good.onnx) failed" build "$out/proj.json"
+proj '{"models": [{"model": "'"$g"'"}]}'
+expect 2 "compile needs -o DIR" build "$out/proj.json"
+expect 3 "cannot read .*nothere.json" build "$out/nothere.json"
+expect 2 "unknown option '--frob'" build "$out/proj.json" --frob
+expect 2 "build needs a project file" build
+expect 0 "--depfile FILE" help build
+rm -rf "$out/pgen" "$out/pgen2" "$out/proj.json"
 # a model whose kernels need more than 64 runtime files: all copied, and they build
 expect 0 "" compile "$here/many_files.onnx" -o "$out/many"
 mkdir -p "$out/many.obj" && (cd "$out/many.obj" && cc -std=c99 -c -I../many ../many/*.c 2>&1) >"$out/many.log"

@@ -35,9 +35,14 @@ check "compile -q: nothing on stdout or stderr" sh -c "$bin compile $model -o $o
 
 cp "$model" "$out/model.onnx"
 mk="make -C $here ONNX2MCU=$bin MODEL=$out/model.onnx BUILD=$out/make"
-check "make: a clean build generates, builds and runs" sh -c "$mk $out/make/app && $out/make/app"
-check "make: nothing to do when the model is unchanged" \
-	sh -c "$mk -q $out/make/app"
+# the recipe sits above the Makefile's first rule, all: a plain make still builds all,
+# on a clean build and with the depfile there; kws.mk itself holds no rule
+check "make: a clean build generates, builds and runs (plain make builds all)" sh -c "
+	$mk && $out/make/app"
+check "make: nothing to do when the model is unchanged (the default goal is still all)" \
+	sh -c "$mk -q && $mk -q $out/make/app && [ -f $out/make/gen/kws.d ]"
+check "make: kws.mk defines no rule, so no default goal" sh -c "
+	make -f $out/make/gen/kws/kws.mk 2>&1 | grep -q 'No targets'"
 touch "$out/model.onnx"
 check "make: a newer model is compiled again" \
 	sh -c "! $mk -q $out/make/gen/kws/kws.mk && $mk $out/make/app && $out/make/app &&
@@ -83,10 +88,105 @@ check "compile: a changed model's files get new times" sh -c "
 	touch -d 2001-01-01 $out/ts/* && $bin compile $ext/ext_good.onnx -o $out/ts -n good -q &&
 	[ \$(stat -c %Y $out/ts/good.c) -gt 1000000000 ]"
 
+# --shared-runtime: two different models, their kernels compiled once (shared/)
+shm="make -C $here/shared ONNX2MCU=$bin KWS_MODEL=$model VAD_MODEL=$ext/symbolic.onnx"
+check "make --shared-runtime: two models, one runtime, one program" sh -c "
+	$shm BUILD=$out/shmake && $out/shmake/app"
+
+# build PROJECT.json: two models, each with its options, one depfile listing both
+# models' inputs and the project file; paths in the file are relative to its folder
+project_build() {
+	p=$out/project
+	mkdir -p "$p/fw/models"
+	cp "$ext/ext_good.onnx" "$ext/ext.bin" "$p/fw/models/"
+	cp "$ext/symbolic.onnx" "$p/fw/models/vad.onnx"
+	cat >"$p/fw/project.json" <<-EOF
+	{"models": [
+	  {"model": "models/ext_good.onnx", "o": "gen/kws", "n": "kws", "shared-runtime": true},
+	  {"model": "models/vad.onnx", "o": "gen/vad", "n": "vad", "dim": ["batch=1", "seq=2"],
+	   "search-budget": 8, "q": true}
+	 ],
+	 "depfile": "gen/models.d"}
+	EOF
+	(cd "$p" && "$bin" build fw/project.json 2>../project.err) &&
+		[ "$(grep -c '^onnx2mcu: gen/kws: \|build fw/project.json: 2 models compiled' "$out/project.err")" -eq 2 ] &&
+		grep -qx '#define KWS_O2M_OPTIONS "-n kws --shared-runtime"' "$p/fw/gen/kws/kws.h" &&
+		grep -qx '#define VAD_O2M_OPTIONS "-n vad --search-budget 8 --dim batch=1 --dim seq=2"' \
+			"$p/fw/gen/vad/vad.h" &&
+		printf '%s\n' 'fw/gen/kws/kws.mk: \' '  fw/models/ext_good.onnx \' '  fw/models/ext.bin \' \
+			'  fw/project.json \' "  $bin" 'fw/gen/vad/vad.mk: \' '  fw/models/vad.onnx \' \
+			'  fw/project.json \' "  $bin" | diff - "$p/fw/gen/models.d" &&
+		(cd "$p" && "$bin" build fw/project.json -q --depfile cmdline.d) && [ -s "$p/cmdline.d" ]
+}
+check "build: two models with their options, one depfile for both" project_build
+
 if command -v cmake >/dev/null; then
 	check "cmake: configure, build and run" sh -c "cmake -S $here -B $out/cmake \
 		-DONNX2MCU=$bin -DKWS_MODEL=$out/model.onnx && cmake --build $out/cmake && \
 		$out/cmake/app"
+	check "cmake --shared-runtime: two models, one runtime, one program" sh -c "
+		cmake -S $here/shared -B $out/shcmake -DONNX2MCU=$bin -DKWS_MODEL=$model \
+		-DVAD_MODEL=$ext/symbolic.onnx && cmake --build $out/shcmake && $out/shcmake/app"
+	# onnx2mcu_add_model (cmake/Onnx2mcu.cmake), with a copy of onnx2mcu to touch
+	fn=$out/function
+	mkdir -p "$fn"
+	cp "$bin" "$fn/onnx2mcu"
+	cp "$model" "$fn/kws.onnx"
+	fnc="cmake -S $here/function -DONNX2MCU_EXECUTABLE=$fn/onnx2mcu -DKWS_MODEL=$fn/kws.onnx \
+		-DVAD_MODEL=$ext/symbolic.onnx"
+	check "onnx2mcu_add_model: a clean configure, build and run" sh -c "
+		$fnc -B $fn/b && cmake --build $fn/b && $fn/b/app"
+	check "onnx2mcu_add_model: a second build does nothing" sh -c "
+		cmake --build $fn/b >$fn/again.log 2>&1 &&
+		! grep -q 'Re-running CMake\|Building\|Linking' $fn/again.log"
+	fn_changed() { # the model's bytes change: configured, compiled and linked again
+		printf '\240\006\001' >>"$fn/kws.onnx"
+		cmake --build "$fn/b" >"$fn/changed.log" 2>&1 && grep -q 'Building C object.*kws' "$fn/changed.log" &&
+			grep -qx "#define KWS_MODEL_SHA256 \"$(sha256sum <"$fn/kws.onnx" | cut -c1-64)\"" \
+				"$fn/b/onnx2mcu/kws/kws.h" && "$fn/b/app"
+	}
+	check "onnx2mcu_add_model: a changed model is compiled again" fn_changed
+	check "onnx2mcu_add_model: a newer file of the depfile (onnx2mcu) compiles again" sh -c "
+		touch -d 2001-01-01 $fn/b/onnx2mcu/kws/kws.mk && touch $fn/onnx2mcu &&
+		cmake --build $fn/b && [ \$(stat -c %Y $fn/b/onnx2mcu/kws/kws.mk) -gt 1000000000 ]"
+	check "onnx2mcu_add_model --shared-runtime: one onnx2mcu_runtime library" sh -c "
+		$fnc -B $fn/s -DSHARED=ON && cmake --build $fn/s && $fn/s/app &&
+		[ \$(ar t $fn/s/libonnx2mcu_runtime.a | sort | uniq -d | wc -l) -eq 0 ] &&
+		ar t $fn/s/libonnx2mcu_runtime.a | grep -q o2m_basic && ! ar t $fn/s/libkws.a | grep -q o2m_"
+	# make install: the binary, the man page, bash completion, the CMake module
+	inst=$out/install
+	install_tree() {
+		make -C "$here/../.." install DESTDIR="$inst" PREFIX=/usr >"$out/install.log" 2>&1 &&
+			for f in bin/onnx2mcu share/man/man1/onnx2mcu.1 \
+				share/bash-completion/completions/onnx2mcu \
+				lib/cmake/onnx2mcu/Onnx2mcu.cmake lib/cmake/onnx2mcu/onnx2mcu-config.cmake; do
+				[ -s "$inst/usr/$f" ] || { echo "no $f"; return 1; }
+			done
+	}
+	check "make install DESTDIR=... PREFIX=/usr: binary, man page, completion, CMake module" install_tree
+	man_page() {
+		if command -v man >/dev/null; then
+			MANWIDTH=80 man -l "$inst/usr/share/man/man1/onnx2mcu.1" 2>"$out/man.err" >"$out/man.txt"
+		else
+			nroff -man "$inst/usr/share/man/man1/onnx2mcu.1" 2>"$out/man.err" >"$out/man.txt"
+		fi
+		[ ! -s "$out/man.err" ] && grep -q '^COMPILE' "$out/man.txt" &&
+			grep -q '^BUILD' "$out/man.txt" && grep -q -- '--shared-runtime' "$out/man.txt"
+	}
+	check "man: the page renders, with every command's options" man_page
+	completion() {
+		c=$inst/usr/share/bash-completion/completions/onnx2mcu
+		bash -n "$c" && [ "$(bash -c ". '$c'; COMP_WORDS=(onnx2mcu compile --sh); COMP_CWORD=2
+			_onnx2mcu; echo \"\${COMPREPLY[*]}\"")" = --shared-runtime ] &&
+			[ "$(bash -c ". '$c'; COMP_WORDS=(onnx2mcu bu); COMP_CWORD=1
+			_onnx2mcu; echo \"\${COMPREPLY[*]}\"")" = build ]
+	}
+	check "bash completion: valid bash; 'compile --sh' gives --shared-runtime" completion
+	check "find_package(onnx2mcu) from the installed tree" sh -c "
+		cmake -S $here/function -B $fn/installed -DFIND_PACKAGE=ON -DCMAKE_PREFIX_PATH=$inst/usr \
+		-DKWS_MODEL=$fn/kws.onnx -DVAD_MODEL=$ext/symbolic.onnx &&
+		grep -q 'ONNX2MCU_EXECUTABLE:FILEPATH=$inst/usr/bin/onnx2mcu' $fn/installed/CMakeCache.txt &&
+		cmake --build $fn/installed && $fn/installed/app"
 else
 	fail=$((fail + 1))
 	echo "FAIL cmake is not installed (scripts/install-deps installs it)"

@@ -1,14 +1,14 @@
 #!/bin/sh
 # run.sh - the Arm DSP paths of the int8 kernels against their portable C: test/q8dsp/main.c
 # with runtime-stub/o2m_q8_conv.c built twice (for the core, and -DO2M_NO_DSP with the
-# kernels renamed ref_q8_*), bare metal (examples/firmware's startup and linker script,
+# kernels renamed ref_q8_*), bare metal (examples/firmware/boards: startup and linker scripts,
 # arm-none-eabi-gcc -O2) on QEMU's Cortex-M4 (mps2-an386) and Cortex-M7 (mps2-an500);
 # every output must match bit for bit, and the checksum of all outputs must be the host
 # build's. Ends with: q8dsp: N passed, M failed.
 set -u
 root=$(pwd)
 out=${Q8DSP_OUT:-$root/build/q8dsp}
-fw=$root/examples/firmware
+fw=$root/examples/firmware/boards
 rt=$root/runtime-stub
 warn="-std=c99 -Wall -Wextra -Werror -pedantic -Wshadow -Wconversion"
 ren="-DO2M_NO_DSP -Do2m_q8_conv_s8=ref_q8_conv_s8 -Do2m_q8_conv_dw_s8=ref_q8_conv_dw_s8
@@ -39,7 +39,7 @@ for target in "m4 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
 	if ! { arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$o/dsp.o" &&
 		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_conv.c" -o "$o/ref.o" &&
 		arm-none-eabi-gcc $cpu -std=c99 -O2 -Wall -I"$rt" "$fw/startup.c" test/q8dsp/main.c \
-			"$o/dsp.o" "$o/ref.o" -nostartfiles -T "$fw/mps2-an386.ld" \
+			"$o/dsp.o" "$o/ref.o" -nostartfiles -L "$fw" -T "$board.ld" \
 			--specs=nano.specs --specs=rdimon.specs -o "$o/q8dsp.elf"; } >"$o/build.log" 2>&1
 	then
 		echo "FAIL $name: build (see $o/build.log)"

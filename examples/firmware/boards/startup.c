@@ -1,6 +1,8 @@
-/* startup.c - bare-metal start for the Cortex-M4 of QEMU's mps2-an386: the vector
-   table, copying .data and zeroing .bss, enabling the FPU, newlib's constructors and
-   semihosting stdio, then main(); its return value leaves QEMU through exit(). */
+/* startup.c - bare-metal start for the Cortex-M boards of QEMU (mps2-an385, -an386,
+   -an500, -an505, mps3-an547; the memory map is the board's linker script): the vector
+   table, copying .data and zeroing .bss, enabling the FPU when there is one, newlib's
+   constructors and semihosting stdio, then main(); its return value leaves QEMU through
+   exit(). */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -21,13 +23,16 @@ void Reset_Handler(void)
 {
 	uint32_t *src = __data_load, *dst = __data_start;
 
+#ifdef __ARM_FP
+	/* CPACR: full access to coprocessors 10 and 11, the FPU (and M-profile vectors),
+	   first: the compiler may vectorize the loops below */
+	*(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
+	__asm volatile("dsb\n\tisb");
+#endif
 	while (dst < __data_end)
 		*dst++ = *src++;
 	for (dst = __bss_start; dst < __bss_end;)
 		*dst++ = 0;
-	/* CPACR: full access to coprocessors 10 and 11, the FPU */
-	*(volatile uint32_t *)0xE000ED88u |= 0xFu << 20;
-	__asm volatile("dsb\n\tisb");
 	__libc_init_array();
 	initialise_monitor_handles();
 	exit(main());
