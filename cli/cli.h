@@ -33,6 +33,7 @@ typedef struct {
 	SearchStats search;
 	const char *report;     /* compile --report FILE.json */
 	const char *depfile;    /* compile --depfile FILE */
+	const char *report_html; /* compile --report-html FILE.html */
 	FileList files;         /* external data files the model was read with */
 	char seq_text[1024];    /* the --seq and --empty options, for the stamp */
 	int nodes_in;           /* nodes of the model as loaded */
@@ -88,8 +89,40 @@ typedef struct {
 	int64_t macs, cycles, arena, weights;
 } ReportTotals;
 void cli_totals(Graph *g, ReportTotals *t);
+/* one kernel call of the run function; calls are the steps of the schedule */
+typedef struct {
+	int node, call;  /* g->n[node]'s call-th kernel call */
+	int out;         /* the tensor it writes (its node's first output), or -1 */
+	IrCost cost;
+	int64_t live;    /* arena bytes in use during the call */
+	double sqnr_db;  /* --quantize: its int8 output against float; NAN when none */
+} ReportLayer;
+/* one arena buffer of the plan: bytes [offset, offset + size) in use from step first
+   to step last (views of it included) */
+typedef struct {
+	int tensor;      /* the tensor it holds, or -1 for a scratch buffer */
+	int node;        /* its producer (the node a scratch buffer belongs to), or -1 */
+	int first, last;
+	int64_t offset, size;
+} ReportBuf;
+typedef struct {
+	ReportTotals tot;
+	ReportLayer *layer;
+	ReportBuf *buf;
+	int nlayers, nbufs;
+} Report;
+/* what the layer table, the JSON report and the HTML page show; o may be NULL */
+void cli_report_gather(Graph *g, const CliOptions *o, Report *r);
+void cli_report_free(Report *r);
+const char *cli_storage_name(const Graph *g, int t); /* arena, input, output, flash */
+void cli_shape_text(const Tensor *t, char *buf, size_t len); /* "[1,49,10]" */
 void cli_layers_print(Graph *g, FILE *f);
 int cli_report_write(Graph *g, const CliOptions *o, const char *path);
+/* output files appear whole or not at all: written to a temporary file in the same
+   folder (in tmp, len bytes), then renamed over path by cli_out_close; a failure there
+   says so on stderr and removes the temporary file */
+FILE *cli_out_open(const char *path, char *tmp, size_t len);
+int cli_out_close(FILE *f, const char *tmp, const char *path);
 
 /* stamp.c: how the generated header says it was made, and validate --code's check */
 typedef struct {
@@ -141,5 +174,9 @@ int cli_option_takes(const char *cmd, const char *opt);
 /* build.c: onnx2mcu build FILE.json */
 extern const char *usage_build;
 int cli_build_project(int argc, char **argv);
+
+/* html.c: compile --report-html FILE, one self-contained page (docs/memory-planning.md) */
+int cli_html_write(Graph *g, const CliOptions *o, const CliStamp *s, const char *name,
+		   const char *path);
 
 #endif

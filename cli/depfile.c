@@ -4,9 +4,7 @@
    all. */
 #include "cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 /* a path as Make reads it: spaces and '#' escaped, '$' doubled; a relative path after
@@ -55,22 +53,12 @@ void cli_depfile_rule(FILE *f, const char *prefix, const char *target, const Cli
 int cli_depfile_save(const char *path, const char *text, size_t len)
 {
 	char tmp[4200];
-	FILE *f;
-	int bad;
+	FILE *f = cli_out_open(path, tmp, sizeof tmp);
 
-	snprintf(tmp, sizeof tmp, "%s.o2m-%ld", path, (long)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		fprintf(stderr, "onnx2mcu: cannot write %s: %s\n", path, strerror(errno));
+	if (!f)
 		return -1;
-	}
-	bad = fwrite(text, 1, len, f) != len || ferror(f);
-	if (fclose(f) || bad || rename(tmp, path)) {
-		fprintf(stderr, "onnx2mcu: cannot write %s\n", path);
-		remove(tmp);
-		return -1;
-	}
-	return 0;
+	fwrite(text, 1, len, f);
+	return cli_out_close(f, tmp, path);
 }
 
 int cli_depfile_write(const char *path, const char *target, const CliOptions *o)

@@ -104,7 +104,11 @@ static const char *usage_compile =
 	"  --force              over a limit: a warning, and the code is written\n"
 	"  --report FILE.json   write what was made: kernel calls, MACs, arena and weights\n"
 	"                       bytes, rewrites applied, the search, and one entry per\n"
-	"                       kernel call (docs/rewrites.md)\n";
+	"                       kernel call (docs/rewrites.md)\n"
+	"  --report-html FILE.html\n"
+	"                       write one self-contained page: totals, cycles and arena\n"
+	"                       bytes per kernel call, the arena timeline and the layer\n"
+	"                       table (docs/memory-planning.md)\n";
 
 static const char *usage_inspect =
 	"usage: onnx2mcu inspect MODEL.onnx [options]\n"
@@ -209,6 +213,7 @@ static const struct {
 	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
 	{"--shared-runtime", C_COMPILE | C_FLAG}, {"--report", C_COMPILE},
 	{"-q", C_COMPILE | C_FLAG},     {"--depfile", C_COMPILE},
+	{"--report-html", C_COMPILE},
 	{"--dim", C_MODEL},             {"--bind", C_MODEL},
 	{"--seq", C_MODEL},             {"--empty", C_MODEL},
 	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL | C_FLAG},
@@ -496,6 +501,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report")) {
 			NEED_ARG();
 			o->report = next;
+		} else if (!strcmp(a, "--report-html")) {
+			NEED_ARG();
+			o->report_html = next;
 		} else if (!strcmp(a, "--depfile")) {
 			NEED_ARG();
 			o->depfile = next;
@@ -780,6 +788,8 @@ int cli_compile(CliOptions *o)
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
 	cli_progress_end();
 	if (!rc && o->report && cli_report_write(g, o, o->report))
+		rc = EXIT_IO;
+	if (!rc && o->report_html && cli_html_write(g, o, &stamp, eo.name, o->report_html))
 		rc = EXIT_IO;
 	if (!rc && o->depfile) {
 		char target[4400];

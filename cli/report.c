@@ -7,9 +7,11 @@
 #include "cli.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cli_totals(Graph *g, ReportTotals *t)
 {
@@ -31,7 +33,7 @@ void cli_totals(Graph *g, ReportTotals *t)
 	free(used);
 }
 
-static const char *where(const Graph *g, int t)
+const char *cli_storage_name(const Graph *g, int t)
 {
 	switch (g->plan->tensor[t].kind) {
 	case ST_ARENA: return "arena";
@@ -42,7 +44,7 @@ static const char *where(const Graph *g, int t)
 	}
 }
 
-static void shape_text(const Tensor *t, char *buf, size_t len)
+void cli_shape_text(const Tensor *t, char *buf, size_t len)
 {
 	size_t n = (size_t)snprintf(buf, len, "[");
 	for (int i = 0; i < t->rank && n < len; i++)
@@ -51,37 +53,231 @@ static void shape_text(const Tensor *t, char *buf, size_t len)
 		snprintf(buf + n, len - n, "]");
 }
 
-void cli_layers_print(Graph *g, FILE *f)
+/* the steps of node i: its calls; a node without calls (a view) sits at the next one */
+static void node_steps(const Report *r, const int *k0, const Graph *g, int i, int *first,
+		       int *last)
 {
-	ReportTotals tot;
-	int k = 0;
+	int n = g->n[i].low->ncall;
 
-	fprintf(f, "layers (one per kernel call, after optimisation):\n");
-	fprintf(f, "  %4s %-18s %-22s %12s %-18s %9s %9s %12s  %s\n", "#", "op", "kernel", "MACs",
-		"output", "offset", "bytes", "est. cycles", "ONNX nodes");
+	*first = k0[i] < r->nlayers ? k0[i] : r->nlayers - 1;
+	*last = n ? k0[i] + n - 1 : *first;
+}
+
+/* the tensor whose buffer t is: t itself, or what the view t looks at */
+static int buf_root(const Graph *g, int t)
+{
+	for (;;) {
+		int p = g->t[t].producer, in;
+		if (p < 0 || g->n[p].low->alias < 0 || g->n[p].out[0] != t)
+			return t;
+		in = g->n[p].in[g->n[p].low->alias];
+		if (in < 0 || g->plan->tensor[in].kind != ST_ARENA)
+			return t;
+		t = in;
+	}
+}
+
+static void buf_use(ReportBuf *b, int first, int last)
+{
+	if (first < b->first)
+		b->first = first;
+	if (last > b->last)
+		b->last = last;
+}
+
+/* the arena buffers and their lifetimes in steps, as the planner saw them (first write
+   to last read, views included): one per tensor that is not a view of another, one per
+   scratch buffer */
+static void gather_bufs(Graph *g, const int *k0, Report *r)
+{
+	int *of = malloc(sizeof(int) * (size_t)(g->nt + 1)), nscr = 0, f, l;
+
+	IR_ASSERT(of);
+	for (int i = 0; i < g->nn; i++)
+		nscr += g->n[i].dead ? 0 : g->n[i].low->nscratch;
+	r->buf = calloc((size_t)(g->nt + nscr + 1), sizeof *r->buf);
+	IR_ASSERT(r->buf);
+	for (int t = 0; t < g->nt; t++) {
+		int p = g->t[t].producer;
+		of[t] = -1;
+		if (g->plan->tensor[t].kind != ST_ARENA || !r->nlayers || buf_root(g, t) != t)
+			continue;
+		f = l = 0;
+		if (p >= 0)
+			node_steps(r, k0, g, p, &f, &l);
+		of[t] = r->nbufs;
+		r->buf[r->nbufs++] = (ReportBuf){t, p, f, l, g->plan->tensor[t].offset,
+						 ir_nbytes(&g->t[t])};
+	}
+	for (int t = 0; t < g->nt; t++) /* a graph output held here is copied out at the end */
+		if (g->plan->tensor[t].kind == ST_ARENA && (g->t[t].flags & T_OUTPUT) &&
+		    of[buf_root(g, t)] >= 0)
+			buf_use(&r->buf[of[buf_root(g, t)]], r->nlayers - 1, r->nlayers - 1);
+	for (int i = 0; i < g->nn && r->nlayers; i++) {
+		if (g->n[i].dead)
+			continue;
+		node_steps(r, k0, g, i, &f, &l);
+		for (int k = 0; k < g->n[i].nin; k++) {
+			int t = g->n[i].in[k];
+			if (t >= 0 && g->plan->tensor[t].kind == ST_ARENA && of[buf_root(g, t)] >= 0)
+				buf_use(&r->buf[of[buf_root(g, t)]], f, l);
+		}
+		for (int s = 0; s < g->n[i].low->nscratch; s++)
+			if (g->n[i].low->scratch[s] > 0)
+				r->buf[r->nbufs++] = (ReportBuf){-1, i, f, l,
+					g->plan->scratch[i][s].offset, g->n[i].low->scratch[s]};
+	}
+	free(of);
+}
+
+static const ReportBuf *sort_bufs;
+
+static int by_first(const void *x, const void *y)
+{
+	const ReportBuf *p = &sort_bufs[*(const int *)x], *q = &sort_bufs[*(const int *)y];
+	return p->first != q->first ? (p->first < q->first ? -1 : 1) : *(const int *)x - *(const int *)y;
+}
+
+static int by_offset(const void *x, const void *y)
+{
+	const ReportBuf *p = &sort_bufs[*(const int *)x], *q = &sort_bufs[*(const int *)y];
+	return p->offset != q->offset ? (p->offset < q->offset ? -1 : 1) : 0;
+}
+
+/* the arena bytes in use at each step: the union of the buffers live then (views and
+   in-place outputs share bytes), in one sweep over the buffers by first use */
+static void gather_live(Report *r)
+{
+	int *order = malloc(sizeof(int) * (size_t)(r->nbufs + 1));
+	int *live = malloc(sizeof(int) * (size_t)(r->nbufs + 1)), nlive = 0, next = 0;
+
+	IR_ASSERT(order && live);
+	for (int b = 0; b < r->nbufs; b++)
+		order[b] = b;
+	sort_bufs = r->buf;
+	qsort(order, (size_t)r->nbufs, sizeof(int), by_first);
+	for (int k = 0; k < r->nlayers; k++) {
+		int64_t end = 0, bytes = 0;
+		int n = 0;
+		for (int j = 0; j < nlive; j++) /* drop the buffers dead by now */
+			if (r->buf[live[j]].last >= k)
+				live[n++] = live[j];
+		nlive = n;
+		while (next < r->nbufs && r->buf[order[next]].first <= k)
+			live[nlive++] = order[next++];
+		qsort(live, (size_t)nlive, sizeof(int), by_offset);
+		for (int j = 0; j < nlive; j++) {
+			const ReportBuf *b = &r->buf[live[j]];
+			int64_t from = b->offset > end ? b->offset : end;
+			if (b->offset + b->size > from)
+				bytes += b->offset + b->size - from;
+			if (b->offset + b->size > end)
+				end = b->offset + b->size;
+		}
+		r->layer[k].live = bytes;
+	}
+	free(order);
+	free(live);
+}
+
+static const char *const *sort_names;
+
+static int by_name(const void *x, const void *y)
+{
+	int c = strcmp(sort_names[*(const int *)x], sort_names[*(const int *)y]);
+	return c ? c : *(const int *)x - *(const int *)y;
+}
+
+/* --quantize: each call's SQNR, of the first quantized tensor its node writes (the
+   per-layer list names nodes of this graph) */
+static void gather_sqnr(const Graph *g, const CliOptions *o, Report *r)
+{
+	const char **names = malloc(sizeof(char *) * (size_t)(o->nqlayers + 1));
+	int *order = malloc(sizeof(int) * (size_t)(o->nqlayers + 1));
+
+	IR_ASSERT(names && order);
+	for (int j = 0; j < o->nqlayers; j++) {
+		names[j] = o->qlayers[j].node;
+		order[j] = j;
+	}
+	sort_names = names;
+	qsort(order, (size_t)o->nqlayers, sizeof(int), by_name);
+	for (int k = 0; k < r->nlayers; k++) {
+		const char *want = g->n[r->layer[k].node].name;
+		int lo = 0, hi = o->nqlayers;
+		while (lo < hi) { /* the first entry not before want */
+			int mid = (lo + hi) / 2;
+			if (strcmp(names[order[mid]], want) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < o->nqlayers && !strcmp(names[order[lo]], want))
+			r->layer[k].sqnr_db = o->qlayers[order[lo]].sqnr_db;
+	}
+	free(names);
+	free(order);
+}
+
+void cli_report_gather(Graph *g, const CliOptions *o, Report *r)
+{
+	int *k0 = malloc(sizeof(int) * (size_t)(g->nn + 1)), k = 0;
+
+	IR_ASSERT(k0);
+	memset(r, 0, sizeof *r);
+	cli_totals(g, &r->tot);
+	r->layer = calloc((size_t)r->tot.kernels + 1, sizeof *r->layer);
+	IR_ASSERT(r->layer);
 	for (int i = 0; i < g->nn; i++) {
 		const Node *n = &g->n[i];
-		for (int c = 0; !n->dead && c < n->low->ncall; c++, k++) {
-			IrCost cost = ir_call_cost(g, i, c);
-			int y = n->nout ? n->out[0] : -1;
-			char shape[96] = "-", off[32] = "-";
-			if (y >= 0) {
-				shape_text(&g->t[y], shape, sizeof shape);
-				if (g->plan->tensor[y].kind == ST_ARENA)
-					snprintf(off, sizeof off, "%lld", (long long)g->plan->tensor[y].offset);
-				else
-					snprintf(off, sizeof off, "%s", where(g, y));
-			}
-			fprintf(f, "  %4d %-18s %-22s %12lld %-18s %9s %9lld %12lld  %s\n", k, n->op_type,
-				kernel_table[n->low->call[c].kernel].name + 4, (long long)cost.macs, shape,
-				off, y >= 0 ? (long long)ir_nbytes(&g->t[y]) : 0LL, (long long)cost.cycles,
-				n->fused && n->fused[0] ? n->fused : n->name);
-		}
+		k0[i] = k;
+		for (int c = 0; !n->dead && c < n->low->ncall; c++, k++)
+			r->layer[k] = (ReportLayer){i, c, n->nout ? n->out[0] : -1, ir_call_cost(g, i, c),
+						    0, NAN};
 	}
-	cli_totals(g, &tot);
+	r->nlayers = k;
+	gather_bufs(g, k0, r);
+	gather_live(r);
+	if (o && o->nqlayers)
+		gather_sqnr(g, o, r);
+	free(k0);
+}
+
+void cli_report_free(Report *r)
+{
+	free(r->layer);
+	free(r->buf);
+}
+
+void cli_layers_print(Graph *g, FILE *f)
+{
+	Report r;
+
+	cli_report_gather(g, NULL, &r);
+	fprintf(f, "layers (one per kernel call, after optimisation):\n");
+	fprintf(f, "  %4s %-18s %-22s %12s %-18s %9s %9s %12s %9s  %s\n", "#", "op", "kernel",
+		"MACs", "output", "offset", "bytes", "est. cycles", "live", "ONNX nodes");
+	for (int k = 0; k < r.nlayers; k++) {
+		const ReportLayer *l = &r.layer[k];
+		const Node *n = &g->n[l->node];
+		char shape[96] = "-", off[32] = "-";
+		if (l->out >= 0) {
+			cli_shape_text(&g->t[l->out], shape, sizeof shape);
+			if (g->plan->tensor[l->out].kind == ST_ARENA)
+				snprintf(off, sizeof off, "%lld", (long long)g->plan->tensor[l->out].offset);
+			else
+				snprintf(off, sizeof off, "%s", cli_storage_name(g, l->out));
+		}
+		fprintf(f, "  %4d %-18s %-22s %12lld %-18s %9s %9lld %12lld %9lld  %s\n", k, n->op_type,
+			kernel_table[n->low->call[l->call].kernel].name + 4, (long long)l->cost.macs,
+			shape, off, l->out >= 0 ? (long long)ir_nbytes(&g->t[l->out]) : 0LL,
+			(long long)l->cost.cycles, (long long)l->live,
+			n->fused && n->fused[0] ? n->fused : n->name);
+	}
 	fprintf(f, "total: %d kernel calls, %lld MACs, %lld estimated cycles, arena %lld bytes, "
-		"weights %lld bytes\n", tot.kernels, (long long)tot.macs, (long long)tot.cycles,
-		(long long)tot.arena, (long long)tot.weights);
+		"weights %lld bytes\n", r.tot.kernels, (long long)r.tot.macs,
+		(long long)r.tot.cycles, (long long)r.tot.arena, (long long)r.tot.weights);
+	cli_report_free(&r);
 }
 
 /* the ONNX nodes a kernel call computes, as a JSON array */
@@ -101,28 +297,28 @@ static cJSON *fused_array(const Node *n)
 	return a;
 }
 
-static cJSON *layer(Graph *g, int i, int c)
+static cJSON *layer(Graph *g, const ReportLayer *rl)
 {
-	const Node *n = &g->n[i];
-	IrCost cost = ir_call_cost(g, i, c);
+	const Node *n = &g->n[rl->node];
 	cJSON *l = cJSON_CreateObject(), *shape = cJSON_CreateArray();
-	int y = n->nout ? n->out[0] : -1;
+	int y = rl->out;
 
 	cJSON_AddStringToObject(l, "name", n->name);
 	cJSON_AddStringToObject(l, "op", n->op_type);
-	cJSON_AddStringToObject(l, "kernel", kernel_table[n->low->call[c].kernel].name);
+	cJSON_AddStringToObject(l, "kernel", kernel_table[n->low->call[rl->call].kernel].name);
 	cJSON_AddItemToObject(l, "fused", fused_array(n));
-	cJSON_AddNumberToObject(l, "macs", (double)cost.macs);
+	cJSON_AddNumberToObject(l, "macs", (double)rl->cost.macs);
 	for (int d = 0; y >= 0 && d < g->t[y].rank; d++)
 		cJSON_AddItemToArray(shape, cJSON_CreateNumber((double)g->t[y].dims[d]));
 	cJSON_AddItemToObject(l, "output_shape", shape);
-	cJSON_AddStringToObject(l, "output_in", y >= 0 ? where(g, y) : "none");
+	cJSON_AddStringToObject(l, "output_in", y >= 0 ? cli_storage_name(g, y) : "none");
 	if (y >= 0 && g->plan->tensor[y].kind == ST_ARENA)
 		cJSON_AddNumberToObject(l, "arena_offset", (double)g->plan->tensor[y].offset);
 	else
 		cJSON_AddNullToObject(l, "arena_offset");
 	cJSON_AddNumberToObject(l, "bytes", y >= 0 ? (double)ir_nbytes(&g->t[y]) : 0);
-	cJSON_AddNumberToObject(l, "est_cycles", (double)cost.cycles);
+	cJSON_AddNumberToObject(l, "est_cycles", (double)rl->cost.cycles);
+	cJSON_AddNumberToObject(l, "arena_live", (double)rl->live);
 	return l;
 }
 
@@ -130,17 +326,18 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 {
 	cJSON *r = cJSON_CreateObject(), *rw = cJSON_CreateObject(), *s = cJSON_CreateObject();
 	cJSON *layers = cJSON_CreateArray();
-	ReportTotals tot;
+	Report rep;
+	const ReportTotals *tot = &rep.tot;
 
-	cli_totals(g, &tot);
+	cli_report_gather(g, o, &rep);
 	cJSON_AddStringToObject(r, "model", o->model);
 	cJSON_AddNumberToObject(r, "opt_level", o->passes.level);
 	cJSON_AddNumberToObject(r, "nodes_in", o->nodes_in);
-	cJSON_AddNumberToObject(r, "kernels", tot.kernels);
-	cJSON_AddNumberToObject(r, "macs", (double)tot.macs);
-	cJSON_AddNumberToObject(r, "est_cycles", (double)tot.cycles);
-	cJSON_AddNumberToObject(r, "arena_bytes", (double)tot.arena);
-	cJSON_AddNumberToObject(r, "weights_bytes", (double)tot.weights);
+	cJSON_AddNumberToObject(r, "kernels", tot->kernels);
+	cJSON_AddNumberToObject(r, "macs", (double)tot->macs);
+	cJSON_AddNumberToObject(r, "est_cycles", (double)tot->cycles);
+	cJSON_AddNumberToObject(r, "arena_bytes", (double)tot->arena);
+	cJSON_AddNumberToObject(r, "weights_bytes", (double)tot->weights);
 	for (int k = 0; k < rw_nrules; k++)
 		if (o->rule_counts[k])
 			cJSON_AddNumberToObject(rw, rw_rules[k].name, o->rule_counts[k]);
@@ -150,9 +347,9 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	cJSON_AddNumberToObject(s, "greedy_cost", o->search.greedy_cost);
 	cJSON_AddNumberToObject(s, "seconds", o->search.seconds);
 	cJSON_AddItemToObject(r, "search", s);
-	for (int i = 0; i < g->nn; i++)
-		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncall; c++)
-			cJSON_AddItemToArray(layers, layer(g, i, c));
+	for (int k = 0; k < rep.nlayers; k++)
+		cJSON_AddItemToArray(layers, layer(g, &rep.layer[k]));
+	cli_report_free(&rep);
 	cJSON_AddItemToObject(r, "layers", layers);
 	if (o->nqlayers) {
 		cJSON *q = cJSON_CreateObject(), *ql = cJSON_CreateArray();
@@ -174,31 +371,42 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	return r;
 }
 
-/* writes the report whole or not at all: into a temporary file renamed over path */
+FILE *cli_out_open(const char *path, char *tmp, size_t len)
+{
+	FILE *f;
+
+	snprintf(tmp, len, "%s.o2m-%ld", path, (long)getpid());
+	f = fopen(tmp, "w");
+	if (!f)
+		fprintf(stderr, "onnx2mcu: cannot write %s: %s\n", path, strerror(errno));
+	return f;
+}
+
+int cli_out_close(FILE *f, const char *tmp, const char *path)
+{
+	int bad = ferror(f);
+
+	if (fclose(f) || bad || rename(tmp, path)) {
+		fprintf(stderr, "onnx2mcu: cannot write %s\n", path);
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_report_write(Graph *g, const CliOptions *o, const char *path)
 {
 	cJSON *r = report_json(g, o);
-	char *text = cJSON_Print(r), *tmp = malloc(strlen(path) + 16);
+	char *text = cJSON_Print(r), tmp[4200];
 	FILE *f;
-	int bad;
 
 	cJSON_Delete(r);
-	if (!text || !tmp) {
-		free(text);
-		free(tmp);
-		return -1;
-	}
-	sprintf(tmp, "%s.tmp", path);
-	f = fopen(tmp, "w");
-	bad = !f || fputs(text, f) < 0 || fputc('\n', f) < 0;
-	bad |= f && fclose(f) != 0;
-	if (!bad && rename(tmp, path))
-		bad = 1;
-	if (bad) {
-		fprintf(stderr, "onnx2mcu: cannot write the report %s\n", path);
-		remove(tmp);
+	IR_ASSERT(text);
+	f = cli_out_open(path, tmp, sizeof tmp);
+	if (f) {
+		fputs(text, f);
+		fputc('\n', f);
 	}
 	free(text);
-	free(tmp);
-	return bad ? -1 : 0;
+	return f ? cli_out_close(f, tmp, path) : -1;
 }

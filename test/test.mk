@@ -10,7 +10,7 @@ UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
 test: unit lint errors link integration pernode fixtures frontend ops conformance zoo qmodels \
-	qcalib firmware-test q8dsp target-validate
+	qcalib firmware-test q8dsp target-validate html-report
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -59,7 +59,12 @@ q8dsp:
 target-validate: $(B)/onnx2mcu
 	test/target/run.sh $(B)/onnx2mcu
 
-.PHONY: test unit conformance zoo qmodels qcalib q8dsp target-validate docs
+# compile --report-html: the pages in headless Chromium (console, DOM, screenshot),
+# names escaped, written whole (a few seconds)
+html-report: $(B)/onnx2mcu
+	test/html/run.sh $(B)/onnx2mcu
+
+.PHONY: test unit conformance zoo qmodels qcalib q8dsp target-validate docs html-report
 
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all

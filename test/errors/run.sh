@@ -230,6 +230,10 @@ fi
 ONNX2MCU_PROGRESS_AFTER=0 "$bin" compile "$m8" -o "$out/prog" 2>"$out/prog.err"
 if grep -q "plan (" "$out/prog.err"; then echo "FAIL: progress drawn into a file"; fail=$((fail + 1)); else pass=$((pass + 1)); fi
 rm -rf "$out/fit" "$out/prog"
+# --report-html: only compile takes it; the page is written under the sanitizers too
+expect 2 "option '--report-html' does not apply to validate" validate "$here/good.onnx" --report-html r.html --data "$data0"
+expect 0 "" compile "$here/../html/names.onnx" -o "$out/html" --report-html "$out/html.html" --report "$out/html.json"
+expect 3 "cannot write $out/no/such/x.html" compile "$here/good.onnx" -o "$out/dep" --report-html "$out/no/such/x.html"
 # stamped output: validate --code takes only code made from this model with its options
 "$bin" compile "$data0/model.onnx" -o "$out/st_ok" -n g -q
 "$bin" compile "$data0/model.onnx" -o "$out/st_o0" -n g -q -O0 --search-budget 3
