@@ -100,69 +100,39 @@ static int is_float_model(const Graph *g)
 	return 1;
 }
 
-/* each arena tensor's lifetime in node order: first[t] writes it, last[t] reads it last
-   (-1 for tensors not in the arena) */
-static void lifetimes(Graph *g, int *first, int *last)
-{
-	for (int t = 0; t < g->nt; t++)
-		first[t] = last[t] = -1;
-	for (int i = 0; i < g->nn; i++) {
-		const Node *n = &g->n[i];
-		for (int k = 0; !n->dead && k < n->nout; k++)
-			if (n->out[k] >= 0 && first[n->out[k]] < 0)
-				first[n->out[k]] = last[n->out[k]] = i;
-		for (int k = 0; !n->dead && k < n->nin; k++)
-			if (n->in[k] >= 0 && first[n->in[k]] >= 0)
-				last[n->in[k]] = i;
-	}
-	for (int t = 0; t < g->nt; t++)
-		if (g->plan->tensor[t].kind != ST_ARENA)
-			first[t] = last[t] = -1;
-}
-
-/* a note at the first node where the arena is at its peak (the end of a live tensor
-   or of the node's scratch reaches arena_size), naming the biggest tensors live there */
+/* a note at the kernel call where the most arena bytes are in use (the report's rows),
+   naming the biggest buffers live there */
 static void ram_notes(Graph *g)
 {
-	int *first = malloc(sizeof(int) * (size_t)(g->nt + 1));
-	int *last = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	Report r;
 	int peak = -1;
 
-	IR_ASSERT(first && last);
-	lifetimes(g, first, last);
-	for (int t = 0; t < g->nt && peak < 0; t++) /* the tensor ending at the peak */
-		if (first[t] >= 0 && g->plan->tensor[t].offset + ir_nbytes(&g->t[t]) ==
-		    g->plan->arena_size)
-			peak = first[t];
-	for (int i = 0; i < g->nn && peak < 0; i++)
-		for (int s = 0; !g->n[i].dead && s < g->n[i].low->nscratch; s++)
-			if (g->plan->scratch[i][s].offset + g->n[i].low->scratch[s] ==
-			    g->plan->arena_size)
-				peak = i;
-	if (peak >= 0) {
+	cli_report_gather(g, NULL, &r);
+	for (int k = 0; k < r.nlayers; k++)
+		if (peak < 0 || r.layer[k].live > r.layer[peak].live)
+			peak = k;
+	if (peak >= 0 && r.layer[peak].live > 0) {
 		char list[600] = "";
 		int64_t shown = 0;
-		for (int r = 0; r < 4; r++) { /* the four biggest live tensors, biggest first */
-			int best = -1;
-			for (int t = 0; t < g->nt; t++)
-				if (first[t] >= 0 && first[t] <= peak && last[t] >= peak &&
-				    (best < 0 || ir_nbytes(&g->t[t]) > ir_nbytes(&g->t[best])))
-					best = t;
-			if (best < 0)
+		for (int n = 0; n < 4; n++) { /* the four biggest live buffers, biggest first */
+			ReportBuf *best = NULL;
+			for (int b = 0; b < r.nbufs; b++)
+				if (r.buf[b].first <= peak && r.buf[b].last >= peak && r.buf[b].size > 0 &&
+				    (!best || r.buf[b].size > best->size))
+					best = &r.buf[b];
+			if (!best)
 				break;
 			if (strlen(list) < 480)
 				snprintf(list + strlen(list), sizeof list - strlen(list), "%s'%s' %lld",
-					 r ? ", " : "", g->t[best].name,
-					 (long long)ir_nbytes(&g->t[best]));
-			shown += ir_nbytes(&g->t[best]);
-			first[best] = -1;
+					 n ? ", " : "", best->tensor >= 0 ? g->t[best->tensor].name
+					 : "scratch", (long long)best->size);
+			shown += best->size;
+			best->size = 0; /* listed */
 		}
-		ir_note(g, peak, "the arena peaks here at %lld bytes; live: %s%s",
-			(long long)g->plan->arena_size, list[0] ? list : "scratch only",
-			shown < g->plan->arena_size ? ", ..." : "");
+		ir_note(g, r.layer[peak].node, "the arena peaks here at %lld bytes; live: %s%s",
+			(long long)r.layer[peak].live, list, shown < r.layer[peak].live ? ", ..." : "");
 	}
-	free(first);
-	free(last);
+	cli_report_free(&r);
 }
 
 /* notes naming the nodes with the most weight bytes */
