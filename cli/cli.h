@@ -34,6 +34,7 @@ typedef struct {
 	const char *report;     /* compile --report FILE.json */
 	const char *depfile;    /* compile --depfile FILE */
 	const char *report_html; /* compile --report-html FILE.html */
+	const char *memory_plan; /* --memory-plan FILE.json */
 	FileList files;         /* external data files the model was read with */
 	char seq_text[1024];    /* the --seq and --empty options, for the stamp */
 	int nodes_in;           /* nodes of the model as loaded */
@@ -118,6 +119,8 @@ const char *cli_storage_name(const Graph *g, int t); /* arena, input, output, fl
 void cli_shape_text(const Tensor *t, char *buf, size_t len); /* "[1,49,10]" */
 void cli_layers_print(Graph *g, FILE *f);
 int cli_report_write(Graph *g, const CliOptions *o, const char *path);
+/* --memory-plan FILE.json: every arena buffer {name, root, offset, size, first, last} */
+int cli_memory_plan_write(Graph *g, const char *path);
 /* output files appear whole or not at all: written to a temporary file in the same
    folder (in tmp, len bytes), then renamed over path by cli_out_close; a failure there
    says so on stderr and removes the temporary file */

@@ -108,7 +108,11 @@ static const char *usage_compile =
 	"  --report-html FILE.html\n"
 	"                       write one self-contained page: totals, cycles and arena\n"
 	"                       bytes per kernel call, the arena timeline and the layer\n"
-	"                       table (docs/memory-planning.md)\n";
+	"                       table (docs/memory-planning.md)\n"
+	"  --memory-plan FILE.json\n"
+	"                       write the memory plan: every arena buffer with its name,\n"
+	"                       root (buffers of one root are views or in-place partners),\n"
+	"                       offset, size and first and last schedule step\n";
 
 static const char *usage_inspect =
 	"usage: onnx2mcu inspect MODEL.onnx [options]\n"
@@ -213,7 +217,7 @@ static const struct {
 	{"-o", C_COMPILE},              {"-n", C_COMPILE | C_VALIDATE},
 	{"--shared-runtime", C_COMPILE | C_FLAG}, {"--report", C_COMPILE},
 	{"-q", C_COMPILE | C_FLAG},     {"--depfile", C_COMPILE},
-	{"--report-html", C_COMPILE},
+	{"--report-html", C_COMPILE},   {"--memory-plan", C_COMPILE | C_VALIDATE},
 	{"--dim", C_MODEL},             {"--bind", C_MODEL},
 	{"--seq", C_MODEL},             {"--empty", C_MODEL},
 	{"--dump-after", C_MODEL},      {"--verify-each", C_MODEL | C_FLAG},
@@ -504,6 +508,9 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report-html")) {
 			NEED_ARG();
 			o->report_html = next;
+		} else if (!strcmp(a, "--memory-plan")) {
+			NEED_ARG();
+			o->memory_plan = next;
 		} else if (!strcmp(a, "--depfile")) {
 			NEED_ARG();
 			o->depfile = next;
@@ -787,6 +794,8 @@ int cli_compile(CliOptions *o)
 	eo.options = stamp.options;
 	rc = codegen_write(g, o->out, &eo) ? EXIT_IO : 0;
 	cli_progress_end();
+	if (!rc && o->memory_plan && cli_memory_plan_write(g, o->memory_plan))
+		rc = EXIT_IO;
 	if (!rc && o->report && cli_report_write(g, o, o->report))
 		rc = EXIT_IO;
 	if (!rc && o->report_html && cli_html_write(g, o, &stamp, eo.name, o->report_html))

@@ -394,9 +394,81 @@ int cli_out_close(FILE *f, const char *tmp, const char *path)
 	return 0;
 }
 
-int cli_report_write(Graph *g, const CliOptions *o, const char *path)
+/* one entry of the memory plan: a tensor or a scratch buffer */
+static void plan_entry(cJSON *a, const char *name, int root, int64_t offset, int64_t size,
+		       int first, int last)
 {
-	cJSON *r = report_json(g, o);
+	cJSON *b = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(b, "name", name);
+	cJSON_AddNumberToObject(b, "root", root);
+	cJSON_AddNumberToObject(b, "offset", (double)offset);
+	cJSON_AddNumberToObject(b, "size", (double)size);
+	cJSON_AddNumberToObject(b, "first", first);
+	cJSON_AddNumberToObject(b, "last", last);
+	cJSON_AddItemToArray(a, b);
+}
+
+/* --memory-plan: every arena tensor and scratch buffer with its planner buffer (root),
+   bytes and the schedule steps (kernel calls, inclusive) it is live in */
+static cJSON *plan_json(Graph *g)
+{
+	cJSON *r = cJSON_CreateObject(), *a = cJSON_CreateArray();
+	int *k0 = malloc(sizeof(int) * (size_t)(g->nn + 1)), *first, *last, steps = 0, f, l;
+	Report cnt = {0};
+
+	first = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	last = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	IR_ASSERT(k0 && first && last);
+	for (int i = 0; i < g->nn; i++) {
+		k0[i] = steps;
+		steps += g->n[i].dead ? 0 : g->n[i].low->ncall;
+	}
+	cnt.nlayers = steps;
+	for (int t = 0; t < g->nt; t++)
+		first[t] = last[t] = -1;
+	for (int i = 0; i < g->nn; i++) {
+		if (g->n[i].dead || !steps)
+			continue;
+		node_steps(&cnt, k0, g, i, &f, &l);
+		for (int k = 0; k < g->n[i].nout; k++)
+			if (g->n[i].out[k] >= 0 && first[g->n[i].out[k]] < 0)
+				first[g->n[i].out[k]] = f;
+		for (int k = 0; k < g->n[i].nin; k++)
+			if (g->n[i].in[k] >= 0 && l > last[g->n[i].in[k]])
+				last[g->n[i].in[k]] = l;
+	}
+	cJSON_AddStringToObject(r, "model", g->path ? g->path : "");
+	cJSON_AddNumberToObject(r, "arena_size", (double)g->plan->arena_size);
+	cJSON_AddNumberToObject(r, "steps", steps);
+	for (int t = 0; t < g->nt && steps; t++) {
+		const Storage *s = &g->plan->tensor[t];
+		if (s->kind != ST_ARENA || ir_nbytes(&g->t[t]) <= 0)
+			continue;
+		f = first[t] < 0 ? 0 : first[t];
+		l = g->t[t].flags & T_OUTPUT ? steps - 1 : last[t] > f ? last[t] : f;
+		plan_entry(a, g->t[t].name, s->buffer, s->offset, ir_nbytes(&g->t[t]), f, l);
+	}
+	for (int i = 0; i < g->nn && steps; i++)
+		for (int s = 0; !g->n[i].dead && s < g->n[i].low->nscratch; s++) {
+			char name[300];
+			if (g->n[i].low->scratch[s] <= 0)
+				continue;
+			snprintf(name, sizeof name, "scratch %d of %.256s", s, g->n[i].name);
+			node_steps(&cnt, k0, g, i, &f, &l);
+			plan_entry(a, name, g->plan->scratch[i][s].buffer, g->plan->scratch[i][s].offset,
+				   g->n[i].low->scratch[s], f, l);
+		}
+	cJSON_AddItemToObject(r, "buffers", a);
+	free(k0);
+	free(first);
+	free(last);
+	return r;
+}
+
+/* a JSON document written whole, or not at all */
+static int json_write(cJSON *r, const char *path)
+{
 	char *text = cJSON_Print(r), tmp[4200];
 	FILE *f;
 
@@ -409,4 +481,14 @@ int cli_report_write(Graph *g, const CliOptions *o, const char *path)
 	}
 	free(text);
 	return f ? cli_out_close(f, tmp, path) : -1;
+}
+
+int cli_report_write(Graph *g, const CliOptions *o, const char *path)
+{
+	return json_write(report_json(g, o), path);
+}
+
+int cli_memory_plan_write(Graph *g, const char *path)
+{
+	return json_write(plan_json(g), path);
 }

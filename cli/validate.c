@@ -48,6 +48,8 @@ const char *usage_validate =
 	"                       -Werror -pedantic -ffunction-sections -fdata-sections (the\n"
 	"                       core's -mcpu/-mfpu/-mfloat-abi stay); ONNX2MCU_TIMEOUT sets\n"
 	"                       the seconds a data set may take (default 600)\n"
+	"  --memory-plan FILE.json\n"
+	"                       write the memory plan of the code validated (see compile)\n"
 	"  --qemu PATH          the qemu-system-arm to run --target with\n"
 	"  --mcu NAME           --target the part's core ('onnx2mcu mcus')\n"
 	"  --keep DIR           keep the generated code, driver and data in DIR\n"
@@ -514,6 +516,11 @@ int cli_validate(CliOptions *o)
 	if (!g) {
 		free_sets(sets, nsets);
 		return EXIT_MODEL;
+	}
+	if (o->memory_plan && cli_memory_plan_write(g, o->memory_plan)) {
+		ir_graph_free(g);
+		free_sets(sets, nsets);
+		return EXIT_IO;
 	}
 	if (o->keep) {
 		snprintf(work, sizeof work, "%s", o->keep);

@@ -261,6 +261,8 @@ typedef struct {
 	StorageKind kind;
 	int index;       /* graph input/output number, or tensor id of a constant */
 	int64_t offset;  /* bytes into the arena, input or output */
+	int buffer;      /* ST_ARENA: the planner's buffer; tensors of one buffer are views of
+			    each other or in-place partners, any others never share live bytes */
 } Storage;
 
 typedef struct {

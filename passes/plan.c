@@ -285,14 +285,17 @@ void pass_plan(Graph *g)
 	free(lv.by_first);
 	free(lv.top);
 	for (int t = 0; t < g->nt; t++)
-		if (bs.of[t] >= 0 && p->tensor[t].kind == ST_ARENA)
+		if (bs.of[t] >= 0 && p->tensor[t].kind == ST_ARENA) {
 			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset;
+			p->tensor[t].buffer = find(&bs, bs.of[t]);
+		}
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;
 		p->scratch[i] = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->n[i].low->nscratch + 1));
 		for (int s = 0; s < g->n[i].low->nscratch; s++)
-			p->scratch[i][s] = (Storage){ST_ARENA, 0, bs.b[scratch_buf[i][s]].offset};
+			p->scratch[i][s] = (Storage){ST_ARENA, 0, bs.b[scratch_buf[i][s]].offset,
+						     find(&bs, scratch_buf[i][s])};
 	}
 	p->arena_size = (p->arena_size + ALIGN - 1) / ALIGN * ALIGN;
 	g->plan = p;
@@ -323,8 +326,9 @@ void plan_print(Graph *g, FILE *f)
 	}
 }
 
-/* Checks the plan against the graph: every pair of arena tensors that are live at the
-   same node and do not share a buffer by design must not overlap. */
+/* Checks the plan against the graph: two arena tensors live at the same node must not
+   overlap unless they are one buffer by design (a view, an in-place output), and a
+   scratch buffer must not overlap a tensor live while its node runs. */
 int plan_check(Graph *g)
 {
 	const Plan *p = g->plan;
@@ -332,8 +336,8 @@ int plan_check(Graph *g)
 
 	last = malloc(sizeof(int) * (size_t)(g->nt + 1));
 	IR_ASSERT(first && last);
-	for (int t = 0; t < g->nt; t++)
-		first[t] = g->t[t].producer, last[t] = first[t];
+	for (int t = 0; t < g->nt; t++) /* a graph output is copied out after the last node */
+		first[t] = g->t[t].producer, last[t] = g->t[t].flags & T_OUTPUT ? g->nn : first[t];
 	for (int i = 0; i < g->nn; i++)
 		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++)
 			if (g->n[i].in[k] >= 0 && i > last[g->n[i].in[k]])
@@ -341,8 +345,8 @@ int plan_check(Graph *g)
 	for (int a = 0; a < g->nt; a++) {
 		for (int b = a + 1; b < g->nt; b++) {
 			const Storage *x = &p->tensor[a], *y = &p->tensor[b];
-			if (x->kind != ST_ARENA || y->kind != ST_ARENA || x->offset == y->offset)
-				continue; /* shared on purpose (views, in place) start together */
+			if (x->kind != ST_ARENA || y->kind != ST_ARENA || x->buffer == y->buffer)
+				continue; /* one buffer: views and in-place partners */
 			if (last[a] < first[b] || last[b] < first[a])
 				continue;
 			if (x->offset < y->offset + ir_nbytes(&g->t[b]) &&
@@ -353,6 +357,21 @@ int plan_check(Graph *g)
 			}
 		}
 	}
+	for (int i = 0; i < g->nn; i++) /* scratch: live while its node runs */
+		for (int s = 0; !g->n[i].dead && s < g->n[i].low->nscratch; s++) {
+			const Storage *x = &p->scratch[i][s];
+			int64_t xn = g->n[i].low->scratch[s];
+			for (int t = 0; t < g->nt && xn > 0; t++) {
+				const Storage *y = &p->tensor[t];
+				if (y->kind == ST_ARENA && first[t] <= i && i <= last[t] &&
+				    x->offset < y->offset + ir_nbytes(&g->t[t]) &&
+				    y->offset < x->offset + xn) {
+					fprintf(stderr, "plan: scratch %d of '%s' overlaps '%s'\n", s,
+						g->n[i].name, g->t[t].name);
+					bad++;
+				}
+			}
+		}
 	free(first);
 	free(last);
 	return bad ? -1 : 0;

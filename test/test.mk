@@ -34,11 +34,16 @@ $(B)/test/%: test/unit/%.c $(wildcard test/unit/*.h) $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -std=c11 $(WARN) $(CPPFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS) -lcmocka
 
-conformance: $(B)/onnx2mcu
-	test/conformance/run.sh $(B)/onnx2mcu $(CONFORMANCE_DIR)
+conformance: $(B)/onnx2mcu $(B)/test/plan-check
+	PLAN_CHECK=$(B)/test/plan-check test/conformance/run.sh $(B)/onnx2mcu $(CONFORMANCE_DIR)
 
-zoo: $(B)/onnx2mcu
-	test/models/run.sh $(B)/onnx2mcu
+zoo: $(B)/onnx2mcu $(B)/test/plan-check
+	PLAN_CHECK=$(B)/test/plan-check test/models/run.sh $(B)/onnx2mcu
+
+# the independent memory plan checker (shares no code with the compiler)
+$(B)/test/plan-check: test/plan/check.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -std=c99 -Wall -Wextra -Werror -pedantic -o $@ $< -lcjson
 
 # onnxruntime-quantized models (QDQ and QOperator): integer-only code within one
 # quantization step of onnxruntime's outputs

@@ -184,6 +184,12 @@ expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --
 expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx" --depfile "$out/d"
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
+# --memory-plan: compile and validate take it; an unwritable one is an I/O error
+expect 2 "option '--memory-plan' does not apply to inspect" inspect "$here/good.onnx" --memory-plan "$out/p.json"
+expect 3 "cannot write $out/no/such/p.json" compile "$here/good.onnx" -o "$out/mp" --memory-plan "$out/no/such/p.json"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g --memory-plan "$out/p.json"
+grep -q '"buffers"' "$out/p.json" && pass=$((pass + 1)) || { echo "FAIL: validate wrote no memory plan"; fail=$((fail + 1)); }
+rm -rf "$out/mp" "$out/p.json"
 # ... and names every calibration file read, those of a folder one by one
 expect 0 "" compile "$here/good.onnx" --quantize int8 --calib "$here/good_calib.npy" -o "$out/dep" --depfile "$out/dep.d" -q
 grep -q "good_calib.npy" "$out/dep.d" && pass=$((pass + 1)) || { echo "FAIL: $out/dep.d lacks the calibration file"; fail=$((fail + 1)); }

@@ -3,7 +3,8 @@
 # matches torch's outputs (validate, atol 1e-4 + rtol 1e-3 unless NAME/tolerance says
 # tighter: "ATOL RTOL"), built with gcc under -Wshadow -Wconversion and ASan/UBSan;
 # the generated C also compiles warning-free with clang and arm-none-eabi-gcc; and
-# compiling twice gives byte-identical files. Each model is validated at -O1 (the
+# compiling twice gives byte-identical files; the memory plans at -O1 and -O0 pass the
+# independent checker $PLAN_CHECK (test/plan/check.c). Each model is validated at -O1 (the
 # default: rewritten and fused) and at -O0; NAME/kernels holds the most kernel calls its
 # -O1 run function may make (the report's "kernels"), NAME/layer-ops lines "OP N": exactly
 # N kernel calls of op OP in the report (LayerNormalization and Gelu recognised as one
@@ -43,7 +44,11 @@ for m in $models; do
 	check "$m" "validate -O0" "$bin" validate "$dir/model.onnx" -O0 \
 		--data "$dir" --atol "$1" --rtol "$2" --cflags "-O1 $warn" &&
 	check "$m" "compile" "$bin" compile "$dir/model.onnx" -o "$out/$m.a" -n "$m" \
-		--report "$out/$m.json" &&
+		--report "$out/$m.json" --memory-plan "$out/$m.plan.json" &&
+	check "$m" "compile -O0" "$bin" compile "$dir/model.onnx" -O0 -o "$out/$m.o0" -n "$m" \
+		--memory-plan "$out/$m.o0.plan.json" &&
+	check "$m" "memory plans (test/plan/check)" "${PLAN_CHECK:?PLAN_CHECK names test/plan/check}" \
+		"$out/$m.plan.json" "$out/$m.o0.plan.json" &&
 	check "$m" "kernel calls (check-report.sh)" "$here/check-report.sh" "$out/$m.json" "$dir" &&
 	check "$m" "compile again" "$bin" compile "$dir/model.onnx" -o "$out/$m.b" -n "$m" &&
 	check "$m" "byte-identical output" diff -r "$out/$m.a" "$out/$m.b" &&
