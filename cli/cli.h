@@ -118,6 +118,7 @@ void cli_report_free(Report *r);
 const char *cli_storage_name(const Graph *g, int t); /* arena, input, output, flash */
 void cli_shape_text(const Tensor *t, char *buf, size_t len); /* "[1,49,10]" */
 void cli_layers_print(Graph *g, FILE *f);
+void cli_timeline_print(Graph *g, FILE *f); /* the arena as text, for inspect */
 int cli_report_write(Graph *g, const CliOptions *o, const char *path);
 /* --memory-plan FILE.json: every arena buffer {name, root, offset, size, first, last} */
 int cli_memory_plan_write(Graph *g, const char *path);

@@ -156,6 +156,7 @@ int cli_inspect(CliOptions *o)
 	printf("arena: %lld bytes (%lld without buffer sharing)\n", (long long)g->plan->arena_size,
 	       (long long)g->plan->naive_size);
 	cli_layers_print(g, stdout);
+	cli_timeline_print(g, stdout);
 	ir_graph_free(g);
 	return rc;
 }

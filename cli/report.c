@@ -280,6 +280,51 @@ void cli_layers_print(Graph *g, FILE *f)
 	cli_report_free(&r);
 }
 
+/* the arena as text: a row per kernel call (sampled down to 96 rows), 64 columns of
+   bytes, a letter per buffer live there ('.' free); then which letter is which */
+void cli_timeline_print(Graph *g, FILE *f)
+{
+	static const char letters[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	enum { COLS = 64, ROWS = 96, NL = sizeof letters - 1 };
+	int64_t arena = g->plan->arena_size, per;
+	Report r;
+	int rows;
+
+	cli_report_gather(g, NULL, &r);
+	if (!arena || !r.nlayers) {
+		cli_report_free(&r);
+		return;
+	}
+	per = (arena + COLS - 1) / COLS;
+	rows = r.nlayers < ROWS ? r.nlayers : ROWS;
+	fprintf(f, "arena timeline (a row per kernel call%s; a column per %lld bytes; a letter "
+		"per buffer, '.' free):\n", rows < r.nlayers ? ", sampled" : "", (long long)per);
+	for (int row = 0; row < rows; row++) {
+		int k = (int)((int64_t)row * r.nlayers / rows);
+		char line[COLS + 1];
+		memset(line, '.', COLS);
+		line[COLS] = 0;
+		for (int b = 0; b < r.nbufs; b++) {
+			const ReportBuf *x = &r.buf[b];
+			if (x->first > k || x->last < k)
+				continue;
+			for (int64_t c = x->offset / per; c <= (x->offset + x->size - 1) / per && c < COLS;
+			     c++)
+				line[c] = letters[b % NL];
+		}
+		fprintf(f, "  %5d %-18.18s |%s| %lld\n", k, g->n[r.layer[k].node].op_type, line,
+			(long long)r.layer[k].live);
+	}
+	for (int b = 0; b < r.nbufs && b < NL; b++)
+		fprintf(f, "  %c %s [%lld, %lld) calls %d..%d\n", letters[b],
+			r.buf[b].tensor >= 0 ? g->t[r.buf[b].tensor].name : "scratch",
+			(long long)r.buf[b].offset, (long long)(r.buf[b].offset + r.buf[b].size),
+			r.buf[b].first, r.buf[b].last);
+	if (r.nbufs > NL)
+		fprintf(f, "  (%d more buffers; letters repeat: see --memory-plan)\n", r.nbufs - NL);
+	cli_report_free(&r);
+}
+
 /* the ONNX nodes a kernel call computes, as a JSON array */
 static cJSON *fused_array(const Node *n)
 {

@@ -184,6 +184,9 @@ expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O1 --atol 1e-3 --
 expect 2 "option '--depfile' does not apply to inspect" inspect "$here/good.onnx" --depfile "$out/d"
 expect 1 "unsupported operators" compile "$here/unsupported.onnx" -o "$out/strict" --depfile "$out/strict.d"
 [ -e "$out/strict.d" ] && { echo "FAIL: a failed compile wrote $out/strict.d"; fail=$((fail + 1)); }
+# inspect draws the arena: a row per kernel call, a letter per buffer
+expect 0 "      1 FusedConv          |A\{32\}B\{32\}| 64000" inspect "$here/../models/ds_cnn_kws/model.onnx"
+expect 0 "  J /GlobalAveragePool_output_0 \[32000, 32256) calls 9..10" inspect "$here/../models/ds_cnn_kws/model.onnx"
 # --memory-plan: compile and validate take it; an unwritable one is an I/O error
 expect 2 "option '--memory-plan' does not apply to inspect" inspect "$here/good.onnx" --memory-plan "$out/p.json"
 expect 3 "cannot write $out/no/such/p.json" compile "$here/good.onnx" -o "$out/mp" --memory-plan "$out/no/such/p.json"
