@@ -51,6 +51,7 @@ typedef struct {
 	int64_t ram_limit;      /* --ram-limit (or the --mcu's SRAM); 0 for none */
 	int64_t flash_limit;    /* --flash-limit (or the --mcu's flash); 0 for none */
 	int force;              /* --force: over a limit is a warning */
+	int arena_extern;       /* --arena extern: NAME_run_with takes the arena */
 } CliOptions;
 
 extern const char *usage_validate;

@@ -90,6 +90,10 @@ static const char *usage_compile =
 	"  -n NAME              C prefix of every symbol (default: the model file name)\n"
 	"  --shared-runtime     keep kernel names o2m_*, so several models can share one\n"
 	"                       copy of the runtime (compile only one folder's o2m_*.c)\n"
+	"  --arena MODE         static (default): the code owns its arena, NAME_run(...);\n"
+	"                       extern: NAME_run_with(arena, ...) takes NAME_ARENA_SIZE\n"
+	"                       bytes aligned to NAME_ARENA_ALIGN, so models run one after\n"
+	"                       another can share one buffer (docs/memory-planning.md)\n"
 	"  -q                   no summary line (kernel calls, MACs, arena and weights bytes,\n"
 	"                       estimated cycles, time taken) on stderr at the end\n"
 	"  --depfile FILE       write a Make rule 'DIR/NAME.mk: MODEL ...' naming every file\n"
@@ -239,7 +243,7 @@ static const struct {
 	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
 	{"--code", C_VALIDATE},         {"--target", C_VALIDATE},
-	{"--qemu", C_VALIDATE},
+	{"--qemu", C_VALIDATE},         {"--arena", C_COMPILE | C_VALIDATE},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
 
@@ -508,6 +512,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report-html")) {
 			NEED_ARG();
 			o->report_html = next;
+		} else if (!strcmp(a, "--arena")) {
+			NEED_ARG();
+			if (strcmp(next, "static") && strcmp(next, "extern"))
+				return cli_usage_error(cmd, "--arena takes static or extern, not '%s'", next);
+			o->arena_extern = !strcmp(next, "extern");
 		} else if (!strcmp(a, "--memory-plan")) {
 			NEED_ARG();
 			o->memory_plan = next;
@@ -773,6 +782,7 @@ int cli_compile(CliOptions *o)
 	eo.name = o->name ? o->name : cli_default_name(o->model);
 	eo.model = cli_basename(o->model);
 	eo.shared_runtime = o->shared_runtime;
+	eo.arena_extern = o->arena_extern;
 	eo.progress = cli_progress;
 	if (!codegen_is_ident(eo.name))
 		return cli_usage_error("compile", "-n '%s' is not a C identifier", eo.name);

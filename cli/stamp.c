@@ -71,6 +71,8 @@ static void stamp_options(const CliOptions *o, const char *name, char *buf, size
 		add(buf, len, " -O0");
 	if (o->shared_runtime)
 		add(buf, len, " --shared-runtime");
+	if (o->arena_extern)
+		add(buf, len, " --arena extern");
 	for (int r = 0; r < rw_nrules; r++)
 		if (!o->rule_on[r])
 			add(buf, len, " --disable-rule %s", rw_rules[r].name);

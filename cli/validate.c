@@ -48,6 +48,8 @@ const char *usage_validate =
 	"                       -Werror -pedantic -ffunction-sections -fdata-sections (the\n"
 	"                       core's -mcpu/-mfpu/-mfloat-abi stay); ONNX2MCU_TIMEOUT sets\n"
 	"                       the seconds a data set may take (default 600)\n"
+	"  --arena MODE         validate code made with compile --arena MODE (static or\n"
+	"                       extern: the driver passes an aligned buffer to NAME_run_with)\n"
 	"  --memory-plan FILE.json\n"
 	"                       write the memory plan of the code validated (see compile)\n"
 	"  --qemu PATH          the qemu-system-arm to run --target with\n"
@@ -150,7 +152,7 @@ static void free_sets(char **sets, int n)
 
 /* ---- the driver ---- */
 
-static void write_driver(Graph *g, const char *path, const char *name)
+static void write_driver(Graph *g, const char *path, const char *name, int arena_extern)
 {
 	FILE *f = fopen(path, "w");
 	char up[128];
@@ -168,6 +170,10 @@ static void write_driver(Graph *g, const char *path, const char *name)
 	for (int k = 0; k < g->noutputs; k++)
 		fprintf(f, "static %s out%d[%s_OUT%d_SIZE + 1];\n", dt_ctype(g->t[g->outputs[k]].dtype),
 			k, up, k);
+	if (arena_extern) /* the caller's arena: as big and as aligned as the header asks */
+		fprintf(f, "typedef char arena_align_check[%s_ARENA_ALIGN <= 8 ? 1 : -1];\n"
+			   "static union {\n\tunsigned char bytes[%s_ARENA_SIZE + 1];\n"
+			   "\tint64_t align_;\n\tdouble align_d_;\n} arena;\n", up, up);
 	fprintf(f, "\nstatic FILE *open_in(const char *dir, const char *what, int k, const char *mode)\n"
 		   "{\n\tchar path[4096];\n\tsprintf(path, \"%%s/%%s_%%d.bin\", dir, what, k);\n"
 		   "\treturn fopen(path, mode);\n}\n\n"
@@ -186,11 +192,11 @@ static void write_driver(Graph *g, const char *path, const char *name)
 			   "\tfclose(f);\n", k, k, up, k, up, k);
 	fprintf(f, "#ifdef %s_TRACE_HOOK\n\tf = open_in(dir, \"trace\", 0, \"wb\");\n"
 		   "\ttrace = f;\n#endif\n", up);
-	fprintf(f, "\trc = %s_run(", name);
+	fprintf(f, arena_extern ? "\trc = %s_run_with(arena.bytes" : "\trc = %s_run(", name);
 	for (int k = 0; k < g->ninputs; k++)
-		fprintf(f, "%sin%d", k ? ", " : "", k);
+		fprintf(f, "%sin%d", k || arena_extern ? ", " : "", k);
 	for (int k = 0; k < g->noutputs; k++)
-		fprintf(f, "%sout%d", k || g->ninputs ? ", " : "", k);
+		fprintf(f, "%sout%d", k || g->ninputs || arena_extern ? ", " : "", k);
 	fprintf(f, ");\n#ifdef %s_TRACE_HOOK\n\tfclose(trace);\n#endif\n"
 		   "\tif (rc) {\n\t\tfprintf(stderr, \"%s_run returned %%d\\n\", rc);\n\t\treturn 10;\n\t}\n",
 		up, name);
@@ -507,6 +513,7 @@ int cli_validate(CliOptions *o)
 	}
 	eo.name = o->name ? o->name : cli_default_name(o->model);
 	eo.model = cli_basename(o->model);
+	eo.arena_extern = o->arena_extern;
 	if (!codegen_is_ident(eo.name)) {
 		free_sets(sets, nsets);
 		return cli_usage_error("validate", "-n '%s' is not a C identifier", eo.name);
@@ -548,7 +555,7 @@ int cli_validate(CliOptions *o)
 		goto done;
 	}
 	snprintf(path, sizeof path, "%s/driver.c", work);
-	write_driver(g, path, eo.name);
+	write_driver(g, path, eo.name, o->arena_extern);
 	{
 		char up[128], trace[160];
 		size_t i;

@@ -9,6 +9,7 @@ typedef struct {
 	const char *name;       /* C prefix of every public symbol (-n NAME) */
 	const char *model;      /* model file name, for the banner */
 	int shared_runtime;     /* keep kernel names o2m_* (one runtime for several models) */
+	int arena_extern;       /* --arena extern: NAME_run_with(arena, ...) takes the arena */
 	const char *model_sha256; /* the stamp in NAME.h: the model file's SHA-256 and the */
 	const char *options;      /* options that change the output (NULL: no stamp) */
 	/* told how far the writing is (fraction of the weights written), or NULL */

@@ -1,6 +1,7 @@
 /* emit.c - writes NAME.h and NAME.c from a lowered and planned graph: the header
    answers every sizing question, the source holds weights (static const), kernel
-   parameters (static const), the arena and NAME_run calling the kernels in order. */
+   parameters (static const), the arena and NAME_run calling the kernels in order; with
+   --arena extern no arena, and NAME_run_with taking it from the caller instead. */
 #include "codegen.h"
 
 #include <ctype.h>
@@ -366,18 +367,20 @@ static void emit_list_notes(FILE *f, const char *kind, const char *K, const IoVa
 static void emit_signature(Emit *e, FILE *f)
 {
 	Graph *g = e->g;
+	int x = e->opt->arena_extern; /* the arena comes first; no parameter is named arena */
 
-	fprintf(f, "int %s_run(", e->P);
+	fprintf(f, x ? "int %s_run_with(void *arena" : "int %s_run(", e->P);
 	for (int i = 0; i < g->ninputs; i++) {
 		int t = g->inputs[i];
-		fprintf(f, "%sconst %s *%s", i ? ", " : "", elem_ctype(g->t[t].dtype), e->inname[i]);
+		fprintf(f, "%sconst %s *%s", i || x ? ", " : "", elem_ctype(g->t[t].dtype),
+			e->inname[i]);
 	}
 	for (int i = 0; i < g->noutputs; i++) {
 		int t = g->outputs[i];
-		fprintf(f, "%s%s *%s", i || g->ninputs ? ", " : "", elem_ctype(g->t[t].dtype),
+		fprintf(f, "%s%s *%s", i || g->ninputs || x ? ", " : "", elem_ctype(g->t[t].dtype),
 			e->outname[i]);
 	}
-	if (!g->ninputs && !g->noutputs)
+	if (!g->ninputs && !g->noutputs && !x)
 		fputs("void", f);
 	fputc(')', f);
 }
@@ -403,15 +406,36 @@ static void emit_header(Emit *e, FILE *f)
 		emit_io_macros(e, f, "input", i, g->inputs[i]);
 	for (int i = 0; i < g->noutputs; i++)
 		emit_io_macros(e, f, "output", i, g->outputs[i]);
-	fprintf(f, "\n/* RAM: the static arena holding every intermediate tensor */\n");
-	fprintf(f, "#define %s_ARENA_SIZE %lld /* bytes */\n", e->PU, (long long)g->plan->arena_size);
+	if (e->opt->arena_extern) {
+		fprintf(f, "\n/* RAM: the arena the caller passes to %s_run_with, holding every\n"
+			   "   intermediate tensor */\n", e->P);
+		fprintf(f, "#define %s_ARENA_SIZE %lld /* bytes */\n", e->PU,
+			(long long)g->plan->arena_size);
+		fprintf(f, "#define %s_ARENA_ALIGN %d /* its address is a multiple of this */\n",
+			e->PU, PLAN_ALIGN);
+	} else {
+		fprintf(f, "\n/* RAM: the static arena holding every intermediate tensor */\n");
+		fprintf(f, "#define %s_ARENA_SIZE %lld /* bytes */\n", e->PU,
+			(long long)g->plan->arena_size);
+	}
 	fprintf(f, "/* flash: constant weights and kernel tables */\n");
 	fprintf(f, "#define %s_WEIGHTS_SIZE %lld /* bytes */\n\n", e->PU, (long long)e->weights_bytes);
 	fprintf(f, "/**\n * Runs one inference. Inputs and outputs are dense row-major tensors in ONNX\n"
-		   " * order, as the comments above lay them out; outputs must not overlap inputs.\n"
-		   " * Not reentrant: the arena is static.\n"
-		   " * @return 0 on success, 1 if a pointer is NULL, 2 + n if the kernel call of\n"
-		   " *         node n failed (an index read at run time was out of range).\n */\n");
+		   " * order, as the comments above lay them out; outputs must not overlap inputs.\n");
+	if (e->opt->arena_extern)
+		fprintf(f, " * @param arena %s_ARENA_SIZE bytes at a multiple of %s_ARENA_ALIGN, only\n"
+			   " *        for this call: its contents need not survive between calls, so\n"
+			   " *        models run one after another may share one (any pointer, even\n"
+			   " *        NULL, when %s_ARENA_SIZE is 0). Calls at the same time need\n"
+			   " *        arenas of their own.\n"
+			   " * @return 0 on success, 1 if a pointer is NULL or the arena misaligned,\n"
+			   " *         2 + n if the kernel call of node n failed (an index read at\n"
+			   " *         run time was out of range).\n */\n",
+			e->PU, e->PU, e->PU);
+	else
+		fprintf(f, " * Not reentrant: the arena is static.\n"
+			   " * @return 0 on success, 1 if a pointer is NULL, 2 + n if the kernel call of\n"
+			   " *         node n failed (an index read at run time was out of range).\n */\n");
 	emit_signature(e, f);
 	fprintf(f, ";\n\n#endif\n");
 }
@@ -456,7 +480,9 @@ static void emit_arena(Emit *e, FILE *f)
 	Graph *g = e->g;
 
 	fprintf(f, "\n/* the arena (RAM); offsets in bytes, from the liveness-based plan */\n");
-	if (g->plan->arena_size) {
+	if (g->plan->arena_size && e->opt->arena_extern) /* the parameter of _run_with */
+		fprintf(f, "#define %s_ARENA(off) ((void *)((uint8_t *)arena + (off)))\n", e->PU);
+	else if (g->plan->arena_size) {
 		fprintf(f, "static union {\n\tuint8_t bytes[%s_ARENA_SIZE];\n\tint64_t align_;\n"
 			   "\tdouble align_d_;\n} %s_arena %s_ARENA_ATTR;\n", e->PU, e->P, e->PU);
 		fprintf(f, "#define %s_ARENA(off) ((void *)(%s_arena.bytes + (off)))\n", e->PU, e->P);
@@ -509,12 +535,19 @@ static void emit_run(Emit *e, FILE *f)
 		e->PU, e->P, e->PU, e->P, e->PU);
 	emit_signature(e, f);
 	fputs("\n{\n", f);
-	if (g->ninputs || g->noutputs) {
+	if (e->opt->arena_extern && !g->plan->arena_size)
+		fputs("\t(void)arena;\n", f);
+	if (g->ninputs || g->noutputs || (e->opt->arena_extern && g->plan->arena_size)) {
+		const char *sep = "";
 		fputs("\tif (", f);
-		for (int i = 0; i < g->ninputs; i++)
-			fprintf(f, "%s!%s", i ? " || " : "", e->inname[i]);
-		for (int i = 0; i < g->noutputs; i++)
-			fprintf(f, "%s!%s", i || g->ninputs ? " || " : "", e->outname[i]);
+		if (e->opt->arena_extern && g->plan->arena_size) {
+			fprintf(f, "!arena || (uintptr_t)arena %% %s_ARENA_ALIGN", e->PU);
+			sep = " || ";
+		}
+		for (int i = 0; i < g->ninputs; i++, sep = " || ")
+			fprintf(f, "%s!%s", sep, e->inname[i]);
+		for (int i = 0; i < g->noutputs; i++, sep = " || ")
+			fprintf(f, "%s!%s", sep, e->outname[i]);
 		fputs(")\n\t\treturn 1;\n", f);
 	}
 	for (int i = 0; i < g->nn; i++) {
@@ -582,9 +615,14 @@ static void emit_source(Emit *e, FILE *f, FILE *body)
 
 	fprintf(f, "/* %s.c - generated by onnx2mcu %s from %s; do not edit.\n", e->P, O2M_VERSION,
 		e->opt->model);
-	fprintf(f, "   Define %s_WEIGHTS_ATTR or %s_ARENA_ATTR (for example as\n"
-		   "   __attribute__((section(\".sram2\")))) to place weights or the arena. */\n",
-		e->PU, e->PU);
+	if (e->opt->arena_extern) /* no arena here to place */
+		fprintf(f, "   Define %s_WEIGHTS_ATTR (for example as __attribute__((section(\".qspi\"))))\n"
+			   "   to place the weights; the arena is the caller's (%s_run_with). */\n",
+			e->PU, e->P);
+	else
+		fprintf(f, "   Define %s_WEIGHTS_ATTR or %s_ARENA_ATTR (for example as\n"
+			   "   __attribute__((section(\".sram2\")))) to place weights or the arena. */\n",
+			e->PU, e->PU);
 	fprintf(f, "#include \"%s.h\"\n\n", e->P);
 	for (int k = 0; k < kernel_count; k++) { /* kernel headers, in table order, once each */
 		const char *header = kernel_header(kernel_table[k].file);
@@ -603,7 +641,10 @@ static void emit_source(Emit *e, FILE *f, FILE *body)
 	if (e->uses_string)
 		fputs("#include <string.h>\n", f);
 	fprintf(f, "\n#ifndef %s_WEIGHTS_ATTR\n#define %s_WEIGHTS_ATTR\n#endif\n", e->PU, e->PU);
-	fprintf(f, "#ifndef %s_ARENA_ATTR\n#define %s_ARENA_ATTR\n#endif\n\n", e->PU, e->PU);
+	if (e->opt->arena_extern)
+		fputc('\n', f);
+	else
+		fprintf(f, "#ifndef %s_ARENA_ATTR\n#define %s_ARENA_ATTR\n#endif\n\n", e->PU, e->PU);
 	/* the body was written first so the includes above know what it needs */
 	rewind(body);
 	for (int ch; (ch = fgetc(body)) != EOF;)

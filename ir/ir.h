@@ -265,6 +265,11 @@ typedef struct {
 			    each other or in-place partners, any others never share live bytes */
 } Storage;
 
+/* every arena offset and the arena size are multiples of this; the static arena, a
+   union with int64_t and double, is as aligned as they are (8 on Arm EABI and 64-bit
+   hosts); an --arena extern one must start at a multiple */
+#define PLAN_ALIGN 8
+
 typedef struct {
 	Storage *tensor;   /* per tensor id */
 	Storage **scratch; /* per node, one per scratch buffer of its lowering */

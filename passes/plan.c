@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALIGN 8
+#define ALIGN PLAN_ALIGN
 
 typedef struct {
 	int64_t size, offset;

@@ -78,7 +78,7 @@ errors:
 	test/errors/run.sh $(B)/asan/onnx2mcu
 
 link: $(B)/onnx2mcu
-	test/link/run.sh $(B)/onnx2mcu
+	test/link/run.sh $(B)/onnx2mcu $(CONFORMANCE_DIR)
 
 # static analysis: cppcheck over every C file of the repository; a finding fails, and
 # each one accepted is in test/cppcheck.supp with its reason

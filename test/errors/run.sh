@@ -254,6 +254,14 @@ expect 2 "code $out/st_o0: made with other options ('-n g -O0 --search-budget 3'
 expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g -O0 --search-budget 3 --code "$out/st_o0"
 expect 2 "no model.h there (made with another -n?)" validate "$data0/model.onnx" --data "$data0" --code "$out/st_ok"
 expect 2 "g.h carries no stamp" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_none"
+# --arena: static or extern, for compile and validate only; extern is stamped
+expect 2 "--arena takes static or extern, not 'frob'" compile "$here/good.onnx" --arena frob -o "$out/strict"
+expect 2 "option --arena needs a value" validate "$data0/model.onnx" --data "$data0" --arena
+expect 2 "option '--arena' does not apply to inspect" inspect "$here/good.onnx" --arena extern
+expect 0 "" compile "$data0/model.onnx" -o "$out/st_ext" -n g --arena extern -q
+expect 2 "made with other options ('-n g --arena extern'; validate would use '-n g')" validate "$data0/model.onnx" --data "$data0" -n g --code "$out/st_ext"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g --arena extern --code "$out/st_ext"
+expect 0 "" validate "$data0/model.onnx" --data "$data0" -n g --arena static --code "$out/st_ok"
 [ -e "$out/strict" ] && { echo "FAIL: a rejected command line wrote $out/strict"; fail=$((fail + 1)); }
 # built from a checkout, the version (and so the stamp) names the git revision
 if rev=$(git rev-parse --short=12 HEAD 2>/dev/null); then

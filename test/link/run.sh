@@ -1,6 +1,9 @@
 #!/bin/sh
-# run.sh ONNX2MCU - two models compiled with different names link into one program:
-# once with their own prefixed runtimes, once sharing one runtime (--shared-runtime).
+# run.sh ONNX2MCU [NODE_TESTS] - two models compiled with different names link into one
+# program: once with their own prefixed runtimes, once sharing one runtime
+# (--shared-runtime), once two zoo models sharing one arena (--arena extern, arena.c);
+# then validate --arena extern on node tests from NODE_TESTS (skipped without it): no
+# arena, scratch only, no inputs, a scan.
 set -eu
 bin=$1
 here=$(dirname "$0")
@@ -21,4 +24,22 @@ cp "$out"/sb/o2m_* "$out/runtime/" # the same files where both have one
 cc $flags -I"$out/runtime" -I"$out/sa" -I"$out/sb" "$out/sa/a.c" "$out/sb/b.c" \
 	"$out"/runtime/*.c "$here/main.c" -o "$out/shared" -lm
 "$out/shared"
-echo "link: 2 passed, 0 failed"
+models=$here/../models
+for m in kws:ds_cnn_kws ae:fc_autoencoder_ad; do
+	n=${m%%:*} d=$models/${m#*:}/test_data_set_0
+	"$bin" compile "$d/../model.onnx" -o "$out/x$n" -n "$n" --arena extern -q
+	"$bin" tensor "$d/input_0.pb" --raw "$out/$n.in" >/dev/null
+	"$bin" tensor "$d/output_0.pb" --raw "$out/$n.ref" >/dev/null
+done
+cc $flags -I"$out/xkws" -I"$out/xae" "$out"/xkws/*.c "$out"/xae/*.c "$here/arena.c" \
+	-o "$out/arena" -lm
+"$out/arena" "$out/kws.in" "$out/kws.ref" "$out/ae.in" "$out/ae.ref"
+passed=3
+node=${2:-}
+for t in test_relu test_gru_defaults test_constant test_scan9_sum; do
+	[ -d "$node/$t" ] || { echo "link: no node test $node/$t, skipped"; continue; }
+	"$bin" validate "$node/$t/model.onnx" --data "$node/$t" --arena extern >"$out/$t.log" ||
+		{ cat "$out/$t.log"; exit 1; }
+	passed=$((passed + 1))
+done
+echo "link: $passed passed, 0 failed"
