@@ -106,10 +106,13 @@ static int by_offset(const void *x, const void *y)
 	return *(const int *)x - *(const int *)y;
 }
 
+enum { FIRST_FIT, BEST_FIT, BEST_FIT_HIGH };
+
 /* Places buffer me among the placed buffers live with it: first fit takes the lowest
-   gap it fits in, best fit the tightest such gap (the lowest of equals); above them
-   all is a gap of no end. Sizes are aligned, so every offset is. */
-static void fit(PlaceBuf *b, const Lives *lv, int me, int best, int *tmp)
+   gap it fits in, best fit the tightest such gap (the lowest of equals), at its start
+   or, high, at its end; above them all is a gap of no end. Sizes are aligned, so every
+   offset is. */
+static void fit(PlaceBuf *b, const Lives *lv, int me, int how, int *tmp)
 {
 	int64_t off = 0, size = aligned(b[me].size), at = -1, gap = -1;
 	int k = 0;
@@ -121,13 +124,13 @@ static void fit(PlaceBuf *b, const Lives *lv, int me, int best, int *tmp)
 		const PlaceBuf *o = &b[tmp[j]];
 		if (o->offset - off >= size && (at < 0 || o->offset - off < gap)) {
 			at = off, gap = o->offset - off;
-			if (!best)
+			if (how == FIRST_FIT)
 				break;
 		}
 		if (o->offset + aligned(o->size) > off)
 			off = o->offset + aligned(o->size);
 	}
-	b[me].offset = at >= 0 ? at : off;
+	b[me].offset = at < 0 ? off : how == BEST_FIT_HIGH ? at + gap - size : at;
 }
 
 enum { BY_SIZE, BY_LENGTH, BY_FIRST, BY_AREA };
@@ -156,9 +159,9 @@ static int by_key(const void *x, const void *y)
 	return *(const int *)x - *(const int *)y;
 }
 
-/* one greedy strategy: the buffers in the order of key, each first or best fit;
-   returns the arena it needs */
-static int64_t greedy(PlaceBuf *b, int n, int order, int best, char *placed, const Lives *lv,
+/* one greedy strategy: the buffers in the order of key, each fit `how`; returns the
+   arena it needs */
+static int64_t greedy(PlaceBuf *b, int n, int order, int how, char *placed, const Lives *lv,
 		      int *ids, int *tmp)
 {
 	int64_t arena = 0;
@@ -169,7 +172,7 @@ static int64_t greedy(PlaceBuf *b, int n, int order, int best, char *placed, con
 	sort_key = order;
 	qsort(ids, (size_t)n, sizeof(int), by_key);
 	for (int j = 0; j < n; j++) {
-		fit(b, lv, ids[j], best, tmp);
+		fit(b, lv, ids[j], how, tmp);
 		placed[ids[j]] = 1;
 		if (b[ids[j]].offset + aligned(b[ids[j]].size) > arena)
 			arena = b[ids[j]].offset + aligned(b[ids[j]].size);
@@ -270,9 +273,11 @@ static int64_t exact(PlaceBuf *b, int n, int64_t arena, int64_t peak)
 
 int64_t place_buffers(PlaceBuf *b, int n, int64_t *live_peak)
 {
-	static const struct { int order, best; } strategy[] = {
-		{BY_SIZE, 0}, {BY_LENGTH, 0}, {BY_FIRST, 0}, {BY_AREA, 0},
-		{BY_SIZE, 1}, {BY_LENGTH, 1}, {BY_FIRST, 1}, {BY_AREA, 1},
+	static const struct { int order, how; } strategy[] = {
+		{BY_SIZE, FIRST_FIT}, {BY_LENGTH, FIRST_FIT}, {BY_FIRST, FIRST_FIT}, {BY_AREA, FIRST_FIT},
+		{BY_SIZE, BEST_FIT}, {BY_LENGTH, BEST_FIT}, {BY_FIRST, BEST_FIT}, {BY_AREA, BEST_FIT},
+		{BY_SIZE, BEST_FIT_HIGH}, {BY_LENGTH, BEST_FIT_HIGH}, {BY_FIRST, BEST_FIT_HIGH},
+		{BY_AREA, BEST_FIT_HIGH},
 	};
 	int nstrat = n > GREEDY_MAX ? 1 : (int)(sizeof strategy / sizeof *strategy);
 	int64_t peak = place_live_peak(b, n), best = -1, *off = malloc(sizeof(int64_t) * (size_t)(n + 1));
@@ -283,7 +288,7 @@ int64_t place_buffers(PlaceBuf *b, int n, int64_t *live_peak)
 	IR_ASSERT(off && ids && tmp && placed);
 	lives_init(&lv, b, placed, n);
 	for (int s = 0; s < nstrat && best != peak; s++) {
-		int64_t arena = greedy(b, n, strategy[s].order, strategy[s].best, placed, &lv, ids, tmp);
+		int64_t arena = greedy(b, n, strategy[s].order, strategy[s].how, placed, &lv, ids, tmp);
 		if (best < 0 || arena < best) { /* ties keep the earlier strategy */
 			best = arena;
 			for (int i = 0; i < n; i++)
