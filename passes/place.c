@@ -241,7 +241,7 @@ static void exact_dfs(Exact *e, uint32_t left, int prev, int64_t prev_off, int64
 static int64_t exact(PlaceBuf *b, int n, int64_t arena, int64_t peak)
 {
 	Exact e = {0};
-	int idx[EXACT_MAX];
+	int idx[EXACT_MAX] = {0};
 
 	for (int i = 0; i < n; i++)
 		if (aligned(b[i].size) > 0)

@@ -102,7 +102,7 @@ static void small_sets_are_optimal(void **state)
 {
 	(void)state;
 	for (int it = 0; it < 300; it++) {
-		PlaceBuf b[5], c[5];
+		PlaceBuf b[5] = {{0}}, c[5];
 		int n = 2 + (int)(rnd() % 4);
 		int64_t peak, arena;
 		for (int i = 0; i < n; i++) {
