@@ -153,7 +153,8 @@ int cli_inspect(CliOptions *o)
 	printf("parameters: %lld (%lld bytes of constants)\n", (long long)params,
 	       (long long)weight_bytes);
 	printf("MACs: %lld\n", (long long)macs);
-	printf("arena: %lld bytes (%lld without buffer sharing)\n", (long long)g->plan->arena_size,
+	printf("arena: %lld bytes (live peak %lld, %lld without buffer sharing)\n",
+	       (long long)g->plan->arena_size, (long long)g->plan->live_peak,
 	       (long long)g->plan->naive_size);
 	cli_layers_print(g, stdout);
 	cli_timeline_print(g, stdout);

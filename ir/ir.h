@@ -275,6 +275,7 @@ typedef struct {
 	Storage **scratch; /* per node, one per scratch buffer of its lowering */
 	int64_t arena_size;
 	int64_t naive_size; /* sum of all arena buffers, for comparison */
+	int64_t live_peak;  /* the most bytes live at one node: no arena can be smaller */
 } Plan;
 
 /* ---- graph inputs and outputs as ONNX declares them ---- */

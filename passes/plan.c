@@ -2,8 +2,8 @@
    constants in flash; every other tensor and scratch buffer gets an arena offset.
    Views share their input's buffer and in-place kernels write over an input that dies
    there; buffers whose lifetimes (first write to last read, in node order) overlap
-   never share bytes. Offsets come from greedy first-fit, largest buffer first. Linear
-   or n log n in the graph's size but for buffers live at once. */
+   never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
+   but for buffers live at once. */
 #include "passes.h"
 
 #include <stdlib.h>
@@ -17,7 +17,6 @@ typedef struct {
 	int root;         /* union-find parent */
 	int pinned;       /* holds a graph output that is copied out at the end */
 	int read_until;   /* the last node reading a tensor in it, so far assigned */
-	int placed;       /* has its offset (first fit) */
 } Buf;
 
 typedef struct {
@@ -34,7 +33,7 @@ static int buf_new(Bufs *bs, int64_t size, int first)
 		bs->b = realloc(bs->b, sizeof *bs->b * (size_t)bs->cap);
 		IR_ASSERT(bs->b);
 	}
-	bs->b[bs->n] = (Buf){size, 0, first, first, bs->n, 0, -1, 0};
+	bs->b[bs->n] = (Buf){size, 0, first, first, bs->n, 0, -1};
 	return bs->n++;
 }
 
@@ -107,103 +106,13 @@ static Storage storage_of(Graph *g, int t)
 	return s;
 }
 
-/* The placed buffers whose lifetimes overlap a new one's, found without looking at
-   every placed buffer: the buffers sorted by first use, and a tree of the latest last
-   use over ranges of them, which skips ranges that all end too early. */
-typedef struct {
-	const Buf *b;
-	int *by_first;    /* buffer ids sorted by first use */
-	int *top;         /* tree over by_first: the latest last use of a range */
-	int leaves;       /* a power of two */
-} Lives;
-
-static const Buf *sort_ctx;
-
-static int by_first(const void *x, const void *y)
-{
-	const Buf *p = &sort_ctx[*(const int *)x], *q = &sort_ctx[*(const int *)y];
-	return p->first != q->first ? (p->first < q->first ? -1 : 1)
-				    : *(const int *)x - *(const int *)y;
-}
-
-static void lives_init(Lives *lv, const Buf *b, const int *ids, int n)
-{
-	lv->b = b;
-	lv->leaves = 1;
-	while (lv->leaves < n)
-		lv->leaves *= 2;
-	lv->by_first = malloc(sizeof(int) * (size_t)(n + 1));
-	lv->top = malloc(sizeof(int) * (size_t)(2 * lv->leaves));
-	IR_ASSERT(lv->by_first && lv->top);
-	memcpy(lv->by_first, ids, sizeof(int) * (size_t)n);
-	sort_ctx = b;
-	qsort(lv->by_first, (size_t)n, sizeof(int), by_first);
-	for (int i = 0; i < lv->leaves; i++)
-		lv->top[lv->leaves + i] = i < n ? b[lv->by_first[i]].last : -1;
-	for (int i = lv->leaves - 1; i > 0; i--)
-		lv->top[i] = lv->top[2 * i] > lv->top[2 * i + 1] ? lv->top[2 * i] : lv->top[2 * i + 1];
-}
-
-/* appends to out the placed buffers of tree node v (leaves [lo, hi)) that start by
-   `last` and end at `first` or later */
-static void lives_overlapping(const Lives *lv, int v, int lo, int hi, int first, int last,
-			      int *out, int *nout)
-{
-	if (lv->top[v] < first || lv->b[lv->by_first[lo]].first > last)
-		return; /* all end too early (padding too), or all start too late */
-	if (hi - lo == 1) {
-		if (lv->b[lv->by_first[lo]].placed)
-			out[(*nout)++] = lv->by_first[lo];
-		return;
-	}
-	lives_overlapping(lv, 2 * v, lo, (lo + hi) / 2, first, last, out, nout);
-	lives_overlapping(lv, 2 * v + 1, (lo + hi) / 2, hi, first, last, out, nout);
-}
-
-static int by_offset(const void *x, const void *y)
-{
-	const Buf *p = &sort_ctx[*(const int *)x], *q = &sort_ctx[*(const int *)y];
-	return p->offset != q->offset ? (p->offset < q->offset ? -1 : 1) : 0;
-}
-
-/* the lowest aligned offset where buffer me fits among the placed buffers live with it */
-static void first_fit(Buf *b, const Lives *lv, int me, int *tmp)
-{
-	int64_t off = 0;
-	int k = 0;
-
-	lives_overlapping(lv, 1, 0, lv->leaves, b[me].first, b[me].last, tmp, &k);
-	sort_ctx = b;
-	qsort(tmp, (size_t)k, sizeof(int), by_offset);
-	for (int j = 0; j < k; j++) {
-		const Buf *o = &b[tmp[j]];
-		if (o->offset >= off + b[me].size)
-			break; /* a gap before o: me fits */
-		if (o->offset + o->size > off)
-			off = (o->offset + o->size + ALIGN - 1) / ALIGN * ALIGN;
-	}
-	b[me].offset = off;
-	b[me].placed = 1;
-}
-
-/* largest first, then by first use */
-static int by_size(const void *x, const void *y)
-{
-	const Buf *p = &sort_ctx[*(const int *)x], *q = &sort_ctx[*(const int *)y];
-	if (p->size != q->size)
-		return p->size > q->size ? -1 : 1;
-	if (p->first != q->first)
-		return p->first < q->first ? -1 : 1;
-	return *(const int *)x - *(const int *)y;
-}
-
 void pass_plan(Graph *g)
 {
 	Plan *p = arena_alloc(&g->arena, sizeof *p);
 	Bufs bs = {0};
 	int **scratch_buf = arena_alloc(&g->arena, sizeof(int *) * (size_t)(g->nn + 1));
-	int *order, *tmp, nroots = 0;
-	Lives lv;
+	int *order, nroots = 0;
+	PlaceBuf *pb;
 
 	IR_ASSERT(g->lowered);
 	p->tensor = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->nt + 1));
@@ -270,20 +179,14 @@ void pass_plan(Graph *g)
 			order[nroots++] = i;
 			p->naive_size += (bs.b[i].size + ALIGN - 1) / ALIGN * ALIGN;
 		}
-	lives_init(&lv, bs.b, order, nroots);
-	sort_ctx = bs.b;
-	qsort(order, (size_t)nroots, sizeof(int), by_size);
-	tmp = malloc(sizeof(int) * (size_t)(nroots + 1));
-	IR_ASSERT(tmp);
-	for (int j = 0; j < nroots; j++) {
-		Buf *b = &bs.b[order[j]];
-		first_fit(bs.b, &lv, order[j], tmp);
-		if (b->offset + b->size > p->arena_size)
-			p->arena_size = b->offset + b->size;
-	}
-	free(tmp);
-	free(lv.by_first);
-	free(lv.top);
+	pb = malloc(sizeof *pb * (size_t)(nroots + 1));
+	IR_ASSERT(pb);
+	for (int j = 0; j < nroots; j++)
+		pb[j] = (PlaceBuf){bs.b[order[j]].size, 0, bs.b[order[j]].first, bs.b[order[j]].last};
+	p->arena_size = place_buffers(pb, nroots, &p->live_peak);
+	for (int j = 0; j < nroots; j++)
+		bs.b[order[j]].offset = pb[j].offset;
+	free(pb);
 	for (int t = 0; t < g->nt; t++)
 		if (bs.of[t] >= 0 && p->tensor[t].kind == ST_ARENA) {
 			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset;
@@ -297,7 +200,6 @@ void pass_plan(Graph *g)
 			p->scratch[i][s] = (Storage){ST_ARENA, 0, bs.b[scratch_buf[i][s]].offset,
 						     find(&bs, scratch_buf[i][s])};
 	}
-	p->arena_size = (p->arena_size + ALIGN - 1) / ALIGN * ALIGN;
 	g->plan = p;
 	free(order);
 	free(bs.b);
@@ -310,8 +212,8 @@ void plan_print(Graph *g, FILE *f)
 	static const char *kind[] = {"none", "arena", "input", "output", "const"};
 	const Plan *p = g->plan;
 
-	fprintf(f, "plan: arena %lld bytes (%lld without sharing)\n", (long long)p->arena_size,
-		(long long)p->naive_size);
+	fprintf(f, "plan: arena %lld bytes (live peak %lld, %lld without sharing)\n",
+		(long long)p->arena_size, (long long)p->live_peak, (long long)p->naive_size);
 	for (int t = 0; t < g->nt; t++) {
 		const Storage *s = &p->tensor[t];
 		if (s->kind == ST_NONE || s->kind == ST_CONST)

@@ -329,6 +329,11 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -o "$out/chain" "$here/chain.c" &&
 	"$out/chain" 100000 "$out/chain.onnx"
 expect 0 "" compile "$out/chain.onnx" -o "$out/chain.gen"
 rm -rf "$out/chain.gen" "$out/chain.onnx"
+# placement leaves no gap where a greedy one did: the autoencoder's 32-byte bottleneck
+# once pushed its 512-byte neighbours off their alternation (1056 bytes); its arena is
+# its live peak, at -O1 and -O0
+expect 0 "^arena: 1024 bytes (live peak 1024," inspect "$here/../models/fc_autoencoder_ad/model.onnx"
+expect 0 "^arena: 1024 bytes (live peak 1024," inspect "$here/../models/fc_autoencoder_ad/model.onnx" -O0
 # build PROJECT.json: a bad project file names the key and the model entry; a failed
 # model stops the build and is named
 g=$(cd "$here" && pwd)/good.onnx
