@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+const char *const cli_calib_methods[4] = {"minmax", "percentile", "entropy", "mse"};
+
 typedef struct {
 	Graph *g;
 	Graph *flt;            /* the float graph, lowered */

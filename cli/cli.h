@@ -59,6 +59,8 @@ extern const char *usage_tensor;
 extern const char *usage_ops;
 extern const char *usage_rules;
 
+/* the names of --calib-method's methods, by CalMethod */
+extern const char *const cli_calib_methods[4];
 /* --quantize int8: reads the --calib samples and quantizes g (passes/calib.c); 0 or -1 */
 int cli_calibrate(Graph *g, CliOptions *o);
 /* the pipeline on a loaded graph, with the calibration --quantize asks for; 0 or -1 */
@@ -112,6 +114,8 @@ typedef struct {
 	ReportLayer *layer;
 	ReportBuf *buf;
 	int nlayers, nbufs;
+	int *node_step;  /* per node: the step of its first call (a node without calls: the
+			    next call's) */
 } Report;
 /* what the layer table, the JSON report and the HTML page show; o may be NULL */
 void cli_report_gather(Graph *g, const CliOptions *o, Report *r);
@@ -160,6 +164,7 @@ void cli_fit_text(Graph *g, const CliOptions *o, char *buf, size_t len);
 void cli_progress_start(int quiet);
 void cli_progress(const char *what, double fraction); /* fraction -1: unknown */
 void cli_progress_end(void); /* erases the line */
+double cli_now(void); /* seconds on a monotonic clock */
 
 /* depfile.c: a Make rule `target: the model, its external data, bind files, onnx2mcu` */
 int cli_depfile_write(const char *path, const char *target, const CliOptions *o);

@@ -1,7 +1,7 @@
 /* depfile.c - compile --depfile FILE: a Make rule naming every file the output was made
    from (the model, its external data, the --bind files, every calibration file read
-   (o->files holds them with the external data) and the compiler itself), for build systems to compile again when one changes. Written whole or not at
-   all. */
+   (o->files holds them with the external data) and the compiler itself), for build
+   systems to compile again when one changes. Written whole or not at all. */
 #include "cli.h"
 
 #include <stdlib.h>

@@ -92,12 +92,14 @@ void cli_fit_bytes(Graph *g, int64_t *ram, int64_t *io, int64_t *flash)
 	free(used);
 }
 
-static int is_float_model(const Graph *g)
+/* the hint for a float model (one without integer ops) that does not fit */
+static void int8_note(Graph *g)
 {
 	for (int i = 0; i < g->nn; i++)
 		if (!g->n[i].dead && (op_info[g->n[i].op].flags & OPF_QUANT))
-			return 0;
-	return 1;
+			return;
+	ir_note(g, -1, "int8 (--quantize int8 --calib SAMPLES) needs about a quarter of the "
+		"arena and of the weights");
 }
 
 /* a note at the kernel call where the most arena bytes are in use (the report's rows),
@@ -197,17 +199,16 @@ static void fit_any_part(Graph *g, int64_t ram, int64_t flash)
 		ram_notes(g);
 	if (flash > flash_max)
 		flash_notes(g);
-	if ((ram > sram_max || flash > flash_max) && is_float_model(g))
-		ir_note(g, -1, "int8 (--quantize int8 --calib SAMPLES) needs about a quarter of "
-			"the arena and of the weights");
-	if (ram > sram_max || flash > flash_max)
+	if (ram > sram_max || flash > flash_max) {
+		int8_note(g);
 		ir_note(g, -1, "--mcu NAME or --ram-limit and --flash-limit make this an error");
+	}
 }
 
 int cli_fit_check(Graph *g, const CliOptions *o)
 {
 	int64_t ram, io, flash;
-	int over_ram, over_flash, float_model;
+	int over_ram, over_flash;
 	char lim[96];
 	void (*say)(Graph *, int, const char *, ...) = o->force ? ir_warning : ir_error;
 
@@ -218,7 +219,6 @@ int cli_fit_check(Graph *g, const CliOptions *o)
 	}
 	over_ram = o->ram_limit && ram > o->ram_limit;
 	over_flash = o->flash_limit && flash > o->flash_limit;
-	float_model = is_float_model(g);
 	if (over_ram) {
 		say(g, -1, "RAM %lld bytes (arena %lld + inputs and outputs %lld) is over %s",
 		    (long long)ram, (long long)g->plan->arena_size, (long long)io,
@@ -232,9 +232,7 @@ int cli_fit_check(Graph *g, const CliOptions *o)
 	}
 	if (!over_ram && !over_flash)
 		return 0;
-	if (float_model)
-		ir_note(g, -1, "int8 (--quantize int8 --calib SAMPLES) needs about a quarter of "
-			"the arena and of the weights");
+	int8_note(g);
 	if (over_ram && o->passes.level == 0)
 		ir_note(g, -1, "-O1 (the default; -O0 is set) fuses layers and may plan a "
 			"smaller arena");

@@ -12,7 +12,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 static const char *usage_main =
 	"usage: onnx2mcu COMMAND [options]\n"
@@ -313,7 +312,7 @@ static int mcu_unknown(const char *cmd, const char *name)
 /* METHOD or TENSOR=METHOD of --calib-method; 0, or -1 when it does not parse */
 static int calib_method_arg(CalibOptions *co, const char *arg)
 {
-	static const char *const names[] = {"minmax", "percentile", "entropy", "mse"};
+	const char *const *names = cli_calib_methods;
 	const char *eq = strchr(arg, '='), *m = arg;
 	CalMethod method = CAL_MINMAX;
 	double pct = 99.99;
@@ -733,13 +732,6 @@ Graph *cli_build(CliOptions *o)
 	return g;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* one line on stderr saying what compile made (-q: none) */
 static void summary(Graph *g, const CliOptions *o, double seconds)
 {
@@ -773,7 +765,7 @@ int cli_compile(CliOptions *o)
 {
 	EmitOptions eo = {0};
 	CliStamp stamp;
-	double start = now();
+	double start = cli_now();
 	Graph *g;
 	int rc;
 
@@ -816,7 +808,7 @@ int cli_compile(CliOptions *o)
 		rc = cli_depfile_write(o->depfile, target, o) ? EXIT_IO : 0;
 	}
 	if (!rc)
-		summary(g, o, now() - start);
+		summary(g, o, cli_now() - start);
 	ir_graph_free(g);
 	return rc;
 }

@@ -12,7 +12,7 @@
 static double start, after = 1.0, drawn_at = -1;
 static int on, drawn;
 
-static double now(void)
+double cli_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -23,7 +23,7 @@ void cli_progress_start(int quiet)
 {
 	const char *env = getenv("ONNX2MCU_PROGRESS_AFTER");
 
-	start = now();
+	start = cli_now();
 	on = !quiet && isatty(STDERR_FILENO);
 	ir_before_diag = cli_progress_end;
 	if (env && *env)
@@ -32,7 +32,7 @@ void cli_progress_start(int quiet)
 
 void cli_progress(const char *what, double fraction)
 {
-	double t = now() - start;
+	double t = cli_now() - start;
 
 	if (!on || t < after || (fraction >= 0 && fraction < 1 && t - drawn_at < 0.1))
 		return;

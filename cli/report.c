@@ -54,13 +54,12 @@ void cli_shape_text(const Tensor *t, char *buf, size_t len)
 }
 
 /* the steps of node i: its calls; a node without calls (a view) sits at the next one */
-static void node_steps(const Report *r, const int *k0, const Graph *g, int i, int *first,
-		       int *last)
+static void node_steps(const Report *r, const Graph *g, int i, int *first, int *last)
 {
-	int n = g->n[i].low->ncall;
+	int n = g->n[i].low->ncall, k = r->node_step[i];
 
-	*first = k0[i] < r->nlayers ? k0[i] : r->nlayers - 1;
-	*last = n ? k0[i] + n - 1 : *first;
+	*first = k < r->nlayers ? k : r->nlayers - 1;
+	*last = n ? k + n - 1 : *first;
 }
 
 /* the tensor whose buffer t is: t itself, or what the view t looks at */
@@ -88,7 +87,7 @@ static void buf_use(ReportBuf *b, int first, int last)
 /* the arena buffers and their lifetimes in steps, as the planner saw them (first write
    to last read, views included): one per tensor that is not a view of another, one per
    scratch buffer */
-static void gather_bufs(Graph *g, const int *k0, Report *r)
+static void gather_bufs(Graph *g, Report *r)
 {
 	int *of = malloc(sizeof(int) * (size_t)(g->nt + 1)), nscr = 0, f, l;
 
@@ -104,7 +103,7 @@ static void gather_bufs(Graph *g, const int *k0, Report *r)
 			continue;
 		f = l = 0;
 		if (p >= 0)
-			node_steps(r, k0, g, p, &f, &l);
+			node_steps(r, g, p, &f, &l);
 		of[t] = r->nbufs;
 		r->buf[r->nbufs++] = (ReportBuf){t, p, f, l, g->plan->tensor[t].offset,
 						 ir_nbytes(&g->t[t])};
@@ -116,7 +115,7 @@ static void gather_bufs(Graph *g, const int *k0, Report *r)
 	for (int i = 0; i < g->nn && r->nlayers; i++) {
 		if (g->n[i].dead)
 			continue;
-		node_steps(r, k0, g, i, &f, &l);
+		node_steps(r, g, i, &f, &l);
 		for (int k = 0; k < g->n[i].nin; k++) {
 			int t = g->n[i].in[k];
 			if (t >= 0 && g->plan->tensor[t].kind == ST_ARENA && of[buf_root(g, t)] >= 0)
@@ -225,6 +224,7 @@ void cli_report_gather(Graph *g, const CliOptions *o, Report *r)
 
 	IR_ASSERT(k0);
 	memset(r, 0, sizeof *r);
+	r->node_step = k0;
 	cli_totals(g, &r->tot);
 	r->layer = calloc((size_t)r->tot.kernels + 1, sizeof *r->layer);
 	IR_ASSERT(r->layer);
@@ -236,17 +236,17 @@ void cli_report_gather(Graph *g, const CliOptions *o, Report *r)
 						    0, NAN};
 	}
 	r->nlayers = k;
-	gather_bufs(g, k0, r);
+	gather_bufs(g, r);
 	gather_live(r);
 	if (o && o->nqlayers)
 		gather_sqnr(g, o, r);
-	free(k0);
 }
 
 void cli_report_free(Report *r)
 {
 	free(r->layer);
 	free(r->buf);
+	free(r->node_step);
 }
 
 void cli_layers_print(Graph *g, FILE *f)
@@ -459,23 +459,18 @@ static void plan_entry(cJSON *a, const char *name, int root, int64_t offset, int
 static cJSON *plan_json(Graph *g)
 {
 	cJSON *r = cJSON_CreateObject(), *a = cJSON_CreateArray();
-	int *k0 = malloc(sizeof(int) * (size_t)(g->nn + 1)), *first, *last, steps = 0, f, l;
-	Report cnt = {0};
+	int *first = malloc(sizeof(int) * (size_t)(g->nt + 1)), *last, f, l;
+	Report rep;
 
-	first = malloc(sizeof(int) * (size_t)(g->nt + 1));
 	last = malloc(sizeof(int) * (size_t)(g->nt + 1));
-	IR_ASSERT(k0 && first && last);
-	for (int i = 0; i < g->nn; i++) {
-		k0[i] = steps;
-		steps += g->n[i].dead ? 0 : g->n[i].low->ncall;
-	}
-	cnt.nlayers = steps;
+	IR_ASSERT(first && last);
+	cli_report_gather(g, NULL, &rep);
 	for (int t = 0; t < g->nt; t++)
 		first[t] = last[t] = -1;
 	for (int i = 0; i < g->nn; i++) {
-		if (g->n[i].dead || !steps)
+		if (g->n[i].dead || !rep.nlayers)
 			continue;
-		node_steps(&cnt, k0, g, i, &f, &l);
+		node_steps(&rep, g, i, &f, &l);
 		for (int k = 0; k < g->n[i].nout; k++)
 			if (g->n[i].out[k] >= 0 && first[g->n[i].out[k]] < 0)
 				first[g->n[i].out[k]] = f;
@@ -485,27 +480,27 @@ static cJSON *plan_json(Graph *g)
 	}
 	cJSON_AddStringToObject(r, "model", g->path ? g->path : "");
 	cJSON_AddNumberToObject(r, "arena_size", (double)g->plan->arena_size);
-	cJSON_AddNumberToObject(r, "steps", steps);
-	for (int t = 0; t < g->nt && steps; t++) {
+	cJSON_AddNumberToObject(r, "steps", rep.nlayers);
+	for (int t = 0; t < g->nt && rep.nlayers; t++) {
 		const Storage *s = &g->plan->tensor[t];
 		if (s->kind != ST_ARENA || ir_nbytes(&g->t[t]) <= 0)
 			continue;
 		f = first[t] < 0 ? 0 : first[t];
-		l = g->t[t].flags & T_OUTPUT ? steps - 1 : last[t] > f ? last[t] : f;
+		l = g->t[t].flags & T_OUTPUT ? rep.nlayers - 1 : last[t] > f ? last[t] : f;
 		plan_entry(a, g->t[t].name, s->buffer, s->offset, ir_nbytes(&g->t[t]), f, l);
 	}
-	for (int i = 0; i < g->nn && steps; i++)
+	for (int i = 0; i < g->nn && rep.nlayers; i++)
 		for (int s = 0; !g->n[i].dead && s < g->n[i].low->nscratch; s++) {
 			char name[300];
 			if (g->n[i].low->scratch[s] <= 0)
 				continue;
 			snprintf(name, sizeof name, "scratch %d of %.256s", s, g->n[i].name);
-			node_steps(&cnt, k0, g, i, &f, &l);
+			node_steps(&rep, g, i, &f, &l);
 			plan_entry(a, name, g->plan->scratch[i][s].buffer, g->plan->scratch[i][s].offset,
 				   g->n[i].low->scratch[s], f, l);
 		}
 	cJSON_AddItemToObject(r, "buffers", a);
-	free(k0);
+	cli_report_free(&rep);
 	free(first);
 	free(last);
 	return r;

@@ -22,12 +22,6 @@ static void add(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-static const char *method_name(CalMethod m)
-{
-	return m == CAL_PERCENTILE ? "percentile" : m == CAL_ENTROPY ? "entropy"
-	     : m == CAL_MSE ? "mse" : "minmax";
-}
-
 /* --quantize and its options; a calibration file stands by its content's SHA-256, a
    folder by its name */
 static void quant_options(const CliOptions *o, char *buf, size_t len)
@@ -43,12 +37,12 @@ static void quant_options(const CliOptions *o, char *buf, size_t len)
 			add(buf, len, " --calib sha256:%.16s", hex);
 	}
 	if (c->method != CAL_MINMAX)
-		add(buf, len, " --calib-method %s", method_name(c->method));
+		add(buf, len, " --calib-method %s", cli_calib_methods[c->method]);
 	if (c->method == CAL_PERCENTILE)
 		add(buf, len, "=%g", c->percentile);
 	for (int i = 0; i < c->nper_tensor; i++) {
 		add(buf, len, " --calib-method %s=%s", c->per_tensor[i].tensor,
-		    method_name(c->per_tensor[i].method));
+		    cli_calib_methods[c->per_tensor[i].method]);
 		if (c->per_tensor[i].method == CAL_PERCENTILE)
 			add(buf, len, "=%g", c->per_tensor[i].percentile);
 	}

@@ -406,18 +406,15 @@ static void emit_header(Emit *e, FILE *f)
 		emit_io_macros(e, f, "input", i, g->inputs[i]);
 	for (int i = 0; i < g->noutputs; i++)
 		emit_io_macros(e, f, "output", i, g->outputs[i]);
-	if (e->opt->arena_extern) {
+	if (e->opt->arena_extern)
 		fprintf(f, "\n/* RAM: the arena the caller passes to %s_run_with, holding every\n"
 			   "   intermediate tensor */\n", e->P);
-		fprintf(f, "#define %s_ARENA_SIZE %lld /* bytes */\n", e->PU,
-			(long long)g->plan->arena_size);
+	else
+		fprintf(f, "\n/* RAM: the static arena holding every intermediate tensor */\n");
+	fprintf(f, "#define %s_ARENA_SIZE %lld /* bytes */\n", e->PU, (long long)g->plan->arena_size);
+	if (e->opt->arena_extern)
 		fprintf(f, "#define %s_ARENA_ALIGN %d /* its address is a multiple of this */\n",
 			e->PU, PLAN_ALIGN);
-	} else {
-		fprintf(f, "\n/* RAM: the static arena holding every intermediate tensor */\n");
-		fprintf(f, "#define %s_ARENA_SIZE %lld /* bytes */\n", e->PU,
-			(long long)g->plan->arena_size);
-	}
 	fprintf(f, "/* flash: constant weights and kernel tables */\n");
 	fprintf(f, "#define %s_WEIGHTS_SIZE %lld /* bytes */\n\n", e->PU, (long long)e->weights_bytes);
 	fprintf(f, "/**\n * Runs one inference. Inputs and outputs are dense row-major tensors in ONNX\n"
