@@ -275,6 +275,7 @@ int prep_conv(Graph *g, int node, Lowered *L)
 {
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
 	o2m_conv_params *p = LW_PARAMS(g, o2m_conv_params);
+	const char *family;
 	Win w;
 	int k;
 
@@ -284,7 +285,32 @@ int prep_conv(Graph *g, int node, Lowered *L)
 		return -1;
 	if (!ir_numel(y))
 		return 0;
-	k = lw_kernel(g, node, conv_family(&w, p), x->dtype);
+	family = conv_family(&w, p);
+	if (!strcmp(family, "conv") && p->c_out / p->group >= 4) { /* products over panels */
+		int64_t col = (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w * 4 *
+			      dt_size(x->dtype);
+		k = lw_kernel(g, node, "conv_im2col", x->dtype);
+		if (k < 0)
+			return -1;
+		lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), A_IN(1),
+			has_in(g, node, 2) ? A_IN(2) : A_NONE, has_in(g, node, 3) ? A_IN(3) : A_NONE,
+			A_OUT(0), A_SCR(lw_scratch(g, L, col)));
+		return 0;
+	}
+	if (!strcmp(family, "conv_dw") && p->k_d == 1 && p->in_d == 1 && p->pad_h >= 0 &&
+	    p->pad_w >= 0 && (p->k_h - 1) * p->dil_h + 1 <= O2M_DW_ROWS) { /* padded rows */
+		int64_t ring = (int64_t)((p->k_h - 1) * p->dil_h + 1) *
+			       ((int64_t)(p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1) *
+			       dt_size(x->dtype);
+		k = lw_kernel(g, node, "conv_dw_rows", x->dtype);
+		if (k < 0)
+			return -1;
+		lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), A_IN(1),
+			has_in(g, node, 2) ? A_IN(2) : A_NONE, has_in(g, node, 3) ? A_IN(3) : A_NONE,
+			A_OUT(0), A_SCR(lw_scratch(g, L, ring)));
+		return 0;
+	}
+	k = lw_kernel(g, node, family, x->dtype);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,

@@ -36,6 +36,24 @@ static void *transposed(Graph *g, const void *src, int64_t count, int64_t rows, 
 	return d;
 }
 
+/* op(B) (k x n; B itself n x k when tb) as o2m_gemm_pk reads it: panels of 8 columns,
+   each k rows of 8, then the columns left over as rows of k */
+static void *panels8(Graph *g, const void *src, int64_t k, int64_t n, int tb, int es)
+{
+	const unsigned char *s = src;
+	unsigned char *d = arena_alloc(&g->arena, (size_t)(k * n * es) + 1), *o = d;
+	int64_t n8 = n / 8 * 8;
+
+	for (int64_t j0 = 0; j0 < n8; j0 += 8)
+		for (int64_t q = 0; q < k; q++)
+			for (int64_t j = j0; j < j0 + 8; j++, o += es)
+				memcpy(o, s + (tb ? j * k + q : q * n + j) * es, (size_t)es);
+	for (int64_t j = n8; j < n; j++)
+		for (int64_t q = 0; q < k; q++, o += es)
+			memcpy(o, s + (tb ? j * k + q : q * n + j) * es, (size_t)es);
+	return d;
+}
+
 /* ---- MatMul ---- */
 
 /* A [..., m, k] (or [k]) times B [..., k, n] (or [k]): the batch dims broadcast */
@@ -238,7 +256,14 @@ int prep_gemm(Graph *g, int node, Lowered *L)
 	lw_i32(g, node, ir_numel(b));
 	p->a_sm = ta ? 1 : p->k;
 	p->a_sk = ta ? p->m : 1;
-	/* a constant B is stored as B^T (n x k): dot products run contiguously */
+	/* a constant float B is packed in panels of 8 columns (o2m_gemm_pk); another
+	   constant B is stored as B^T (n x k): dot products run contiguously */
+	if (dt_is_float(a->dtype) && p->n >= 8 && p->k > 0 && p->a_sk == 1 &&
+	    ir_is_const(g, ir_in(g, node, 1)) && (kern = lw_kernel(g, node, "gemm_pk", a->dtype)) >= 0) {
+		barg = A_CST(lw_const(g, L, b->dtype, ir_numel(b),
+				      panels8(g, b->data, p->k, p->n, tb, dt_size(b->dtype))));
+		tb = 1;
+	}
 	repack = !tb && p->n > 1 && p->k > 0 && ir_is_const(g, ir_in(g, node, 1));
 	if (repack)
 		barg = A_CST(lw_const(g, L, b->dtype, ir_numel(b),

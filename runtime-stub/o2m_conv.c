@@ -3,6 +3,7 @@
    loops are in o2m_conv_impl.h, included once for float and once for double. */
 #include "o2m_conv.h"
 #include "o2m_act.h"
+#include "o2m_mla.h"
 #include "o2m_window.h"
 
 #include <float.h>
@@ -76,15 +77,19 @@ static int32_t filter_offset(const o2m_conv_params *p, const taps3 *t)
 #define T float
 #define SFX(name) name##_f32
 #define FLOOR floorf
+#define MAC(acc, a, b) O2M_MLA_F32(acc, a, b)
 #include "o2m_conv_impl.h"
 #undef T
 #undef SFX
 #undef FLOOR
+#undef MAC
 
 #define T double
 #define SFX(name) name##_f64
 #define FLOOR floor
+#define MAC(acc, a, b) ((acc) += (a) * (b))
 #include "o2m_conv_impl.h"
 #undef T
 #undef SFX
 #undef FLOOR
+#undef MAC

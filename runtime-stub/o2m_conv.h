@@ -29,6 +29,20 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_, conv_dw)
 /** Pointwise convolution: 1x1 kernel, stride 1, no padding, any group; per image and
     group a matrix product y[c_out/group, S] = w[c_out/group, c_in/group] x[c_in/group, S]. */
 O2M_TYPES_FLOAT(O2M_DECL_CONV_, conv_1x1)
+#define O2M_DECL_CONV_SCR_(sfx, T, name)                                                   \
+	int o2m_##name##_##sfx(const o2m_conv_params *p, const T *x, const T *w, const T *b, \
+			       const T *r, T *y, T *col);
+/** The direct convolution's geometry as matrix products: per image, group and run of 4
+    output positions an im2col panel col (scratch of c_in / group * k_d * k_h * k_w * 4
+    elements) times the filters, 4 output channels at a time. */
+O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_im2col)
+/** Depthwise 2D convolution (as conv_dw, k_d 1, pads not negative) over padded input
+    rows: a ring of (k_h - 1) * dil_h + 1 rows of (out_w - 1) * stride_w + (k_w - 1) *
+    dil_w + 1 elements (scratch) holds the rows one output row reads, each copied once
+    per channel with its zero padding, so every window is read without checks.
+    (k_h - 1) * dil_h + 1 is at most O2M_DW_ROWS. */
+#define O2M_DW_ROWS 16
+O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_dw_rows)
 /** Transposed convolution: x [n, c_in, in...], weights [c_in, c_out / group, k...],
     y [n, c_out, out...]; input position i and tap t add to output position
     i * stride - pad + t * dil along each axis (pad_* are the leading pads). */

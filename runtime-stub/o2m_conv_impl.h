@@ -257,92 +257,251 @@ int SFX(o2m_conv_dw)(const o2m_conv_params *p, const T *x, const T *w, const T *
 	return O2M_OK;
 }
 
-/* ---- pointwise: a matrix product per image and group ---- */
+/* ---- depthwise over padded rows: every window is inside, no tap is checked ---- */
 
-/* 4 rows by 2 columns of c = a b + bias: each loaded element feeds 2 or 4 products */
-static void SFX(gemm_4x2)(int32_t n, int32_t k, const T *a, const T *b, const T *bias, T *c,
-			  T lo, T hi)
+/* input row ih of channel xc as the padded row of wp elements: pad_w zeros, the row, then
+   zeros; a row outside the data is all zeros */
+static void SFX(pad_row)(const o2m_conv_params *p, const T *xc, int32_t ih, T *row, int32_t wp)
 {
-	const T *a0 = a, *a1 = a + k, *a2 = a1 + k, *a3 = a2 + k;
-	T c00 = 0, c01 = 0, c10 = 0, c11 = 0, c20 = 0, c21 = 0, c30 = 0, c31 = 0;
-	int32_t q;
+	int32_t i = 0, j, n = 0;
 
-	for (q = 0; q < k; q++, b += n) {
-		const T b0 = b[0], b1 = b[1];
-		c00 += a0[q] * b0;
-		c01 += a0[q] * b1;
-		c10 += a1[q] * b0;
-		c11 += a1[q] * b1;
-		c20 += a2[q] * b0;
-		c21 += a2[q] * b1;
-		c30 += a3[q] * b0;
-		c31 += a3[q] * b1;
-	}
-	c[0] = SFX(clamp)(c00 + bias[0], lo, hi);
-	c[1] = SFX(clamp)(c01 + bias[0], lo, hi);
-	c[n] = SFX(clamp)(c10 + bias[1], lo, hi);
-	c[n + 1] = SFX(clamp)(c11 + bias[1], lo, hi);
-	c[2 * n] = SFX(clamp)(c20 + bias[2], lo, hi);
-	c[2 * n + 1] = SFX(clamp)(c21 + bias[2], lo, hi);
-	c[3 * n] = SFX(clamp)(c30 + bias[3], lo, hi);
-	c[3 * n + 1] = SFX(clamp)(c31 + bias[3], lo, hi);
-}
-
-/* 4 rows by 1 column */
-static void SFX(gemm_4x1)(int32_t n, int32_t k, const T *a, const T *b, const T *bias, T *c,
-			  T lo, T hi)
-{
-	const T *a0 = a, *a1 = a + k, *a2 = a1 + k, *a3 = a2 + k;
-	T c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-	int32_t q;
-
-	for (q = 0; q < k; q++, b += n) {
-		const T v = *b;
-		c0 += a0[q] * v;
-		c1 += a1[q] * v;
-		c2 += a2[q] * v;
-		c3 += a3[q] * v;
-	}
-	c[0] = SFX(clamp)(c0 + bias[0], lo, hi);
-	c[n] = SFX(clamp)(c1 + bias[1], lo, hi);
-	c[2 * n] = SFX(clamp)(c2 + bias[2], lo, hi);
-	c[3 * n] = SFX(clamp)(c3 + bias[3], lo, hi);
-}
-
-/* one row of c: each a element scales a contiguous row of b */
-static void SFX(gemm_1xn)(int32_t n, int32_t k, const T *a, const T *b, T bias, T *c, T lo,
-			  T hi)
-{
-	int32_t q, j;
-
-	for (j = 0; j < n; j++)
-		c[j] = 0;
-	for (q = 0; q < k; q++, b += n) {
-		const T v = a[q];
+	if (ih >= 0 && ih < p->in_h) {
+		n = wp - p->pad_w < p->in_w ? wp - p->pad_w : p->in_w;
+		xc += ih * p->in_w;
+		for (; i < p->pad_w; i++)
+			row[i] = 0;
 		for (j = 0; j < n; j++)
-			c[j] += v * b[j];
+			row[i + j] = xc[j];
+		i += n;
 	}
-	for (j = 0; j < n; j++)
-		c[j] = SFX(clamp)(c[j] + bias, lo, hi);
+	for (; i < wp; i++)
+		row[i] = 0;
 }
 
-/* c[m, n] = a[m, k] b[k, n] + bias[m], clamped to [lo, hi] */
-static void SFX(gemm)(int32_t m, int32_t n, int32_t k, const T *a, const T *b, const T *bias,
-		      T *c, T lo, T hi)
+/* The padded rows output row oh reads, in rows[0 .. k_h): each input row is copied into
+   its slot of the ring (nr rows of wp elements) once, when first read; tag[slot] is
+   the input row a slot holds. */
+static void SFX(ring_rows)(const o2m_conv_params *p, const T *xc, int32_t oh, T *ring,
+			   int32_t nr, int32_t wp, int32_t *tag, const T **rows)
 {
-	const T zero[4] = {0, 0, 0, 0};
-	int32_t i = 0, j;
+	int32_t h;
 
-	for (; i + 4 <= m; i += 4) {
-		const T *z = bias ? bias + i : zero;
-		for (j = 0; j + 2 <= n; j += 2)
-			SFX(gemm_4x2)(n, k, a + i * k, b + j, z, c + i * n + j, lo, hi);
-		if (j < n)
-			SFX(gemm_4x1)(n, k, a + i * k, b + j, z, c + i * n + j, lo, hi);
+	for (h = 0; h < p->k_h; h++) {
+		const int32_t ih = oh * p->stride_h - p->pad_h + h * p->dil_h;
+		const int32_t slot = (ih + p->pad_h) % nr;
+		T *row = ring + slot * wp;
+		if (tag[slot] != ih) {
+			SFX(pad_row)(p, xc, ih, row, wp);
+			tag[slot] = ih;
+		}
+		rows[h] = row;
 	}
-	for (; i < m; i++)
-		SFX(gemm_1xn)(n, k, a + i * k, b, bias ? bias[i] : 0, c + i * n, lo, hi);
 }
+
+/* one channel of a 3x3 depthwise convolution with dilation 1 over padded rows; the nine
+   weights stay in registers */
+static void SFX(dw3x3_plane)(const o2m_conv_params *p, const T *xc, const T *w, T bias, T *y,
+			     T *ring, int32_t nr, int32_t wp, int32_t *tag, T lo, T hi)
+{
+	const T w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
+	const T w6 = w[6], w7 = w[7], w8 = w[8];
+	const int32_t n = p->out_w, sw = p->stride_w;
+	const T *rows[3];
+	int32_t oh;
+
+	for (oh = 0; oh < p->out_h; oh++, y += n) {
+		const T *r0, *r1, *r2;
+		int32_t i = 0;
+		SFX(ring_rows)(p, xc, oh, ring, nr, wp, tag, rows);
+		r0 = rows[0], r1 = rows[1], r2 = rows[2];
+		if (sw == 1) /* two outputs a step, sharing their loads */
+			for (; i + 2 <= n; i += 2, r0 += 2, r1 += 2, r2 += 2) {
+				const T a0 = r0[0], a1 = r0[1], a2 = r0[2], a3 = r0[3];
+				const T b0 = r1[0], b1 = r1[1], b2 = r1[2], b3 = r1[3];
+				T s = 0, t = 0;
+				MAC(s, a0, w0); MAC(t, a1, w0); MAC(s, a1, w1); MAC(t, a2, w1);
+				MAC(s, a2, w2); MAC(t, a3, w2); MAC(s, b0, w3); MAC(t, b1, w3);
+				MAC(s, b1, w4); MAC(t, b2, w4); MAC(s, b2, w5); MAC(t, b3, w5);
+				{
+					const T c0 = r2[0], c1 = r2[1], c2 = r2[2], c3 = r2[3];
+					MAC(s, c0, w6); MAC(t, c1, w6); MAC(s, c1, w7); MAC(t, c2, w7);
+					MAC(s, c2, w8); MAC(t, c3, w8);
+				}
+				y[i] = SFX(clamp)(s + bias, lo, hi);
+				y[i + 1] = SFX(clamp)(t + bias, lo, hi);
+			}
+		for (; i < n; i++, r0 += sw, r1 += sw, r2 += sw) {
+			T s = 0;
+			MAC(s, r0[0], w0); MAC(s, r0[1], w1); MAC(s, r0[2], w2);
+			MAC(s, r1[0], w3); MAC(s, r1[1], w4); MAC(s, r1[2], w5);
+			MAC(s, r2[0], w6); MAC(s, r2[1], w7); MAC(s, r2[2], w8);
+			y[i] = SFX(clamp)(s + bias, lo, hi);
+		}
+	}
+}
+
+/* one channel of any depthwise window over padded rows */
+static void SFX(dw_plane_any)(const o2m_conv_params *p, const T *xc, const T *w, T bias, T *y,
+			      T *ring, int32_t nr, int32_t wp, int32_t *tag, T lo, T hi)
+{
+	const T *rows[O2M_DW_ROWS];
+	int32_t oh, i, h, l;
+
+	for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
+		SFX(ring_rows)(p, xc, oh, ring, nr, wp, tag, rows);
+		for (i = 0; i < p->out_w; i++) {
+			const int32_t o = i * p->stride_w;
+			T s = 0;
+			for (h = 0; h < p->k_h; h++)
+				for (l = 0; l < p->k_w; l++)
+					MAC(s, rows[h][o + l * p->dil_w], w[h * p->k_w + l]);
+			y[i] = SFX(clamp)(s + bias, lo, hi);
+		}
+	}
+}
+
+int SFX(o2m_conv_dw_rows)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+			  const T *r, T *y, T *ring)
+{
+	geo g;
+	const int32_t nr = (p->k_h - 1) * p->dil_h + 1;
+	const int32_t wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
+	const int fast = p->k_h == 3 && p->k_w == 3 && p->dil_w == 1;
+	int32_t n, c, h, mult, tag[O2M_DW_ROWS];
+	T lo, hi;
+
+	if (!x || !w || !y || !ring || p->group != p->c_in || p->k_d != 1 || p->in_d != 1 ||
+	    p->out_d != 1 || p->pad_h < 0 || p->pad_w < 0 || nr > O2M_DW_ROWS ||
+	    conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
+		return O2M_ERR_ARG;
+	mult = p->c_out / p->c_in;
+	for (n = 0; n < p->n; n++) {
+		for (c = 0; c < p->c_out; c++) {
+			const T *xc = x + (n * p->c_in + c / mult) * g.in_plane, *wc = w + c * g.ksize;
+			T *yc = y + (n * p->c_out + c) * g.out_plane;
+			for (h = 0; h < nr; h++)
+				tag[h] = INT32_MIN;
+			if (fast)
+				SFX(dw3x3_plane)(p, xc, wc, b ? b[c] : 0, yc, ring, nr, wp, tag, lo, hi);
+			else
+				SFX(dw_plane_any)(p, xc, wc, b ? b[c] : 0, yc, ring, nr, wp, tag, lo, hi);
+		}
+		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
+	}
+	return O2M_OK;
+}
+
+/* ---- register-blocked products: the inner loops of the pointwise convolution and
+   of the convolution through im2col ---- */
+
+/* c[i * 4 + j] = sum over q < k of a[i * as + q] * b[q * bs + j], for 4 rows of a
+   (each read contiguously) and 4 columns of b; k >= 1. Each loaded element feeds 4
+   products and the 16 sums stay in registers. */
+static void SFX(mk4x4)(int32_t k, const T *a, int32_t as, const T *b, int32_t bs, T *c)
+{
+	const T *a0 = a, *a1 = a + as, *a2 = a1 + as, *a3 = a2 + as;
+	T c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+	T c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+
+	do {
+		const T b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+		const T x0 = *a0++, x1 = *a1++, x2 = *a2++, x3 = *a3++;
+		b += bs;
+		MAC(c00, x0, b0); MAC(c01, x0, b1); MAC(c02, x0, b2); MAC(c03, x0, b3);
+		MAC(c10, x1, b0); MAC(c11, x1, b1); MAC(c12, x1, b2); MAC(c13, x1, b3);
+		MAC(c20, x2, b0); MAC(c21, x2, b1); MAC(c22, x2, b2); MAC(c23, x2, b3);
+		MAC(c30, x3, b0); MAC(c31, x3, b1); MAC(c32, x3, b2); MAC(c33, x3, b3);
+	} while (--k);
+	c[0] = c00, c[1] = c01, c[2] = c02, c[3] = c03;
+	c[4] = c10, c[5] = c11, c[6] = c12, c[7] = c13;
+	c[8] = c20, c[9] = c21, c[10] = c22, c[11] = c23;
+	c[12] = c30, c[13] = c31, c[14] = c32, c[15] = c33;
+}
+
+/* mk4x4 for one row of a: c[0..3] */
+static void SFX(mk1x4)(int32_t k, const T *a, const T *b, int32_t bs, T *c)
+{
+	T c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+
+	do {
+		const T x0 = *a++;
+		MAC(c0, x0, b[0]); MAC(c1, x0, b[1]); MAC(c2, x0, b[2]); MAC(c3, x0, b[3]);
+		b += bs;
+	} while (--k);
+	c[0] = c0, c[1] = c1, c[2] = c2, c[3] = c3;
+}
+
+/* mk4x4 for one column of b: c[0], c[4], c[8], c[12] */
+static void SFX(mk4x1)(int32_t k, const T *a, int32_t as, const T *b, int32_t bs, T *c)
+{
+	const T *a0 = a, *a1 = a + as, *a2 = a1 + as, *a3 = a2 + as;
+	T c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+
+	do {
+		const T v = *b;
+		b += bs;
+		MAC(c0, *a0++, v); MAC(c1, *a1++, v); MAC(c2, *a2++, v); MAC(c3, *a3++, v);
+	} while (--k);
+	c[0] = c0, c[4] = c1, c[8] = c2, c[12] = c3;
+}
+
+/* one sum: mk4x4 for one row and one column */
+static T SFX(mk1x1)(int32_t k, const T *a, const T *b, int32_t bs)
+{
+	T c0 = 0;
+
+	do {
+		MAC(c0, *a++, *b);
+		b += bs;
+	} while (--k);
+	return c0;
+}
+
+/* rows x cols (at most 4 x 4) of a block's sums c (rows 4 apart) into y (rows ys
+   apart), each row plus its bias and clamped to [lo, hi] */
+static void SFX(put)(const T *c, int32_t rows, int32_t cols, const T *bias, T *y, int32_t ys,
+		     T lo, T hi)
+{
+	int32_t i, j;
+
+	for (i = 0; i < rows; i++, c += 4, y += ys) {
+		const T bi = bias ? bias[i] : 0;
+		for (j = 0; j < cols; j++)
+			y[j] = SFX(clamp)(c[j] + bi, lo, hi);
+	}
+}
+
+/* c[m, n] = a[m, k] b[k, n] + bias[m], clamped to [lo, hi]; b's rows are bs apart
+   (n <= bs), c's n. Blocks of 4 x 4, then the odd rows and columns. */
+static void SFX(gemm)(int32_t m, int32_t n, int32_t k, const T *a, const T *b, int32_t bs,
+		      const T *bias, T *c, T lo, T hi)
+{
+	T acc[16];
+	int32_t i, j;
+
+	for (j = 0; j + 4 <= n; j += 4) {
+		for (i = 0; i + 4 <= m; i += 4) {
+			SFX(mk4x4)(k, a + i * k, k, b + j, bs, acc);
+			SFX(put)(acc, 4, 4, bias ? bias + i : NULL, c + i * n + j, n, lo, hi);
+		}
+		for (; i < m; i++) {
+			SFX(mk1x4)(k, a + i * k, b + j, bs, acc);
+			SFX(put)(acc, 1, 4, bias ? bias + i : NULL, c + i * n + j, n, lo, hi);
+		}
+	}
+	for (; j < n; j++) {
+		for (i = 0; i + 4 <= m; i += 4) {
+			SFX(mk4x1)(k, a + i * k, k, b + j, bs, acc);
+			SFX(put)(acc, 4, 1, bias ? bias + i : NULL, c + i * n + j, n, lo, hi);
+		}
+		for (; i < m; i++) {
+			acc[0] = SFX(mk1x1)(k, a + i * k, b + j, bs);
+			SFX(put)(acc, 1, 1, bias ? bias + i : NULL, c + i * n + j, n, lo, hi);
+		}
+	}
+}
+
+/* ---- pointwise: a matrix product per image and group ---- */
 
 int SFX(o2m_conv_1x1)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
 		      const T *r, T *y)
@@ -359,8 +518,99 @@ int SFX(o2m_conv_1x1)(const o2m_conv_params *p, const T *x, const T *w, const T 
 	for (n = 0; n < p->n; n++) {
 		for (gr = 0; gr < p->group; gr++)
 			SFX(gemm)(cout, g.in_plane, cin, w + gr * cout * cin,
-				  x + (n * p->c_in + gr * cin) * g.in_plane, b ? b + gr * cout : NULL,
+				  x + (n * p->c_in + gr * cin) * g.in_plane, g.in_plane,
+				  b ? b + gr * cout : NULL,
 				  y + (n * p->c_out + gr * cout) * g.out_plane, lo, hi);
+		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
+	}
+	return O2M_OK;
+}
+
+/* ---- any convolution as products: im2col panels of 4 output positions ---- */
+
+/* The im2col panel of output positions pos .. pos + np - 1 (np <= 4, all in one image
+   and group; x is the group's first input channel): col[t * 4 + j] is tap t (in filter
+   order: channel, then d, h, w) of position pos + j. Taps in the padding and the
+   columns from np on are 0. A position whose window lies inside the data copies its
+   rows without checks. */
+static void SFX(panel)(const o2m_conv_params *p, const geo *g, const T *x, int32_t cin,
+		       int32_t pos, int32_t np, T *col)
+{
+	const int32_t kt = cin * g->ksize, dw = p->dil_w, kw = p->k_w;
+	int32_t j, c, i, h, l;
+
+	for (j = 0; j < 4; j++) {
+		T *cj = col + j;
+		int32_t ow, oh, od, d0, h0, w0;
+		if (j >= np) {
+			for (l = 0; l < kt; l++, cj += 4)
+				*cj = 0;
+			continue;
+		}
+		ow = (pos + j) % p->out_w;
+		oh = (pos + j) / p->out_w % p->out_h;
+		od = (pos + j) / p->out_w / p->out_h;
+		d0 = od * p->stride_d - p->pad_d;
+		h0 = oh * p->stride_h - p->pad_h;
+		w0 = ow * p->stride_w - p->pad_w;
+		if (od >= g->dlo && od < g->dhi && oh >= g->hlo && oh < g->hhi && ow >= g->wlo &&
+		    ow < g->whi) {
+			const T *xc = x + (d0 * p->in_h + h0) * p->in_w + w0;
+			for (c = 0; c < cin; c++, xc += g->in_plane)
+				for (i = 0; i < p->k_d; i++)
+					for (h = 0; h < p->k_h; h++) {
+						const T *xr = xc + i * g->xsd + h * g->xsh;
+						for (l = 0; l < kw; l++, cj += 4, xr += dw)
+							*cj = *xr;
+					}
+			continue;
+		}
+		for (c = 0; c < cin; c++)
+			for (i = 0; i < p->k_d; i++)
+				for (h = 0; h < p->k_h; h++)
+					for (l = 0; l < kw; l++, cj += 4) {
+						const int32_t id = d0 + i * p->dil_d, ih = h0 + h * p->dil_h;
+						const int32_t iw = w0 + l * dw;
+						*cj = id >= 0 && id < p->in_d && ih >= 0 && ih < p->in_h &&
+							      iw >= 0 && iw < p->in_w
+							      ? x[c * g->in_plane + (id * p->in_h + ih) * p->in_w + iw]
+							      : 0;
+					}
+	}
+}
+
+int SFX(o2m_conv_im2col)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+			 const T *r, T *y, T *col)
+{
+	geo g;
+	int32_t n, gr, co, pos, cin, cout, kt;
+	T lo, hi, acc[16];
+
+	if (!x || !w || !y || !col || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
+		return O2M_ERR_ARG;
+	cin = p->c_in / p->group;
+	cout = p->c_out / p->group;
+	kt = cin * g.ksize;
+	for (n = 0; n < p->n; n++) {
+		for (gr = 0; gr < p->group; gr++) {
+			const T *xg = x + (n * p->c_in + gr * cin) * g.in_plane;
+			const T *wg = w + gr * cout * kt, *bg = b ? b + gr * cout : NULL;
+			T *yg = y + (n * p->c_out + gr * cout) * g.out_plane;
+			for (pos = 0; pos < g.out_plane; pos += 4) {
+				const int32_t np = g.out_plane - pos < 4 ? g.out_plane - pos : 4;
+				SFX(panel)(p, &g, xg, cin, pos, np, col);
+				for (co = 0; co + 4 <= cout; co += 4) {
+					SFX(mk4x4)(kt, wg + co * kt, kt, col, 4, acc);
+					SFX(put)(acc, 4, np, bg ? bg + co : NULL,
+						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
+				}
+				for (; co < cout; co++) {
+					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
+					SFX(put)(acc, 1, np, bg ? bg + co : NULL,
+						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
+				}
+			}
+		}
 		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
 	}
 	return O2M_OK;

@@ -3,6 +3,7 @@
    types accumulate in their own type (no software double on a single-precision FPU). */
 #include "o2m_matmul.h"
 #include "o2m_act.h"
+#include "o2m_mla.h"
 
 #include <float.h>
 #include <math.h>
@@ -286,6 +287,88 @@ static gemm_int_ gemm_int_of_(const o2m_gemm_params *p)
 		return gemm_end_##T##_(p, y, p->m * p->n);                            \
 	}
 MM_TYPES_(DEF_GEMM_)
+
+/* ---- Gemm with a constant B packed in panels of 8 columns ---- */
+
+/* c[t] = sum over q < k of x[q] * w[q * 8 + t], t < 8, in order of q; k >= 1. On an Arm
+   FPU one VLDM loads a step's 8 weights (the same sums, bit for bit). */
+static void pk8_f32_(int32_t k, const float *x, const float *w, float *c)
+{
+	float c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+
+	do {
+		const float v = *x++;
+#ifdef O2M_ARM_VFP
+		__asm__("vldmia %[w]!, {s24-s31}\n\t"
+			"vmla.f32 %[c0], %[v], s24\n\tvmla.f32 %[c1], %[v], s25\n\t"
+			"vmla.f32 %[c2], %[v], s26\n\tvmla.f32 %[c3], %[v], s27\n\t"
+			"vmla.f32 %[c4], %[v], s28\n\tvmla.f32 %[c5], %[v], s29\n\t"
+			"vmla.f32 %[c6], %[v], s30\n\tvmla.f32 %[c7], %[v], s31"
+			: [w] "+r"(w), [c0] "+t"(c0), [c1] "+t"(c1), [c2] "+t"(c2), [c3] "+t"(c3),
+			  [c4] "+t"(c4), [c5] "+t"(c5), [c6] "+t"(c6), [c7] "+t"(c7)
+			: [v] "t"(v), "m"(*(const float(*)[8])w)
+			: "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31");
+#else
+		c0 += v * w[0], c1 += v * w[1], c2 += v * w[2], c3 += v * w[3];
+		c4 += v * w[4], c5 += v * w[5], c6 += v * w[6], c7 += v * w[7];
+		w += 8;
+#endif
+	} while (--k);
+	c[0] = c0, c[1] = c1, c[2] = c2, c[3] = c3, c[4] = c4, c[5] = c5, c[6] = c6, c[7] = c7;
+}
+
+static void pk8_f64_(int32_t k, const double *x, const double *w, double *c)
+{
+	double c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+
+	do {
+		const double v = *x++;
+		c0 += v * w[0], c1 += v * w[1], c2 += v * w[2], c3 += v * w[3];
+		c4 += v * w[4], c5 += v * w[5], c6 += v * w[6], c7 += v * w[7];
+		w += 8;
+	} while (--k);
+	c[0] = c0, c[1] = c1, c[2] = c2, c[3] = c3, c[4] = c4, c[5] = c5, c[6] = c6, c[7] = c7;
+}
+
+/* The panels: column j < n8 = n / 8 * 8 of op(B) is b[(j / 8) * k * 8 + q * 8 + j % 8];
+   the columns from n8 on follow as rows of k (B^T). Each output is the same sum in the
+   same order as gemm's. */
+#define DEF_GEMM_PK_(sfx, T, A)                                                       \
+	int o2m_gemm_pk_##sfx(const o2m_gemm_params *p, const T *a, const T *b, const T *c, \
+			      T *y)                                                   \
+	{                                                                             \
+		const int32_t m = p->m, n = p->n, k = p->k, n8 = n / 8 * 8;           \
+		const gemm_int_ w = gemm_int_of_(p);                                  \
+		int32_t i, j, t, q;                                                   \
+		T acc[8];                                                             \
+		if (k < 1 || !a || !b)                                                \
+			return O2M_ERR_ARG;                                           \
+		if (p->beta == 0)                                                     \
+			c = 0;                                                        \
+		for (i = 0; i < m; i++) {                                             \
+			const T *ar = a + i * p->a_sm;                                \
+			T *yr = y + i * n;                                            \
+			for (j = 0; j < n8; j += 8) {                                 \
+				pk8_##sfx##_(k, ar, b + j * k, acc);                  \
+				for (t = 0; t < 8; t++)                               \
+					yr[j + t] = gemm_fin_##T##_(p, &w, acc[t],    \
+						c ? c + i * p->c_sm + (j + t) * p->c_sn : 0); \
+			}                                                             \
+			for (; j < n; j++) {                                          \
+				const T *br = b + j * k;                              \
+				A s = 0;                                              \
+				for (q = 0; q < k; q++)                               \
+					s += ar[q] * br[q];                           \
+				yr[j] = gemm_fin_##T##_(p, &w, s,                     \
+					c ? c + i * p->c_sm + j * p->c_sn : 0);       \
+			}                                                             \
+		}                                                                     \
+		if (gemm_clamp_##T##_(p, y, m * n))                                   \
+			return O2M_OK;                                                \
+		return gemm_end_##T##_(p, y, m * n);                                  \
+	}
+DEF_GEMM_PK_(f32, float, float)
+DEF_GEMM_PK_(f64, double, double)
 
 /* ---- Einsum ---- */
 

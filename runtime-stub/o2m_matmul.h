@@ -68,4 +68,10 @@ O2M_TYPES_MATMUL(O2M_DECL_GEMM_, gemm)
 /** One Einsum contraction step; b may be NULL. */
 O2M_TYPES_NUMERIC(O2M_DECL_EINSUM_, einsum)
 
+/** Gemm whose op(B) (k x n, k >= 1) was packed at compile time: panels of 8 columns,
+    column j < n8 = n / 8 * 8 at b[(j / 8) * k * 8 + q * 8 + j % 8] (q the row), then the
+    columns from n8 on as rows of k. A must have contiguous rows (a_sk 1); b_sk and
+    b_sn are unused. Same sums in the same order as o2m_gemm. */
+O2M_TYPES_FLOAT(O2M_DECL_GEMM_, gemm_pk)
+
 #endif

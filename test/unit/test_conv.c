@@ -26,6 +26,33 @@ static int rnd(int lo, int hi) /* in [lo, hi] */
 static float rndf(void) { return (float)rnd(-1000, 1000) / 500.0f; }
 
 static float x[BIG], w[BIG], b[64], y[BIG], ref[BIG];
+static double col[BIG]; /* the im2col kernel's panel */
+
+/* the convolution through im2col panels with a scratch panel, as the other variants */
+static int im2col_f32(const o2m_conv_params *p, const float *xs, const float *ws,
+		      const float *bs, const float *r, float *ys)
+{
+	assert_true(p->c_in / p->group * p->k_d * p->k_h * p->k_w * 4 <= BIG);
+	return o2m_conv_im2col_f32(p, xs, ws, bs, r, ys, (float *)col);
+}
+
+static int dw_rows_f32(const o2m_conv_params *p, const float *xs, const float *ws,
+		       const float *bs, const float *r, float *ys)
+{
+	return o2m_conv_dw_rows_f32(p, xs, ws, bs, r, ys, (float *)col);
+}
+
+static int dw_rows_f64(const o2m_conv_params *p, const double *xs, const double *ws,
+		       const double *bs, const double *r, double *ys)
+{
+	return o2m_conv_dw_rows_f64(p, xs, ws, bs, r, ys, col);
+}
+
+static int im2col_f64(const o2m_conv_params *p, const double *xs, const double *ws,
+		      const double *bs, const double *r, double *ys)
+{
+	return o2m_conv_im2col_f64(p, xs, ws, bs, r, ys, col);
+}
 static int64_t idx[BIG], ref_idx[BIG];
 
 static void fill(float *a, int n)
@@ -149,10 +176,18 @@ static void conv_variants(void **state)
 		conv_ref(&p, bias);
 		assert_int_equal(o2m_conv_f32(&p, x, w, bias, NULL, y), O2M_OK);
 		close_enough(y, ref, nout, "conv");
+		memset(y, 0, sizeof y);
+		assert_int_equal(im2col_f32(&p, x, w, bias, NULL, y), O2M_OK);
+		close_enough(y, ref, nout, "conv_im2col");
 		if (variant == 1) {
 			memset(y, 0, sizeof y);
 			assert_int_equal(o2m_conv_dw_f32(&p, x, w, bias, NULL, y), O2M_OK);
 			close_enough(y, ref, nout, "conv_dw");
+			if (rank <= 2) {
+				memset(y, 0, sizeof y);
+				assert_int_equal(dw_rows_f32(&p, x, w, bias, NULL, y), O2M_OK);
+				close_enough(y, ref, nout, "conv_dw_rows");
+			}
 		}
 		if (variant == 2) {
 			memset(y, 0, sizeof y);
@@ -340,24 +375,27 @@ static void act_apply_is_unary_then_clip(void **state)
 }
 
 /* a variant's kernel: 0 direct, 1 depthwise, 2 pointwise, 3 and 4 depthwise 3x3 with
-   stride 1 and 2 (the unrolled rows) */
+   stride 1 and 2 (the unrolled rows), 5 direct through im2col, 6 and 7 depthwise 3x3
+   over padded rows with stride 1 and 2 */
 typedef int (*conv_f32_fn)(const o2m_conv_params *, const float *, const float *,
 			   const float *, const float *, float *);
 typedef int (*conv_f64_fn)(const o2m_conv_params *, const double *, const double *,
 			   const double *, const double *, double *);
 static const conv_f32_fn conv_f32s[] = {o2m_conv_f32, o2m_conv_dw_f32, o2m_conv_1x1_f32,
-					o2m_conv_dw_f32, o2m_conv_dw_f32};
+					o2m_conv_dw_f32, o2m_conv_dw_f32, im2col_f32,
+					dw_rows_f32, dw_rows_f32};
 static const conv_f64_fn conv_f64s[] = {o2m_conv_f64, o2m_conv_dw_f64, o2m_conv_1x1_f64,
-					o2m_conv_dw_f64, o2m_conv_dw_f64};
+					o2m_conv_dw_f64, o2m_conv_dw_f64, im2col_f64,
+					dw_rows_f64, dw_rows_f64};
 
 static o2m_conv_params epilogue_case(int variant)
 {
-	o2m_conv_params p = conv_case(1 + rnd(0, 2), variant < 3 ? variant : 1);
+	o2m_conv_params p = conv_case(1 + rnd(0, 2), variant < 3 ? variant : variant == 5 ? 0 : 1);
 
-	if (variant >= 3) { /* 3x3, pads 1: border columns and an unrolled interior */
+	if (variant == 3 || variant == 4 || variant == 6 || variant == 7) { /* 3x3, pads 1: border columns and an unrolled interior */
 		p = conv_case(2, 1);
 		p.k_d = 1, p.k_h = p.k_w = 3;
-		p.stride_h = p.stride_w = variant - 2;
+		p.stride_h = p.stride_w = variant % 3 == 0 ? 1 : 2;
 		p.dil_h = p.dil_w = 1;
 		p.pad_h = p.pad_w = 1;
 		p.in_h = rnd(3, 9), p.in_w = rnd(3, 12);
@@ -376,8 +414,8 @@ static void conv_epilogue_is_unfused(void **state)
 	static double xd[BIG], wd[BIG], bd[64], rd[BIG], yd[BIG], refd[BIG];
 
 	(void)state;
-	for (int t = 0; t < 30 * 5 * NACTS; t++) {
-		const int variant = t % 5, i = t / 5 % NACTS, with_r = t / 5 / NACTS % 2;
+	for (int t = 0; t < 30 * 8 * NACTS; t++) {
+		const int variant = t % 8, i = t / 8 % NACTS, with_r = t / 8 / NACTS % 2;
 		o2m_conv_params p = epilogue_case(variant), q = p;
 		const float *bias = rnd(0, 1) ? b : NULL;
 		int nx = p.n * p.c_in * p.in_d * p.in_h * p.in_w;

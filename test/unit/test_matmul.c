@@ -91,6 +91,49 @@ static void gemm_loop_orders_agree(void **state)
 }
 
 
+/* Gemm on a B packed in panels of 8 columns (o2m_gemm_pk) against the plain Gemm, bit for
+   bit: every shape of a full panel and a tail, C broadcast or left out, an epilogue;
+   float and double */
+static void gemm_packed_is_plain(void **state)
+{
+	enum { MAXM = 3, MAXN = 21, MAXK = 9 };
+	float a[MAXM * MAXK], b[MAXK * MAXN], pk[MAXK * MAXN], c[MAXN], y[MAXM * MAXN],
+		ref[MAXM * MAXN];
+	double ad[MAXM * MAXK], bd[MAXK * MAXN], pkd[MAXK * MAXN], cd[MAXN], yd[MAXM * MAXN],
+		refd[MAXM * MAXN];
+	uint32_t s = 5;
+
+	(void)state;
+	for (int t = 0; t < 200; t++) {
+		const int m = 1 + t % MAXM, n = 8 + t / 3 % (MAXN - 7), k = 1 + t / 7 % MAXK;
+		const int n8 = n / 8 * 8, withc = t % 2;
+		o2m_gemm_params p = {.m = m, .n = n, .k = k, .a_sm = k, .a_sk = 1, .b_sk = n,
+				     .b_sn = 1, .c_sm = 0, .c_sn = 1, .alpha = t % 4 ? 1 : 0.5f,
+				     .beta = 1, .act_min = t % 5 ? -FLT_MAX : 0,
+				     .act_max = FLT_MAX};
+		int o = 0;
+		for (int i = 0; i < m * k; i++)
+			ad[i] = a[i] = frand(&s);
+		for (int i = 0; i < k * n; i++)
+			bd[i] = b[i] = frand(&s);
+		for (int i = 0; i < n; i++)
+			cd[i] = c[i] = frand(&s);
+		for (int j0 = 0; j0 < n8; j0 += 8)
+			for (int q = 0; q < k; q++)
+				for (int j = j0; j < j0 + 8; j++, o++)
+					pkd[o] = pk[o] = b[q * n + j];
+		for (int j = n8; j < n; j++)
+			for (int q = 0; q < k; q++, o++)
+				pkd[o] = pk[o] = b[q * n + j];
+		assert_int_equal(o2m_gemm_f32(&p, a, b, withc ? c : NULL, ref), O2M_OK);
+		assert_int_equal(o2m_gemm_pk_f32(&p, a, pk, withc ? c : NULL, y), O2M_OK);
+		assert_memory_equal(y, ref, (size_t)(m * n) * sizeof *y);
+		assert_int_equal(o2m_gemm_f64(&p, ad, bd, withc ? cd : NULL, refd), O2M_OK);
+		assert_int_equal(o2m_gemm_pk_f64(&p, ad, pkd, withc ? cd : NULL, yd), O2M_OK);
+		assert_memory_equal(yd, refd, (size_t)(m * n) * sizeof *yd);
+	}
+}
+
 /* Gemm with each activation and bounds (none, a lower one, both), in both loop orders,
    float and double: bit for bit the plain Gemm, the unary kernel and Clip */
 static void gemm_epilogue_is_unfused(void **state)
@@ -225,6 +268,7 @@ int main(void)
 		cmocka_unit_test(matmul_bt_matches_plain),
 		cmocka_unit_test(matmul_int_wraps),
 		cmocka_unit_test(gemm_loop_orders_agree),
+		cmocka_unit_test(gemm_packed_is_plain),
 		cmocka_unit_test(gemm_epilogue_is_unfused),
 		cmocka_unit_test(einsum_trace),
 		cmocka_unit_test(lp_norm_of_zero_is_zero),
