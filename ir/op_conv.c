@@ -271,6 +271,26 @@ static const char *conv_family(const Win *w, const o2m_conv_params *p)
 	return "conv";
 }
 
+/* filters [group][cout][kt] as o2m_conv_gemm reads them: per group, runs of 4 output
+   channels side by side ([kt][4]), the channels left over as they are */
+static void *pack4(Graph *g, const void *src, int64_t group, int64_t cout, int64_t kt, int es)
+{
+	const unsigned char *s = src;
+	unsigned char *d = arena_alloc(&g->arena, (size_t)(group * cout * kt * es) + 1), *o = d;
+
+	for (int64_t gr = 0; gr < group; gr++) {
+		const unsigned char *sg = s + gr * cout * kt * es;
+		int64_t co = 0;
+		for (; co + 4 <= cout; co += 4)
+			for (int64_t q = 0; q < kt; q++)
+				for (int64_t i = 0; i < 4; i++, o += es)
+					memcpy(o, sg + ((co + i) * kt + q) * es, (size_t)es);
+		memcpy(o, sg + co * kt * es, (size_t)((cout - co) * kt * es));
+		o += (cout - co) * kt * es;
+	}
+	return d;
+}
+
 int prep_conv(Graph *g, int node, Lowered *L)
 {
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
@@ -286,6 +306,20 @@ int prep_conv(Graph *g, int node, Lowered *L)
 	if (!ir_numel(y))
 		return 0;
 	family = conv_family(&w, p);
+	if (strcmp(family, "conv_dw") && p->c_out / p->group >= 4 &&
+	    ir_is_const(g, ir_in(g, node, 1))) { /* products over panels, filters packed */
+		int64_t kt = (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w;
+		int c = lw_const(g, L, x->dtype, ir_numel(in_t(g, node, 1)),
+				 pack4(g, in_t(g, node, 1)->data, p->group, p->c_out / p->group, kt,
+				       dt_size(x->dtype)));
+		k = lw_kernel(g, node, "conv_gemm", x->dtype);
+		if (k < 0)
+			return -1;
+		lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), A_CST(c),
+			has_in(g, node, 2) ? A_IN(2) : A_NONE, has_in(g, node, 3) ? A_IN(3) : A_NONE,
+			A_OUT(0), A_SCR(lw_scratch(g, L, kt * 4 * dt_size(x->dtype))));
+		return 0;
+	}
 	if (!strcmp(family, "conv") && p->c_out / p->group >= 4) { /* products over panels */
 		int64_t col = (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w * 4 *
 			      dt_size(x->dtype);

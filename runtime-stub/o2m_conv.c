@@ -78,18 +78,26 @@ static int32_t filter_offset(const o2m_conv_params *p, const taps3 *t)
 #define SFX(name) name##_f32
 #define FLOOR floorf
 #define MAC(acc, a, b) O2M_MLA_F32(acc, a, b)
+#if defined(O2M_ARM_VFP) && !defined(__clang__) /* local register variables */
+#define VLDM_F32 1
+#else
+#define VLDM_F32 0
+#endif
 #include "o2m_conv_impl.h"
 #undef T
 #undef SFX
 #undef FLOOR
 #undef MAC
+#undef VLDM_F32
 
 #define T double
 #define SFX(name) name##_f64
 #define FLOOR floor
 #define MAC(acc, a, b) ((acc) += (a) * (b))
+#define VLDM_F32 0
 #include "o2m_conv_impl.h"
 #undef T
 #undef SFX
 #undef FLOOR
 #undef MAC
+#undef VLDM_F32

@@ -36,6 +36,13 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_, conv_1x1)
     output positions an im2col panel col (scratch of c_in / group * k_d * k_h * k_w * 4
     elements) times the filters, 4 output channels at a time. */
 O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_im2col)
+/** Any convolution with filters packed at compile time: per group, each run of 4 output
+    channels as [c_in / group * k_d * k_h * k_w][4] (filter element q of the 4 channels
+    side by side), the channels left over (c_out / group % 4) as they are. Per image,
+    group and run of 4 output positions a panel col (scratch of c_in / group * k_d * k_h *
+    k_w * 4 elements: the im2col columns, or the input itself for a pointwise geometry)
+    times the filters. The sums of conv_im2col, in the same order. */
+O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_gemm)
 /** Depthwise 2D convolution (as conv_dw, k_d 1, pads not negative) over padded input
     rows: a ring of (k_h - 1) * dil_h + 1 rows of (out_w - 1) * stride_w + (k_w - 1) *
     dil_w + 1 elements (scratch) holds the rows one output row reads, each copied once

@@ -528,17 +528,67 @@ int SFX(o2m_conv_1x1)(const o2m_conv_params *p, const T *x, const T *w, const T 
 
 /* ---- any convolution as products: im2col panels of 4 output positions ---- */
 
+/* four elements, copied as one (LDM and STM on Arm) */
+typedef struct {
+	T v[4];
+} SFX(quad);
+
+/* The panel columns of 4 output positions in one row starting at (od, oh, ow): for each
+   filter row (channel, d, h) a row check, then per tap the 4 inputs, one copy when they
+   are adjacent and inside the data */
+static void SFX(panel_row)(const o2m_conv_params *p, const geo *g, const T *x, int32_t cin,
+			   int32_t od, int32_t oh, int32_t ow, T *cj)
+{
+	const int32_t d0 = od * p->stride_d - p->pad_d, h0 = oh * p->stride_h - p->pad_h;
+	const int32_t w0 = ow * p->stride_w - p->pad_w, sw = p->stride_w, kw = p->k_w;
+	const int32_t dw = p->dil_w;
+	/* every tap of the 4 windows inside the row, and adjacent */
+	const int inside = w0 >= 0 && w0 + (kw - 1) * dw + 3 * sw < p->in_w;
+	const int quads = inside && sw == 1;
+	int32_t c, i, h, l, j;
+
+	for (c = 0; c < cin; c++, x += g->in_plane)
+		for (i = 0; i < p->k_d; i++)
+			for (h = 0; h < p->k_h; h++) {
+				const int32_t id = d0 + i * p->dil_d, ih = h0 + h * p->dil_h;
+				const T *xr = x + (id * p->in_h + ih) * p->in_w + w0;
+				if (id < 0 || id >= p->in_d || ih < 0 || ih >= p->in_h) {
+					for (l = 0; l < 4 * kw; l++)
+						cj[l] = 0;
+					cj += 4 * kw;
+				} else if (quads) {
+					for (l = 0; l < kw; l++, cj += 4, xr += dw)
+						*(SFX(quad) *)cj = *(const SFX(quad) *)xr;
+				} else if (inside) {
+					for (l = 0; l < kw; l++, cj += 4, xr += dw) {
+						cj[0] = xr[0], cj[1] = xr[sw];
+						cj[2] = xr[2 * sw], cj[3] = xr[3 * sw];
+					}
+				} else {
+					for (l = 0; l < kw; l++, cj += 4)
+						for (j = 0; j < 4; j++) {
+							const int32_t iw = w0 + l * dw + j * sw;
+							cj[j] = iw >= 0 && iw < p->in_w ? xr[iw - w0] : 0;
+						}
+				}
+			}
+}
+
 /* The im2col panel of output positions pos .. pos + np - 1 (np <= 4, all in one image
    and group; x is the group's first input channel): col[t * 4 + j] is tap t (in filter
    order: channel, then d, h, w) of position pos + j. Taps in the padding and the
-   columns from np on are 0. A position whose window lies inside the data copies its
-   rows without checks. */
+   columns from np on are 0. */
 static void SFX(panel)(const o2m_conv_params *p, const geo *g, const T *x, int32_t cin,
 		       int32_t pos, int32_t np, T *col)
 {
 	const int32_t kt = cin * g->ksize, dw = p->dil_w, kw = p->k_w;
 	int32_t j, c, i, h, l;
 
+	if (np == 4 && pos % p->out_w + 4 <= p->out_w) { /* four in one row */
+		SFX(panel_row)(p, g, x, cin, pos / p->out_w / p->out_h, pos / p->out_w % p->out_h,
+			       pos % p->out_w, col);
+		return;
+	}
 	for (j = 0; j < 4; j++) {
 		T *cj = col + j;
 		int32_t ow, oh, od, d0, h0, w0;
@@ -605,6 +655,109 @@ int SFX(o2m_conv_im2col)(const o2m_conv_params *p, const T *x, const T *w, const
 						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
 				}
 				for (; co < cout; co++) {
+					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
+					SFX(put)(acc, 1, np, bg ? bg + co : NULL,
+						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
+				}
+			}
+		}
+		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
+	}
+	return O2M_OK;
+}
+
+/* ---- any convolution as products with filters packed at compile time ---- */
+
+/* c[i * 4 + j] = sum over q < k of a[q * 4 + i] * b[q * 4 + j]: 4 filters packed as
+   [k][4] and a panel [k][4]; the sums of mk4x4 in the same order. On an Arm FPU each
+   step is two VLDMs and 16 VMLAs. */
+static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, T *c)
+{
+	T c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+	T c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+
+	do {
+#if VLDM_F32
+		/* GCC keeps these in s0-s7 for the asm statements that name them */
+		register float x0 __asm__("s0"), x1 __asm__("s1"), x2 __asm__("s2"),
+			x3 __asm__("s3"), b0 __asm__("s4"), b1 __asm__("s5"), b2 __asm__("s6"),
+			b3 __asm__("s7");
+		__asm__("vldmia %[a]!, {s0-s3}"
+			: [a] "+r"(a), "=t"(x0), "=t"(x1), "=t"(x2), "=t"(x3)
+			: "m"(*(const T(*)[4])a));
+		__asm__("vldmia %[b]!, {s4-s7}"
+			: [b] "+r"(b), "=t"(b0), "=t"(b1), "=t"(b2), "=t"(b3)
+			: "m"(*(const T(*)[4])b));
+		MAC(c00, x0, b0); MAC(c01, x0, b1); MAC(c02, x0, b2); MAC(c03, x0, b3);
+		MAC(c10, x1, b0); MAC(c11, x1, b1); MAC(c12, x1, b2); MAC(c13, x1, b3);
+		MAC(c20, x2, b0); MAC(c21, x2, b1); MAC(c22, x2, b2); MAC(c23, x2, b3);
+		MAC(c30, x3, b0); MAC(c31, x3, b1); MAC(c32, x3, b2); MAC(c33, x3, b3);
+#else
+		const T x0 = a[0], x1 = a[1], x2 = a[2], x3 = a[3];
+		const T b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];
+		a += 4, b += 4;
+		MAC(c00, x0, b0); MAC(c01, x0, b1); MAC(c02, x0, b2); MAC(c03, x0, b3);
+		MAC(c10, x1, b0); MAC(c11, x1, b1); MAC(c12, x1, b2); MAC(c13, x1, b3);
+		MAC(c20, x2, b0); MAC(c21, x2, b1); MAC(c22, x2, b2); MAC(c23, x2, b3);
+		MAC(c30, x3, b0); MAC(c31, x3, b1); MAC(c32, x3, b2); MAC(c33, x3, b3);
+#endif
+	} while (--k);
+	c[0] = c00, c[1] = c01, c[2] = c02, c[3] = c03;
+	c[4] = c10, c[5] = c11, c[6] = c12, c[7] = c13;
+	c[8] = c20, c[9] = c21, c[10] = c22, c[11] = c23;
+	c[12] = c30, c[13] = c31, c[14] = c32, c[15] = c33;
+}
+
+/* the panel of a pointwise convolution: col[c * 4 + j] = x[c * plane + pos + j] for
+   j < np, 0 beyond */
+static void SFX(panel_1x1)(const T *x, int32_t cin, int32_t plane, int32_t pos, int32_t np,
+			   T *col)
+{
+	int32_t c, j;
+
+	x += pos;
+	if (np == 4) {
+		for (c = 0; c < cin; c++, x += plane, col += 4)
+			*(SFX(quad) *)col = *(const SFX(quad) *)x;
+		return;
+	}
+	for (c = 0; c < cin; c++, x += plane, col += 4)
+		for (j = 0; j < 4; j++)
+			col[j] = j < np ? x[j] : 0;
+}
+
+int SFX(o2m_conv_gemm)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+		       const T *r, T *y, T *col)
+{
+	geo g;
+	int32_t n, gr, co, pos, cin, cout, kt;
+	int pointwise;
+	T lo, hi, acc[16];
+
+	if (!x || !w || !y || !col || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
+		return O2M_ERR_ARG;
+	cin = p->c_in / p->group;
+	cout = p->c_out / p->group;
+	kt = cin * g.ksize;
+	pointwise = g.ksize == 1 && g.in_plane == g.out_plane && p->stride_d == 1 &&
+		    p->stride_h == 1 && p->stride_w == 1 && !p->pad_d && !p->pad_h && !p->pad_w;
+	for (n = 0; n < p->n; n++) {
+		for (gr = 0; gr < p->group; gr++) {
+			const T *xg = x + (n * p->c_in + gr * cin) * g.in_plane;
+			const T *wg = w + gr * cout * kt, *bg = b ? b + gr * cout : NULL;
+			T *yg = y + (n * p->c_out + gr * cout) * g.out_plane;
+			for (pos = 0; pos < g.out_plane; pos += 4) {
+				const int32_t np = g.out_plane - pos < 4 ? g.out_plane - pos : 4;
+				if (pointwise)
+					SFX(panel_1x1)(xg, cin, g.in_plane, pos, np, col);
+				else
+					SFX(panel)(p, &g, xg, cin, pos, np, col);
+				for (co = 0; co + 4 <= cout; co += 4) {
+					SFX(mk4x4p)(kt, wg + co * kt, col, acc);
+					SFX(put)(acc, 4, np, bg ? bg + co : NULL,
+						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
+				}
+				for (; co < cout; co++) { /* the rows left over, unpacked */
 					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
 					SFX(put)(acc, 1, np, bg ? bg + co : NULL,
 						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);

@@ -10,7 +10,7 @@ UNIT_BIN  := $(UNIT_SRC:test/unit/%.c=$(B)/test/%)
 RT_OBJ    := $(RT:%.c=$(B)/%.o)
 
 test: unit lint errors link integration pernode fixtures frontend ops conformance zoo qmodels \
-	qcalib firmware-test q8dsp target-validate html-report
+	qcalib firmware-test q8dsp fasm target-validate html-report
 
 unit: $(UNIT_BIN) $(B)/onnx2mcu
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
@@ -60,6 +60,10 @@ qcalib: $(B)/onnx2mcu
 q8dsp:
 	sh test/q8dsp/run.sh
 
+# the float kernels' Arm FPU assembly against their portable C on QEMU's M4, M7, M33, M55
+fasm:
+	sh test/fasm/run.sh
+
 # validate --target on QEMU's Cortex-M3, M4, M7, M33 and M55 (about a minute)
 target-validate: $(B)/onnx2mcu
 	test/target/run.sh $(B)/onnx2mcu
@@ -69,7 +73,7 @@ target-validate: $(B)/onnx2mcu
 html-report: $(B)/onnx2mcu
 	test/html/run.sh $(B)/onnx2mcu
 
-.PHONY: test unit conformance zoo qmodels qcalib q8dsp target-validate docs html-report
+.PHONY: test unit conformance zoo qmodels qcalib q8dsp fasm target-validate docs html-report
 
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -26,26 +26,81 @@ static int rnd(int lo, int hi) /* in [lo, hi] */
 static float rndf(void) { return (float)rnd(-1000, 1000) / 500.0f; }
 
 static float x[BIG], w[BIG], b[64], y[BIG], ref[BIG];
-static double col[BIG]; /* the im2col kernel's panel */
+static double col[BIG]; /* the scratch of the kernels that take one (double) */
+static float colf[BIG]; /* and float */
 
 /* the convolution through im2col panels with a scratch panel, as the other variants */
 static int im2col_f32(const o2m_conv_params *p, const float *xs, const float *ws,
 		      const float *bs, const float *r, float *ys)
 {
 	assert_true(p->c_in / p->group * p->k_d * p->k_h * p->k_w * 4 <= BIG);
-	return o2m_conv_im2col_f32(p, xs, ws, bs, r, ys, (float *)col);
+	return o2m_conv_im2col_f32(p, xs, ws, bs, r, ys, colf);
 }
 
 static int dw_rows_f32(const o2m_conv_params *p, const float *xs, const float *ws,
 		       const float *bs, const float *r, float *ys)
 {
-	return o2m_conv_dw_rows_f32(p, xs, ws, bs, r, ys, (float *)col);
+	return o2m_conv_dw_rows_f32(p, xs, ws, bs, r, ys, colf);
 }
 
 static int dw_rows_f64(const o2m_conv_params *p, const double *xs, const double *ws,
 		       const double *bs, const double *r, double *ys)
 {
 	return o2m_conv_dw_rows_f64(p, xs, ws, bs, r, ys, col);
+}
+
+/* the filters as o2m_conv_gemm reads them (as ir/op_conv.c packs them) */
+#define PACK4_(name, T)                                                                 \
+static void name(const o2m_conv_params *p, const T *ws, T *pk)                          \
+{                                                                                       \
+	const int kt = p->c_in / p->group * p->k_d * p->k_h * p->k_w;                   \
+	const int cout = p->c_out / p->group;                                           \
+	int o = 0;                                                                      \
+	for (int gr = 0; gr < p->group; gr++) {                                         \
+		const T *wg = ws + gr * cout * kt;                                      \
+		int co = 0;                                                             \
+		for (; co + 4 <= cout; co += 4)                                         \
+			for (int q = 0; q < kt; q++)                                    \
+				for (int i = 0; i < 4; i++)                             \
+					pk[o++] = wg[(co + i) * kt + q];                \
+		for (int q = co * kt; q < cout * kt; q++)                               \
+			pk[o++] = wg[q];                                                \
+	}                                                                               \
+}
+PACK4_(pack4, float)
+PACK4_(pack4d, double)
+
+static int im2col_f64(const o2m_conv_params *p, const double *xs, const double *ws,
+		      const double *bs, const double *r, double *ys);
+
+/* conv_gemm on packed filters in double: the same bits as conv_im2col */
+static int gemm_f64(const o2m_conv_params *p, const double *xs, const double *ws,
+		    const double *bs, const double *r, double *ys)
+{
+	static double pk[BIG], want[BIG];
+	const int n = p->n * p->c_out * p->out_d * p->out_h * p->out_w;
+	int rc;
+
+	pack4d(p, ws, pk);
+	rc = o2m_conv_gemm_f64(p, xs, pk, bs, r, ys, col);
+	assert_int_equal(im2col_f64(p, xs, ws, bs, r, want), rc);
+	assert_memory_equal(ys, want, (size_t)n * sizeof *ys);
+	return rc;
+}
+
+/* conv_gemm on packed filters: the same bits as conv_im2col */
+static int gemm_f32(const o2m_conv_params *p, const float *xs, const float *ws,
+		    const float *bs, const float *r, float *ys)
+{
+	static float pk[BIG], want[BIG];
+	const int n = p->n * p->c_out * p->out_d * p->out_h * p->out_w;
+	int rc;
+
+	pack4(p, ws, pk);
+	rc = o2m_conv_gemm_f32(p, xs, pk, bs, r, ys, colf);
+	assert_int_equal(im2col_f32(p, xs, ws, bs, r, want), rc);
+	assert_memory_equal(ys, want, (size_t)n * sizeof *ys);
+	return rc;
 }
 
 static int im2col_f64(const o2m_conv_params *p, const double *xs, const double *ws,
@@ -179,6 +234,7 @@ static void conv_variants(void **state)
 		memset(y, 0, sizeof y);
 		assert_int_equal(im2col_f32(&p, x, w, bias, NULL, y), O2M_OK);
 		close_enough(y, ref, nout, "conv_im2col");
+		assert_int_equal(gemm_f32(&p, x, w, bias, NULL, y), O2M_OK);
 		if (variant == 1) {
 			memset(y, 0, sizeof y);
 			assert_int_equal(o2m_conv_dw_f32(&p, x, w, bias, NULL, y), O2M_OK);
@@ -376,21 +432,21 @@ static void act_apply_is_unary_then_clip(void **state)
 
 /* a variant's kernel: 0 direct, 1 depthwise, 2 pointwise, 3 and 4 depthwise 3x3 with
    stride 1 and 2 (the unrolled rows), 5 direct through im2col, 6 and 7 depthwise 3x3
-   over padded rows with stride 1 and 2 */
+   over padded rows with stride 1 and 2, 8 direct or pointwise on packed filters */
 typedef int (*conv_f32_fn)(const o2m_conv_params *, const float *, const float *,
 			   const float *, const float *, float *);
 typedef int (*conv_f64_fn)(const o2m_conv_params *, const double *, const double *,
 			   const double *, const double *, double *);
 static const conv_f32_fn conv_f32s[] = {o2m_conv_f32, o2m_conv_dw_f32, o2m_conv_1x1_f32,
 					o2m_conv_dw_f32, o2m_conv_dw_f32, im2col_f32,
-					dw_rows_f32, dw_rows_f32};
+					dw_rows_f32, dw_rows_f32, gemm_f32};
 static const conv_f64_fn conv_f64s[] = {o2m_conv_f64, o2m_conv_dw_f64, o2m_conv_1x1_f64,
 					o2m_conv_dw_f64, o2m_conv_dw_f64, im2col_f64,
-					dw_rows_f64, dw_rows_f64};
+					dw_rows_f64, dw_rows_f64, gemm_f64};
 
 static o2m_conv_params epilogue_case(int variant)
 {
-	o2m_conv_params p = conv_case(1 + rnd(0, 2), variant < 3 ? variant : variant == 5 ? 0 : 1);
+	o2m_conv_params p = conv_case(1 + rnd(0, 2), variant < 3 ? variant : variant == 5 ? 0 : variant == 8 ? rnd(0, 1) * 2 : 1);
 
 	if (variant == 3 || variant == 4 || variant == 6 || variant == 7) { /* 3x3, pads 1: border columns and an unrolled interior */
 		p = conv_case(2, 1);
@@ -414,8 +470,8 @@ static void conv_epilogue_is_unfused(void **state)
 	static double xd[BIG], wd[BIG], bd[64], rd[BIG], yd[BIG], refd[BIG];
 
 	(void)state;
-	for (int t = 0; t < 30 * 8 * NACTS; t++) {
-		const int variant = t % 8, i = t / 8 % NACTS, with_r = t / 8 / NACTS % 2;
+	for (int t = 0; t < 30 * 9 * NACTS; t++) {
+		const int variant = t % 9, i = t / 9 % NACTS, with_r = t / 9 / NACTS % 2;
 		o2m_conv_params p = epilogue_case(variant), q = p;
 		const float *bias = rnd(0, 1) ? b : NULL;
 		int nx = p.n * p.c_in * p.in_d * p.in_h * p.in_w;

@@ -97,10 +97,10 @@ static void gemm_loop_orders_agree(void **state)
 static void gemm_packed_is_plain(void **state)
 {
 	enum { MAXM = 3, MAXN = 21, MAXK = 9 };
-	float a[MAXM * MAXK], b[MAXK * MAXN], pk[MAXK * MAXN], c[MAXN], y[MAXM * MAXN],
+	static float a[MAXM * MAXK], b[MAXK * MAXN], pk[MAXK * MAXN], c[MAXN], y[MAXM * MAXN],
 		ref[MAXM * MAXN];
-	double ad[MAXM * MAXK], bd[MAXK * MAXN], pkd[MAXK * MAXN], cd[MAXN], yd[MAXM * MAXN],
-		refd[MAXM * MAXN];
+	static double ad[MAXM * MAXK], bd[MAXK * MAXN], pkd[MAXK * MAXN], cd[MAXN],
+		yd[MAXM * MAXN], refd[MAXM * MAXN];
 	uint32_t s = 5;
 
 	(void)state;
