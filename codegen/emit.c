@@ -468,6 +468,10 @@ static void emit_weights(Emit *e, FILE *f)
 			char *name = arena_printf(&g->arena, "%s_c%d_%d", e->P, i, c);
 			fprintf(f, "/* prepared for node '%s' */\n", comment_text(g, g->n[i].name));
 			print_array(e, f, name, k->dtype, k->count ? k->count : 1, k->data, attr);
+			done += k->count * dt_size(k->dtype);
+			if (e->opt->progress && e->weights_bytes)
+				e->opt->progress("writing weights",
+						 (double)done / (double)e->weights_bytes);
 		}
 	}
 }

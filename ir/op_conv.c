@@ -271,6 +271,15 @@ static const char *conv_family(const Win *w, const o2m_conv_params *p)
 	return "conv";
 }
 
+/* the padded plane and rows of o2m_conv_dw_rows in int32 (o2m_dw_rows_scratch) */
+static int dw_padded_fits(const o2m_conv_params *p)
+{
+	int64_t hp = (int64_t)(p->out_h - 1) * p->stride_h + (int64_t)(p->k_h - 1) * p->dil_h + 1;
+	int64_t wp = (int64_t)(p->out_w - 1) * p->stride_w + (int64_t)(p->k_w - 1) * p->dil_w + 1;
+
+	return hp * wp <= INT32_MAX / 8;
+}
+
 /* filters [group][cout][kt] as o2m_conv_gemm reads them: per group, runs of 4 output
    channels side by side ([kt][4]), the channels left over as they are */
 static void *pack4(Graph *g, const void *src, int64_t group, int64_t cout, int64_t kt, int es)
@@ -332,10 +341,9 @@ int prep_conv(Graph *g, int node, Lowered *L)
 		return 0;
 	}
 	if (!strcmp(family, "conv_dw") && p->k_d == 1 && p->in_d == 1 && p->pad_h >= 0 &&
-	    p->pad_w >= 0 && (p->k_h - 1) * p->dil_h + 1 <= O2M_DW_ROWS) { /* padded rows */
-		int64_t ring = (int64_t)((p->k_h - 1) * p->dil_h + 1) *
-			       ((int64_t)(p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1) *
-			       dt_size(x->dtype);
+	    p->pad_w >= 0 && (p->k_h - 1) * p->dil_h + 1 <= O2M_DW_ROWS &&
+	    dw_padded_fits(p)) { /* rows read without checks */
+		int64_t ring = (int64_t)o2m_dw_rows_scratch(p) * dt_size(x->dtype);
 		k = lw_kernel(g, node, "conv_dw_rows", x->dtype);
 		if (k < 0)
 			return -1;

@@ -43,11 +43,35 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_im2col)
     k_w * 4 elements: the im2col columns, or the input itself for a pointwise geometry)
     times the filters. The sums of conv_im2col, in the same order. */
 O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_gemm)
-/** Depthwise 2D convolution (as conv_dw, k_d 1, pads not negative) over padded input
-    rows: a ring of (k_h - 1) * dil_h + 1 rows of (out_w - 1) * stride_w + (k_w - 1) *
-    dil_w + 1 elements (scratch) holds the rows one output row reads, each copied once
-    per channel with its zero padding, so every window is read without checks.
-    (k_h - 1) * dil_h + 1 is at most O2M_DW_ROWS. */
+/** Depthwise 2D convolution (as conv_dw, k_d 1, pads not negative) whose windows are
+    read without checks. A small channel (o2m_dw_plane(p) elements padded, at most
+    O2M_DW_PLANE) is copied into a zero-padded plane. Otherwise rows are read in place
+    with a zero row (in_w elements) for those outside the data, and only the outputs
+    whose windows stick out left or right check their taps; or, when such outputs are
+    a large share of a row, each input row is copied once per channel with its zero
+    padding into a ring of (k_h - 1) * dil_h + 1 rows of (out_w - 1) * stride_w + (k_w - 1)
+    * dil_w + 1 elements. The scratch holds the largest of the three that may be used
+    (o2m_dw_rows_scratch elements). (k_h - 1) * dil_h + 1 is at most O2M_DW_ROWS. Every
+    way gives the same sums in the same order. */
+#define O2M_DW_PLANE 1024
+
+/** elements of the zero-padded plane of one channel */
+static inline int32_t o2m_dw_plane(const o2m_conv_params *p)
+{
+	return ((p->out_h - 1) * p->stride_h + (p->k_h - 1) * p->dil_h + 1) *
+	       ((p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1);
+}
+
+/** elements of o2m_conv_dw_rows' scratch */
+static inline int32_t o2m_dw_rows_scratch(const o2m_conv_params *p)
+{
+	const int32_t ring = ((p->k_h - 1) * p->dil_h + 1) *
+			     ((p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1);
+	const int32_t plane = o2m_dw_plane(p);
+	int32_t n = ring > p->in_w ? ring : p->in_w;
+
+	return plane <= O2M_DW_PLANE && plane > n ? plane : n;
+}
 #define O2M_DW_ROWS 16
 O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_dw_rows)
 /** Transposed convolution: x [n, c_in, in...], weights [c_in, c_out / group, k...],

@@ -19,6 +19,12 @@ static T SFX(clamp)(T v, T lo, T hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/* the clamp when hi is +infinity: the same value */
+static T SFX(clamp_lo)(T v, T lo)
+{
+	return v < lo ? lo : v;
+}
+
 /* The bounds of the clamp inside the loops: act_min and act_max, or none when a
    residual or an activation comes first (the epilogue clamps after them). -1 for an
    act o2m_act_apply does not take (an empty call checks it). */
@@ -298,94 +304,194 @@ static void SFX(ring_rows)(const o2m_conv_params *p, const T *xc, int32_t oh, T 
 	}
 }
 
-/* one channel of a 3x3 depthwise convolution with dilation 1 over padded rows; the nine
-   weights stay in registers */
-static void SFX(dw3x3_plane)(const o2m_conv_params *p, const T *xc, const T *w, T bias, T *y,
-			     T *ring, int32_t nr, int32_t wp, int32_t *tag, T lo, T hi)
+/* The loops of dw3x3_rows with the clamp CL (of the sum plus the bias): nrows rows of
+   n outputs; two outputs a step at stride 1, sharing their loads. */
+#define DW3X3_ROWS_(CL)                                                                    \
+	for (k = 0; k < nrows; k++, r0 += rs, r1 += rs, r2 += rs, y += ys) {             \
+		const T *a = r0, *b = r1, *c = r2;                                        \
+		int32_t i = 0;                                                            \
+		if (sw == 1)                                                              \
+			for (; i + 2 <= n; i += 2, a += 2, b += 2, c += 2) {              \
+				const T a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];       \
+				const T b0 = b[0], b1 = b[1], b2 = b[2], b3 = b[3];       \
+				T u = 0, v = 0;                                           \
+				MAC(u, a0, w0); MAC(v, a1, w0); MAC(u, a1, w1);           \
+				MAC(v, a2, w1); MAC(u, a2, w2); MAC(v, a3, w2);           \
+				MAC(u, b0, w3); MAC(v, b1, w3); MAC(u, b1, w4);           \
+				MAC(v, b2, w4); MAC(u, b2, w5); MAC(v, b3, w5);           \
+				{                                                         \
+					const T c0 = c[0], c1 = c[1], c2 = c[2], c3 = c[3]; \
+					MAC(u, c0, w6); MAC(v, c1, w6); MAC(u, c1, w7);   \
+					MAC(v, c2, w7); MAC(u, c2, w8); MAC(v, c3, w8);   \
+				}                                                         \
+				y[i] = CL(u + bias);                                      \
+				y[i + 1] = CL(v + bias);                                  \
+			}                                                                 \
+		for (; i < n; i++, a += sw, b += sw, c += sw) {                           \
+			T u = 0;                                                          \
+			MAC(u, a[0], w0); MAC(u, a[1], w1); MAC(u, a[2], w2);             \
+			MAC(u, b[0], w3); MAC(u, b[1], w4); MAC(u, b[2], w5);             \
+			MAC(u, c[0], w6); MAC(u, c[1], w7); MAC(u, c[2], w8);             \
+			y[i] = CL(u + bias);                                              \
+		}                                                                         \
+	}
+#define CLAMP_BOTH_(v) SFX(clamp)(v, lo, hi)
+#define CLAMP_LO_(v) SFX(clamp_lo)(v, lo)
+#define CLAMP_NONE_(v) (v)
+
+/* nrows rows of n outputs of 3x3 windows with dilation 1: rows r0, r1, r2 start at the
+   first row's first window, the next row's rs further; y's rows are ys apart. The nine
+   weights stay in registers; the clamp checks only the bounds there are. */
+static void SFX(dw3x3_rows)(const T *r0, const T *r1, const T *r2, int32_t rs, int32_t sw,
+			    const T *w, T bias, T *y, int32_t ys, int32_t nrows, int32_t n, T lo,
+			    T hi)
 {
 	const T w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5];
 	const T w6 = w[6], w7 = w[7], w8 = w[8];
-	const int32_t n = p->out_w, sw = p->stride_w;
-	const T *rows[3];
-	int32_t oh;
+	int32_t k;
 
-	for (oh = 0; oh < p->out_h; oh++, y += n) {
-		const T *r0, *r1, *r2;
-		int32_t i = 0;
-		SFX(ring_rows)(p, xc, oh, ring, nr, wp, tag, rows);
-		r0 = rows[0], r1 = rows[1], r2 = rows[2];
-		if (sw == 1) /* two outputs a step, sharing their loads */
-			for (; i + 2 <= n; i += 2, r0 += 2, r1 += 2, r2 += 2) {
-				const T a0 = r0[0], a1 = r0[1], a2 = r0[2], a3 = r0[3];
-				const T b0 = r1[0], b1 = r1[1], b2 = r1[2], b3 = r1[3];
-				T s = 0, t = 0;
-				MAC(s, a0, w0); MAC(t, a1, w0); MAC(s, a1, w1); MAC(t, a2, w1);
-				MAC(s, a2, w2); MAC(t, a3, w2); MAC(s, b0, w3); MAC(t, b1, w3);
-				MAC(s, b1, w4); MAC(t, b2, w4); MAC(s, b2, w5); MAC(t, b3, w5);
-				{
-					const T c0 = r2[0], c1 = r2[1], c2 = r2[2], c3 = r2[3];
-					MAC(s, c0, w6); MAC(t, c1, w6); MAC(s, c1, w7); MAC(t, c2, w7);
-					MAC(s, c2, w8); MAC(t, c3, w8);
-				}
-				y[i] = SFX(clamp)(s + bias, lo, hi);
-				y[i + 1] = SFX(clamp)(t + bias, lo, hi);
-			}
-		for (; i < n; i++, r0 += sw, r1 += sw, r2 += sw) {
-			T s = 0;
-			MAC(s, r0[0], w0); MAC(s, r0[1], w1); MAC(s, r0[2], w2);
-			MAC(s, r1[0], w3); MAC(s, r1[1], w4); MAC(s, r1[2], w5);
-			MAC(s, r2[0], w6); MAC(s, r2[1], w7); MAC(s, r2[2], w8);
-			y[i] = SFX(clamp)(s + bias, lo, hi);
-		}
+	if (hi < (T)HUGE_VAL)
+		DW3X3_ROWS_(CLAMP_BOTH_)
+	else if (lo > (T)-HUGE_VAL)
+		DW3X3_ROWS_(CLAMP_LO_)
+	else
+		DW3X3_ROWS_(CLAMP_NONE_)
+}
+#undef DW3X3_ROWS_
+#undef CLAMP_BOTH_
+#undef CLAMP_LO_
+#undef CLAMP_NONE_
+
+/* n outputs of any window: rows[kh] starts at the first window's row kh */
+static void SFX(dw_span_any)(const o2m_conv_params *p, const T *const *rows, const T *w,
+			     T bias, T *y, int32_t n, T lo, T hi)
+{
+	int32_t i, h, l;
+
+	for (i = 0; i < n; i++) {
+		const int32_t o = i * p->stride_w;
+		T u = 0;
+		for (h = 0; h < p->k_h; h++)
+			for (l = 0; l < p->k_w; l++)
+				MAC(u, rows[h][o + l * p->dil_w], w[h * p->k_w + l]);
+		y[i] = SFX(clamp)(u + bias, lo, hi);
 	}
 }
 
-/* one channel of any depthwise window over padded rows */
-static void SFX(dw_plane_any)(const o2m_conv_params *p, const T *xc, const T *w, T bias, T *y,
-			      T *ring, int32_t nr, int32_t wp, int32_t *tag, T lo, T hi)
+/* outputs [from, to) of a row over unpadded rows (in_w elements each): taps outside read
+   0, as the padded rows would give them */
+static void SFX(dw_edge)(const o2m_conv_params *p, const T *const *rows, const T *w, T bias,
+			 T *y, int32_t from, int32_t to, T lo, T hi)
 {
-	const T *rows[O2M_DW_ROWS];
-	int32_t oh, i, h, l;
+	int32_t ow, h, l;
 
+	for (ow = from; ow < to; ow++) {
+		const int32_t w0 = ow * p->stride_w - p->pad_w;
+		T u = 0;
+		for (h = 0; h < p->k_h; h++)
+			for (l = 0; l < p->k_w; l++) {
+				const int32_t iw = w0 + l * p->dil_w;
+				const T v = iw >= 0 && iw < p->in_w ? rows[h][iw] : 0;
+				MAC(u, v, w[h * p->k_w + l]);
+			}
+		y[ow] = SFX(clamp)(u + bias, lo, hi);
+	}
+}
+
+static int SFX(dw_mode)(const o2m_conv_params *p, const geo *g)
+{
+	const int32_t edges = p->out_w - (g->whi - g->wlo);
+	if (o2m_dw_plane(p) <= O2M_DW_PLANE)
+		return DW_PLANE;
+	return 3 * p->in_w + 25 >= edges * (8 * p->k_h * p->k_w) ? DW_IN_PLACE : DW_RING;
+}
+
+/* channel xc into the interior of the zero-padded plane (its padding stays zero) */
+static void SFX(dw_fill_plane)(const o2m_conv_params *p, const T *xc, T *plane, int32_t hp,
+			       int32_t wp)
+{
+	const int32_t n = wp - p->pad_w < p->in_w ? wp - p->pad_w : p->in_w;
+	int32_t ih, i;
+
+	for (ih = 0; ih < p->in_h && ih + p->pad_h < hp; ih++, xc += p->in_w) {
+		T *row = plane + (ih + p->pad_h) * wp + p->pad_w;
+		for (i = 0; i < n; i++)
+			row[i] = xc[i];
+	}
+}
+
+/* one channel: x its input channel, w its filter, y its plane; scr the plane, the zero
+   row or the ring of the mode */
+static void SFX(dw_channel)(const o2m_conv_params *p, const geo *g, const T *xc, const T *w,
+			    T bias, T *y, T *scr, int mode, T lo, T hi)
+{
+	const int32_t nr = (p->k_h - 1) * p->dil_h + 1;
+	const int32_t wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
+	const int32_t hp = (p->out_h - 1) * p->stride_h + nr;
+	const int fast = p->k_h == 3 && p->k_w == 3 && p->dil_w == 1;
+	const T *rows[O2M_DW_ROWS], *from[O2M_DW_ROWS];
+	int32_t tag[O2M_DW_ROWS], oh, h, n = p->out_w, first = 0;
+
+	for (h = 0; h < nr; h++)
+		tag[h] = INT32_MIN;
+	if (mode == DW_PLANE)
+		SFX(dw_fill_plane)(p, xc, scr, hp, wp);
+	if (mode == DW_PLANE && fast) { /* every row in one call */
+		SFX(dw3x3_rows)(scr, scr + p->dil_h * wp, scr + 2 * p->dil_h * wp, p->stride_h * wp,
+				p->stride_w, w, bias, y, p->out_w, p->out_h, p->out_w, lo, hi);
+		return;
+	}
 	for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
-		SFX(ring_rows)(p, xc, oh, ring, nr, wp, tag, rows);
-		for (i = 0; i < p->out_w; i++) {
-			const int32_t o = i * p->stride_w;
-			T s = 0;
+		if (mode == DW_PLANE) {
 			for (h = 0; h < p->k_h; h++)
-				for (l = 0; l < p->k_w; l++)
-					MAC(s, rows[h][o + l * p->dil_w], w[h * p->k_w + l]);
-			y[i] = SFX(clamp)(s + bias, lo, hi);
+				from[h] = scr + (oh * p->stride_h + h * p->dil_h) * wp;
+		} else if (mode == DW_IN_PLACE) {
+			for (h = 0; h < p->k_h; h++) {
+				const int32_t ih = oh * p->stride_h - p->pad_h + h * p->dil_h;
+				rows[h] = ih >= 0 && ih < p->in_h ? xc + ih * p->in_w : scr;
+				from[h] = rows[h] + g->wlo * p->stride_w - p->pad_w;
+			}
+			first = g->wlo;
+			n = g->whi - g->wlo;
+			SFX(dw_edge)(p, rows, w, bias, y, 0, first, lo, hi);
+			SFX(dw_edge)(p, rows, w, bias, y, first + n, p->out_w, lo, hi);
+		} else {
+			SFX(ring_rows)(p, xc, oh, scr, nr, wp, tag, from);
 		}
+		if (fast)
+			SFX(dw3x3_rows)(from[0], from[1], from[2], 0, p->stride_w, w, bias, y + first, 0,
+					1, n, lo, hi);
+		else
+			SFX(dw_span_any)(p, from, w, bias, y + first, n, lo, hi);
 	}
 }
 
 int SFX(o2m_conv_dw_rows)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
-			  const T *r, T *y, T *ring)
+			  const T *r, T *y, T *scr)
 {
 	geo g;
-	const int32_t nr = (p->k_h - 1) * p->dil_h + 1;
-	const int32_t wp = (p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
-	const int fast = p->k_h == 3 && p->k_w == 3 && p->dil_w == 1;
-	int32_t n, c, h, mult, tag[O2M_DW_ROWS];
+	int32_t n, c, i, mult, zeros = 0;
+	int mode;
 	T lo, hi;
 
-	if (!x || !w || !y || !ring || p->group != p->c_in || p->k_d != 1 || p->in_d != 1 ||
-	    p->out_d != 1 || p->pad_h < 0 || p->pad_w < 0 || nr > O2M_DW_ROWS ||
-	    conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
+	if (!x || !w || !y || !scr || p->group != p->c_in || p->k_d != 1 || p->in_d != 1 ||
+	    p->out_d != 1 || p->pad_h < 0 || p->pad_w < 0 ||
+	    (p->k_h - 1) * p->dil_h + 1 > O2M_DW_ROWS || conv_geo(p, &g) ||
+	    SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
 	mult = p->c_out / p->c_in;
+	mode = SFX(dw_mode)(p, &g);
+	if (mode == DW_PLANE)
+		zeros = o2m_dw_plane(p);
+	else if (mode == DW_IN_PLACE)
+		zeros = p->in_w;
+	for (i = 0; i < zeros; i++)
+		scr[i] = 0;
 	for (n = 0; n < p->n; n++) {
-		for (c = 0; c < p->c_out; c++) {
-			const T *xc = x + (n * p->c_in + c / mult) * g.in_plane, *wc = w + c * g.ksize;
-			T *yc = y + (n * p->c_out + c) * g.out_plane;
-			for (h = 0; h < nr; h++)
-				tag[h] = INT32_MIN;
-			if (fast)
-				SFX(dw3x3_plane)(p, xc, wc, b ? b[c] : 0, yc, ring, nr, wp, tag, lo, hi);
-			else
-				SFX(dw_plane_any)(p, xc, wc, b ? b[c] : 0, yc, ring, nr, wp, tag, lo, hi);
-		}
+		for (c = 0; c < p->c_out; c++)
+			SFX(dw_channel)(p, &g, x + (n * p->c_in + c / mult) * g.in_plane, w + c * g.ksize,
+					b ? b[c] : 0, y + (n * p->c_out + c) * g.out_plane, scr, mode, lo,
+					hi);
 		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
 	}
 	return O2M_OK;
@@ -671,7 +777,8 @@ int SFX(o2m_conv_im2col)(const o2m_conv_params *p, const T *x, const T *w, const
 /* c[i * 4 + j] = sum over q < k of a[q * 4 + i] * b[q * 4 + j]: 4 filters packed as
    [k][4] and a panel [k][4]; the sums of mk4x4 in the same order. On an Arm FPU each
    step is two VLDMs and 16 VMLAs. */
-static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, T *c)
+static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, const T *bias, T *y, int32_t ys,
+			int32_t np, T lo, T hi)
 {
 	T c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
 	T c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -702,10 +809,41 @@ static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, T *c)
 		MAC(c30, x3, b0); MAC(c31, x3, b1); MAC(c32, x3, b2); MAC(c33, x3, b3);
 #endif
 	} while (--k);
-	c[0] = c00, c[1] = c01, c[2] = c02, c[3] = c03;
-	c[4] = c10, c[5] = c11, c[6] = c12, c[7] = c13;
-	c[8] = c20, c[9] = c21, c[10] = c22, c[11] = c23;
-	c[12] = c30, c[13] = c31, c[14] = c32, c[15] = c33;
+	if (np == 4) { /* from the registers: plus the bias, clamped to the bounds there are */
+		const T b0 = bias ? bias[0] : 0, b1 = bias ? bias[1] : 0;
+		const T b2 = bias ? bias[2] : 0, b3 = bias ? bias[3] : 0;
+#define PUT4X4_(CL)                                                                         \
+	do {                                                                                \
+		y[0] = CL(c00 + b0), y[1] = CL(c01 + b0), y[2] = CL(c02 + b0);             \
+		y[3] = CL(c03 + b0), y += ys;                                               \
+		y[0] = CL(c10 + b1), y[1] = CL(c11 + b1), y[2] = CL(c12 + b1);             \
+		y[3] = CL(c13 + b1), y += ys;                                               \
+		y[0] = CL(c20 + b2), y[1] = CL(c21 + b2), y[2] = CL(c22 + b2);             \
+		y[3] = CL(c23 + b2), y += ys;                                               \
+		y[0] = CL(c30 + b3), y[1] = CL(c31 + b3), y[2] = CL(c32 + b3);             \
+		y[3] = CL(c33 + b3);                                                        \
+	} while (0)
+#define CLAMP_BOTH_(v) SFX(clamp)(v, lo, hi)
+#define CLAMP_LO_(v) SFX(clamp_lo)(v, lo)
+#define CLAMP_NONE_(v) (v)
+		if (hi < (T)HUGE_VAL)
+			PUT4X4_(CLAMP_BOTH_);
+		else if (lo > (T)-HUGE_VAL)
+			PUT4X4_(CLAMP_LO_);
+		else
+			PUT4X4_(CLAMP_NONE_);
+#undef PUT4X4_
+#undef CLAMP_BOTH_
+#undef CLAMP_LO_
+#undef CLAMP_NONE_
+	} else {
+		T c[16];
+		c[0] = c00, c[1] = c01, c[2] = c02, c[3] = c03;
+		c[4] = c10, c[5] = c11, c[6] = c12, c[7] = c13;
+		c[8] = c20, c[9] = c21, c[10] = c22, c[11] = c23;
+		c[12] = c30, c[13] = c31, c[14] = c32, c[15] = c33;
+		SFX(put)(c, 4, np, bias, y, ys, lo, hi);
+	}
 }
 
 /* the panel of a pointwise convolution: col[c * 4 + j] = x[c * plane + pos + j] for
@@ -753,9 +891,8 @@ int SFX(o2m_conv_gemm)(const o2m_conv_params *p, const T *x, const T *w, const T
 				else
 					SFX(panel)(p, &g, xg, cin, pos, np, col);
 				for (co = 0; co + 4 <= cout; co += 4) {
-					SFX(mk4x4p)(kt, wg + co * kt, col, acc);
-					SFX(put)(acc, 4, np, bg ? bg + co : NULL,
-						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
+					SFX(mk4x4p)(kt, wg + co * kt, col, bg ? bg + co : NULL,
+						    yg + co * g.out_plane + pos, g.out_plane, np, lo, hi);
 				}
 				for (; co < cout; co++) { /* the rows left over, unpacked */
 					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);

@@ -119,7 +119,9 @@ static void pack4(const o2m_conv_params *p)
 	}
 }
 
-/* a 2-D convolution: kind 0 direct, 1 pointwise, 2 depthwise; an epilogue now and then */
+/* a 2-D convolution: kind 0 direct, 1 pointwise, 2 depthwise (small channels: a padded
+   plane), 3 depthwise on wide rows (read in place), 4 depthwise on tall narrow channels
+   (a ring of padded rows); an epilogue now and then */
 static int conv_case(int k, int kind)
 {
 	o2m_conv_params p;
@@ -131,17 +133,19 @@ static int conv_case(int k, int kind)
 	do {
 		p.n = rnd(1, 2);
 		p.in_d = p.out_d = p.k_d = p.stride_d = p.dil_d = 1;
-		axis(14, &p.in_h, &p.k_h, &p.stride_h, &p.dil_h, &p.pad_h, &p.out_h);
-		axis(18, &p.in_w, &p.k_w, &p.stride_w, &p.dil_w, &p.pad_w, &p.out_w);
+		axis(kind == 4 ? 300 : 14, &p.in_h, &p.k_h, &p.stride_h, &p.dil_h, &p.pad_h,
+		     &p.out_h);
+		axis(kind == 3 ? 90 : kind == 4 ? 8 : 18, &p.in_w, &p.k_w, &p.stride_w, &p.dil_w, &p.pad_w,
+		     &p.out_w);
 		if (kind == 1) {
 			p.k_h = p.k_w = p.stride_h = p.stride_w = p.dil_h = p.dil_w = 1;
 			p.pad_h = p.pad_w = 0;
 			p.out_h = p.in_h, p.out_w = p.in_w;
 		}
-		p.group = kind == 2 ? rnd(1, 12) : rnd(0, 3) ? 1 : 2;
-		cin = kind == 2 ? 1 : rnd(1, 6);
+		p.group = kind >= 2 ? rnd(1, kind >= 3 ? 2 : 12) : rnd(0, 3) ? 1 : 2;
+		cin = kind >= 2 ? 1 : rnd(1, 6);
 		p.c_in = p.group * cin;
-		p.c_out = kind == 2 ? p.c_in * rnd(1, 2) : p.group * rnd(1, 9);
+		p.c_out = kind >= 2 ? p.c_in * rnd(1, 2) : p.group * rnd(1, 9);
 		nx = p.n * p.c_in * p.in_h * p.in_w;
 		nw = p.c_out * cin * p.k_h * p.k_w;
 		ny = p.n * p.c_out * p.out_h * p.out_w;
@@ -158,7 +162,7 @@ static int conv_case(int k, int kind)
 	fill(res, ny);
 	b = rnd(0, 5) ? bias : NULL;
 	r = rnd(0, 4) ? NULL : res;
-	if (kind == 2) {
+	if (kind >= 2) {
 		ok &= status("dw_rows", k, o2m_conv_dw_rows_f32(&p, x, w, b, r, y, col),
 			     ref_o2m_conv_dw_rows_f32(&p, x, w, b, r, yref, col));
 		return ok && same("dw_rows", k, ny);
@@ -210,6 +214,8 @@ int main(void)
 		conv_case(k, 0) ? pass++ : fail++;
 		conv_case(k, 1) ? pass++ : fail++;
 		conv_case(k, 2) ? pass++ : fail++;
+		conv_case(k, 3) ? pass++ : fail++;
+		conv_case(k, 4) ? pass++ : fail++;
 		gemm_case(k) ? pass++ : fail++;
 	}
 #if defined(O2M_ARM_VFP)

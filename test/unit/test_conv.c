@@ -253,6 +253,48 @@ static void conv_variants(void **state)
 	}
 }
 
+/* depthwise over a padded plane (small channels), over rows read in place (wide rows:
+   only the few outputs at the ends check their taps) and over the padded ring (tall
+   narrow channels), any window, stride and dilation */
+static void conv_dw_rows_wide_and_narrow(void **state)
+{
+	(void)state;
+	for (int t = 0; t < 300; t++) {
+		o2m_conv_params p;
+		const float *bias = rnd(0, 1) ? b : NULL;
+		int nx, nout;
+		memset(&p, 0, sizeof p);
+		p.n = 1;
+		p.group = p.c_in = rnd(1, 3);
+		p.c_out = p.c_in * rnd(1, 2);
+		p.in_d = p.out_d = p.k_d = p.stride_d = p.dil_d = 1;
+		p.k_h = rnd(0, 1) ? 3 : rnd(1, 5), p.k_w = rnd(0, 1) ? 3 : rnd(1, 5);
+		p.stride_h = rnd(1, 2), p.stride_w = rnd(1, 2);
+		p.dil_h = rnd(0, 3) ? 1 : 2, p.dil_w = rnd(0, 3) ? 1 : 2;
+		p.pad_h = rnd(0, 2), p.pad_w = rnd(0, 2);
+		p.in_h = t % 3 == 2 ? rnd(150, 300) : rnd(p.k_h * p.dil_h, p.k_h * p.dil_h + 5);
+		if (t % 3 == 2)
+			p.group = p.c_in = 1, p.c_out = rnd(1, 2);
+		p.in_w = t % 3 == 1 ? rnd(40, 90) : rnd(p.k_w * p.dil_w, p.k_w * p.dil_w + 6);
+		p.out_h = (p.in_h + 2 * p.pad_h - p.dil_h * (p.k_h - 1) - 1) / p.stride_h + 1;
+		p.out_w = (p.in_w + 2 * p.pad_w - p.dil_w * (p.k_w - 1) - 1) / p.stride_w + 1;
+		p.act_min = t % 3 ? -3.4028235e38f : 0;
+		p.act_max = 3.4028235e38f;
+		nx = p.c_in * p.in_h * p.in_w;
+		nout = p.c_out * p.out_h * p.out_w;
+		assert_true(nx < BIG && nout < BIG);
+		fill(x, nx);
+		fill(w, p.c_out * p.k_h * p.k_w);
+		fill(b, p.c_out);
+		conv_ref(&p, bias);
+		for (int i = 0; i < nout; i++)
+			ref[i] = ref[i] < p.act_min ? p.act_min : ref[i];
+		memset(y, 0, sizeof y);
+		assert_int_equal(dw_rows_f32(&p, x, w, bias, NULL, y), O2M_OK);
+		close_enough(y, ref, nout, "conv_dw_rows");
+	}
+}
+
 /* the activation bounds clamp every variant's output */
 static void conv_clamps(void **state)
 {
@@ -644,6 +686,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(conv_variants),
+		cmocka_unit_test(conv_dw_rows_wide_and_narrow),
 		cmocka_unit_test(conv_clamps),
 		cmocka_unit_test(deform_is_conv_at_zero_offset),
 		cmocka_unit_test(conv_transpose),
