@@ -20,7 +20,11 @@ bench-scale: $(B)/onnx2mcu
 bench-q8: $(B)/onnx2mcu
 	bench/q8.sh $(B)/onnx2mcu $(M4RUN)
 
+# fits ir/cost_model.def to the bench models' nodes (needs python3-numpy)
+calibrate: $(B)/onnx2mcu
+	bench/calibrate.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODELS)
+
 bench-nodes: $(B)/onnx2mcu
 	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
 
-.PHONY: bench bench-nodes bench-scale bench-q8
+.PHONY: bench bench-nodes bench-scale bench-q8 calibrate

@@ -75,7 +75,16 @@ static const char *usage_common =
 	"                       integer kernels; float runs the float ops between\n"
 	"                       QuantizeLinear and DequantizeLinear as the ONNX graph says\n"
 	"  --max-constants N    bytes of constants a model may hold (suffix K, M or G;\n"
-	"                       default 256M; see docs/limits.md)\n";
+	"                       default 256M; see docs/limits.md)\n"
+	"  --target CORE        the core the code is for: host, cortex-m0plus, cortex-m3,\n"
+	"                       cortex-m4, cortex-m7, cortex-m33 or cortex-m55 (default:\n"
+	"                       portable C that is good on all of them); the code states it\n"
+	"                       and stops (#error) a build for an Arm core without the\n"
+	"                       instructions it uses; validate also runs on it (QEMU)\n"
+	"  --scratch-limit BYTES\n"
+	"                       the most scratch one kernel call may take in the arena\n"
+	"                       (suffix K, M or G); kernels are picked by the cost model\n"
+	"                       among those that fit (0: none that take scratch)\n";
 
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
@@ -241,7 +250,8 @@ static const struct {
 	{"--rtol", C_VALIDATE},         {"--per-node", C_VALIDATE | C_FLAG},
 	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
-	{"--code", C_VALIDATE},         {"--target", C_VALIDATE},
+	{"--code", C_VALIDATE},         {"--target", C_MODEL},
+	{"--scratch-limit", C_MODEL},
 	{"--qemu", C_VALIDATE},         {"--arena", C_COMPILE | C_VALIDATE},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
@@ -568,9 +578,25 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--cc")) {
 			NEED_ARG();
 			o->cc = next;
-		} else if (!strcmp(a, "--target") || !strcmp(a, "--qemu")) {
+		} else if (!strcmp(a, "--target")) {
 			NEED_ARG();
-			*(a[2] == 't' ? &o->target : &o->qemu) = next;
+			o->passes.target = ir_target_find(next);
+			if (!o->passes.target) {
+				char msg[300];
+				snprintf(msg, sizeof msg, "unknown --target '%.64s'; one of: %s", next,
+					 ir_target_names());
+				return cli_usage_error(cmd, "%s", msg);
+			}
+			/* validate runs the code on the core (target.c); host: here */
+			o->target = strcmp(next, "host") ? next : NULL;
+		} else if (!strcmp(a, "--scratch-limit")) {
+			NEED_ARG();
+			if (parse_bytes(next, &o->passes.scratch_limit) || o->passes.scratch_limit < 0)
+				return cli_usage_error(cmd, "--scratch-limit wants a size such as 16K, "
+						       "not '%s'", next);
+		} else if (!strcmp(a, "--qemu")) {
+			NEED_ARG();
+			o->qemu = next;
 		} else if (!strcmp(a, "--cflags")) {
 			NEED_ARG();
 			o->cflags = next;
@@ -604,6 +630,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 					       o->mcu->name);
 		o->target = o->mcu->core;
 	}
+	if (o->mcu && !o->passes.target) /* the part's core, when onnx2mcu knows it */
+		o->passes.target = ir_target_find(o->mcu->core);
 	if (o->mcu && !o->ram_limit)
 		o->ram_limit = o->mcu->sram;
 	if (o->mcu && !o->flash_limit)

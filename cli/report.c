@@ -364,6 +364,17 @@ static cJSON *layer(Graph *g, const ReportLayer *rl)
 	cJSON_AddNumberToObject(l, "bytes", y >= 0 ? (double)ir_nbytes(&g->t[y]) : 0);
 	cJSON_AddNumberToObject(l, "est_cycles", (double)rl->cost.cycles);
 	cJSON_AddNumberToObject(l, "arena_live", (double)rl->live);
+	{ /* what the cost model counts, for bench/calibrate.sh */
+		double t[IR_COST_TERMS];
+		const char *family;
+		cJSON *terms = cJSON_CreateArray();
+		ir_call_terms(g, rl->node, rl->call, t, &family);
+		for (int i = 0; i < IR_COST_TERMS; i++)
+			cJSON_AddItemToArray(terms, cJSON_CreateNumber(t[i]));
+		cJSON_AddNumberToObject(l, "node", rl->node);
+		cJSON_AddStringToObject(l, "cost_family", family);
+		cJSON_AddItemToObject(l, "cost_terms", terms);
+	}
 	return l;
 }
 
@@ -377,6 +388,7 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	cli_report_gather(g, o, &rep);
 	cJSON_AddStringToObject(r, "model", o->model);
 	cJSON_AddNumberToObject(r, "opt_level", o->passes.level);
+	cJSON_AddStringToObject(r, "target", g->target ? g->target->name : "portable");
 	cJSON_AddNumberToObject(r, "nodes_in", o->nodes_in);
 	cJSON_AddNumberToObject(r, "kernels", tot->kernels);
 	cJSON_AddNumberToObject(r, "macs", (double)tot->macs);

@@ -78,6 +78,10 @@ static void stamp_options(const CliOptions *o, const char *name, char *buf, size
 		add(buf, len, " --cost-ram %g", p->cost_ram);
 	if (p->cost_flash != def.cost_flash)
 		add(buf, len, " --cost-flash %g", p->cost_flash);
+	if (p->target)
+		add(buf, len, " --target %s", p->target->name);
+	if (p->scratch_limit >= 0)
+		add(buf, len, " --scratch-limit %lld", (long long)p->scratch_limit);
 	for (int i = 0; i < o->ndims; i++)
 		add(buf, len, " --dim %s=%lld", o->dims[i].name, (long long)o->dims[i].value);
 	for (int i = 0; i < o->nbinds; i++) {

@@ -51,7 +51,8 @@ int val_target_unknown(const char *core)
 {
 	char msg[512];
 	ValTarget t;
-	size_t n = (size_t)snprintf(msg, sizeof msg, "unknown --target '%.64s'; one of:", core);
+	size_t n = (size_t)snprintf(msg, sizeof msg, "validate cannot run on --target '%.64s' "
+				    "(no emulated board); it runs on host", core);
 
 	for (int i = 0; n < sizeof msg && !core_row(i, &t); i++)
 		n += (size_t)snprintf(msg + n, sizeof msg - n, " %s", t.core);

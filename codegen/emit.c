@@ -385,6 +385,33 @@ static void emit_signature(Emit *e, FILE *f)
 	fputc(')', f);
 }
 
+/* the core the code was made for (--target) and, for an Arm core with the DSP extension,
+   an FPU or Helium, an #error when the build is for a core without them: the kernels
+   would quietly fall back to their portable C */
+static void emit_target(Emit *e, FILE *f)
+{
+	const IrTarget *t = e->g->target;
+	char cond[256] = "";
+
+	fprintf(f, "/* the core it was made for (--target); \"portable\": any */\n");
+	fprintf(f, "#define %s_TARGET \"%s\"\n", e->PU, t ? t->name : "portable");
+	if (!t || (!t->dsp && !t->fpu && !t->mve) || !strcmp(t->name, "host")) {
+		fputc('\n', f);
+		return;
+	}
+	if (t->dsp)
+		strcat(cond, " || !defined(__ARM_FEATURE_DSP)");
+	if (t->fpu)
+		strcat(cond, " || !defined(__ARM_FP)");
+	if (t->mve)
+		strcat(cond, " || !defined(__ARM_FEATURE_MVE)");
+	fprintf(f, "#if defined(__arm__) && (%s)\n", cond + 4);
+	fprintf(f, "#error \"%s was made for %s (%s%s%s): build it with %s, or make it again "
+		   "for this core (--target)\"\n#endif\n\n", e->P, t->name,
+		t->dsp ? "DSP extension" : "", t->fpu ? ", FPU" : "", t->mve ? ", Helium" : "",
+		t->needs);
+}
+
 static void emit_header(Emit *e, FILE *f)
 {
 	Graph *g = e->g;
@@ -398,6 +425,7 @@ static void emit_header(Emit *e, FILE *f)
 		fprintf(f, "#define %s_MODEL_SHA256 \"%s\"\n", e->PU, e->opt->model_sha256);
 		fprintf(f, "#define %s_O2M_OPTIONS \"%s\"\n\n", e->PU, e->opt->options);
 	}
+	emit_target(e, f);
 	fprintf(f, "#define %s_INPUT_COUNT %d\n#define %s_OUTPUT_COUNT %d\n\n", e->PU, g->ninputs,
 		e->PU, g->noutputs);
 	emit_list_notes(f, "input", "IN", g->invals, g->ndeclared);

@@ -73,6 +73,8 @@ Graph *ir_graph_clone(const Graph *g)
 		c->outvals[i].name = dup_str(a, c->outvals[i].name);
 	c->parent = g->parent;
 	c->quantized = g->quantized;
+	c->target = g->target;
+	c->scratch_limit = g->scratch_limit;
 	c->outer = DUP(a, g->outer, g->capouter), c->nouter = g->nouter;
 	c->capouter = g->capouter;
 	return c;

@@ -5,6 +5,8 @@
    read these numbers. */
 #include "ir.h"
 
+#include "../runtime-stub/o2m_kernels.h"
+
 #include <string.h>
 
 static int64_t out_numel(const Graph *g, int node)
@@ -82,40 +84,25 @@ int64_t ir_node_bytes(const Graph *g, int node)
 	return b;
 }
 
-/* Cortex-M4 instructions of a kernel family: per MAC, per element and per call. The
-   elements are the output's for the families that count MACs, else the largest of the
-   node's first input and its output (a pool or a reduction reads more than it writes).
-   Fitted to `make bench-nodes` (gcc -O2, the emulated Cortex-M4) on ResNet-8,
-   MobileNetV2-0.35, the transformer and the FC autoencoder; other families take the
-   last row, an elementwise pass. */
+/* The cost model: a kernel call's Cortex-M4 instructions are sum(coef[i] * term[i]) over
+   the terms of its family (what its loops count: steps of the register-blocked
+   products, panel elements, outputs, rows), the coefficients fitted by bench/calibrate.sh
+   to instructions measured on the emulated core (ir/cost_model.def, generated); the
+   families without terms of their own take CT_CALL, CT_MAC, CT_OUT, CT_IN (the node's
+   MACs, output and first input elements). Families without a fitted row take the last
+   row, an elementwise pass. */
+typedef enum { TERMS_PLAIN, TERMS_CONV_GEMM, TERMS_DW_ROWS, TERMS_GEMM_PK } TermKind;
+
 static const struct {
 	const char *family;
-	double per_mac, per_elem, per_call;
-	int macs; /* the family does the node's multiply-accumulates */
+	TermKind terms;
+	double coef[IR_COST_TERMS];
 } model[] = {
-	{"conv", 6.6, 55, 400, 1},
-	{"conv_dw", 8.0, 0, 400, 1},
-	{"conv_1x1", 3.13, 13.4, 300, 1},
-	{"conv_transpose", 7.0, 20, 400, 1},
-	{"gemm", 5.9, 12, 200, 1},
-	{"matmul", 7.8, 4, 200, 1},
-	{"matmul_bt", 6.1, 4, 200, 1},
-	{"channel_affine", 0, 6, 60, 0},
-	{"clip", 0, 16, 60, 0},
-	{"copy", 0, 3, 60, 0},
-	{"layer_norm", 0, 21, 100, 0},
-	{"softmax", 0, 91, 100, 0},
-	{"erf", 0, 45, 60, 0},
-	{"gelu", 0, 50, 60, 0},
-	{"gelu_tanh", 0, 45, 60, 0},
-	{"sigmoid", 0, 40, 60, 0},
-	{"tanh", 0, 40, 60, 0},
-	{"exp", 0, 35, 60, 0},
-	{"swish", 0, 45, 60, 0},
-	{"avgpool", 0, 10, 100, 0},
-	{"maxpool", 0, 10, 100, 0},
-	{"reduce_mean", 0, 12, 100, 0},
-	{NULL, 0, 8, 60, 0}, /* elementwise */
+#define CM(family, terms, c0, c1, c2, c3, c4, c5, c6, c7) \
+	{#family, terms, {c0, c1, c2, c3, c4, c5, c6, c7}},
+#include "cost_model.def"
+#undef CM
+	{NULL, TERMS_PLAIN, {60, 0, 8, 0, 0, 0, 0, 0}}, /* elementwise */
 };
 
 /* the family of a kernel: its name without "o2m_" and the type suffix */
@@ -131,6 +118,141 @@ static int family_row(int kernel)
 		if (strlen(model[i].family) == len && !strncmp(model[i].family, name, len))
 			return i;
 	return i;
+}
+
+/* conv_gemm, conv_im2col, conv_1x1: per image and group, panels of 4 output positions;
+   per panel, 4 x 4 blocks over kt = cin * kernel taps, then the odd channels one by one.
+   An im2col panel of 4 positions in one row whose windows lie inside the row copies
+   without checks (4 adjacent inputs at once at stride 1); other panels check each tap. */
+static void terms_conv_gemm(const o2m_conv_params *p, double *t)
+{
+	const double g = (double)p->n * p->group;
+	const int32_t plane = p->out_d * p->out_h * p->out_w;
+	const double kt = (double)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w;
+	const double c4 = (double)(p->c_out / p->group / 4), cr = (double)(p->c_out / p->group % 4);
+	const int pw = p->k_d * p->k_h * p->k_w == 1 && p->stride_d == 1 && p->stride_h == 1 &&
+		       p->stride_w == 1 && !p->pad_d && !p->pad_h && !p->pad_w;
+	const double panels = g * (double)((plane + 3) / 4);
+	double fast = 0;
+
+	for (int32_t pos = 0; !pw && pos < plane; pos += 4) {
+		const int32_t ow = pos % p->out_w, w0 = ow * p->stride_w - p->pad_w;
+		if (plane - pos >= 4 && ow + 4 <= p->out_w && w0 >= 0 &&
+		    w0 + (p->k_w - 1) * p->dil_w + 3 * p->stride_w < p->in_w)
+			fast += 1;
+	}
+	t[CT_CALL] = 1;
+	t[CT_MAC] = panels * c4 * kt;                 /* 4 x 4 steps */
+	t[CT_OUT] = (double)p->n * p->c_out * plane;  /* outputs */
+	t[CT_IN] = panels * cr * kt;                  /* 1 x 4 steps */
+	t[4] = panels * (c4 + cr);                    /* blocks */
+	t[5] = pw ? panels * kt : 0;                  /* pointwise panel elements */
+	t[6] = g * fast * kt;                         /* im2col elements copied unchecked */
+	t[7] = pw ? 0 : panels * kt - t[6];           /* im2col elements checked */
+}
+
+/* conv_dw_rows: per channel, rows of outputs; the 3x3 windows unrolled, others not */
+static void terms_dw_rows(const o2m_conv_params *p, double *t)
+{
+	const double ch = (double)p->n * p->c_out, rows = ch * p->out_h, outs = rows * p->out_w;
+	const int fast = p->k_h == 3 && p->k_w == 3 && p->dil_w == 1, mode = o2m_dw_rows_mode(p);
+	const double wp = (double)(p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1;
+	int32_t lo, hi;
+
+	o2m_interior(p->out_w, p->k_w, p->stride_w, p->dil_w, p->pad_w, p->in_w, &lo, &hi);
+	t[CT_CALL] = 1;
+	t[CT_MAC] = fast ? 0 : outs * p->k_h * p->k_w; /* taps of the plain loop */
+	t[CT_OUT] = fast ? outs : 0;                     /* unrolled 3x3 outputs */
+	t[CT_IN] = mode == O2M_DW_PLANE ? ch * p->in_h * p->in_w   /* the plane's copy */
+		   : mode == O2M_DW_RING ? ch * p->in_h * wp : 0;  /* the ring's */
+	t[4] = mode == O2M_DW_PLANE && fast ? ch : rows;           /* calls of the row loops */
+	t[5] = mode == O2M_DW_IN_PLACE ? rows * (p->out_w - (hi - lo)) * p->k_h * p->k_w : 0;
+	t[6] = ch;                                                 /* channels */
+	t[7] = mode == O2M_DW_PLANE ? ch * p->in_h : mode == O2M_DW_RING ? ch * p->in_h : 0;
+}
+
+/* gemm_pk: per row of A, panels of 8 columns (k steps of 8 products), the odd columns
+   as dot products */
+static void terms_gemm_pk(const o2m_gemm_params *p, double *t)
+{
+	t[CT_CALL] = 1;
+	t[CT_MAC] = (double)p->m * (p->n / 8) * p->k; /* 8-wide steps */
+	t[CT_OUT] = (double)p->m * p->n;
+	t[CT_IN] = (double)p->m * (p->n % 8) * p->k;  /* dot product steps */
+	t[4] = (double)p->m * (p->n / 8);             /* panels */
+	t[5] = t[6] = t[7] = 0;
+}
+
+static double model_sum(int row, const double *t)
+{
+	double c = 0;
+
+	for (int i = 0; i < IR_COST_TERMS; i++)
+		c += model[row].coef[i] * t[i];
+	return c;
+}
+
+double ir_conv_cycles(const char *family, const void *params)
+{
+	const o2m_conv_params *p = params;
+	double t[IR_COST_TERMS] = {0};
+	int row = 0;
+
+	while (model[row].family && strcmp(model[row].family, family))
+		row++;
+	if (model[row].terms == TERMS_CONV_GEMM) {
+		terms_conv_gemm(p, t);
+	} else if (model[row].terms == TERMS_DW_ROWS) {
+		terms_dw_rows(p, t);
+	} else {
+		const double outs = (double)p->n * p->c_out * p->out_d * p->out_h * p->out_w;
+		t[CT_CALL] = 1;
+		t[CT_MAC] = outs * (p->c_in / p->group) * p->k_d * p->k_h * p->k_w;
+		t[CT_OUT] = outs;
+		t[CT_IN] = (double)p->n * p->c_in * p->in_d * p->in_h * p->in_w;
+	}
+	return model_sum(row, t);
+}
+
+int ir_call_terms(const Graph *g, int node, int call, double *t, const char **family)
+{
+	const KCall *c = &g->n[node].low->call[call];
+	int row = family_row(c->kernel);
+	const Tensor *x = input(g, node, 0);
+
+	memset(t, 0, sizeof *t * IR_COST_TERMS);
+	*family = model[row].family ? model[row].family : "elementwise";
+	switch (model[row].terms) {
+	case TERMS_CONV_GEMM:
+		terms_conv_gemm(c->params, t);
+		break;
+	case TERMS_DW_ROWS:
+		terms_dw_rows(c->params, t);
+		break;
+	case TERMS_GEMM_PK:
+		terms_gemm_pk(c->params, t);
+		break;
+	default:
+		t[CT_CALL] = 1;
+		t[CT_MAC] = (double)ir_node_macs(g, node);
+		t[CT_OUT] = (double)out_numel(g, node);
+		t[CT_IN] = x && !ir_is_list(g, g->n[node].in[0]) ? (double)ir_numel(x) : 0;
+	}
+	return row;
+}
+
+/* whether a kernel does a node's multiply-accumulates (its MACs are reported there) */
+static int is_mac_family(int kernel)
+{
+	static const char *const macs[] = {"conv", "conv_dw", "conv_1x1", "conv_im2col",
+					   "conv_gemm", "conv_dw_rows", "conv_transpose", "gemm",
+					   "gemm_pk", "matmul", "matmul_bt", NULL};
+	const char *f = model[family_row(kernel)].family;
+
+	for (int i = 0; f && macs[i]; i++)
+		if (!strcmp(f, macs[i]))
+			return 1;
+	return 0;
 }
 
 /* per element of a fused epilogue: an activation, a clamp, a residual */
@@ -150,25 +272,23 @@ static double epilogue(const Graph *g, int node)
 IrCost ir_call_cost(const Graph *g, int node, int call)
 {
 	const Lowered *L = g->n[node].low;
-	const KCall *c = &L->call[call];
-	int row = family_row(c->kernel), first = 0;
+	double t[IR_COST_TERMS], cycles = 0;
+	const char *family;
+	int row = ir_call_terms(g, node, call, t, &family), first = 0;
 	IrCost k = {0, 0, 0};
-	int64_t elems = out_numel(g, node);
-	const Tensor *x = input(g, node, 0);
 
-	/* the node's MACs belong to its first call of a MAC-counting family */
-	while (first < L->ncall && !model[family_row(L->call[first].kernel)].macs)
+	/* the node's MACs belong to its first call of a family that multiplies */
+	while (first < L->ncall && !is_mac_family(L->call[first].kernel))
 		first++;
 	if (first == L->ncall)
 		first = 0;
 	if (call == first)
 		k.macs = ir_node_macs(g, node);
 	k.bytes = call == 0 ? ir_node_bytes(g, node) : 0;
-	if (!model[row].macs && x && !ir_is_list(g, g->n[node].in[0]) && ir_numel(x) > elems)
-		elems = ir_numel(x);
-	k.cycles = (int64_t)(model[row].per_call + model[row].per_mac * (double)k.macs +
-			     (model[row].per_elem + (call == first ? epilogue(g, node) : 0)) *
-				     (double)elems);
+	cycles = model_sum(row, t);
+	if (call == first)
+		cycles += epilogue(g, node) * (double)out_numel(g, node);
+	k.cycles = cycles > 0 ? (int64_t)cycles : 0;
 	return k;
 }
 

@@ -11,6 +11,7 @@ Graph *ir_graph_new(const char *path)
 
 	IR_ASSERT(g);
 	g->path = path ? arena_strdup(&g->arena, path) : NULL;
+	g->scratch_limit = -1;
 	return g;
 }
 
@@ -38,6 +39,8 @@ Graph *ir_subgraph_new(Graph *parent)
 
 	s->parent = parent;
 	s->diag = parent->diag;
+	s->target = parent->target;
+	s->scratch_limit = parent->scratch_limit;
 	ARENA_GROW(&parent->arena, parent->sub, parent->nsub, parent->capsub, 64);
 	parent->sub[parent->nsub++] = s;
 	return s;

@@ -295,6 +295,17 @@ typedef struct {
 	int64_t *ddims;   /* its declared dims (-1 for a symbolic one) */
 } IoValue;
 
+/* ---- the core the code is made for (ir/target.c; --target) ---- */
+typedef struct {
+	const char *name;   /* the --target value */
+	int dsp;            /* the Arm DSP extension (SMLAD, SXTB16) */
+	int fpu;            /* 0 none, 1 single precision, 2 double precision */
+	int mve;            /* Helium */
+	const char *needs;  /* the build flags it takes, for the #error of a mismatch */
+} IrTarget;
+const IrTarget *ir_target_find(const char *name); /* NULL if unknown */
+const char *ir_target_names(void);                /* "host cortex-m0plus ..." */
+
 /* ---- the graph ---- */
 struct Graph {
 	Arena arena;
@@ -318,6 +329,8 @@ struct Graph {
 	int quantized;       /* pass_quant has run: DequantizeLinear of constants may fold */
 	int *use, capuse;    /* per tensor: readers (node inputs, graph outputs), from ir_uses */
 	Plan *plan;          /* set by pass_plan */
+	const IrTarget *target; /* what prepares make code for (pass_lower): NULL, portable */
+	int64_t scratch_limit;  /* the most scratch bytes one kernel call may take; -1 none */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */
 	int nkeep, capkeep;  /* freed with it (ir_graph_keep) */
 	int nerrors;
@@ -399,6 +412,13 @@ typedef struct {
 int64_t ir_node_macs(const Graph *g, int node);
 int64_t ir_node_bytes(const Graph *g, int node);
 IrCost ir_call_cost(const Graph *g, int node, int call); /* after pass_lower */
+/* the terms of the cost model (ir/cost.c) of one kernel call: t[IR_COST_TERMS] and the
+   name of its family's row; the index of that row */
+enum { CT_CALL, CT_MAC, CT_OUT, CT_IN, IR_COST_TERMS = 8 };
+int ir_call_terms(const Graph *g, int node, int call, double *t, const char **family);
+/* the estimate of a convolution kernel family on conv params (an o2m_conv_params *),
+   for the prepares that pick a variant */
+double ir_conv_cycles(const char *family, const void *p);
 IrCost ir_node_cost(const Graph *g, int node);           /* cycles 0 before pass_lower */
 /* the MAC column of ops.def */
 int64_t cost_conv(const Graph *g, int node);

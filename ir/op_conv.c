@@ -280,6 +280,37 @@ static int dw_padded_fits(const o2m_conv_params *p)
 	return hp * wp <= INT32_MAX / 8;
 }
 
+/* a convolution kernel that takes scratch, its bytes, and whether it reads the
+   filters packed by pack4 */
+typedef struct {
+	const char *family;
+	int64_t scratch;
+	int packed;
+} ConvVariant;
+
+/* The variants with scratch a float convolution of kernel family `family` may also
+   run as (the family itself takes none): products over panels (the filters packed
+   when they are constant), or the depthwise rows read without checks. */
+static int conv_variants(Graph *g, int node, const o2m_conv_params *p, const char *family,
+			 ConvVariant *v)
+{
+	int es = (int)dt_size(in_t(g, node, 0)->dtype), n = 0;
+	int64_t kt = (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w;
+
+	if (!dt_is_float(in_t(g, node, 0)->dtype))
+		return 0;
+	if (!strcmp(family, "conv_dw")) {
+		if (p->k_d == 1 && p->in_d == 1 && p->pad_h >= 0 && p->pad_w >= 0 &&
+		    (p->k_h - 1) * p->dil_h + 1 <= O2M_DW_ROWS && dw_padded_fits(p))
+			v[n++] = (ConvVariant){"conv_dw_rows", (int64_t)o2m_dw_rows_scratch(p) * es, 0};
+		return n;
+	}
+	v[n++] = ir_is_const(g, ir_in(g, node, 1))
+			 ? (ConvVariant){"conv_gemm", kt * 4 * es, 1}
+			 : (ConvVariant){"conv_im2col", kt * 4 * es, 0};
+	return n;
+}
+
 /* filters [group][cout][kt] as o2m_conv_gemm reads them: per group, runs of 4 output
    channels side by side ([kt][4]), the channels left over as they are */
 static void *pack4(Graph *g, const void *src, int64_t group, int64_t cout, int64_t kt, int es)
@@ -315,42 +346,33 @@ int prep_conv(Graph *g, int node, Lowered *L)
 	if (!ir_numel(y))
 		return 0;
 	family = conv_family(&w, p);
-	if (strcmp(family, "conv_dw") && p->c_out / p->group >= 4 &&
-	    ir_is_const(g, ir_in(g, node, 1))) { /* products over panels, filters packed */
-		int64_t kt = (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w;
-		int c = lw_const(g, L, x->dtype, ir_numel(in_t(g, node, 1)),
-				 pack4(g, in_t(g, node, 1)->data, p->group, p->c_out / p->group, kt,
-				       dt_size(x->dtype)));
-		k = lw_kernel(g, node, "conv_gemm", x->dtype);
-		if (k < 0)
-			return -1;
-		lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), A_CST(c),
-			has_in(g, node, 2) ? A_IN(2) : A_NONE, has_in(g, node, 3) ? A_IN(3) : A_NONE,
-			A_OUT(0), A_SCR(lw_scratch(g, L, kt * 4 * dt_size(x->dtype))));
-		return 0;
-	}
-	if (!strcmp(family, "conv") && p->c_out / p->group >= 4) { /* products over panels */
-		int64_t col = (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w * 4 *
-			      dt_size(x->dtype);
-		k = lw_kernel(g, node, "conv_im2col", x->dtype);
-		if (k < 0)
-			return -1;
-		lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), A_IN(1),
-			has_in(g, node, 2) ? A_IN(2) : A_NONE, has_in(g, node, 3) ? A_IN(3) : A_NONE,
-			A_OUT(0), A_SCR(lw_scratch(g, L, col)));
-		return 0;
-	}
-	if (!strcmp(family, "conv_dw") && p->k_d == 1 && p->in_d == 1 && p->pad_h >= 0 &&
-	    p->pad_w >= 0 && (p->k_h - 1) * p->dil_h + 1 <= O2M_DW_ROWS &&
-	    dw_padded_fits(p)) { /* rows read without checks */
-		int64_t ring = (int64_t)o2m_dw_rows_scratch(p) * dt_size(x->dtype);
-		k = lw_kernel(g, node, "conv_dw_rows", x->dtype);
-		if (k < 0)
-			return -1;
-		lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), A_IN(1),
-			has_in(g, node, 2) ? A_IN(2) : A_NONE, has_in(g, node, 3) ? A_IN(3) : A_NONE,
-			A_OUT(0), A_SCR(lw_scratch(g, L, ring)));
-		return 0;
+	{ /* the cheapest variant by the cost model whose scratch fits the limit */
+		ConvVariant v[2];
+		int nv = conv_variants(g, node, p, family, v), best = -1;
+		double cheapest = ir_conv_cycles(family, p); /* the family itself, no scratch */
+		for (int i = 0; i < nv; i++)
+			if ((g->scratch_limit < 0 || v[i].scratch <= g->scratch_limit) &&
+			    ir_conv_cycles(v[i].family, p) < cheapest) {
+				cheapest = ir_conv_cycles(v[i].family, p);
+				best = i;
+			}
+		if (best >= 0) {
+			int es = (int)dt_size(x->dtype);
+			Arg warg = A_IN(1);
+			k = lw_kernel(g, node, v[best].family, x->dtype);
+			if (k < 0)
+				return -1;
+			if (v[best].packed)
+				warg = A_CST(lw_const(g, L, x->dtype, ir_numel(in_t(g, node, 1)),
+						      pack4(g, in_t(g, node, 1)->data, p->group,
+							    p->c_out / p->group,
+							    v[best].scratch / (4 * es), es)));
+			lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), warg,
+				has_in(g, node, 2) ? A_IN(2) : A_NONE,
+				has_in(g, node, 3) ? A_IN(3) : A_NONE, A_OUT(0),
+				A_SCR(lw_scratch(g, L, v[best].scratch)));
+			return 0;
+		}
 	}
 	k = lw_kernel(g, node, family, x->dtype);
 	if (k < 0)

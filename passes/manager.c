@@ -43,6 +43,8 @@ int passes_run_until(Graph *g, const PassOptions *opt, const char *last)
 	FILE *dump = opt && opt->dump ? opt->dump : stderr;
 
 	current = opt ? opt : &defaults;
+	g->target = current->target;
+	g->scratch_limit = current->scratch_limit;
 	for (int i = 0; i < NPASSES; i++) {
 		if (opt && opt->progress)
 			opt->progress(pass_table[i].name, -1);

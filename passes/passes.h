@@ -29,9 +29,13 @@ typedef struct {
 	int qdq_float;          /* 1: quantized groups run as their float ops between
 				   QuantizeLinear and DequantizeLinear kernels (--qdq float) */
 	void (*progress)(const char *what, double fraction); /* told each pass, or NULL */
+	const IrTarget *target; /* the core prepares make code for (--target); NULL portable */
+	int64_t scratch_limit;  /* most scratch bytes of one kernel call (--scratch-limit);
+				   -1 none */
 } PassOptions;
 
-#define PASS_DEFAULTS {NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL}
+#define PASS_DEFAULTS \
+	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1}
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */

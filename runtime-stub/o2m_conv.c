@@ -74,12 +74,6 @@ static int32_t filter_offset(const o2m_conv_params *p, const taps3 *t)
 	return (t->d0 * p->k_h + t->h0) * p->k_w + t->w0;
 }
 
-/* How o2m_conv_dw_rows reads a channel's rows: DW_PLANE, the whole channel copied into a
-   zero-padded plane (small planes); DW_IN_PLACE, in place with a zero row for those
-   outside the data, the outputs whose windows stick out left or right checking their
-   taps (wide rows); DW_RING, each input row copied once, with its padding, into a ring. */
-enum { DW_PLANE, DW_IN_PLACE, DW_RING };
-
 #define T float
 #define SFX(name) name##_f32
 #define FLOOR floorf

@@ -9,6 +9,7 @@
 #define O2M_CONV_H
 
 #include "o2m_geom.h"
+#include "o2m_window.h"
 
 #define O2M_DECL_CONV_(sfx, T, name)                                                       \
 	int o2m_##name##_##sfx(const o2m_conv_params *p, const T *x, const T *w, const T *b, \
@@ -45,7 +46,7 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_im2col)
 O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_gemm)
 /** Depthwise 2D convolution (as conv_dw, k_d 1, pads not negative) whose windows are
     read without checks. A small channel (o2m_dw_plane(p) elements padded, at most
-    O2M_DW_PLANE) is copied into a zero-padded plane. Otherwise rows are read in place
+    O2M_DW_PLANE_MAX) is copied into a zero-padded plane. Otherwise rows are read in place
     with a zero row (in_w elements) for those outside the data, and only the outputs
     whose windows stick out left or right check their taps; or, when such outputs are
     a large share of a row, each input row is copied once per channel with its zero
@@ -53,13 +54,31 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_gemm)
     * dil_w + 1 elements. The scratch holds the largest of the three that may be used
     (o2m_dw_rows_scratch elements). (k_h - 1) * dil_h + 1 is at most O2M_DW_ROWS. Every
     way gives the same sums in the same order. */
-#define O2M_DW_PLANE 1024
+#define O2M_DW_PLANE_MAX 1024
 
 /** elements of the zero-padded plane of one channel */
 static inline int32_t o2m_dw_plane(const o2m_conv_params *p)
 {
 	return ((p->out_h - 1) * p->stride_h + (p->k_h - 1) * p->dil_h + 1) *
 	       ((p->out_w - 1) * p->stride_w + (p->k_w - 1) * p->dil_w + 1);
+}
+
+/** How o2m_conv_dw_rows reads a channel's rows: O2M_DW_PLANE, the whole channel copied
+    into a zero-padded plane (small planes); O2M_DW_IN_PLACE, in place with a zero row for
+    those outside the data, the outputs whose windows stick out left or right checking
+    their taps (wide rows); O2M_DW_RING, each input row copied once, with its padding,
+    into a ring (when the checked outputs would be a large share of a row). */
+enum { O2M_DW_PLANE, O2M_DW_IN_PLACE, O2M_DW_RING };
+
+static inline int o2m_dw_rows_mode(const o2m_conv_params *p)
+{
+	int32_t lo, hi, edges;
+
+	if (o2m_dw_plane(p) <= O2M_DW_PLANE_MAX)
+		return O2M_DW_PLANE;
+	o2m_interior(p->out_w, p->k_w, p->stride_w, p->dil_w, p->pad_w, p->in_w, &lo, &hi);
+	edges = p->out_w - (hi - lo);
+	return 3 * p->in_w + 25 >= edges * (8 * p->k_h * p->k_w) ? O2M_DW_IN_PLACE : O2M_DW_RING;
 }
 
 /** elements of o2m_conv_dw_rows' scratch */
@@ -70,7 +89,7 @@ static inline int32_t o2m_dw_rows_scratch(const o2m_conv_params *p)
 	const int32_t plane = o2m_dw_plane(p);
 	int32_t n = ring > p->in_w ? ring : p->in_w;
 
-	return plane <= O2M_DW_PLANE && plane > n ? plane : n;
+	return plane <= O2M_DW_PLANE_MAX && plane > n ? plane : n;
 }
 #define O2M_DW_ROWS 16
 O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_dw_rows)

@@ -398,14 +398,6 @@ static void SFX(dw_edge)(const o2m_conv_params *p, const T *const *rows, const T
 	}
 }
 
-static int SFX(dw_mode)(const o2m_conv_params *p, const geo *g)
-{
-	const int32_t edges = p->out_w - (g->whi - g->wlo);
-	if (o2m_dw_plane(p) <= O2M_DW_PLANE)
-		return DW_PLANE;
-	return 3 * p->in_w + 25 >= edges * (8 * p->k_h * p->k_w) ? DW_IN_PLACE : DW_RING;
-}
-
 /* channel xc into the interior of the zero-padded plane (its padding stays zero) */
 static void SFX(dw_fill_plane)(const o2m_conv_params *p, const T *xc, T *plane, int32_t hp,
 			       int32_t wp)
@@ -434,18 +426,18 @@ static void SFX(dw_channel)(const o2m_conv_params *p, const geo *g, const T *xc,
 
 	for (h = 0; h < nr; h++)
 		tag[h] = INT32_MIN;
-	if (mode == DW_PLANE)
+	if (mode == O2M_DW_PLANE)
 		SFX(dw_fill_plane)(p, xc, scr, hp, wp);
-	if (mode == DW_PLANE && fast) { /* every row in one call */
+	if (mode == O2M_DW_PLANE && fast) { /* every row in one call */
 		SFX(dw3x3_rows)(scr, scr + p->dil_h * wp, scr + 2 * p->dil_h * wp, p->stride_h * wp,
 				p->stride_w, w, bias, y, p->out_w, p->out_h, p->out_w, lo, hi);
 		return;
 	}
 	for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
-		if (mode == DW_PLANE) {
+		if (mode == O2M_DW_PLANE) {
 			for (h = 0; h < p->k_h; h++)
 				from[h] = scr + (oh * p->stride_h + h * p->dil_h) * wp;
-		} else if (mode == DW_IN_PLACE) {
+		} else if (mode == O2M_DW_IN_PLACE) {
 			for (h = 0; h < p->k_h; h++) {
 				const int32_t ih = oh * p->stride_h - p->pad_h + h * p->dil_h;
 				rows[h] = ih >= 0 && ih < p->in_h ? xc + ih * p->in_w : scr;
@@ -480,10 +472,10 @@ int SFX(o2m_conv_dw_rows)(const o2m_conv_params *p, const T *x, const T *w, cons
 	    SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
 	mult = p->c_out / p->c_in;
-	mode = SFX(dw_mode)(p, &g);
-	if (mode == DW_PLANE)
+	mode = o2m_dw_rows_mode(p);
+	if (mode == O2M_DW_PLANE)
 		zeros = o2m_dw_plane(p);
-	else if (mode == DW_IN_PLACE)
+	else if (mode == O2M_DW_IN_PLACE)
 		zeros = p->in_w;
 	for (i = 0; i < zeros; i++)
 		scr[i] = 0;

@@ -171,9 +171,10 @@ expect 2 "--dim value '-3' is not a size" inspect "$here/symbolic.onnx" --dim ba
 expect 2 "no command 'frob'" help frob
 expect 0 "" help validate
 # validate --target: the cores it knows, the tools it needs (test/target runs it)
-expect 2 "unknown --target 'cortex-m9'; one of: cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55" validate "$data0/model.onnx" --data "$data0" --target cortex-m9
+expect 2 "unknown --target 'cortex-m9'; one of: host cortex-m0plus cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55" validate "$data0/model.onnx" --data "$data0" --target cortex-m9
+expect 2 "validate cannot run on --target 'cortex-m0plus' (no emulated board); it runs on host cortex-m3 cortex-m4 cortex-m7 cortex-m33 cortex-m55" validate "$data0/model.onnx" --data "$data0" --target cortex-m0plus
 expect 2 "--qemu needs --target" validate "$data0/model.onnx" --data "$data0" --qemu qemu-system-arm
-expect 2 "option '--target' does not apply to compile" compile "$here/good.onnx" --target cortex-m4 -o "$out/strict"
+expect 2 "option '--qemu' does not apply to compile" compile "$here/good.onnx" --qemu qemu-system-arm -o "$out/strict"
 expect 3 "needs the cross compiler '$out/no-gcc', which was not found" validate "$data0/model.onnx" --data "$data0" --target cortex-m4 --cc "$out/no-gcc"
 expect 3 "needs '$out/no-qemu', which was not found" validate "$data0/model.onnx" --data "$data0" --target cortex-m4 --qemu "$out/no-qemu"
 expect 3 "needs '$out/no-qemu'" validate "$data0/model.onnx" --data "$data0" --target cortex-m55 --cc "$out/no-gcc" --qemu "$out/no-qemu"
@@ -226,6 +227,24 @@ expect 1 "error: RAM 24000000 bytes (arena 0 + inputs and outputs 24000000) is o
 expect 0 "stm32h743zi  STM32H7      cortex-m7      SRAM    1M  flash   2M" mcus
 expect 2 "mcus takes only --markdown" mcus --frob
 expect 0 "" help mcus
+# --target: known cores only; the code states its core and stops a build for a core
+# without the instructions it was made for; --scratch-limit 0 picks kernels without scratch
+expect 2 "unknown --target 'cortex-m9'; one of: host cortex-m0plus" compile "$m8" -o "$out/tg" --target cortex-m9
+expect 2 "--scratch-limit wants a size" compile "$m8" -o "$out/tg" --scratch-limit -4
+expect 0 "arena 196608 bytes" compile "$m8" -o "$out/tg" --scratch-limit 0
+expect 0 "" compile "$m8" -o "$out/tg" -n r8 --target cortex-m4
+if grep -q '^#define R8_TARGET "cortex-m4"' "$out/tg/r8.h" &&
+	grep -q 'O2M_OPTIONS "-n r8 --target cortex-m4"' "$out/tg/r8.h" &&
+	arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard -std=c99 \
+		-Wall -Wextra -Werror -pedantic -c "$out/tg/r8.c" -I"$out/tg" -o "$out/tg/m4.o" &&
+	! arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -std=c99 -c "$out/tg/r8.c" -I"$out/tg" \
+		-o "$out/tg/m3.o" 2>"$out/tg/m3.err" &&
+	grep -q "error: #error \"r8 was made for cortex-m4 (DSP extension, FPU)" "$out/tg/m3.err"; then
+	pass=$((pass + 1))
+else
+	echo "FAIL: --target cortex-m4: no TARGET macro, or the build for a Cortex-M3 was not stopped"
+	fail=$((fail + 1))
+fi
 # progress: on a terminal (script(1) gives a pseudo-terminal) a line redrawn in place and
 # erased before the summary; nothing when stderr is not a terminal
 ONNX2MCU_PROGRESS_AFTER=0 script -qec "'$bin' compile '$m8' -o '$out/prog'" /dev/null >"$out/prog.tty" 2>&1
