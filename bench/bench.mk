@@ -20,6 +20,10 @@ bench-scale: $(B)/onnx2mcu
 bench-q8: $(B)/onnx2mcu
 	bench/q8.sh $(B)/onnx2mcu $(M4RUN)
 
+# compile time: onnx2mcu on the MLPerf Tiny models, onnx2mcu and gcc -O2 on a ResNet-50
+bench-compile: $(B)/onnx2mcu
+	/usr/bin/python3 bench/compile.py $(B)/onnx2mcu $(B)/bench/compile
+
 # fits ir/cost_model.def to the bench models' nodes (needs python3-numpy)
 calibrate: $(B)/onnx2mcu
 	bench/calibrate.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODELS)
@@ -27,4 +31,4 @@ calibrate: $(B)/onnx2mcu
 bench-nodes: $(B)/onnx2mcu
 	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
 
-.PHONY: bench bench-nodes bench-scale bench-q8 calibrate
+.PHONY: bench bench-nodes bench-scale bench-q8 calibrate bench-compile

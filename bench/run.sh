@@ -36,7 +36,7 @@ map_sizes() {
 		/^ \.[a-zA-Z_.]/ { sec = $1; if (NF < 4) next; addr = $2; size = $3; file = $4 }
 		/^  +0x/ { size = $2; file = $3 }
 		!/^ \.[a-zA-Z_.]/ && !/^  +0x/ { next }
-		file !~ /\/[0-9]+\.(model|o2m_[a-z0-9_]+)\.o$/ { next }
+		file !~ /\/[0-9]+\.(model|model_weights|o2m_[a-z0-9_]+)\.o$/ { next }
 		sec ~ /^\.text/ { code += hex(size) }
 		sec ~ /^\.(rodata|data)/ { cst += hex(size) }
 		sec ~ /^\.(data|bss)/ { ram += hex(size) }

@@ -89,9 +89,10 @@ static const char *usage_common =
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
 	"\n"
-	"Writes DIR/NAME.h, DIR/NAME.c and the runtime-stub files they need; the folder\n"
-	"compiles on its own (cc -c DIR/*.c -IDIR). DIR is replaced as a whole, and only\n"
-	"when it is new, empty, or was written by onnx2mcu; on error nothing is written.\n"
+	"Writes DIR/NAME.h, DIR/NAME.c, DIR/NAME_weights.c and the runtime-stub files they\n"
+	"need; the folder compiles on its own (cc -c DIR/*.c -IDIR). DIR is replaced as a\n"
+	"whole, and only when it is new, empty, or was written by onnx2mcu; on error nothing\n"
+	"is written.\n"
 	"\n"
 	"options:\n"
 	"  -o DIR               output folder (required)\n"

@@ -43,5 +43,7 @@ int codegen_is_ident(const char *s);
    the constants prepares made; marks used[t] for each constant emitted (zeroed array of
    g->nt ints) */
 int64_t codegen_weights(Graph *g, int *used);
+/* how many weights files (NAME_weights.c, NAME_weights1.c, ...) the model's code has */
+int codegen_weight_parts(Graph *g);
 
 #endif

@@ -26,6 +26,14 @@ typedef struct {
 	int *ptype, *pid;    /* per call in order: index into unique params */
 	int np, ncalls;
 	int64_t weights_bytes;
+	/* the constants as blobs of 64-bit words (NAME_weights.c, NAME_weights1.c, ...):
+	   part and byte offset of each, offsets 8-aligned */
+	int64_t *woff;       /* per tensor emitted (weight_used) */
+	int64_t **coff;      /* per node, per prepared constant */
+	int *wpart, **cpart;
+	int nparts;
+	int64_t *pbytes;     /* per part, a multiple of 8 */
+	int dts[DT_COUNT];   /* the element types there, each a member of every union */
 } Emit;
 
 int codegen_is_ident(const char *s)
@@ -85,73 +93,42 @@ static const char *elem_ctype(DType dt)
 	return dt == DT_UNDEF ? "void" : dt_ctype(dt);
 }
 
-/* ---- values ---- */
-
-static void print_value(Emit *e, FILE *f, DType dt, const void *data, int64_t i)
-{
-	char buf[64];
-
-	switch (dt) {
-	case DT_F32: case DT_F64: {
-		double v = dt_get(dt, data, i);
-		if (v != v) {
-			fputs("NAN", f);
-			e->uses_math = 1;
-		} else if (isinf(v)) {
-			fputs(v > 0 ? "INFINITY" : "-INFINITY", f);
-			e->uses_math = 1;
-		} else {
-			snprintf(buf, sizeof buf, dt == DT_F32 ? "%.9g" : "%.17g", v);
-			fputs(buf, f);
-			if (!strpbrk(buf, ".e"))
-				fputs(".0", f);
-			if (dt == DT_F32)
-				fputc('f', f);
-		}
-		break;
-	}
-	case DT_S64: {
-		int64_t v = ((const int64_t *)data)[i];
-		if (v == INT64_MIN)
-			fputs("INT64_MIN", f);
-		else
-			fprintf(f, "INT64_C(%lld)", (long long)v);
-		break;
-	}
-	case DT_U64: fprintf(f, "UINT64_C(%llu)", (unsigned long long)((const uint64_t *)data)[i]); break;
-	case DT_S32: {
-		int32_t v = ((const int32_t *)data)[i];
-		if (v == INT32_MIN)
-			fputs("INT32_MIN", f);
-		else
-			fprintf(f, "%d", v);
-		break;
-	}
-	case DT_U32: fprintf(f, "%uu", ((const uint32_t *)data)[i]); break;
-	case DT_F16: case DT_BF16: fprintf(f, "0x%04x", ((const uint16_t *)data)[i]); break;
-	case DT_F8E4M3FN: case DT_F8E4M3FNUZ: case DT_F8E5M2: case DT_F8E5M2FNUZ: case DT_F8E8M0:
-	case DT_F4E2M1:
-		fprintf(f, "0x%02x", ((const uint8_t *)data)[i]);
-		break;
-	default: fprintf(f, "%lld", (long long)dt_get_i64(dt, data, i)); break;
-	}
-}
-
-static void print_array(Emit *e, FILE *f, const char *name, DType dt, int64_t n, const void *data,
-			const char *attr)
-{
-	int per_line = dt == DT_F64 ? 4 : dt_size(dt) >= 4 ? 6 : 12;
-
-	fprintf(f, "static const %s %s[%lld]%s = {", elem_ctype(dt), name, (long long)n, attr);
-	for (int64_t i = 0; i < n; i++) {
-		fputs(i % per_line ? " " : "\n\t", f);
-		print_value(e, f, dt, data, i);
-		fputc(',', f);
-	}
-	fputs("\n};\n", f);
-}
-
 /* ---- argument expressions ---- */
+
+static DType g_dtype(const Emit *e, int t) { return e->g->t[t].dtype; }
+
+/* the union member of NAME_weights that holds element type dt */
+static const char *member(DType dt)
+{
+	static char buf[48];
+	const char *n = dt_name(dt);
+	size_t i = 0;
+
+	for (; n[i] && i + 3 < sizeof buf; i++)
+		buf[i + 2] = isalnum((unsigned char)n[i]) ? n[i] : '_';
+	buf[0] = 'v', buf[1] = '_', buf[i + 2] = 0;
+	return buf;
+}
+
+/* the name of weights part k: NAME_weights, NAME_weights1, ... (its file adds .c) */
+static const char *part_name(const Emit *e, int k)
+{
+	return k ? arena_printf(&e->g->arena, "%s_weights%d", e->P, k)
+		 : arena_printf(&e->g->arena, "%s_weights", e->P);
+}
+
+/* a pointer to the constant at byte off of weights part k, extra bytes into it */
+static void print_blob(Emit *e, FILE *f, DType dt, int k, int64_t off, int64_t extra,
+		       const char *cv)
+{
+	int64_t es = dt_size(dt) > 0 ? dt_size(dt) : 1;
+
+	if (extra)
+		fprintf(f, "%s((const uint8_t *)(%s.%s + %lld) + %lld)", cv, part_name(e, k),
+			member(dt), (long long)(off / es), (long long)extra);
+	else
+		fprintf(f, "%s(%s.%s + %lld)", cv, part_name(e, k), member(dt), (long long)(off / es));
+}
 
 static void print_storage(Emit *e, FILE *f, int t, int64_t extra, int writable)
 {
@@ -171,11 +148,7 @@ static void print_storage(Emit *e, FILE *f, int t, int64_t extra, int writable)
 			fputs("0", f);
 			return;
 		}
-		if (extra)
-			fprintf(f, "%s((const uint8_t *)%s_w_%s + %lld)", cv, e->P, e->tname[t],
-				(long long)extra);
-		else
-			fprintf(f, "%s%s_w_%s", cv, e->P, e->tname[t]);
+		print_blob(e, f, g_dtype(e, t), e->wpart[t], e->woff[t], extra, cv);
 		return;
 	case ST_INPUT: case ST_OUTPUT: {
 		const char *io = s->kind == ST_INPUT ? e->inname[s->index] : e->outname[s->index];
@@ -200,13 +173,12 @@ static void print_arg(Emit *e, FILE *f, int node, int call, Arg a)
 		fprintf(f, "%s_ARENA(%lld)", e->PU,
 			(long long)(e->g->plan->scratch[node][a.index].offset + a.offset));
 		break;
-	case ARG_CONST:
-		if (a.offset)
-			fprintf(f, "(const void *)((const uint8_t *)%s_c%d_%d + %lld)", e->P, node,
-				a.index, (long long)a.offset);
-		else
-			fprintf(f, "(const void *)%s_c%d_%d", e->P, node, a.index);
+	case ARG_CONST: {
+		const PConst *k = &n->low->cst[a.index];
+		print_blob(e, f, k->dtype, e->cpart[node][a.index], e->coff[node][a.index], a.offset,
+			   "(const void *)");
 		break;
+	}
 	}
 	(void)call;
 }
@@ -467,41 +439,179 @@ static void emit_header(Emit *e, FILE *f)
 
 /* ---- the source ---- */
 
-static void emit_weights(Emit *e, FILE *f)
+/* the bytes of one weights part at most (a constant larger than this has a part of its
+   own): C compilers slow down on very large translation units, and parts compile in
+   parallel */
+#define WEIGHT_PART (8 << 20)
+
+/* puts a constant of n bytes in the current part, or opens the next one */
+static void place(Emit *e, int64_t n, DType dt, int *part, int64_t *off)
+{
+	int64_t bytes = (n + 7) / 8 * 8;
+
+	if (!e->nparts || (e->pbytes[e->nparts - 1] && e->pbytes[e->nparts - 1] + bytes > WEIGHT_PART))
+		e->pbytes[e->nparts++] = 0;
+	*part = e->nparts - 1;
+	*off = e->pbytes[*part];
+	e->pbytes[*part] += bytes;
+	e->dts[dt] = 1;
+}
+
+/* where each constant goes: initializers in tensor order, then the prepared constants in
+   node order, each at a multiple of 8 bytes of its part */
+static void layout_weights(Emit *e)
 {
 	Graph *g = e->g;
-	char attr[160];
-	int64_t done = 0;
+	int n = 0;
 
-	snprintf(attr, sizeof attr, " %s_WEIGHTS_ATTR", e->PU);
-	fprintf(f, "/* weights (flash) */\n");
+	for (int i = 0; i < g->nn; i++)
+		n += g->n[i].dead ? 0 : g->n[i].low->ncst;
+	for (int t = 0; t < g->nt; t++)
+		n += e->weight_used[t];
+	e->pbytes = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(n + 1));
+	e->woff = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(g->nt + 1));
+	e->wpart = arena_alloc(&g->arena, sizeof(int) * (size_t)(g->nt + 1));
+	e->coff = arena_alloc(&g->arena, sizeof(int64_t *) * (size_t)(g->nn + 1));
+	e->cpart = arena_alloc(&g->arena, sizeof(int *) * (size_t)(g->nn + 1));
+	for (int t = 0; t < g->nt; t++)
+		if (e->weight_used[t])
+			place(e, ir_nbytes(&g->t[t]), g->t[t].dtype, &e->wpart[t], &e->woff[t]);
+	for (int i = 0; i < g->nn; i++) {
+		int nc = g->n[i].dead ? 0 : g->n[i].low->ncst;
+		e->coff[i] = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(nc + 1));
+		e->cpart[i] = arena_alloc(&g->arena, sizeof(int) * (size_t)(nc + 1));
+		for (int c = 0; c < nc; c++) {
+			const PConst *k = &g->n[i].low->cst[c];
+			place(e, k->count * dt_size(k->dtype), k->dtype, &e->cpart[i][c], &e->coff[i][c]);
+		}
+	}
+}
+
+int codegen_weight_parts(Graph *g)
+{
+	Emit e = {0};
+
+	e.g = g;
+	e.weight_used = arena_alloc(&g->arena, sizeof(int) * (size_t)(g->nt + 1));
+	codegen_weights(g, e.weight_used);
+	layout_weights(&e);
+	return e.nparts;
+}
+
+/* the union of weights part k: 64-bit words, and a typed view per element type there is */
+static void print_union(Emit *e, FILE *f, int k)
+{
+	int64_t words = e->pbytes[k] / 8;
+
+	fprintf(f, "union %s_u {\n\tuint64_t words[%lld];\n", part_name(e, k),
+		(long long)(words ? words : 1));
+	for (int dt = 0; dt < DT_COUNT; dt++)
+		if (e->dts[dt] && dt_size((DType)dt) > 0)
+			fprintf(f, "\t%s %s[%lld];\n", elem_ctype((DType)dt), member((DType)dt),
+				(long long)(words ? words * 8 / dt_size((DType)dt) : 1));
+	fprintf(f, "};\n");
+}
+
+/* in NAME.c: the parts' types and names; the weights themselves are in their files */
+static void emit_weights(Emit *e, FILE *f)
+{
+	if (!e->nparts)
+		return;
+	fprintf(f, "/* weights (flash): %s_weights.c%s */\n", e->P, e->nparts > 1 ? " and on" : "");
+	for (int k = 0; k < e->nparts; k++) {
+		print_union(e, f, k);
+		fprintf(f, "extern const union %s_u %s;\n", part_name(e, k), part_name(e, k));
+	}
+}
+
+/* the blob's words, little-endian, from byte off of data (n bytes) */
+static void print_words(FILE *f, const unsigned char *data, int64_t n, int64_t *col)
+{
+	for (int64_t i = 0; i < n; i += 8) {
+		unsigned long long w = 0;
+		for (int b = 7; b >= 0; b--)
+			w = w << 8 | (i + b < n ? data[i + b] : 0);
+		fprintf(f, (*col)++ % 6 ? " 0x%llx," : "\n\t0x%llx,", w);
+	}
+}
+
+/* NAME_weights.c (part 0; NAME_weightsK.c part K): the constants the kernels read, as
+   64-bit words (a large model's C compiles in seconds: whole words parse fast), with a
+   comment at each */
+static void emit_weights_part(Emit *e, FILE *f, int part, int64_t *done)
+{
+	Graph *g = e->g;
+	const char *N = part_name(e, part);
+	int64_t col = 0;
+
+	fprintf(f, "/* %s.c - generated by onnx2mcu %s from %s; do not edit.\n"
+		   "   The model's constants (%s_WEIGHTS_SIZE bytes of flash in all) as little-endian\n"
+		   "   64-bit words; %s.c reads them through the union's typed views. Define\n"
+		   "   %s_WEIGHTS_ATTR (for example as __attribute__((section(\".qspi\")))) to\n"
+		   "   place them. */\n#include <stdint.h>\n\n", N, O2M_VERSION, e->opt->model,
+		e->PU, e->P, e->PU);
+	if (!e->nparts) {
+		fprintf(f, "typedef int %s_none; /* this model has none */\n", N);
+		return;
+	}
+	fprintf(f, "#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__\n"
+		   "#error \"%s.c holds little-endian words: a big-endian core needs them "
+		   "swapped\"\n#endif\n\n#ifndef %s_WEIGHTS_ATTR\n#define %s_WEIGHTS_ATTR\n"
+		   "#endif\n\n", N, e->PU, e->PU);
+	print_union(e, f, part);
+	fprintf(f, "\nconst union %s_u %s %s_WEIGHTS_ATTR = {{", N, N, e->PU);
 	for (int t = 0; t < g->nt; t++) {
-		char *name;
-		if (!e->weight_used[t])
+		if (!e->weight_used[t] || e->wpart[t] != part)
 			continue;
-		name = arena_printf(&g->arena, "%s_w_%s", e->P, e->tname[t]);
-		fprintf(f, "/* '%s' %s ", comment_text(g, g->t[t].name), dt_name(g->t[t].dtype));
+		fprintf(f, "\n\t/* '%s' %s ", comment_text(g, g->t[t].name), dt_name(g->t[t].dtype));
 		print_dims(f, &g->t[t]);
-		fprintf(f, " */\n");
-		print_array(e, f, name, g->t[t].dtype, ir_numel(&g->t[t]), g->t[t].data, attr);
-		done += ir_nbytes(&g->t[t]);
+		fprintf(f, " at byte %lld */", (long long)e->woff[t]);
+		col = 0;
+		print_words(f, g->t[t].data, ir_nbytes(&g->t[t]), &col);
+		*done += ir_nbytes(&g->t[t]);
 		if (e->opt->progress && e->weights_bytes)
-			e->opt->progress("writing weights", (double)done / (double)e->weights_bytes);
+			e->opt->progress("writing weights", (double)*done / (double)e->weights_bytes);
 	}
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;
 		for (int c = 0; c < g->n[i].low->ncst; c++) {
 			const PConst *k = &g->n[i].low->cst[c];
-			char *name = arena_printf(&g->arena, "%s_c%d_%d", e->P, i, c);
-			fprintf(f, "/* prepared for node '%s' */\n", comment_text(g, g->n[i].name));
-			print_array(e, f, name, k->dtype, k->count ? k->count : 1, k->data, attr);
-			done += k->count * dt_size(k->dtype);
+			if (e->cpart[i][c] != part)
+				continue;
+			fprintf(f, "\n\t/* prepared for node '%s' at byte %lld */",
+				comment_text(g, g->n[i].name), (long long)e->coff[i][c]);
+			col = 0;
+			print_words(f, k->data, k->count * dt_size(k->dtype), &col);
+			*done += k->count * dt_size(k->dtype);
 			if (e->opt->progress && e->weights_bytes)
 				e->opt->progress("writing weights",
-						 (double)done / (double)e->weights_bytes);
+						 (double)*done / (double)e->weights_bytes);
 		}
 	}
+	fprintf(f, "\n}};\n");
+}
+
+/* every weights file; 0, or -1 when one could not be written */
+static int emit_weights_files(Emit *e, const char *dir)
+{
+	char path[4096];
+	int64_t done = 0;
+	int rc = 0;
+
+	for (int k = 0; k < (e->nparts ? e->nparts : 1) && !rc; k++) {
+		FILE *f;
+		snprintf(path, sizeof path, "%s/%s.c", dir, part_name(e, k));
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		emit_weights_part(e, f, k, &done);
+		if (ferror(f))
+			rc = -1;
+		if (fclose(f))
+			rc = -1;
+	}
+	return rc;
 }
 
 static void emit_arena(Emit *e, FILE *f)
@@ -645,13 +755,12 @@ static void emit_source(Emit *e, FILE *f, FILE *body)
 	fprintf(f, "/* %s.c - generated by onnx2mcu %s from %s; do not edit.\n", e->P, O2M_VERSION,
 		e->opt->model);
 	if (e->opt->arena_extern) /* no arena here to place */
-		fprintf(f, "   Define %s_WEIGHTS_ATTR (for example as __attribute__((section(\".qspi\"))))\n"
-			   "   to place the weights; the arena is the caller's (%s_run_with). */\n",
-			e->PU, e->P);
+		fprintf(f, "   The weights are in %s_weights.c; the arena is the caller's "
+			   "(%s_run_with). */\n", e->P, e->P);
 	else
-		fprintf(f, "   Define %s_WEIGHTS_ATTR or %s_ARENA_ATTR (for example as\n"
-			   "   __attribute__((section(\".sram2\")))) to place weights or the arena. */\n",
-			e->PU, e->PU);
+		fprintf(f, "   The weights are in %s_weights.c. Define %s_ARENA_ATTR (for example as\n"
+			   "   __attribute__((section(\".sram2\")))) to place the arena. */\n",
+			e->P, e->PU);
 	fprintf(f, "#include \"%s.h\"\n\n", e->P);
 	for (int k = 0; k < kernel_count; k++) { /* kernel headers, in table order, once each */
 		const char *header = kernel_header(kernel_table[k].file);
@@ -669,11 +778,11 @@ static void emit_source(Emit *e, FILE *f, FILE *body)
 		fputs("#include <math.h>\n", f);
 	if (e->uses_string)
 		fputs("#include <string.h>\n", f);
-	fprintf(f, "\n#ifndef %s_WEIGHTS_ATTR\n#define %s_WEIGHTS_ATTR\n#endif\n", e->PU, e->PU);
 	if (e->opt->arena_extern)
 		fputc('\n', f);
 	else
-		fprintf(f, "#ifndef %s_ARENA_ATTR\n#define %s_ARENA_ATTR\n#endif\n\n", e->PU, e->PU);
+		fprintf(f, "\n#ifndef %s_ARENA_ATTR\n#define %s_ARENA_ATTR\n#endif\n\n", e->PU,
+			e->PU);
 	/* the body was written first so the includes above know what it needs */
 	rewind(body);
 	for (int ch; (ch = fgetc(body)) != EOF;)
@@ -694,6 +803,7 @@ int codegen_emit_model(Graph *g, const char *dir, const EmitOptions *opt)
 		e.PU[i] = (char)toupper((unsigned char)opt->name[i]);
 	name_things(&e);
 	collect(&e);
+	layout_weights(&e);
 	body = tmpfile();
 	if (!body)
 		return -1;
@@ -720,6 +830,8 @@ int codegen_emit_model(Graph *g, const char *dir, const EmitOptions *opt)
 	if (h && fclose(h))
 		rc = -1;
 	if (c && fclose(c))
+		rc = -1;
+	if (!rc && emit_weights_files(&e, dir))
 		rc = -1;
 	fclose(body);
 	return rc;

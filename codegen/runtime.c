@@ -195,22 +195,27 @@ static void runtime_accumulate(FILE *mk, FILE *cm, const char *N)
 
 /* NAME.mk (GNU make) and NAME.cmake: NAME_DIR and NAME_SRCS / NAME_SOURCES, the folder's
    C sources, paths taken from where the build includes the file. With --shared-runtime
-   NAME_SRCS is the model's own source and NAME_RUNTIME_SRCS / NAME_RUNTIME_SOURCES its
+   NAME_SRCS is the model's own sources (NAME.c, NAME_weights*.c) and NAME_RUNTIME_SRCS / NAME_RUNTIME_SOURCES its
    kernels, added to O2M_RUNTIME_SRCS / O2M_RUNTIME_SOURCES unless already there. */
 static int write_build_files(Graph *g, const char *dir, const FileSet *s, const EmitOptions *opt)
 {
-	const char **src = arena_alloc(&g->arena, sizeof *src * (size_t)(s->n + 1));
-	int n = 0, rc = 0, own;
+	const int parts = codegen_weight_parts(g);
+	const char **src = arena_alloc(&g->arena, sizeof *src * (size_t)(s->n + parts + 2));
+	int n = 0, rc = 0, own, mine;
 	const char *N = opt->name;
 	char path[4096];
 	FILE *mk, *cm;
 
 	src[n++] = arena_printf(&g->arena, "%s.c", N);
+	src[n++] = arena_printf(&g->arena, "%s_weights.c", N);
+	for (int k = 1; k < parts; k++)
+		src[n++] = arena_printf(&g->arena, "%s_weights%d.c", N, k);
+	mine = n;
 	for (int i = 0; i < s->n; i++)
 		if (is_source(s->name[i]))
 			src[n++] = s->name[i];
-	qsort(src + 1, (size_t)(n - 1), sizeof *src, by_name);
-	own = opt->shared_runtime ? 1 : n;
+	qsort(src + mine, (size_t)(n - mine), sizeof *src, by_name);
+	own = opt->shared_runtime ? mine : n;
 
 	snprintf(path, sizeof path, "%s/%s.mk", dir, N);
 	mk = fopen(path, "w");
@@ -236,8 +241,8 @@ static int write_build_files(Graph *g, const char *dir, const FileSet *s, const 
 		opt->shared_runtime ? " and ${O2M_RUNTIME_SOURCES}" : "", N, N);
 	cmake_list(cm, N, "SOURCES", src, own);
 	if (opt->shared_runtime) {
-		mk_list(mk, N, "RUNTIME_SRCS", src + 1, n - 1);
-		cmake_list(cm, N, "RUNTIME_SOURCES", src + 1, n - 1);
+		mk_list(mk, N, "RUNTIME_SRCS", src + mine, n - mine);
+		cmake_list(cm, N, "RUNTIME_SOURCES", src + mine, n - mine);
 		runtime_accumulate(mk, cm, N);
 	}
 	if (ferror(mk) || ferror(cm))

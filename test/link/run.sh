@@ -21,7 +21,8 @@ cc $flags -I"$out/a" -I"$out/b" "$out"/a/*.c "$out"/b/*.c "$here/main.c" -o "$ou
 mkdir -p "$out/runtime"
 cp "$out"/sa/o2m_* "$out/runtime/"
 cp "$out"/sb/o2m_* "$out/runtime/" # the same files where both have one
-cc $flags -I"$out/runtime" -I"$out/sa" -I"$out/sb" "$out/sa/a.c" "$out/sb/b.c" \
+cc $flags -I"$out/runtime" -I"$out/sa" -I"$out/sb" "$out/sa/a.c" "$out/sa/a_weights.c" \
+	"$out/sb/b.c" "$out/sb/b_weights.c" \
 	"$out"/runtime/*.c "$here/main.c" -o "$out/shared" -lm
 "$out/shared"
 models=$here/../models
