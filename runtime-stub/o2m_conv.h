@@ -33,9 +33,10 @@ O2M_TYPES_FLOAT(O2M_DECL_CONV_, conv_1x1)
 #define O2M_DECL_CONV_SCR_(sfx, T, name)                                                   \
 	int o2m_##name##_##sfx(const o2m_conv_params *p, const T *x, const T *w, const T *b, \
 			       const T *r, T *y, T *col);
-/** The direct convolution's geometry as matrix products: per image, group and run of 4
-    output positions an im2col panel col (scratch of c_in / group * k_d * k_h * k_w * 4
-    elements) times the filters, 4 output channels at a time. */
+/** Any convolution as matrix products: per image, group and run of 4 output positions
+    a panel col (scratch of c_in / group * k_d * k_h * k_w * 4 elements: the im2col
+    columns, or the input rows for a pointwise geometry) times the filters, 4 output
+    channels at a time. */
 O2M_TYPES_FLOAT(O2M_DECL_CONV_SCR_, conv_im2col)
 /** Any convolution with filters packed at compile time: per group, each run of 4 output
     channels as [c_in / group * k_d * k_h * k_w][4] (filter element q of the 4 channels

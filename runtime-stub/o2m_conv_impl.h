@@ -727,43 +727,6 @@ static void SFX(panel)(const o2m_conv_params *p, const geo *g, const T *x, int32
 	}
 }
 
-int SFX(o2m_conv_im2col)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
-			 const T *r, T *y, T *col)
-{
-	geo g;
-	int32_t n, gr, co, pos, cin, cout, kt;
-	T lo, hi, acc[16];
-
-	if (!x || !w || !y || !col || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
-		return O2M_ERR_ARG;
-	cin = p->c_in / p->group;
-	cout = p->c_out / p->group;
-	kt = cin * g.ksize;
-	for (n = 0; n < p->n; n++) {
-		for (gr = 0; gr < p->group; gr++) {
-			const T *xg = x + (n * p->c_in + gr * cin) * g.in_plane;
-			const T *wg = w + gr * cout * kt, *bg = b ? b + gr * cout : NULL;
-			T *yg = y + (n * p->c_out + gr * cout) * g.out_plane;
-			for (pos = 0; pos < g.out_plane; pos += 4) {
-				const int32_t np = g.out_plane - pos < 4 ? g.out_plane - pos : 4;
-				SFX(panel)(p, &g, xg, cin, pos, np, col);
-				for (co = 0; co + 4 <= cout; co += 4) {
-					SFX(mk4x4)(kt, wg + co * kt, kt, col, 4, acc);
-					SFX(put)(acc, 4, np, bg ? bg + co : NULL,
-						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
-				}
-				for (; co < cout; co++) {
-					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
-					SFX(put)(acc, 1, np, bg ? bg + co : NULL,
-						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
-				}
-			}
-		}
-		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
-	}
-	return O2M_OK;
-}
-
 /* ---- any convolution as products with filters packed at compile time ---- */
 
 /* c[i * 4 + j] = sum over q < k of a[q * 4 + i] * b[q * 4 + j]: 4 filters packed as
@@ -856,8 +819,10 @@ static void SFX(panel_1x1)(const T *x, int32_t cin, int32_t plane, int32_t pos, 
 			col[j] = j < np ? x[j] : 0;
 }
 
-int SFX(o2m_conv_gemm)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
-		       const T *r, T *y, T *col)
+/* The products over panels of conv_gemm (packed: the filters packed by 4) and
+   conv_im2col (the filters as they are) */
+static int SFX(conv_panels)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+			    const T *r, T *y, T *col, int packed)
 {
 	geo g;
 	int32_t n, gr, co, pos, cin, cout, kt;
@@ -883,10 +848,17 @@ int SFX(o2m_conv_gemm)(const o2m_conv_params *p, const T *x, const T *w, const T
 				else
 					SFX(panel)(p, &g, xg, cin, pos, np, col);
 				for (co = 0; co + 4 <= cout; co += 4) {
-					SFX(mk4x4p)(kt, wg + co * kt, col, bg ? bg + co : NULL,
-						    yg + co * g.out_plane + pos, g.out_plane, np, lo, hi);
+					T *yb = yg + co * g.out_plane + pos;
+					if (packed) {
+						SFX(mk4x4p)(kt, wg + co * kt, col, bg ? bg + co : NULL, yb,
+							    g.out_plane, np, lo, hi);
+					} else {
+						SFX(mk4x4)(kt, wg + co * kt, kt, col, 4, acc);
+						SFX(put)(acc, 4, np, bg ? bg + co : NULL, yb, g.out_plane, lo,
+							 hi);
+					}
 				}
-				for (; co < cout; co++) { /* the rows left over, unpacked */
+				for (; co < cout; co++) { /* the rows left over, unpacked either way */
 					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
 					SFX(put)(acc, 1, np, bg ? bg + co : NULL,
 						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
@@ -896,6 +868,18 @@ int SFX(o2m_conv_gemm)(const o2m_conv_params *p, const T *x, const T *w, const T
 		SFX(epilogue)(p, r, y, n * p->c_out * g.out_plane, p->c_out * g.out_plane);
 	}
 	return O2M_OK;
+}
+
+int SFX(o2m_conv_gemm)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+		       const T *r, T *y, T *col)
+{
+	return SFX(conv_panels)(p, x, w, b, r, y, col, 1);
+}
+
+int SFX(o2m_conv_im2col)(const o2m_conv_params *p, const T *x, const T *w, const T *b,
+			 const T *r, T *y, T *col)
+{
+	return SFX(conv_panels)(p, x, w, b, r, y, col, 0);
 }
 
 /* ---- transposed convolution and Col2Im: each tap scatters a whole input plane ---- */
