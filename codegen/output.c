@@ -25,8 +25,30 @@ static const int cleanup_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGABRT}
 #define NSIGNALS (int)(sizeof cleanup_signals / sizeof *cleanup_signals)
 static char pending_dir[4096];          /* the new folder, "" when none */
 static char pending_own[4][256];        /* NAME.h, NAME.c, NAME.mk, NAME.cmake */
+static char pending_weights[256];       /* NAME_weights (then .c, or K.c) */
 static volatile sig_atomic_t pending_fd = -1;
 static struct sigaction saved[NSIGNALS];
+
+/* removes NAME_weights.c, NAME_weights1.c, ...: written in that order, so up to the
+   first one missing (the name made by hand: snprintf is not async-signal-safe) */
+static void remove_weights(int fd)
+{
+	char name[300];
+	size_t n = strlen(pending_weights);
+
+	memcpy(name, pending_weights, n);
+	for (unsigned k = 0; k < 100000; k++) {
+		char digits[8];
+		size_t nd = 0, at = n;
+		for (unsigned v = k; k && v; v /= 10)
+			digits[nd++] = (char)('0' + v % 10);
+		while (nd)
+			name[at++] = digits[--nd];
+		memcpy(name + at, ".c", 3);
+		if (unlinkat(fd, name, 0) && k)
+			return;
+	}
+}
 
 /* removes what codegen can have written into the new folder: the names are known, so
    this needs no directory listing (only async-signal-safe calls) */
@@ -41,6 +63,7 @@ static void remove_pending(void)
 		unlinkat(fd, runtime_files[i].name, 0);
 	for (int i = 0; i < 4; i++)
 		unlinkat(fd, pending_own[i], 0);
+	remove_weights(fd);
 	unlinkat(fd, "o2m_names.h", 0);
 	unlinkat(fd, MARKER, 0);
 	close(fd);
@@ -62,6 +85,7 @@ static void watch(const char *tmp, const char *name)
 	snprintf(pending_dir, sizeof pending_dir, "%s", tmp);
 	for (int i = 0; i < 4; i++)
 		snprintf(pending_own[i], sizeof pending_own[i], "%s.%s", name, ext[i]);
+	snprintf(pending_weights, sizeof pending_weights, "%s_weights", name);
 	pending_fd = open(tmp, O_RDONLY | O_DIRECTORY);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
