@@ -65,7 +65,7 @@ else
 	fail=$((fail + 1))
 fi
 # generated code that faults (an access to an unmapped address) fails its data set
-"$bin" compile "$fc/model.onnx" -o "$out/fault" -n m -q
+"$bin" compile "$fc/model.onnx" -o "$out/fault" -n m -q --target cortex-m4
 sed -i '/^int m_run(/{n;s/$/\n\tif (*(volatile const int *)0xFFFFFFF0u == 12345)\n\t\treturn 2;/}' \
 	"$out/fault/m.c"
 expect fault 4 "driver exit 99: a fault on the target" "$fc/model.onnx" --data "$fc" -n m \
