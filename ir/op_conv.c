@@ -280,12 +280,6 @@ static int dw_padded_fits(const o2m_conv_params *p)
 	return hp * wp <= INT32_MAX / 8;
 }
 
-/* the taps of one filter over its input channels: the rows of a panel */
-static int64_t conv_kt(const o2m_conv_params *p)
-{
-	return (int64_t)(p->c_in / p->group) * p->k_d * p->k_h * p->k_w;
-}
-
 /* a convolution kernel that takes scratch, its bytes, and whether it reads the
    filters packed by pack4 */
 typedef struct {
@@ -301,7 +295,7 @@ static int conv_variants(Graph *g, int node, const o2m_conv_params *p, const cha
 			 ConvVariant *v)
 {
 	int es = (int)dt_size(in_t(g, node, 0)->dtype), n = 0;
-	int64_t kt = conv_kt(p);
+	int64_t kt = lw_conv_kt(p);
 
 	if (!dt_is_float(in_t(g, node, 0)->dtype))
 		return 0;
@@ -371,7 +365,7 @@ int prep_conv(Graph *g, int node, Lowered *L)
 			if (v[best].packed)
 				warg = A_CST(lw_const(g, L, x->dtype, ir_numel(in_t(g, node, 1)),
 						      pack4(g, in_t(g, node, 1)->data, p->group,
-							    p->c_out / p->group, conv_kt(p), es)));
+							    p->c_out / p->group, lw_conv_kt(p), es)));
 			lw_call(g, L, k, PT_CONV, p, 6, A_IN(0), warg,
 				has_in(g, node, 2) ? A_IN(2) : A_NONE,
 				has_in(g, node, 3) ? A_IN(3) : A_NONE, A_OUT(0),

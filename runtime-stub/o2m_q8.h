@@ -159,6 +159,96 @@ static inline int64_t o2m_q8_conv_scratch_bytes(const o2m_q8_conv_params *q, int
 	       (int64_t)8 * (p->group > 0 ? p->c_in / p->group : 0) * p->k_d * p->k_h * p->k_w;
 }
 
+/** The taps (or inputs) of one filter padded with zeros to a multiple of 8: the unit of
+    the kernels on int16 weights. */
+static inline int64_t o2m_q8_k8(int64_t k)
+{
+	return (k + 7) & ~(int64_t)7;
+}
+
+/** The int16 values of a convolution's weights packed for o2m_q8_conv_w16_s8: per group,
+    per pair of output channels (an odd last one paired with a zero filter), per pair of
+    taps (k8 = o2m_q8_k8(k) of them, the ones past k zero): the pair of the first channel,
+    then the pair of the second; [group][(cout + 1) / 2][k8 / 2][2][2]. */
+static inline int64_t o2m_q8_w16_conv_count(int64_t group, int64_t cout, int64_t k)
+{
+	return group * ((cout + 1) & ~(int64_t)1) * o2m_q8_k8(k);
+}
+
+/** w [group][cout][k] (int8, cout and k per group) packed as o2m_q8_w16_conv_count says. */
+static inline void o2m_q8_pack_conv_w16(const int8_t *w, int64_t group, int64_t cout,
+					int64_t k, int16_t *out)
+{
+	const int64_t k8 = o2m_q8_k8(k);
+	int64_t gr, oc, t, f;
+
+	for (gr = 0; gr < group; gr++, w += cout * k)
+		for (oc = 0; oc < cout; oc += 2)
+			for (t = 0; t < k8; t += 2)
+				for (f = 0; f < 2; f++, out += 2) {
+					const int8_t *r = w + (oc + f) * k;
+					int ok = oc + f < cout;
+					out[0] = (int16_t)(ok && t < k ? r[t] : 0);
+					out[1] = (int16_t)(ok && t + 1 < k ? r[t + 1] : 0);
+				}
+}
+
+/** The int16 values of a fully connected layer's weights packed for o2m_q8_fc_w16_s8:
+    per four rows (the last ones padded with zero rows), per four inputs (k8 of them,
+    the ones past k zero), the four of each row; [(out + 3) / 4][k8 / 4][4][4]. */
+static inline int64_t o2m_q8_w16_fc_count(int64_t out, int64_t k)
+{
+	return ((out + 3) & ~(int64_t)3) * o2m_q8_k8(k);
+}
+
+/** w [out][k] (int8) packed as o2m_q8_w16_fc_count says. */
+static inline void o2m_q8_pack_fc_w16(const int8_t *w, int64_t out, int64_t k, int16_t *o)
+{
+	const int64_t k8 = o2m_q8_k8(k);
+	int64_t r, t, i, j;
+
+	for (r = 0; r < out; r += 4)
+		for (t = 0; t < k8; t += 4)
+			for (i = 0; i < 4; i++)
+				for (j = 0; j < 4; j++, o++)
+					*o = (int16_t)(r + i < out && t + j < k ? w[(r + i) * k + t + j]
+										  : 0);
+}
+
+/** Convolution (general or 1x1, any group) on weights packed by o2m_q8_pack_conv_w16:
+    the arithmetic of o2m_q8_conv_s8, bit for bit. Four output positions at a time are
+    copied as int16 columns (x + input_offset, interleaved by pairs of taps) and meet two
+    filters at a time: on cores with DSP, 16 products in 11 instructions (SMLAD, LDRD).
+    scratch holds o2m_q8_conv_w16_scratch_bytes (4-byte aligned), w is 4-byte aligned.
+    @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
+int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16_t *w,
+		       const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
+
+/** The scratch of o2m_q8_conv_w16_s8: a table of 12 bytes per output channel, then four
+    columns of k8 int16 interleaved, then (but for a 1x1 convolution) four plain ones. */
+static inline int64_t o2m_q8_conv_w16_scratch_bytes(const o2m_q8_conv_params *q, int k1x1)
+{
+	const o2m_conv_params *p = &q->conv;
+	const int64_t k8 = o2m_q8_k8((int64_t)(p->group > 0 ? p->c_in / p->group : 0) * p->k_d *
+				     p->k_h * p->k_w);
+
+	return (int64_t)12 * p->c_out + (k1x1 ? 8 : 16) * k8;
+}
+
+/** Fully connected on weights packed by o2m_q8_pack_fc_w16: the arithmetic of
+    o2m_q8_fc_s8, bit for bit. Each input row is copied once as int16 (x + input_offset,
+    into scratch: o2m_q8_fc_w16_scratch_bytes, 4-byte aligned, which also holds a table of
+    the rows' rescales, 12 bytes each) and meets four weight rows
+    at a time: on cores with DSP, 16 products in 13 instructions. w is 4-byte aligned.
+    @return O2M_OK, or O2M_ERR_ARG for bad sizes, offsets, clamp or scales. */
+int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *w,
+		     const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
+
+static inline int64_t o2m_q8_fc_w16_scratch_bytes(const o2m_q8_fc_params *p)
+{
+	return 2 * o2m_q8_k8(p->in) + (int64_t)12 * p->out;
+}
+
 /** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */
 int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 		 const int32_t *bias, const int32_t *requant, int8_t *y);

@@ -9,6 +9,8 @@
    66000 taps. */
 #include "o2m_q8_def.h"
 
+#include <string.h>
+
 /* geometry of one call, derived from the params once */
 typedef struct {
 	int32_t cin, cout;           /* channels of one group */
@@ -143,6 +145,11 @@ static inline int32_t q8_load16x2(const int16_t *p)
 }
 #endif
 
+/* mm2x2's loop in assembly takes 12 registers, more than GCC finds without optimization */
+#if defined(Q8_DSP) && defined(__GNUC__) && defined(__OPTIMIZE__)
+#define Q8_MM2X2_ASM 1
+#endif
+
 /* a[0..4) += {w0 . c0, w0 . c1, w1 . c0, w1 . c1} over n values, c the columns */
 static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, int32_t n,
 			 int32_t a[4])
@@ -151,11 +158,11 @@ static inline void mm2x2(const int16_t *c, const int8_t *w0, const int8_t *w1, i
 	const int16_t *c0 = c, *c1 = c + n;
 #ifdef Q8_DSP
 	int32_t v;
-#if !defined(__GNUC__)
+#ifndef Q8_MM2X2_ASM
 	int32_t w0e, w0o, w1e, w1o;
 #endif
 
-#if defined(__GNUC__)
+#ifdef Q8_MM2X2_ASM
 	if (n >= 4) { /* 19 instructions for 16 products: c0's words loaded twice, 12 registers */
 		const int16_t *const end = c + 8 * (n >> 2);
 		int32_t p0, p1, e;
@@ -755,6 +762,27 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 		}
 }
 
+/* a depthwise convolution of 1x1x1 filters reading every input once (no padding, unit
+   strides): each output the sum of one product and the bias */
+static void dw_scale(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
+		     const int8_t *w, const int32_t *bias, const int32_t *rq, int8_t *y)
+{
+	const o2m_conv_params *c = &p->conv;
+	const int32_t off = p->input_offset, mult = g->cout;
+	int32_t n, oc, j, b, wv;
+	q8_rq r;
+
+	for (n = 0; n < c->n; n++)
+		for (oc = 0; oc < c->c_out; oc++, y += g->out_plane) {
+			const int8_t *xc = x + (n * c->c_in + oc / mult) * g->in_plane;
+			r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
+			b = bias ? bias[oc] : 0;
+			wv = w[oc];
+			for (j = 0; j < g->out_plane; j++)
+				y[j] = q8_rq_out(&r, b + (xc[j] + off) * wv);
+		}
+}
+
 /* one input channel per group: each is padded once, then feeds its c_out / c_in
    output channels */
 int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
@@ -776,6 +804,12 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 		return O2M_OK;
 	}
 #endif
+	if (g.ksize == 1 && !c->pad_d && !c->pad_h && !c->pad_w && c->out_d == c->in_d &&
+	    c->out_h == c->in_h && c->out_w == c->in_w && (c->stride_d == 1 || c->in_d == 1) &&
+	    (c->stride_h == 1 || c->in_h == 1) && (c->stride_w == 1 || c->in_w == 1)) {
+		dw_scale(p, &g, x, w, bias, rq, y); /* a per-channel scale: BatchNormalization */
+		return O2M_OK;
+	}
 	for (n = 0; n < c->n; n++)
 		for (ic = 0; ic < c->c_in; ic++) {
 			pad_plane(c, x + (n * c->c_in + ic) * g.in_plane, p->input_offset, e_d,
@@ -843,6 +877,284 @@ int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 			      (bias ? bias[o] : 0);
 			r = q8_rq_make(rq[o], p->output_offset, p->act_min, p->act_max);
 			*y++ = q8_rq_out(&r, acc);
+		}
+	}
+	return O2M_OK;
+}
+
+/* ---- int16 weights packed at compile time (o2m_q8_pack_conv_w16, _fc_w16) ---- */
+
+#if defined(Q8_DSP) && defined(__GNUC__) && defined(__thumb2__) && !defined(O2M_NO_ASM)
+#define Q8_ASM 1 /* the inner loops below in Thumb-2 assembly */
+#endif
+
+/* acc[4f + i] += filter f of a pair . column i, over k8 taps (a multiple of 8): c the
+   four columns interleaved by pairs of taps ([k8 / 2][4][2]), w the pair's packed
+   filters ([k8 / 2][2][2]); both 4-byte aligned */
+static void mm2x4(const int16_t *c, const int16_t *w, int32_t k8, int32_t acc[8])
+{
+#ifdef Q8_ASM
+	/* fixed registers: the loop takes all 14 (the end pointer waits on the stack); the
+	   ones the compiler does not hand over are saved and restored here */
+	register const int16_t *r0 __asm__("r0") = c;
+	register const int16_t *r1 __asm__("r1") = w;
+	register const int16_t *r2 __asm__("r2") = c + 4 * k8;
+	register int32_t *r3 __asm__("r3") = acc;
+
+	__asm__ volatile("push	{r2-r11, lr}\n\t"
+			 "ldm	r3, {r4-r11}\n"
+			 "1:\n\t"
+			 ".rept	4\n\t"
+			 "ldrd	r2, r3, [r1], #8\n\t"   /* the two filters' pair of taps */
+			 "ldrd	r12, lr, [r0], #8\n\t"  /* columns 0 and 1 */
+			 "smlad	r4, r12, r2, r4\n\t"
+			 "smlad	r5, lr, r2, r5\n\t"
+			 "smlad	r8, r12, r3, r8\n\t"
+			 "smlad	r9, lr, r3, r9\n\t"
+			 "ldrd	r12, lr, [r0], #8\n\t"  /* columns 2 and 3 */
+			 "smlad	r6, r12, r2, r6\n\t"
+			 "smlad	r7, lr, r2, r7\n\t"
+			 "smlad	r10, r12, r3, r10\n\t"
+			 "smlad	r11, lr, r3, r11\n\t"
+			 ".endr\n\t"
+			 "ldr	r12, [sp]\n\t"
+			 "cmp	r0, r12\n\t"
+			 "bne	1b\n\t"
+			 "ldr	r3, [sp, #4]\n\t"
+			 "stm	r3, {r4-r11}\n\t"
+			 "pop	{r2-r11, lr}"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 :
+			 : "r12", "cc", "memory");
+#else
+	int32_t a[8], t, i;
+
+	for (i = 0; i < 8; i++)
+		a[i] = acc[i];
+	for (t = 0; t < k8; t += 2, c += 8, w += 4)
+		for (i = 0; i < 4; i++) {
+			a[i] += c[2 * i] * w[0] + c[2 * i + 1] * w[1];
+			a[4 + i] += c[2 * i] * w[2] + c[2 * i + 1] * w[3];
+		}
+	for (i = 0; i < 8; i++)
+		acc[i] = a[i];
+#endif
+}
+
+/* acc[i] += row i of four . x over k8 inputs (a multiple of 8): w the four rows packed
+   ([k8 / 4][4][4]), x int16; both 4-byte aligned */
+static void mm4x1(const int16_t *x, const int16_t *w, int32_t k8, int32_t acc[4])
+{
+#ifdef Q8_ASM
+	register const int16_t *r0 __asm__("r0") = x;
+	register const int16_t *r1 __asm__("r1") = w;
+	register const int16_t *r2 __asm__("r2") = x + k8;
+	register int32_t *r3 __asm__("r3") = acc;
+
+	__asm__ volatile("push	{r3-r9}\n\t"
+			 "ldm	r3, {r4-r7}\n"
+			 "1:\n\t"
+			 ".rept	2\n\t"
+			 "ldrd	r8, r9, [r0], #8\n\t"   /* four inputs */
+			 "ldrd	r3, r12, [r1], #8\n\t"  /* row 0's four */
+			 "smlad	r4, r8, r3, r4\n\t"
+			 "smlad	r4, r9, r12, r4\n\t"
+			 "ldrd	r3, r12, [r1], #8\n\t"
+			 "smlad	r5, r8, r3, r5\n\t"
+			 "smlad	r5, r9, r12, r5\n\t"
+			 "ldrd	r3, r12, [r1], #8\n\t"
+			 "smlad	r6, r8, r3, r6\n\t"
+			 "smlad	r6, r9, r12, r6\n\t"
+			 "ldrd	r3, r12, [r1], #8\n\t"
+			 "smlad	r7, r8, r3, r7\n\t"
+			 "smlad	r7, r9, r12, r7\n\t"
+			 ".endr\n\t"
+			 "cmp	r0, r2\n\t"
+			 "bne	1b\n\t"
+			 "ldr	r3, [sp]\n\t"
+			 "stm	r3, {r4-r7}\n\t"
+			 "pop	{r3-r9}"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+			 :
+			 : "r12", "cc", "memory");
+#else
+	int32_t a[4], t, i;
+
+	for (i = 0; i < 4; i++)
+		a[i] = acc[i];
+	for (t = 0; t < k8; t += 4, x += 4, w += 16)
+		for (i = 0; i < 4; i++)
+			a[i] += x[0] * w[4 * i] + x[1] * w[4 * i + 1] + x[2] * w[4 * i + 2] +
+				x[3] * w[4 * i + 3];
+	for (i = 0; i < 4; i++)
+		acc[i] = a[i];
+#endif
+}
+
+/* the four plain columns t ([4][k8]) interleaved by pairs of taps into c ([k8 / 2][4][2]) */
+static void cols4_interleave(const int16_t *t, int32_t k8, int16_t *c)
+{
+	int32_t kp, v[4];
+
+	for (kp = 0; kp < k8; kp += 2, c += 8) {
+		memcpy(&v[0], t + kp, 4);
+		memcpy(&v[1], t + k8 + kp, 4);
+		memcpy(&v[2], t + 2 * k8 + kp, 4);
+		memcpy(&v[3], t + 3 * k8 + kp, 4);
+		memcpy(c, v, sizeof v);
+	}
+}
+
+/* the 1x1 columns of positions j[0..3] of x [cin x hw] + off, interleaved as
+   cols4_interleave's, zero past cin */
+static void cols4_1x1(const int8_t *x, int32_t cin, int32_t k8, int32_t hw, int32_t off,
+		      const int32_t j[4], int16_t *c)
+{
+	const int run = j[3] == j[0] + 3; /* four positions side by side */
+	int32_t i = 0, f;
+#ifdef Q8_DSP
+	const int32_t op = q8_pack16(off, off);
+	int32_t v[4], a, b, e, h;
+
+	for (; run && i + 2 <= cin; i += 2, c += 8) {
+		const int8_t *r = x + i * hw + j[0];
+		int32_t u0 = q8_load4(r), u1 = q8_load4(r + hw);
+		a = __sadd16(__sxtb16(u0), op);       /* (x0[0], x0[2]) */
+		b = __sadd16(q8_sxtb16_ror8(u0), op); /* (x0[1], x0[3]) */
+		e = __sadd16(__sxtb16(u1), op);       /* (x1[0], x1[2]) */
+		h = __sadd16(q8_sxtb16_ror8(u1), op); /* (x1[1], x1[3]) */
+		v[0] = (int32_t)(((uint32_t)a & 0xffffu) | ((uint32_t)e << 16));
+		v[1] = (int32_t)(((uint32_t)b & 0xffffu) | ((uint32_t)h << 16));
+		v[2] = (int32_t)(((uint32_t)a >> 16) | ((uint32_t)e & 0xffff0000u));
+		v[3] = (int32_t)(((uint32_t)b >> 16) | ((uint32_t)h & 0xffff0000u));
+		memcpy(c, v, sizeof v);
+	}
+#else
+	for (; run && i + 2 <= cin; i += 2, c += 8) {
+		const int8_t *r0 = x + i * hw + j[0], *r1 = r0 + hw;
+		for (f = 0; f < 4; f++) {
+			c[2 * f] = (int16_t)(r0[f] + off);
+			c[2 * f + 1] = (int16_t)(r1[f] + off);
+		}
+	}
+#endif
+	for (; i < k8; i += 2, c += 8)
+		for (f = 0; f < 4; f++) {
+			c[2 * f] = (int16_t)(i < cin ? x[i * hw + j[f]] + off : 0);
+			c[2 * f + 1] = (int16_t)(i + 1 < cin ? x[(i + 1) * hw + j[f]] + off : 0);
+		}
+}
+
+/* one output of sum x: requantized by e, offset, clamped (clamp_k kind) */
+static inline int8_t rq_one(const out_step *o, const rq_ch *e, int32_t x, int kind)
+{
+	int64_t t;
+
+	if (e->rsh < 0)
+		return (int8_t)rq_slow(o, e, x);
+	t = (int64_t)((uint64_t)(uint32_t)e->thi << 32 | (e->rsh ? 0x40000000u : 0xc0000000u)) +
+	    (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
+	return (int8_t)clamp_k(((int32_t)(t >> 32) >> e->rsh) + o->off, o->lo, o->hi, kind);
+}
+
+/* the cout outputs of a group at positions j[0..3] from the columns c: w the group's
+   packed filters, b its biases (NULL: none), e their rescales, y the plane of its first
+   channel; clamp_k kind */
+static inline void pairs4_k(const out_step *o, const int16_t *c, int32_t k8, const int16_t *w,
+			    const int32_t *b, const rq_ch *e, int32_t cout, int32_t plane,
+			    const int32_t j[4], int8_t *y, int kind)
+{
+	int32_t oc, i, a[8], b0, b1;
+
+	for (oc = 0; oc < cout; oc += 2, w += 2 * k8, y += 2 * plane) {
+		b0 = b ? b[oc] : 0;
+		b1 = b && oc + 1 < cout ? b[oc + 1] : 0;
+		a[0] = a[1] = a[2] = a[3] = b0;
+		a[4] = a[5] = a[6] = a[7] = b1;
+		mm2x4(c, w, k8, a);
+		for (i = 0; i < 4; i++)
+			y[j[i]] = rq_one(o, e + oc, a[i], kind);
+		if (oc + 1 < cout)
+			for (i = 0; i < 4; i++)
+				y[plane + j[i]] = rq_one(o, e + oc + 1, a[4 + i], kind);
+	}
+}
+
+int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16_t *w,
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+{
+	const o2m_conv_params *c = &p->conv;
+	const out_step o = {p->output_offset, p->act_min, p->act_max};
+	int16_t *cols, *t;
+	int32_t n, gr, j, i, k, k8, jj[4];
+	int k1, kind;
+	rq_ch *tab;
+	geo g;
+
+	if (!conv_geo(p, x, (const int8_t *)(const void *)w, rq, scratch, y, &g))
+		return O2M_ERR_ARG;
+	k = g.cin * g.ksize;
+	k8 = (int32_t)o2m_q8_k8(k);
+	k1 = is_1x1(c);
+	kind = clamp_kind(o.lo, o.hi);
+	cols = rq_scratch(p, rq, scratch, &tab);
+	t = cols + 4 * k8; /* the plain columns, their tails zero */
+	if (!k1)
+		for (i = 0; i < 4; i++)
+			memset(t + i * k8 + k, 0, sizeof *t * (size_t)(k8 - k));
+	for (n = 0; n < c->n; n++)
+		for (gr = 0; gr < c->group; gr++) {
+			const int8_t *xg = x + (n * c->c_in + gr * g.cin) * g.in_plane;
+			const int32_t oc = gr * g.cout;
+			const int16_t *wg = w + oc / g.cout * ((g.cout + 1) & ~1) * k8;
+			int8_t *yg = y + (n * c->c_out + oc) * g.out_plane;
+			for (j = 0; j < g.out_plane; j += 4) {
+				for (i = 0; i < 4; i++)
+					jj[i] = j + i < g.out_plane ? j + i : g.out_plane - 1;
+				if (k1) {
+					cols4_1x1(xg, g.cin, k8, g.in_plane, p->input_offset, jj, cols);
+				} else {
+					for (i = 0; i < 4; i++)
+						im2col(p, &g, xg, jj[i], t + i * k8);
+					cols4_interleave(t, k8, cols);
+				}
+				switch (kind) {
+				case 1: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
+						 g.cout, g.out_plane, jj, yg, 1); break;
+				case 2: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
+						 g.cout, g.out_plane, jj, yg, 2); break;
+				default: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
+						  g.cout, g.out_plane, jj, yg, 0);
+				}
+			}
+		}
+	return O2M_OK;
+}
+
+int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *w,
+		     const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+{
+	const out_step st = {p->output_offset, p->act_min, p->act_max};
+	int32_t b, o, i, k8, a[4];
+	rq_ch *tab;
+
+	if (!x || !w || !rq || !scratch || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
+	    !q8_offset_ok(p->input_offset) ||
+	    !q8_out_ok(p->output_offset, p->act_min, p->act_max) ||
+	    !q8_scales_ok(rq, p->out))
+		return O2M_ERR_ARG;
+	k8 = (int32_t)o2m_q8_k8(p->in);
+	tab = (rq_ch *)(void *)(scratch + k8);
+	rq_table(rq, p->out, tab);
+	for (b = 0; b < p->batch; b++, x += p->in, y += p->out) {
+		for (i = 0; i < k8; i++)
+			scratch[i] = (int16_t)(i < p->in ? x[i] + p->input_offset : 0);
+		for (o = 0; o < p->out; o += 4) {
+			for (i = 0; i < 4; i++)
+				a[i] = bias && o + i < p->out ? bias[o + i] : 0;
+			mm4x1(scratch, w + o * k8, k8, a);
+			for (i = 0; i < 4 && o + i < p->out; i++)
+				y[o + i] = rq_one(&st, tab + o + i, a[i], 0);
 		}
 	}
 	return O2M_OK;

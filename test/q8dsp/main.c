@@ -25,7 +25,10 @@ static int8_t x[XMAX], w[XMAX], y[XMAX], yref[XMAX];
 static int32_t scr32[2048]; /* the scratch, 4-byte aligned */
 #define scr ((int16_t *)(void *)scr32)
 static int32_t bias[CMAX], rq[CMAX]; /* packed requantization words */
+static int32_t w16_32[12000]; /* weights packed as int16 (o2m_q8_pack_*_w16), 4-byte aligned */
+#define w16 ((int16_t *)(void *)w16_32)
 static uint32_t rng = 12345u, sum = 2166136261u;
+static int w16_run; /* convolutions run on packed weights */
 
 static uint32_t rnd32(void) /* xorshift32 */
 {
@@ -97,6 +100,28 @@ static void axis(int32_t maxin, int32_t *in, int32_t *k, int32_t *s, int32_t *d,
 	*out = span / *s + 1;
 }
 
+/* the convolution q on weights packed as int16 (general and 1x1) against yref, the
+   portable int8 kernel's outputs; k the taps of one filter */
+static int w16_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
+		    int32_t k, int32_t ny)
+{
+	const o2m_conv_params *p = &q->conv;
+	int rc;
+
+	if (o2m_q8_w16_conv_count(p->group, p->c_out / p->group, k) > 24000 ||
+	    o2m_q8_conv_w16_scratch_bytes(q, 0) > (int64_t)sizeof scr32)
+		return 1; /* too big for the buffers: not run (main counts the ones run) */
+	w16_run++;
+	o2m_q8_pack_conv_w16(w, p->group, p->c_out / p->group, k, w16);
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_conv_w16_s8(q, x, w16, b, rq, scr, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH %s case %d: status %d\n", what, kase, rc);
+		return 0;
+	}
+	return same(what, kase, ny);
+}
+
 /* general (dw 0) or depthwise (dw 1) convolution, 2-D */
 static int conv_case(int k, int dw)
 {
@@ -151,7 +176,9 @@ static int conv_case(int k, int dw)
 		printf("MISMATCH %s case %d: status %d, portable %d\n", dw ? "dw" : "conv", k, rc, rr);
 		return 0;
 	}
-	return same(dw ? "dw" : "conv", k, ny);
+	if (!same(dw ? "dw" : "conv", k, ny))
+		return 0;
+	return dw || w16_case("conv_w16", k, &q, b, cin * p->k_h * p->k_w, ny);
 }
 
 static int conv_1x1_case(int k)
@@ -182,7 +209,7 @@ static int conv_1x1_case(int k)
 		printf("MISMATCH 1x1 case %d: status %d, portable %d\n", k, rc, rr);
 		return 0;
 	}
-	return same("1x1", k, ny);
+	return same("1x1", k, ny) && w16_case("1x1_w16", k, &q, bias, p->c_in, ny);
 }
 
 static int fc_case(int k)
@@ -205,7 +232,16 @@ static int fc_case(int k)
 		printf("MISMATCH fc case %d: status %d, portable %d\n", k, rc, rr);
 		return 0;
 	}
-	return same("fc", k, q.batch * q.out);
+	if (!same("fc", k, q.batch * q.out))
+		return 0;
+	o2m_q8_pack_fc_w16(w, q.out, q.in, w16);
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_fc_w16_s8(&q, x, w16, b, rq, scr, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH fc_w16 case %d: status %d\n", k, rc);
+		return 0;
+	}
+	return same("fc_w16", k, q.batch * q.out);
 }
 
 int main(void)
@@ -223,6 +259,9 @@ int main(void)
 #else
 	printf("dsp: no\n");
 #endif
+	printf("w16 convolutions: %d\n", w16_run);
+	if (w16_run < CASES) /* of 2 * CASES: most must fit the buffers */
+		fail++;
 	printf("checksum %08lx\n", (unsigned long)sum);
 	printf("q8dsp: %d passed, %d failed\n", pass, fail);
 	return fail != 0;

@@ -12,7 +12,8 @@ fw=$root/examples/firmware/boards
 rt=$root/runtime-stub
 warn="-std=c99 -Wall -Wextra -Werror -pedantic -Wshadow -Wconversion"
 ren="-DO2M_NO_DSP -Do2m_q8_conv_s8=ref_q8_conv_s8 -Do2m_q8_conv_dw_s8=ref_q8_conv_dw_s8
-	-Do2m_q8_conv_1x1_s8=ref_q8_conv_1x1_s8 -Do2m_q8_fc_s8=ref_q8_fc_s8"
+	-Do2m_q8_conv_1x1_s8=ref_q8_conv_1x1_s8 -Do2m_q8_fc_s8=ref_q8_fc_s8
+	-Do2m_q8_conv_w16_s8=ref_q8_conv_w16_s8 -Do2m_q8_fc_w16_s8=ref_q8_fc_w16_s8"
 pass=0 fail=0
 rm -rf "$out"
 mkdir -p "$out"
@@ -28,15 +29,16 @@ if ! { ${CC:-cc} $warn -O2 -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$out/host_dsp.o" &
 fi
 want=$(sed -n 's/^checksum //p' "$out/host.txt")
 
-for target in "m4 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
-	"m7 mps2-an500 -mcpu=cortex-m7 -mfpu=fpv5-d16"; do
+for target in "m4 -O2 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
+	"m4-O0 -O0 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
+	"m7 -O2 mps2-an500 -mcpu=cortex-m7 -mfpu=fpv5-d16"; do
 	set -- $target
-	name=$1 board=$2
-	shift 2
+	name=$1 opt=$2 board=$3
+	shift 3
 	cpu="$* -mthumb -mfloat-abi=hard"
 	o=$out/$name
 	mkdir -p "$o"
-	if ! { arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$o/dsp.o" &&
+	if ! { arm-none-eabi-gcc $cpu $warn $opt -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$o/dsp.o" &&
 		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_conv.c" -o "$o/ref.o" &&
 		arm-none-eabi-gcc $cpu -std=c99 -O2 -Wall -I"$rt" "$fw/startup.c" test/q8dsp/main.c \
 			"$o/dsp.o" "$o/ref.o" -nostartfiles -L "$fw" -T "$board.ld" \

@@ -247,13 +247,22 @@ static int32_t cscr32[SCRMAX / 4 + 32]; /* 4-byte aligned */
 #define cscr ((int16_t *)(void *)cscr32)
 static int64_t cscr_used;
 
-static int16_t *scr(const o2m_q8_conv_params *q, int dw, int k1x1)
+static int16_t *scr_bytes(int64_t bytes)
 {
-	cscr_used = o2m_q8_conv_scratch_bytes(q, dw, k1x1);
+	cscr_used = bytes;
 	assert_true(cscr_used > 0 && cscr_used <= SCRMAX && cscr_used % 2 == 0);
 	memset(cscr32, 0x5a, sizeof cscr32);
 	return cscr;
 }
+
+static int16_t *scr(const o2m_q8_conv_params *q, int dw, int k1x1)
+{
+	return scr_bytes(o2m_q8_conv_scratch_bytes(q, dw, k1x1));
+}
+
+/* the weights packed as int16 (o2m_q8_pack_*_w16), 4-byte aligned */
+static int32_t cw16_32[2 * WMAX];
+#define cw16 ((int16_t *)(void *)cw16_32)
 
 static void scratch_kept(void)
 {
@@ -469,6 +478,32 @@ static void conv_variants_match_conv(void **state)
 	}
 }
 
+/* the general and 1x1 convolutions on weights packed as int16, odd channel counts and
+   taps not a multiple of 8 among them */
+static void conv_w16_matches_naive_reference(void **state)
+{
+	o2m_q8_conv_params q;
+	qcase c;
+
+	(void)state;
+	reseed(9);
+	for (int t = 0; t < 300; t++) {
+		int rank = 1 + t % 3, k1 = t % 4 == 3, ny = random_conv(&q, &c, rank,
+								     k1 ? GEN_1X1 : GEN_CONV);
+		const o2m_conv_params *p = &q.conv;
+		int64_t k = (int64_t)p->c_in / p->group * p->k_d * p->k_h * p->k_w;
+		assert_true(o2m_q8_w16_conv_count(p->group, p->c_out / p->group, k) <= 4 * WMAX);
+		o2m_q8_pack_conv_w16(cw, p->group, p->c_out / p->group, k, cw16);
+		if (t % 5 == 0) /* no bias: the reference's are zeros */
+			memset(cbias, 0, sizeof cbias);
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_conv_w16_s8(&q, cx, cw16, t % 5 ? cbias : NULL, crq,
+						    scr_bytes(o2m_q8_conv_w16_scratch_bytes(&q, k1)),
+						    cy), O2M_OK);
+		check_conv(&q, ny, k1 ? "conv_w16 1x1" : "conv_w16");
+	}
+}
+
 static void conv_bias_may_be_null(void **state)
 {
 	o2m_q8_conv_params q;
@@ -562,8 +597,16 @@ static void fc_matches_reference_and_conv(void **state)
 		assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy2),
 				 O2M_OK);
 		assert_memory_equal(cy, cy2, (size_t)ny);
+		o2m_q8_pack_fc_w16(cw, f.out, f.in, cw16);
+		memset(cy2, 0, sizeof cy2);
+		assert_int_equal(o2m_q8_fc_w16_s8(&f, cx, cw16, cbias, crq,
+						  scr_bytes(o2m_q8_fc_w16_scratch_bytes(&f)), cy2),
+				 O2M_OK);
+		scratch_kept();
+		assert_memory_equal(cy, cy2, (size_t)ny);
 		f.in = 0;
 		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
+		assert_int_equal(o2m_q8_fc_w16_s8(&f, cx, cw16, cbias, crq, cscr, cy), O2M_ERR_ARG);
 	}
 }
 
@@ -939,6 +982,7 @@ int main(void)
 		cmocka_unit_test(lut_indexes_by_x_plus_128),
 		cmocka_unit_test(conv_matches_naive_reference),
 		cmocka_unit_test(conv_variants_match_conv),
+		cmocka_unit_test(conv_w16_matches_naive_reference),
 		cmocka_unit_test(conv_bias_may_be_null),
 		cmocka_unit_test(conv_rejects_bad_arguments),
 		cmocka_unit_test(fc_matches_reference_and_conv),
