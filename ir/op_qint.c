@@ -112,7 +112,9 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
 		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
 		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
-		o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout, kt, pk);
+		o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout,
+				     p->conv.c_in / p->conv.group,
+				     (int64_t)p->conv.k_d * p->conv.k_h * p->conv.k_w, pk);
 		k = lw_kernel(g, node, "q8_conv_w16", DT_S8);
 		if (k < 0)
 			return -1;

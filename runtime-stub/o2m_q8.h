@@ -169,33 +169,40 @@ static inline int64_t o2m_q8_k8(int64_t k)
 /** The int16 values of a convolution's weights packed for o2m_q8_conv_w16_s8: per group,
     per pair of output channels (an odd last one paired with a zero filter), per pair of
     taps (k8 = o2m_q8_k8(k) of them, the ones past k zero): the pair of the first channel,
-    then the pair of the second; [group][(cout + 1) / 2][k8 / 2][2][2]. */
+    then the pair of the second; [group][(cout + 1) / 2][k8 / 2][2][2]. The taps of a
+    filter go in its order ([cin][k_d][k_h][k_w]) when cin (per group) is odd, else kernel
+    position by kernel position with the channels fastest ([k_d][k_h][k_w][cin]), so that
+    a pair holds two channels at one position. Every weight is stored doubled: the
+    kernels carry their sums doubled (one SMMULR then rescales them exactly), which
+    halves the int32 bound on a sum to |sum| < 2^30. */
 static inline int64_t o2m_q8_w16_conv_count(int64_t group, int64_t cout, int64_t k)
 {
 	return group * ((cout + 1) & ~(int64_t)1) * o2m_q8_k8(k);
 }
 
-/** w [group][cout][k] (int8, cout and k per group) packed as o2m_q8_w16_conv_count says. */
+/** w [group][cout][cin][ksize] (int8, cout and cin per group, ksize the taps of one
+    kernel position's window) packed as o2m_q8_w16_conv_count says. */
 static inline void o2m_q8_pack_conv_w16(const int8_t *w, int64_t group, int64_t cout,
-					int64_t k, int16_t *out)
+					int64_t cin, int64_t ksize, int16_t *out)
 {
-	const int64_t k8 = o2m_q8_k8(k);
-	int64_t gr, oc, t, f;
+	const int64_t k = cin * ksize, k8 = o2m_q8_k8(k);
+	int64_t gr, oc, t, f, e;
 
 	for (gr = 0; gr < group; gr++, w += cout * k)
 		for (oc = 0; oc < cout; oc += 2)
 			for (t = 0; t < k8; t += 2)
-				for (f = 0; f < 2; f++, out += 2) {
-					const int8_t *r = w + (oc + f) * k;
-					int ok = oc + f < cout;
-					out[0] = (int16_t)(ok && t < k ? r[t] : 0);
-					out[1] = (int16_t)(ok && t + 1 < k ? r[t + 1] : 0);
-				}
+				for (f = 0; f < 2; f++)
+					for (e = t; e < t + 2; e++, out++) {
+						int64_t src = cin % 2 ? e : e % cin * ksize + e / cin;
+						*out = (int16_t)(oc + f < cout && e < k
+								 ? 2 * w[(oc + f) * k + src] : 0);
+					}
 }
 
 /** The int16 values of a fully connected layer's weights packed for o2m_q8_fc_w16_s8:
     per four rows (the last ones padded with zero rows), per four inputs (k8 of them,
-    the ones past k zero), the four of each row; [(out + 3) / 4][k8 / 4][4][4]. */
+    the ones past k zero), the four of each row; [(out + 3) / 4][k8 / 4][4][4]; doubled,
+    as the convolution's. */
 static inline int64_t o2m_q8_w16_fc_count(int64_t out, int64_t k)
 {
 	return ((out + 3) & ~(int64_t)3) * o2m_q8_k8(k);
@@ -211,8 +218,8 @@ static inline void o2m_q8_pack_fc_w16(const int8_t *w, int64_t out, int64_t k, i
 		for (t = 0; t < k8; t += 4)
 			for (i = 0; i < 4; i++)
 				for (j = 0; j < 4; j++, o++)
-					*o = (int16_t)(r + i < out && t + j < k ? w[(r + i) * k + t + j]
-										  : 0);
+					*o = (int16_t)(r + i < out && t + j < k
+						       ? 2 * w[(r + i) * k + t + j] : 0);
 }
 
 /** Convolution (general or 1x1, any group) on weights packed by o2m_q8_pack_conv_w16:

@@ -888,59 +888,6 @@ int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 #define Q8_ASM 1 /* the inner loops below in Thumb-2 assembly */
 #endif
 
-/* acc[4f + i] += filter f of a pair . column i, over k8 taps (a multiple of 8): c the
-   four columns interleaved by pairs of taps ([k8 / 2][4][2]), w the pair's packed
-   filters ([k8 / 2][2][2]); both 4-byte aligned */
-static void mm2x4(const int16_t *c, const int16_t *w, int32_t k8, int32_t acc[8])
-{
-#ifdef Q8_ASM
-	/* fixed registers: the loop takes all 14 (the end pointer waits on the stack); the
-	   ones the compiler does not hand over are saved and restored here */
-	register const int16_t *r0 __asm__("r0") = c;
-	register const int16_t *r1 __asm__("r1") = w;
-	register const int16_t *r2 __asm__("r2") = c + 4 * k8;
-	register int32_t *r3 __asm__("r3") = acc;
-
-	__asm__ volatile("push	{r2-r11, lr}\n\t"
-			 "ldm	r3, {r4-r11}\n"
-			 "1:\n\t"
-			 ".rept	4\n\t"
-			 "ldrd	r2, r3, [r1], #8\n\t"   /* the two filters' pair of taps */
-			 "ldrd	r12, lr, [r0], #8\n\t"  /* columns 0 and 1 */
-			 "smlad	r4, r12, r2, r4\n\t"
-			 "smlad	r5, lr, r2, r5\n\t"
-			 "smlad	r8, r12, r3, r8\n\t"
-			 "smlad	r9, lr, r3, r9\n\t"
-			 "ldrd	r12, lr, [r0], #8\n\t"  /* columns 2 and 3 */
-			 "smlad	r6, r12, r2, r6\n\t"
-			 "smlad	r7, lr, r2, r7\n\t"
-			 "smlad	r10, r12, r3, r10\n\t"
-			 "smlad	r11, lr, r3, r11\n\t"
-			 ".endr\n\t"
-			 "ldr	r12, [sp]\n\t"
-			 "cmp	r0, r12\n\t"
-			 "bne	1b\n\t"
-			 "ldr	r3, [sp, #4]\n\t"
-			 "stm	r3, {r4-r11}\n\t"
-			 "pop	{r2-r11, lr}"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
-			 :
-			 : "r12", "cc", "memory");
-#else
-	int32_t a[8], t, i;
-
-	for (i = 0; i < 8; i++)
-		a[i] = acc[i];
-	for (t = 0; t < k8; t += 2, c += 8, w += 4)
-		for (i = 0; i < 4; i++) {
-			a[i] += c[2 * i] * w[0] + c[2 * i + 1] * w[1];
-			a[4 + i] += c[2 * i] * w[2] + c[2 * i + 1] * w[3];
-		}
-	for (i = 0; i < 8; i++)
-		acc[i] = a[i];
-#endif
-}
-
 /* acc[i] += row i of four . x over k8 inputs (a multiple of 8): w the four rows packed
    ([k8 / 4][4][4]), x int16; both 4-byte aligned */
 static void mm4x1(const int16_t *x, const int16_t *w, int32_t k8, int32_t acc[4])
@@ -1005,39 +952,139 @@ static void cols4_interleave(const int16_t *t, int32_t k8, int16_t *c)
 	}
 }
 
+/* the columns of the four positions j..j + 3 of one output row, interleaved as
+   cols4_interleave's (taps k..k8 zero): tap t of position i at c[t / 2 * 8 + 2 * i +
+   t % 2], written tap by tap without a copy in between */
+static void cols4_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, int32_t j,
+		      int32_t k8, int16_t *c)
+{
+	const o2m_conv_params *p = &q->conv;
+	const int32_t off = q->input_offset, kw = p->k_w, dw = p->dil_w, sw = p->stride_w;
+	const int32_t in_w = p->in_w, s2 = 2 * sw, s3 = 3 * sw;
+	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
+	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
+	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * sw - p->pad_w;
+	const int inside = w0 >= 0 && w0 + s3 + (kw - 1) * dw < in_w;
+	int32_t ch, i, jj, l, d, h, w, t = 0, f;
+	int16_t *o;
+
+	for (ch = 0; ch < g->cin; ch++, x += g->in_plane)
+		for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
+			for (jj = 0, h = h0; jj < p->k_h; jj++, h += p->dil_h) {
+				const int8_t *xr = x + (d * p->in_h + h) * in_w;
+				if ((uint32_t)d >= (uint32_t)p->in_d || (uint32_t)h >= (uint32_t)p->in_h) {
+					for (l = 0; l < kw; l++, t++) {
+						o = c + (t >> 1) * 8 + (t & 1);
+						o[0] = o[2] = o[4] = o[6] = 0;
+					}
+				} else if (inside) {
+					for (l = 0, xr += w0; l < kw; l++, t++, xr += dw) {
+						o = c + (t >> 1) * 8 + (t & 1);
+						o[0] = (int16_t)(xr[0] + off);
+						o[2] = (int16_t)(xr[sw] + off);
+						o[4] = (int16_t)(xr[s2] + off);
+						o[6] = (int16_t)(xr[s3] + off);
+					}
+				} else {
+					for (l = 0; l < kw; l++, t++) {
+						o = c + (t >> 1) * 8 + (t & 1);
+						for (f = 0, w = w0 + l * dw; f < 4; f++, w += sw)
+							o[2 * f] = (uint32_t)w < (uint32_t)in_w
+								   ? (int16_t)(xr[w] + off) : 0;
+					}
+				}
+			}
+	for (; t < k8; t++) {
+		o = c + (t >> 1) * 8 + (t & 1);
+		o[0] = o[2] = o[4] = o[6] = 0;
+	}
+}
+
+#ifdef Q8_DSP
+/* (lo's bottom half, hi's bottom half): PKHBT */
+static inline int32_t q8_pkhbt(int32_t lo, int32_t hi)
+{
+#if defined(__GNUC__)
+	int32_t r;
+
+	__asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+	return r;
+#else
+	return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+#endif
+}
+
+/* (lo's top half, hi's top half): PKHTB */
+static inline int32_t q8_pkhtb(int32_t lo, int32_t hi)
+{
+#if defined(__GNUC__)
+	int32_t r;
+
+	__asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+	return r;
+#else
+	return (int32_t)(((uint32_t)lo >> 16) | ((uint32_t)hi & 0xffff0000u));
+#endif
+}
+#endif
+
+/* four words at c, straight from registers */
+static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32_t v3)
+{
+	memcpy(c, &v0, 4);
+	memcpy(c + 2, &v1, 4);
+	memcpy(c + 4, &v2, 4);
+	memcpy(c + 6, &v3, 4);
+}
+
+/* n pairs of channels (2m, 2m + 1) of four positions at x, x + sw, x + 2 sw, x + 3 sw
+   (x + off), the channels plane apart, into c as (position 0's pair, 1's, 2's, 3's) */
+static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_t off,
+		   int16_t *c)
+{
+	int32_t m, f;
+#ifdef Q8_DSP
+	const int32_t op = q8_pack16(off, off);
+	int32_t a, b, e, h;
+
+	if (sw == 1) /* a word of four bytes per channel: SXTB16 of it and of it >> 8 */
+		for (m = 0; m < n; m++, x += 2 * plane, c += 8) {
+			int32_t u0 = q8_load4(x), u1 = q8_load4(x + plane);
+			a = __sadd16(__sxtb16(u0), op);       /* (x0[0], x0[2]) */
+			b = __sadd16(q8_sxtb16_ror8(u0), op); /* (x0[1], x0[3]) */
+			e = __sadd16(__sxtb16(u1), op);       /* (x1[0], x1[2]) */
+			h = __sadd16(q8_sxtb16_ror8(u1), op); /* (x1[1], x1[3]) */
+			q8_put4(c, q8_pkhbt(a, e), q8_pkhbt(b, h), q8_pkhtb(a, e), q8_pkhtb(b, h));
+		}
+	else if (sw == 2) /* two words per channel: SXTB16 of each */
+		for (m = 0; m < n; m++, x += 2 * plane, c += 8) {
+			a = __sadd16(__sxtb16(q8_load4(x)), op);             /* (x0[0], x0[2]) */
+			b = __sadd16(__sxtb16(q8_load4(x + 4)), op);         /* (x0[4], x0[6]) */
+			e = __sadd16(__sxtb16(q8_load4(x + plane)), op);     /* (x1[0], x1[2]) */
+			h = __sadd16(__sxtb16(q8_load4(x + plane + 4)), op); /* (x1[4], x1[6]) */
+			q8_put4(c, q8_pkhbt(a, e), q8_pkhtb(a, e), q8_pkhbt(b, h), q8_pkhtb(b, h));
+		}
+	else
+#endif
+		for (m = 0; m < n; m++, x += 2 * plane, c += 8)
+			for (f = 0; f < 4; f++) {
+				c[2 * f] = (int16_t)(x[f * sw] + off);
+				c[2 * f + 1] = (int16_t)(x[plane + f * sw] + off);
+			}
+}
+
 /* the 1x1 columns of positions j[0..3] of x [cin x hw] + off, interleaved as
    cols4_interleave's, zero past cin */
 static void cols4_1x1(const int8_t *x, int32_t cin, int32_t k8, int32_t hw, int32_t off,
 		      const int32_t j[4], int16_t *c)
 {
-	const int run = j[3] == j[0] + 3; /* four positions side by side */
 	int32_t i = 0, f;
-#ifdef Q8_DSP
-	const int32_t op = q8_pack16(off, off);
-	int32_t v[4], a, b, e, h;
 
-	for (; run && i + 2 <= cin; i += 2, c += 8) {
-		const int8_t *r = x + i * hw + j[0];
-		int32_t u0 = q8_load4(r), u1 = q8_load4(r + hw);
-		a = __sadd16(__sxtb16(u0), op);       /* (x0[0], x0[2]) */
-		b = __sadd16(q8_sxtb16_ror8(u0), op); /* (x0[1], x0[3]) */
-		e = __sadd16(__sxtb16(u1), op);       /* (x1[0], x1[2]) */
-		h = __sadd16(q8_sxtb16_ror8(u1), op); /* (x1[1], x1[3]) */
-		v[0] = (int32_t)(((uint32_t)a & 0xffffu) | ((uint32_t)e << 16));
-		v[1] = (int32_t)(((uint32_t)b & 0xffffu) | ((uint32_t)h << 16));
-		v[2] = (int32_t)(((uint32_t)a >> 16) | ((uint32_t)e & 0xffff0000u));
-		v[3] = (int32_t)(((uint32_t)b >> 16) | ((uint32_t)h & 0xffff0000u));
-		memcpy(c, v, sizeof v);
+	if (j[3] == j[0] + 3) { /* four positions side by side */
+		pairs4(x + j[0], hw, 1, cin >> 1, off, c);
+		i = cin & ~1;
+		c += 4 * i;
 	}
-#else
-	for (; run && i + 2 <= cin; i += 2, c += 8) {
-		const int8_t *r0 = x + i * hw + j[0], *r1 = r0 + hw;
-		for (f = 0; f < 4; f++) {
-			c[2 * f] = (int16_t)(r0[f] + off);
-			c[2 * f + 1] = (int16_t)(r1[f] + off);
-		}
-	}
-#endif
 	for (; i < k8; i += 2, c += 8)
 		for (f = 0; f < 4; f++) {
 			c[2 * f] = (int16_t)(i < cin ? x[i * hw + j[f]] + off : 0);
@@ -1045,38 +1092,303 @@ static void cols4_1x1(const int8_t *x, int32_t cin, int32_t k8, int32_t hw, int3
 		}
 }
 
-/* one output of sum x: requantized by e, offset, clamped (clamp_k kind) */
-static inline int8_t rq_one(const out_step *o, const rq_ch *e, int32_t x, int kind)
+/* the columns of positions j[0..3] with an even number of input channels, their taps in
+   the order o2m_q8_pack_conv_w16 gives them: kernel position by kernel position, the
+   channels by pairs (x + off, 0 in the padding), taps k..k8 zero */
+static void cols4_pairs(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
+			const int32_t j[4], int32_t k8, int16_t *c)
 {
-	int64_t t;
+	const o2m_conv_params *p = &q->conv;
+	const int32_t off = q->input_offset, sw = p->stride_w, n = g->cin >> 1;
+	const int32_t hw = p->out_h * p->out_w, row = j[3] == j[0] + 3 * 1 &&
+						     j[0] % p->out_w + 3 < p->out_w;
+	int32_t d0[4], h0[4], w0[4], i, a, b, l, f, m, d, h, w;
+	int16_t *const c0 = c;
 
-	if (e->rsh < 0)
-		return (int8_t)rq_slow(o, e, x);
-	t = (int64_t)((uint64_t)(uint32_t)e->thi << 32 | (e->rsh ? 0x40000000u : 0xc0000000u)) +
-	    (int64_t)x * e->mult + (int32_t)((uint32_t)x & 0x80000000u);
-	return (int8_t)clamp_k(((int32_t)(t >> 32) >> e->rsh) + o->off, o->lo, o->hi, kind);
+	for (f = 0; f < 4; f++) {
+		d0[f] = j[f] / hw * p->stride_d - p->pad_d;
+		h0[f] = j[f] / p->out_w % p->out_h * p->stride_h - p->pad_h;
+		w0[f] = j[f] % p->out_w * sw - p->pad_w;
+	}
+	for (i = 0; i < p->k_d; i++)
+		for (a = 0; a < p->k_h; a++)
+			for (b = 0; b < p->k_w; b++, c += 8 * n) {
+				d = d0[0] + i * p->dil_d;
+				h = h0[0] + a * p->dil_h;
+				w = w0[0] + b * p->dil_w;
+				if (row && (uint32_t)d < (uint32_t)p->in_d &&
+				    (uint32_t)h < (uint32_t)p->in_h && w >= 0 && w + 3 * sw < p->in_w) {
+					pairs4(x + (d * p->in_h + h) * p->in_w + w, g->in_plane, sw, n,
+					       off, c);
+					continue;
+				}
+				for (f = 0; f < 4; f++) {
+					int16_t *o = c + 2 * f;
+					d = d0[f] + i * p->dil_d;
+					h = h0[f] + a * p->dil_h;
+					w = w0[f] + b * p->dil_w;
+					if ((uint32_t)d < (uint32_t)p->in_d &&
+					    (uint32_t)h < (uint32_t)p->in_h && (uint32_t)w < (uint32_t)p->in_w) {
+						const int8_t *xp = x + (d * p->in_h + h) * p->in_w + w;
+						for (m = 0; m < n; m++, o += 8, xp += 2 * g->in_plane) {
+							o[0] = (int16_t)(xp[0] + off);
+							o[1] = (int16_t)(xp[g->in_plane] + off);
+						}
+					} else {
+						for (m = 0; m < n; m++, o += 8)
+							o[0] = o[1] = 0;
+					}
+				}
+			}
+	for (l = (int32_t)(c - c0) / 4; l < k8; l++) /* l: taps so far */
+		c0[l / 2 * 8 + l % 2] = c0[l / 2 * 8 + 2 + l % 2] = c0[l / 2 * 8 + 4 + l % 2] =
+			c0[l / 2 * 8 + 6 + l % 2] = 0;
+}
+
+/* The w16 kernels carry every sum doubled (their weights are packed doubled), so that
+   TFLite's first rounding, floor((x * mult + 2^30) / 2^31), is one SMMULR of 2x:
+   floor((2x * mult + 2^31) / 2^32). Its second, a right shift by r rounding half away
+   from zero, is floor((h + 2^(r - 1) - [h < 0]) / 2^r), and the output offset joins the
+   constant as off * 2^r: y = clamp((h + c + (h >> 31)) >> r), c = 2^(r - 1) + off * 2^r.
+   With |x| < 2^30 (the doubled sum fits int32), |h| < 2^30, and r <= 22 keeps
+   |c| < 2^30: no step overflows. Other channels (a factor of 1/2 or more, or r > 22)
+   take o2m_q8_requant. */
+typedef struct {
+	int32_t mult; /* r == 0: the channel's packed word */
+	int32_t c, r;
+} rq2;
+
+#define RQ2_MAX_R 22
+
+static void rq2_table(const int32_t *rq, int32_t n, int32_t off, rq2 *tab)
+{
+	int32_t i, shift;
+
+	for (i = 0; i < n; i++) {
+		shift = o2m_q8_rq_shift(rq[i]);
+		if (shift < 0 && -shift <= RQ2_MAX_R) {
+			tab[i].mult = o2m_q8_rq_mult(rq[i]);
+			tab[i].r = -shift;
+			tab[i].c = (int32_t)(1u << (-shift - 1)) + off * (int32_t)(1u << -shift);
+		} else {
+			tab[i].mult = rq[i];
+			tab[i].c = tab[i].r = 0;
+		}
+	}
+}
+
+/* floor((a * b + 2^31) / 2^32): SMMULR */
+static inline int32_t q8_smmulr(int32_t a, int32_t b)
+{
+#if defined(Q8_DSP) && defined(__GNUC__)
+	int32_t r;
+
+	__asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+	return r;
+#else
+	return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* a channel of rq2_table's r == 0, away from the hot path */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t rq2_slow(const out_step *o, int32_t word, int32_t a2)
+{
+	return q8_out(o2m_q8_requant(a2 / 2, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
+		      o->lo, o->hi);
+}
+
+/* the output of the doubled sum a2, rescaled by e (clamp_k kind) */
+static inline int8_t rq2_one(const out_step *o, const rq2 *e, int32_t a2, int kind)
+{
+	int32_t h;
+
+	if (!e->r)
+		return (int8_t)rq2_slow(o, e->mult, a2);
+	h = q8_smmulr(a2, e->mult);
+	return (int8_t)clamp_k((h + e->c + (h >> 31)) >> e->r, o->lo, o->hi, kind);
+}
+
+/* the outputs of the doubled sums a[0..3] of one channel (rescale e) at y[j0..j3]: every
+   value in a local before the first store (an int8 store may alias anything the
+   compiler would otherwise load again); clamp_k kind */
+static inline void out4(const out_step *o, const rq2 *e, const int32_t *a, int8_t *y,
+			int32_t j0, int32_t j1, int32_t j2, int32_t j3, int kind)
+{
+	const int32_t mult = e->mult, c = e->c, r = e->r, lo = o->lo, hi = o->hi;
+	int32_t v[4], i, h;
+
+	if (!r) {
+		for (i = 0; i < 4; i++)
+			v[i] = rq2_slow(o, mult, a[i]);
+	} else {
+		for (i = 0; i < 4; i++) {
+			h = q8_smmulr(a[i], mult);
+			v[i] = clamp_k((h + c + (h >> 31)) >> r, lo, hi, kind);
+		}
+	}
+	y[j0] = (int8_t)v[0];
+	y[j1] = (int8_t)v[1];
+	y[j2] = (int8_t)v[2];
+	y[j3] = (int8_t)v[3];
+}
+
+/* one block of two filters times four columns: the biases in, the sums or the outputs
+   out (the layout the assembly below reads: keep the offsets) */
+typedef struct {
+	int32_t b0, b1;  /* the two channels' doubled biases */
+	const rq2 *e;    /* their rescales (the blocks that store outputs) */
+	int8_t *y;       /* channel 0's output at the first of the four positions */
+	int32_t plane;   /* channel 1's is plane further */
+	int32_t lo;      /* act_min */
+	int32_t acc[8];  /* the sums (mm2x4_sums): 4f + i for filter f, column i */
+} mm_blk;
+
+#ifdef Q8_ASM
+/* The loop takes all 14 registers (the end pointer waits on the stack, the block's
+   address above it): r4-r7 the sums of filter 0 at the four columns, r8-r11 of filter 1;
+   per pair of taps, one LDRD of both filters' pair and two of the columns, 8 SMLADs. */
+#define MM2X4_LOOP                                                                        \
+	"push	{r2-r11, lr}\n\t"                                                           \
+	"ldrd	r4, r8, [r3]\n\t" /* the biases */                                          \
+	"mov	r5, r4\n\tmov	r6, r4\n\tmov	r7, r4\n\t"                                   \
+	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n"                                    \
+	"1:\n\t"                                                                            \
+	".rept	4\n\t"                                                                      \
+	"ldrd	r2, r3, [r1], #8\n\t"   /* the two filters' pair of taps */                 \
+	"ldrd	r12, lr, [r0], #8\n\t"  /* columns 0 and 1 */                               \
+	"smlad	r4, r12, r2, r4\n\t"                                                        \
+	"smlad	r5, lr, r2, r5\n\t"                                                         \
+	"smlad	r8, r12, r3, r8\n\t"                                                        \
+	"smlad	r9, lr, r3, r9\n\t"                                                         \
+	"ldrd	r12, lr, [r0], #8\n\t"  /* columns 2 and 3 */                               \
+	"smlad	r6, r12, r2, r6\n\t"                                                        \
+	"smlad	r7, lr, r2, r7\n\t"                                                         \
+	"smlad	r10, r12, r3, r10\n\t"                                                      \
+	"smlad	r11, lr, r3, r11\n\t"                                                       \
+	".endr\n\t"                                                                         \
+	"ldr	r12, [sp]\n\t"                                                              \
+	"cmp	r0, r12\n\t"                                                                \
+	"bne	1b\n\t"                                                                     \
+	"ldr	r3, [sp, #4]\n\t"
+
+/* the output of sum register A into byte I of lr: r0 the multiplier, r1 the constant,
+   r2 the shift (rq2), r12 free, r3 act_min; CLAMP to int8 */
+#define MM2X4_RQ(A, I, CLAMP)                                                             \
+	"smmulr	" A ", " A ", r0\n\t"                                                       \
+	"add	r12, r1, " A "\n\t"                                                         \
+	"add	" A ", r12, " A ", asr #31\n\t"                                             \
+	"asr	" A ", " A ", r2\n\t" CLAMP(A) "strb	" A ", [lr, #" I "]\n\t"
+#define MM2X4_U7(A) "usat	" A ", #7, " A "\n\t"
+#define MM2X4_S8(A) "ssat	" A ", #8, " A "\n\t"
+#define MM2X4_LO(A) "ssat	" A ", #8, " A "\n\tcmp	" A ", r3\n\tit	lt\n\tmovlt	" A ", r3\n\t"
+
+/* both channels' outputs at four positions side by side */
+#define MM2X4_OUT(CLAMP)                                                                  \
+	"ldr	r2, [r3, #8]\n\t"                                                           \
+	"ldr	lr, [r3, #12]\n\t"                                                          \
+	"ldm	r2, {r0, r1, r2}\n\t"                                                       \
+	"ldr	r3, [r3, #20]\n\t" MM2X4_RQ("r4", "0", CLAMP) MM2X4_RQ("r5", "1", CLAMP)    \
+	MM2X4_RQ("r6", "2", CLAMP) MM2X4_RQ("r7", "3", CLAMP)                               \
+	"ldr	r3, [sp, #4]\n\t"                                                           \
+	"ldr	r2, [r3, #8]\n\t"                                                           \
+	"ldr	r12, [r3, #16]\n\t"                                                         \
+	"add	lr, lr, r12\n\t"                                                            \
+	"add	r2, r2, #12\n\t"                                                            \
+	"ldm	r2, {r0, r1, r2}\n\t"                                                       \
+	"ldr	r3, [r3, #20]\n\t" MM2X4_RQ("r8", "0", CLAMP) MM2X4_RQ("r9", "1", CLAMP)    \
+	MM2X4_RQ("r10", "2", CLAMP) MM2X4_RQ("r11", "3", CLAMP)
+
+/* fixed registers for the assembly; the ones the compiler does not hand over are saved
+   and restored by it */
+#define MM2X4_ASM(TAIL)                                                                   \
+	register const int16_t *r0 __asm__("r0") = c;                                      \
+	register const int16_t *r1 __asm__("r1") = w;                                      \
+	register const int16_t *r2 __asm__("r2") = c + 4 * k8;                             \
+	register mm_blk *r3 __asm__("r3") = blk;                                           \
+	__asm__ volatile(MM2X4_LOOP TAIL "pop	{r2-r11, lr}"                               \
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)                           \
+			 :                                                                  \
+			 : "r12", "cc", "memory")
+
+/* the block's outputs, clamped to [0, 127], [-128, 127] or [lo, 127] */
+static void mm2x4_u7(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+	MM2X4_ASM(MM2X4_OUT(MM2X4_U7));
+}
+
+static void mm2x4_s8(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+	MM2X4_ASM(MM2X4_OUT(MM2X4_S8));
+}
+
+static void mm2x4_lo(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+	MM2X4_ASM(MM2X4_OUT(MM2X4_LO));
+}
+#endif
+
+/* blk->acc[4f + i] = bias f + filter f of a pair . column i, over k8 taps (a multiple of
+   8): c the four columns interleaved by pairs of taps ([k8 / 2][4][2]), w the pair's
+   packed filters ([k8 / 2][2][2]); both 4-byte aligned */
+static void mm2x4_sums(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+#ifdef Q8_ASM
+	MM2X4_ASM("add	r3, r3, #24\n\tstm	r3, {r4-r11}\n\t");
+#else
+	int32_t a[8], t, i;
+
+	for (i = 0; i < 4; i++)
+		a[i] = blk->b0, a[4 + i] = blk->b1;
+	for (t = 0; t < k8; t += 2, c += 8, w += 4)
+		for (i = 0; i < 4; i++) {
+			a[i] += c[2 * i] * w[0] + c[2 * i + 1] * w[1];
+			a[4 + i] += c[2 * i] * w[2] + c[2 * i + 1] * w[3];
+		}
+	for (i = 0; i < 8; i++)
+		blk->acc[i] = a[i];
+#endif
 }
 
 /* the cout outputs of a group at positions j[0..3] from the columns c: w the group's
    packed filters, b its biases (NULL: none), e their rescales, y the plane of its first
    channel; clamp_k kind */
 static inline void pairs4_k(const out_step *o, const int16_t *c, int32_t k8, const int16_t *w,
-			    const int32_t *b, const rq_ch *e, int32_t cout, int32_t plane,
+			    const int32_t *b, const rq2 *e, int32_t cout, int32_t plane,
 			    const int32_t j[4], int8_t *y, int kind)
 {
-	int32_t oc, i, a[8], b0, b1;
+	const int32_t j0 = j[0], j1 = j[1], j2 = j[2], j3 = j[3];
+	const out_step st = *o;
+	int32_t oc;
+	mm_blk blk;
+#ifdef Q8_ASM
+	const int run = j3 == j0 + 3 && (kind || st.hi == 127);
 
-	for (oc = 0; oc < cout; oc += 2, w += 2 * k8, y += 2 * plane) {
-		b0 = b ? b[oc] : 0;
-		b1 = b && oc + 1 < cout ? b[oc + 1] : 0;
-		a[0] = a[1] = a[2] = a[3] = b0;
-		a[4] = a[5] = a[6] = a[7] = b1;
-		mm2x4(c, w, k8, a);
-		for (i = 0; i < 4; i++)
-			y[j[i]] = rq_one(o, e + oc, a[i], kind);
+	blk.plane = plane;
+	blk.lo = st.lo;
+#endif
+	for (oc = 0; oc < cout; oc += 2, w += 2 * k8, y += 2 * plane, e += 2) {
+		blk.b0 = b ? 2 * b[oc] : 0;
+		blk.b1 = b && oc + 1 < cout ? 2 * b[oc + 1] : 0;
+#ifdef Q8_ASM
+		if (run && oc + 1 < cout && e[0].r && e[1].r) { /* the outputs in assembly */
+			blk.e = e;
+			blk.y = y + j0;
+			if (kind == 1)
+				mm2x4_u7(c, w, k8, &blk);
+			else if (kind == 2)
+				mm2x4_s8(c, w, k8, &blk);
+			else
+				mm2x4_lo(c, w, k8, &blk);
+			continue;
+		}
+#endif
+		mm2x4_sums(c, w, k8, &blk);
+		out4(&st, e, blk.acc, y, j0, j1, j2, j3, kind);
 		if (oc + 1 < cout)
-			for (i = 0; i < 4; i++)
-				y[plane + j[i]] = rq_one(o, e + oc + 1, a[4 + i], kind);
+			out4(&st, e + 1, blk.acc + 4, y + plane, j0, j1, j2, j3, kind);
 	}
 }
 
@@ -1088,7 +1400,7 @@ int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 	int16_t *cols, *t;
 	int32_t n, gr, j, i, k, k8, jj[4];
 	int k1, kind;
-	rq_ch *tab;
+	rq2 *tab;
 	geo g;
 
 	if (!conv_geo(p, x, (const int8_t *)(const void *)w, rq, scratch, y, &g))
@@ -1097,7 +1409,9 @@ int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 	k8 = (int32_t)o2m_q8_k8(k);
 	k1 = is_1x1(c);
 	kind = clamp_kind(o.lo, o.hi);
-	cols = rq_scratch(p, rq, scratch, &tab);
+	tab = (rq2 *)(void *)scratch;
+	rq2_table(rq, c->c_out, o.off, tab);
+	cols = (int16_t *)(void *)(tab + c->c_out);
 	t = cols + 4 * k8; /* the plain columns, their tails zero */
 	if (!k1)
 		for (i = 0; i < 4; i++)
@@ -1113,6 +1427,10 @@ int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 					jj[i] = j + i < g.out_plane ? j + i : g.out_plane - 1;
 				if (k1) {
 					cols4_1x1(xg, g.cin, k8, g.in_plane, p->input_offset, jj, cols);
+				} else if (g.cin % 2 == 0) {
+					cols4_pairs(p, &g, xg, jj, k8, cols);
+				} else if (j % c->out_w + 3 < c->out_w) { /* one output row */
+					cols4_row(p, &g, xg, j, k8, cols);
 				} else {
 					for (i = 0; i < 4; i++)
 						im2col(p, &g, xg, jj[i], t + i * k8);
@@ -1136,7 +1454,7 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 {
 	const out_step st = {p->output_offset, p->act_min, p->act_max};
 	int32_t b, o, i, k8, a[4];
-	rq_ch *tab;
+	rq2 *tab;
 
 	if (!x || !w || !rq || !scratch || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
 	    !q8_offset_ok(p->input_offset) ||
@@ -1144,17 +1462,17 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 	    !q8_scales_ok(rq, p->out))
 		return O2M_ERR_ARG;
 	k8 = (int32_t)o2m_q8_k8(p->in);
-	tab = (rq_ch *)(void *)(scratch + k8);
-	rq_table(rq, p->out, tab);
+	tab = (rq2 *)(void *)(scratch + k8);
+	rq2_table(rq, p->out, st.off, tab);
 	for (b = 0; b < p->batch; b++, x += p->in, y += p->out) {
 		for (i = 0; i < k8; i++)
 			scratch[i] = (int16_t)(i < p->in ? x[i] + p->input_offset : 0);
 		for (o = 0; o < p->out; o += 4) {
 			for (i = 0; i < 4; i++)
-				a[i] = bias && o + i < p->out ? bias[o + i] : 0;
+				a[i] = bias && o + i < p->out ? 2 * bias[o + i] : 0;
 			mm4x1(scratch, w + o * k8, k8, a);
 			for (i = 0; i < 4 && o + i < p->out; i++)
-				y[o + i] = rq_one(&st, tab + o + i, a[i], 0);
+				y[o + i] = rq2_one(&st, tab + o + i, a[i], 0);
 		}
 	}
 	return O2M_OK;

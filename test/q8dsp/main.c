@@ -112,7 +112,8 @@ static int w16_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 	    o2m_q8_conv_w16_scratch_bytes(q, 0) > (int64_t)sizeof scr32)
 		return 1; /* too big for the buffers: not run (main counts the ones run) */
 	w16_run++;
-	o2m_q8_pack_conv_w16(w, p->group, p->c_out / p->group, k, w16);
+	o2m_q8_pack_conv_w16(w, p->group, p->c_out / p->group, p->c_in / p->group,
+			     p->k_d * p->k_h * p->k_w, w16);
 	memset(y, 0, sizeof y);
 	rc = o2m_q8_conv_w16_s8(q, x, w16, b, rq, scr, y);
 	if (rc != O2M_OK) {

@@ -493,7 +493,8 @@ static void conv_w16_matches_naive_reference(void **state)
 		const o2m_conv_params *p = &q.conv;
 		int64_t k = (int64_t)p->c_in / p->group * p->k_d * p->k_h * p->k_w;
 		assert_true(o2m_q8_w16_conv_count(p->group, p->c_out / p->group, k) <= 4 * WMAX);
-		o2m_q8_pack_conv_w16(cw, p->group, p->c_out / p->group, k, cw16);
+		o2m_q8_pack_conv_w16(cw, p->group, p->c_out / p->group, p->c_in / p->group,
+				     p->k_d * p->k_h * p->k_w, cw16);
 		if (t % 5 == 0) /* no bias: the reference's are zeros */
 			memset(cbias, 0, sizeof cbias);
 		ref_conv(&q, &c);
