@@ -128,6 +128,74 @@ static int16_t *rq_scratch(const o2m_q8_conv_params *q, const int32_t *rq, int16
 	return (int16_t *)(void *)(*tab + q->conv.c_out);
 }
 
+/* ---- doubled sums ---- */
+
+/* The w16 kernels carry every sum doubled (their weights are packed doubled), so that
+   TFLite's first rounding, floor((x * mult + 2^30) / 2^31), is one SMMULR of 2x:
+   floor((2x * mult + 2^31) / 2^32). Its second, a right shift by r rounding half away
+   from zero, is floor((h + 2^(r - 1) - [h < 0]) / 2^r), and the output offset joins the
+   constant as off * 2^r: y = clamp((h + c + (h >> 31)) >> r), c = 2^(r - 1) + off * 2^r.
+   With |x| < 2^30 (the doubled sum fits int32), |h| < 2^30, and r <= 22 keeps
+   |c| < 2^30: no step overflows. Other channels (a factor of 1/2 or more, or r > 22)
+   take o2m_q8_requant. */
+typedef struct {
+	int32_t mult; /* r == 0: the channel's packed word */
+	int32_t c, r;
+} rq2;
+
+#define RQ2_MAX_R 22
+
+static void rq2_table(const int32_t *rq, int32_t n, int32_t off, rq2 *tab)
+{
+	int32_t i, shift;
+
+	for (i = 0; i < n; i++) {
+		shift = o2m_q8_rq_shift(rq[i]);
+		if (shift < 0 && -shift <= RQ2_MAX_R) {
+			tab[i].mult = o2m_q8_rq_mult(rq[i]);
+			tab[i].r = -shift;
+			tab[i].c = (int32_t)(1u << (-shift - 1)) + off * (int32_t)(1u << -shift);
+		} else {
+			tab[i].mult = rq[i];
+			tab[i].c = tab[i].r = 0;
+		}
+	}
+}
+
+/* floor((a * b + 2^31) / 2^32): SMMULR */
+static inline int32_t q8_smmulr(int32_t a, int32_t b)
+{
+#if defined(Q8_DSP) && defined(__GNUC__)
+	int32_t r;
+
+	__asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+	return r;
+#else
+	return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
+#endif
+}
+
+/* a channel of rq2_table's r == 0, away from the hot path */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static int32_t rq2_slow(const out_step *o, int32_t word, int32_t a2)
+{
+	return q8_out(o2m_q8_requant(a2 / 2, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
+		      o->lo, o->hi);
+}
+
+/* the output of the doubled sum a2, rescaled by e (clamp_k kind) */
+static inline int8_t rq2_one(const out_step *o, const rq2 *e, int32_t a2, int kind)
+{
+	int32_t h;
+
+	if (!e->r)
+		return (int8_t)rq2_slow(o, e->mult, a2);
+	h = q8_smmulr(a2, e->mult);
+	return (int8_t)clamp_k((h + e->c + (h >> 31)) >> e->r, o->lo, o->hi, kind);
+}
+
 /* ---- two columns times two filters ---- */
 
 /* The two columns of n values: portable, c0 then c1; with DSP, the first n4 = n & ~3
@@ -534,97 +602,111 @@ static int32_t dw_window(const o2m_conv_params *p, const int16_t *pl, int32_t e_
 }
 
 #ifdef Q8_DSP
-/* 3 taps of one filter row for two outputs: the words (x0, x1) and (x1, x2) meet
-   (w0, w1) in SMLADs, x2 and x3 meet w2 as the halves of (x2, x3) */
-#define DW_TAPS3(x, w01, w2)                                                      \
-	do {                                                                      \
-		int32_t v_ = q8_load16x2(x);                                      \
-		s0 = __smlad(v_, w01, s0);                                        \
-		v_ = q8_load16x2((x) + 1);                                        \
-		s1 = __smlad(v_, w01, s1);                                        \
-		v_ = q8_load16x2((x) + 2);                                        \
-		s0 = __smlabb(v_, w2, s0);                                        \
-		s1 = __smlatb(v_, w2, s1);                                        \
-	} while (0)
-
-/* the n sums (from bias) of one output row of a 3x3 filter, unit stride and
-   dilation along w, n >= 2, two at a time, an odd last one with the one before it
-   again: r the first filter row's start in the padded plane, rs the step between
-   filter rows, the 9 weights packed in registers */
-static void dw_sums3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
-		       int32_t n, int32_t *s)
+/* One output row of a 3x3 filter on the padded plane (r the first filter row's start,
+   rs the step between filter rows), the sums carried doubled from bias2 and rescaled as
+   rq2_one's (e a fast channel) into y[i * ys], clamp_k kind. wp: the 9 weights doubled,
+   packed by dw_pack3x3. Unit stride: two outputs at a time, the words (x0, x1) and
+   (x1, x2) meeting (w0, w1) in SMLADs and x2, x3 meeting w2 as the halves of (x2, x3);
+   an odd last output is made with the one before it again (n >= 2). */
+static inline void dw3_s1_k(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias2,
+			    const rq2 *e, const out_step *o, int32_t n, int8_t *y, int32_t ys,
+			    int kind)
 {
 	const int32_t a01 = wp[0], a2 = wp[1], b01 = wp[2], b2 = wp[3], c01 = wp[4], c2 = wp[5];
-	const int16_t *r0 = r, *r1 = r + rs, *r2 = r + 2 * rs;
-	int32_t *const end = s + n, s0, s1, v;
+	const int32_t mult = e->mult, cst = e->c, sh = e->r, lo = o->lo, hi = o->hi;
+	const int16_t *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t i = 0, s0, s1, v, h;
 
 	for (;;) {
-		for (; s + 2 <= end; s += 2, r0 += 2, r1 += 2, r2 += 2) {
-			v = q8_load16x2(r0 + 2);
-			s0 = __smlabb(v, a2, __smlad(q8_load16x2(r0), a01, bias));
-			s1 = __smlatb(v, a2, __smlad(q8_load16x2(r0 + 1), a01, bias));
-			v = q8_load16x2(r1 + 2);
-			s0 = __smlabb(v, b2, __smlad(q8_load16x2(r1), b01, s0));
-			s1 = __smlatb(v, b2, __smlad(q8_load16x2(r1 + 1), b01, s1));
-			v = q8_load16x2(r2 + 2);
-			s[0] = __smlabb(v, c2, __smlad(q8_load16x2(r2), c01, s0));
-			s[1] = __smlatb(v, c2, __smlad(q8_load16x2(r2 + 1), c01, s1));
+		for (; i + 2 <= n; i += 2) {
+			v = q8_load16x2(r + i + 2);
+			s0 = __smlabb(v, a2, __smlad(q8_load16x2(r + i), a01, bias2));
+			s1 = __smlatb(v, a2, __smlad(q8_load16x2(r + i + 1), a01, bias2));
+			v = q8_load16x2(r1 + i + 2);
+			s0 = __smlabb(v, b2, __smlad(q8_load16x2(r1 + i), b01, s0));
+			s1 = __smlatb(v, b2, __smlad(q8_load16x2(r1 + i + 1), b01, s1));
+			v = q8_load16x2(r2 + i + 2);
+			s0 = __smlabb(v, c2, __smlad(q8_load16x2(r2 + i), c01, s0));
+			s1 = __smlatb(v, c2, __smlad(q8_load16x2(r2 + i + 1), c01, s1));
+			h = q8_smmulr(s0, mult);
+			y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+			h = q8_smmulr(s1, mult);
+			y[(i + 1) * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
 		}
-		if (s == end)
+		if (i == n)
 			return;
-		s--, r0--, r1--, r2--; /* the odd last one */
+		i = n - 2; /* the odd last one */
 	}
 }
 
-/* y[i * ys] = the output of s[i], i < n; rq fast, clamp_k kind */
-static inline void rq_row_k(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y,
-			    int32_t ys, int kind)
+/* the same at stride 2 (n >= 1): output i reads x[2i], x[2i + 1], x[2i + 2]; the word
+   (x[2i + 2], x[2i + 3]) gives output i its last tap and output i + 1 its first two.
+   The last output reads its last tap alone (the word would pass the row's end). */
+static inline void dw3_s2_k(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias2,
+			    const rq2 *e, const out_step *o, int32_t n, int8_t *y, int32_t ys,
+			    int kind)
 {
-	const int32_t mult = rq->mult, rsh = rq->rsh, off = rq->off, lo = rq->lo, hi = rq->hi;
-	const int64_t t0 = (int64_t)((uint64_t)(uint32_t)rq->phi << 32 | (uint32_t)rq->plo);
-	int64_t t;
-	int32_t i, x;
+	const int32_t a01 = wp[0], a2 = wp[1], b01 = wp[2], b2 = wp[3], c01 = wp[4], c2 = wp[5];
+	const int32_t mult = e->mult, cst = e->c, sh = e->r, lo = o->lo, hi = o->hi;
+	const int16_t *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t i, s0, u, v, w, u1, v1, w1, h;
 
-	for (i = 0; i < n; i++, y += ys) {
-		x = s[i];
-		t = t0 + (int64_t)x * mult + (int32_t)((uint32_t)x & 0x80000000u);
-		*y = (int8_t)clamp_k(((int32_t)(t >> 32) >> rsh) + off, lo, hi, kind);
+	u = q8_load16x2(r);
+	v = q8_load16x2(r1);
+	w = q8_load16x2(r2);
+	for (i = 0; i + 1 < n; i++, u = u1, v = v1, w = w1) {
+		u1 = q8_load16x2(r + 2 * i + 2);
+		v1 = q8_load16x2(r1 + 2 * i + 2);
+		w1 = q8_load16x2(r2 + 2 * i + 2);
+		s0 = __smlabb(u1, a2, __smlad(u, a01, bias2));
+		s0 = __smlabb(v1, b2, __smlad(v, b01, s0));
+		s0 = __smlabb(w1, c2, __smlad(w, c01, s0));
+		h = q8_smmulr(s0, mult);
+		y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
 	}
+	s0 = __smlabb(r[2 * i + 2], a2, __smlad(u, a01, bias2));
+	s0 = __smlabb(r1[2 * i + 2], b2, __smlad(v, b01, s0));
+	s0 = __smlabb(r2[2 * i + 2], c2, __smlad(w, c01, s0));
+	h = q8_smmulr(s0, mult);
+	y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
 }
 
-static void rq_row(const int32_t *s, int32_t n, const q8_rq *rq, int8_t *y, int32_t ys)
+/* dw3_s1_k or dw3_s2_k (stride sw) with a constant clamp kind */
+static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[6],
+		    int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
+		    int32_t ys)
 {
-	switch (clamp_kind(rq->lo, rq->hi)) {
-	case 1: rq_row_k(s, n, rq, y, ys, 1); break;
-	case 2: rq_row_k(s, n, rq, y, ys, 2); break;
-	default: rq_row_k(s, n, rq, y, ys, 0);
+	switch (clamp_kind(o->lo, o->hi) * 2 + (sw == 2)) {
+	case 2: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
+	case 3: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
+	case 4: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 2); break;
+	case 5: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 2); break;
+	case 1: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 0); break;
+	default: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 0);
 	}
 }
 
-/* the 3x3 weights packed for dw_sums3x3 */
+/* the 3x3 weights doubled and packed for dw3_row: (w0, w1), w2 of each filter row */
 static void dw_pack3x3(const int8_t *w, int32_t wp[6])
 {
-	wp[0] = q8_pack16(w[0], w[1]), wp[1] = w[2];
-	wp[2] = q8_pack16(w[3], w[4]), wp[3] = w[5];
-	wp[4] = q8_pack16(w[6], w[7]), wp[5] = w[8];
+	wp[0] = q8_pack16(2 * w[0], 2 * w[1]), wp[1] = 2 * w[2];
+	wp[2] = q8_pack16(2 * w[3], 2 * w[4]), wp[3] = 2 * w[5];
+	wp[4] = q8_pack16(2 * w[6], 2 * w[7]), wp[5] = 2 * w[8];
 }
 
-#define DW_CHUNK 32 /* sums of one row kept on the stack */
-
-/* one output row of a 3x3 filter: dw_sums3x3, then rq_row, DW_CHUNK at a time */
-static void dw_row3x3(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias,
-		      const q8_rq *rq, int32_t n, int8_t *y, int32_t ys)
+/* a bias the doubled sums of a 3x3 depthwise filter keep inside int32 */
+static int dw_bias_ok(int32_t b)
 {
-	int32_t s[DW_CHUNK], o, m;
+	return b > -(1 << 29) && b < (1 << 29);
+}
 
-	for (o = 0; o < n; o += m, r += m, y += m * ys) {
-		m = n - o > DW_CHUNK ? DW_CHUNK : n - o;
-		if (m < 2) { /* the last one alone: with the one before it */
-			o--, r--, y -= ys, m = 2;
-		}
-		dw_sums3x3(r, rs, wp, bias, m, s);
-		rq_row(s, m, rq, y, ys);
-	}
+/* the rq2 of one channel (rq2_table's) */
+static rq2 rq2_of(int32_t word, int32_t off)
+{
+	rq2 e;
+
+	rq2_table(&word, 1, off, &e);
+	return e;
 }
 
 /* 2-D 3x3 filters on planes taller than wide (DS-CNN's 25 x 5): the plane padded
@@ -685,10 +767,12 @@ static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t 
 	const o2m_conv_params *c = &p->conv;
 	const int32_t e_h = c->out_h + 2, e_w = (int32_t)o2m_q8_span(c->out_w, 3, c->stride_w,
 								       c->dil_w);
-	int32_t n, ic, m, oc, ox, i;
+	const out_step os = {p->output_offset, p->act_min, p->act_max};
+	int32_t n, ic, m, oc, ox, i, b;
 	int32_t wp[6];
 	int8_t wt[9];
 	q8_rq r;
+	rq2 e;
 
 	for (n = 0; n < c->n; n++)
 		for (ic = 0; ic < c->c_in; ic++) {
@@ -699,14 +783,16 @@ static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t 
 				for (i = 0; i < 9; i++)
 					wt[i] = w[oc * 9 + i % 3 * 3 + i / 3];
 				dw_pack3x3(wt, wp);
-				r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
-				if (!r.fast) {
-					dw_cols(c, pl, e_h, wt, bias ? bias[oc] : 0, &r, yo);
+				b = bias ? bias[oc] : 0;
+				e = rq2_of(rq[oc], p->output_offset);
+				if (!e.r || !dw_bias_ok(b)) {
+					r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
+					dw_cols(c, pl, e_h, wt, b, &r, yo);
 					continue;
 				}
 				for (ox = 0; ox < c->out_w; ox++)
-					dw_row3x3(pl + ox * c->stride_w * e_h, c->dil_w * e_h, wp,
-						  bias ? bias[oc] : 0, &r, c->out_h, yo + ox, c->out_w);
+					dw3_row(pl + ox * c->stride_w * e_h, c->dil_w * e_h, 1, wp, 2 * b,
+						&e, &os, c->out_h, yo + ox, c->out_w);
 			}
 		}
 }
@@ -728,26 +814,33 @@ static void dw_row3x3_c(const int16_t *r, int32_t rs, int32_t sw, int32_t dw, co
 					     r2[d2] * w8);
 }
 
-/* one output channel from its input channel's padded plane */
+/* one output channel from its input channel's padded plane: r its rescale, word its
+   packed word, o the output step */
 static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, int32_t e_w,
-		     const int8_t *w, int32_t bias, const q8_rq *r, int8_t *y)
+		     const int8_t *w, int32_t bias, const q8_rq *r, int32_t word,
+		     const out_step *o, int8_t *y)
 {
 	const int32_t sd = p->stride_d * e_h * e_w, sh = p->stride_h * e_w;
 	int32_t od, oh, ow;
 #ifdef Q8_DSP
-	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_w == 1 &&
-			 p->dil_w == 1 && p->out_w >= 2;
+	const rq2 e = rq2_of(word, o->off);
+	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 &&
+			 (p->stride_w == 2 || (p->stride_w == 1 && p->out_w >= 2)) && e.r &&
+			 dw_bias_ok(bias);
 	int32_t wp[6];
 
 	dw_pack3x3(w, wp);
+#else
+	(void)word, (void)o;
 #endif
 
 	for (od = 0; od < p->out_d; od++)
 		for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
 			const int16_t *row = pl + od * sd + oh * sh;
 #ifdef Q8_DSP
-			if (fast && r->fast) {
-				dw_row3x3(row, p->dil_h * e_w, wp, bias, r, p->out_w, y, 1);
+			if (fast) {
+				dw3_row(row, p->dil_h * e_w, p->stride_w, wp, 2 * bias, &e, o,
+					p->out_w, y, 1);
 				continue;
 			}
 #endif
@@ -789,6 +882,7 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 		      const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
+	const out_step os = {p->output_offset, p->act_min, p->act_max};
 	int32_t n, ic, m, oc, e_d, e_h, e_w;
 	q8_rq r;
 	geo g;
@@ -818,7 +912,7 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 				oc = ic * g.cout + m;
 				r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
 				dw_plane(c, scratch, e_h, e_w, w + oc * g.ksize,
-					 bias ? bias[oc] : 0, &r,
+					 bias ? bias[oc] : 0, &r, rq[oc], &os,
 					 y + (n * c->c_out + oc) * g.out_plane);
 			}
 		}
@@ -1028,9 +1122,12 @@ static inline int32_t q8_pkhtb(int32_t lo, int32_t hi)
 }
 #endif
 
-/* four words at c, straight from registers */
+/* four words at c (4-byte aligned), straight from registers */
 static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32_t v3)
 {
+#if defined(__GNUC__)
+	c = __builtin_assume_aligned(c, 4); /* STRDs */
+#endif
 	memcpy(c, &v0, 4);
 	memcpy(c + 2, &v1, 4);
 	memcpy(c + 4, &v2, 4);
@@ -1100,115 +1197,66 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const geo *g, const int8_t 
 {
 	const o2m_conv_params *p = &q->conv;
 	const int32_t off = q->input_offset, sw = p->stride_w, n = g->cin >> 1;
-	const int32_t hw = p->out_h * p->out_w, row = j[3] == j[0] + 3 * 1 &&
-						     j[0] % p->out_w + 3 < p->out_w;
-	int32_t d0[4], h0[4], w0[4], i, a, b, l, f, m, d, h, w;
+	const int32_t hw = p->out_h * p->out_w, in_hw = p->in_h * p->in_w;
+	const int32_t d0 = j[0] / hw * p->stride_d - p->pad_d;
+	const int32_t h0 = j[0] / p->out_w % p->out_h * p->stride_h - p->pad_h;
+	const int32_t w0 = j[0] % p->out_w * sw - p->pad_w;
+	int32_t i, a, b, l, f, m, d, h, w;
 	int16_t *const c0 = c;
 
-	for (f = 0; f < 4; f++) {
-		d0[f] = j[f] / hw * p->stride_d - p->pad_d;
-		h0[f] = j[f] / p->out_w % p->out_h * p->stride_h - p->pad_h;
-		w0[f] = j[f] % p->out_w * sw - p->pad_w;
-	}
-	for (i = 0; i < p->k_d; i++)
-		for (a = 0; a < p->k_h; a++)
-			for (b = 0; b < p->k_w; b++, c += 8 * n) {
-				d = d0[0] + i * p->dil_d;
-				h = h0[0] + a * p->dil_h;
-				w = w0[0] + b * p->dil_w;
-				if (row && (uint32_t)d < (uint32_t)p->in_d &&
-				    (uint32_t)h < (uint32_t)p->in_h && w >= 0 && w + 3 * sw < p->in_w) {
-					pairs4(x + (d * p->in_h + h) * p->in_w + w, g->in_plane, sw, n,
-					       off, c);
-					continue;
-				}
-				for (f = 0; f < 4; f++) {
-					int16_t *o = c + 2 * f;
-					d = d0[f] + i * p->dil_d;
-					h = h0[f] + a * p->dil_h;
-					w = w0[f] + b * p->dil_w;
-					if ((uint32_t)d < (uint32_t)p->in_d &&
-					    (uint32_t)h < (uint32_t)p->in_h && (uint32_t)w < (uint32_t)p->in_w) {
-						const int8_t *xp = x + (d * p->in_h + h) * p->in_w + w;
-						for (m = 0; m < n; m++, o += 8, xp += 2 * g->in_plane) {
-							o[0] = (int16_t)(xp[0] + off);
-							o[1] = (int16_t)(xp[g->in_plane] + off);
+	if (j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w && d0 >= 0 &&
+	    d0 + (p->k_d - 1) * p->dil_d < p->in_d && h0 >= 0 &&
+	    h0 + (p->k_h - 1) * p->dil_h < p->in_h && w0 >= 0 &&
+	    w0 + 3 * sw + (p->k_w - 1) * p->dil_w < p->in_w) { /* every window inside */
+		const int8_t *xd = x + (d0 * p->in_h + h0) * p->in_w + w0, *xh, *xw;
+		for (i = 0; i < p->k_d; i++, xd += p->dil_d * in_hw)
+			for (a = 0, xh = xd; a < p->k_h; a++, xh += p->dil_h * p->in_w)
+				for (b = 0, xw = xh; b < p->k_w; b++, xw += p->dil_w, c += 8 * n)
+					pairs4(xw, g->in_plane, sw, n, off, c);
+	} else {
+		int32_t df[4], hf[4], wf[4]; /* each position's window corner */
+		for (f = 0; f < 4; f++) {
+			df[f] = j[f] / hw * p->stride_d - p->pad_d;
+			hf[f] = j[f] / p->out_w % p->out_h * p->stride_h - p->pad_h;
+			wf[f] = j[f] % p->out_w * sw - p->pad_w;
+		}
+		const int row = j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w;
+		for (i = 0; i < p->k_d; i++)
+			for (a = 0; a < p->k_h; a++)
+				for (b = 0; b < p->k_w; b++, c += 8 * n) {
+					d = d0 + i * p->dil_d;
+					h = h0 + a * p->dil_h;
+					w = w0 + b * p->dil_w;
+					if (row && (uint32_t)d < (uint32_t)p->in_d &&
+					    (uint32_t)h < (uint32_t)p->in_h && w >= 0 &&
+					    w + 3 * sw < p->in_w) { /* this tap inside at all four */
+						pairs4(x + (d * p->in_h + h) * p->in_w + w, g->in_plane, sw,
+						       n, off, c);
+						continue;
+					}
+					for (f = 0; f < 4; f++) {
+						int16_t *o = c + 2 * f;
+						d = df[f] + i * p->dil_d;
+						h = hf[f] + a * p->dil_h;
+						w = wf[f] + b * p->dil_w;
+						if ((uint32_t)d < (uint32_t)p->in_d &&
+						    (uint32_t)h < (uint32_t)p->in_h &&
+						    (uint32_t)w < (uint32_t)p->in_w) {
+							const int8_t *xp = x + (d * p->in_h + h) * p->in_w + w;
+							for (m = 0; m < n; m++, o += 8, xp += 2 * g->in_plane) {
+								o[0] = (int16_t)(xp[0] + off);
+								o[1] = (int16_t)(xp[g->in_plane] + off);
+							}
+						} else {
+							for (m = 0; m < n; m++, o += 8)
+								o[0] = o[1] = 0;
 						}
-					} else {
-						for (m = 0; m < n; m++, o += 8)
-							o[0] = o[1] = 0;
 					}
 				}
-			}
+	}
 	for (l = (int32_t)(c - c0) / 4; l < k8; l++) /* l: taps so far */
 		c0[l / 2 * 8 + l % 2] = c0[l / 2 * 8 + 2 + l % 2] = c0[l / 2 * 8 + 4 + l % 2] =
 			c0[l / 2 * 8 + 6 + l % 2] = 0;
-}
-
-/* The w16 kernels carry every sum doubled (their weights are packed doubled), so that
-   TFLite's first rounding, floor((x * mult + 2^30) / 2^31), is one SMMULR of 2x:
-   floor((2x * mult + 2^31) / 2^32). Its second, a right shift by r rounding half away
-   from zero, is floor((h + 2^(r - 1) - [h < 0]) / 2^r), and the output offset joins the
-   constant as off * 2^r: y = clamp((h + c + (h >> 31)) >> r), c = 2^(r - 1) + off * 2^r.
-   With |x| < 2^30 (the doubled sum fits int32), |h| < 2^30, and r <= 22 keeps
-   |c| < 2^30: no step overflows. Other channels (a factor of 1/2 or more, or r > 22)
-   take o2m_q8_requant. */
-typedef struct {
-	int32_t mult; /* r == 0: the channel's packed word */
-	int32_t c, r;
-} rq2;
-
-#define RQ2_MAX_R 22
-
-static void rq2_table(const int32_t *rq, int32_t n, int32_t off, rq2 *tab)
-{
-	int32_t i, shift;
-
-	for (i = 0; i < n; i++) {
-		shift = o2m_q8_rq_shift(rq[i]);
-		if (shift < 0 && -shift <= RQ2_MAX_R) {
-			tab[i].mult = o2m_q8_rq_mult(rq[i]);
-			tab[i].r = -shift;
-			tab[i].c = (int32_t)(1u << (-shift - 1)) + off * (int32_t)(1u << -shift);
-		} else {
-			tab[i].mult = rq[i];
-			tab[i].c = tab[i].r = 0;
-		}
-	}
-}
-
-/* floor((a * b + 2^31) / 2^32): SMMULR */
-static inline int32_t q8_smmulr(int32_t a, int32_t b)
-{
-#if defined(Q8_DSP) && defined(__GNUC__)
-	int32_t r;
-
-	__asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-	return r;
-#else
-	return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
-#endif
-}
-
-/* a channel of rq2_table's r == 0, away from the hot path */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int32_t rq2_slow(const out_step *o, int32_t word, int32_t a2)
-{
-	return q8_out(o2m_q8_requant(a2 / 2, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
-		      o->lo, o->hi);
-}
-
-/* the output of the doubled sum a2, rescaled by e (clamp_k kind) */
-static inline int8_t rq2_one(const out_step *o, const rq2 *e, int32_t a2, int kind)
-{
-	int32_t h;
-
-	if (!e->r)
-		return (int8_t)rq2_slow(o, e->mult, a2);
-	h = q8_smmulr(a2, e->mult);
-	return (int8_t)clamp_k((h + e->c + (h >> 31)) >> e->r, o->lo, o->hi, kind);
 }
 
 /* the outputs of the doubled sums a[0..3] of one channel (rescale e) at y[j0..j3]: every
