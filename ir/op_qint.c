@@ -82,14 +82,19 @@ static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels,
 
 /* ---- QConv: X, W, B? as Conv, int8 with an int32 bias ---- */
 
-/* whether the convolutions and fully connected layers of node read their constant
-   weights as int16 packed at compile time (o2m_q8_pack_conv_w16, _fc_w16): on a Cortex-M
-   target, where the inner loops are twice as fast on them (SMLAD with LDRD on the DSP
-   extension, no sign extension), at twice the flash; the portable default keeps int8 */
+/* whether the int8 kernels trade flash for speed: on a Cortex-M target (--target), not
+   in the portable default. Then the convolutions and fully connected layers read their
+   constant weights as int16 packed at compile time (o2m_q8_pack_conv_w16, _fc_w16;
+   twice the flash, the inner loops twice as fast: SMLAD with LDRD on the DSP extension,
+   no sign extension) and a large Add reads its inputs' rescales from a 2 KB table. */
+static int q8_speed(Graph *g)
+{
+	return g->target && strcmp(g->target->name, "host");
+}
+
 static int q8_w16(Graph *g, int node)
 {
-	return g->target && strcmp(g->target->name, "host") && ir_is_const(g, ir_in(g, node, 1)) &&
-	       in_t(g, node, 1)->data;
+	return q8_speed(g) && ir_is_const(g, ir_in(g, node, 1)) && in_t(g, node, 1)->data;
 }
 
 int prep_q8conv(Graph *g, int node, Lowered *L)
@@ -216,6 +221,16 @@ int prep_q8binary(Graph *g, int node, Lowered *L)
 	}
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
+	if (n->op == OP_QADD && q8_speed(g) && ir_numel(out_t(g, node, 0)) >= 1024) {
+		int32_t *t = arena_alloc(&g->arena, sizeof *t * 512);
+		o2m_q8_add_tables(p, t); /* left_shift 20, shifts from ir_quant_multiplier */
+		k = lw_kernel(g, node, "q8_add_lut", DT_S8);
+		if (k < 0)
+			return -1;
+		lw_call(g, L, k, PT_Q8_BINARY, p, 4, A_IN(0), A_IN(1),
+			A_CST(lw_const(g, L, DT_S32, 512, t)), A_OUT(0));
+		return 0;
+	}
 	k = lw_kernel(g, node, n->op == OP_QADD ? "q8_add" : "q8_mul", DT_S8);
 	if (k < 0)
 		return -1;

@@ -69,16 +69,69 @@ static add_rq add_prep(const o2m_q8_binary_params *q)
 	return r;
 }
 
-/* one element of Add: each input offset, shifted left and rescaled to the common scale;
-   the sum (saturated, which TFLite's shifts never need) rescaled to the output */
+/* the output of Add from its inputs' rescaled values: the sum (saturated, which
+   TFLite's shifts never need) rescaled to the output */
+static inline int8_t add_out(const q8_rq *o, int32_t sa, int32_t sb)
+{
+#ifdef Q8_DSP
+	return q8_rq_out(o, __qadd(sa, sb)); /* QADD saturates */
+#else
+	int64_t s = (int64_t)sa + sb;
+
+	return q8_rq_out(o, (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s));
+#endif
+}
+
+/* one element of Add: each input offset, shifted left and rescaled to the common scale */
 static int8_t add1(const add_rq *r, int32_t a, int32_t b)
 {
-	int32_t sa = q8_rq_val(&r->a, (a + r->a_off) * r->scale);
-	int32_t sb = q8_rq_val(&r->b, (b + r->b_off) * r->scale);
-	int64_t s = (int64_t)sa + sb;
-	int32_t sum = (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s);
+	return add_out(&r->o, q8_rq_val(&r->a, (a + r->a_off) * r->scale),
+		       q8_rq_val(&r->b, (b + r->b_off) * r->scale));
+}
 
-	return q8_rq_out(&r->o, sum);
+/* the checks of Add's parameters */
+static int add_ok(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b,
+		  const int8_t *y)
+{
+	return binary_ok(q, a, b, y) && q->left_shift >= 0 && q->left_shift <= 20 &&
+	       q8_scale_ok(q->a_mult, q->a_shift) && q8_scale_ok(q->b_mult, q->b_shift);
+}
+
+int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b,
+		      const int32_t *t, int8_t *y)
+{
+	const o2m_bcast_params *p = &q->b;
+	const int32_t *ta = t + 128, *tb = t + 384;
+	int32_t n;
+	q8_rq o;
+
+	if (!t || !add_ok(q, a, b, y))
+		return O2M_ERR_ARG;
+	o = q8_rq_of(q->out_mult, q->out_shift, q->output_offset, q->act_min, q->act_max);
+	if (dense(p) && o.fast) { /* q8_rq_out's fast path, its constants in registers */
+		const int32_t mult = o.mult, rsh = o.rsh, off = o.off, lo = o.lo, hi = o.hi;
+		const int64_t tp = (int64_t)((uint64_t)(uint32_t)o.phi << 32 | (uint32_t)o.plo);
+		const int64_t tn = (int64_t)((uint64_t)(uint32_t)o.nhi << 32 | (uint32_t)o.nlo);
+		int32_t v, x;
+		for (n = 0; n < p->count; n++) {
+#ifdef Q8_DSP
+			x = __qadd(ta[a[n]], tb[b[n]]);
+#else
+			int64_t s = (int64_t)ta[a[n]] + tb[b[n]];
+			x = (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s);
+#endif
+			v = ((int32_t)(((int64_t)x * mult + (x < 0 ? tn : tp)) >> 32) >> rsh) + off;
+			y[n] = (int8_t)(v < lo ? lo : v > hi ? hi : v);
+		}
+		return O2M_OK;
+	}
+	if (dense(p)) {
+		for (n = 0; n < p->count; n++)
+			y[n] = add_out(&o, ta[a[n]], tb[b[n]]);
+		return O2M_OK;
+	}
+	O2M_BCAST2(p, y[i] = add_out(&o, ta[a[ia]], tb[b[ib]]));
+	return O2M_OK;
 }
 
 /* one element of Mul: the product of the offset inputs rescaled to the output */
@@ -97,8 +150,7 @@ int o2m_q8_add_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *
 	int32_t n;
 	add_rq r;
 
-	if (!binary_ok(q, a, b, y) || q->left_shift < 0 || q->left_shift > 20 ||
-	    !q8_scale_ok(q->a_mult, q->a_shift) || !q8_scale_ok(q->b_mult, q->b_shift))
+	if (!add_ok(q, a, b, y))
 		return O2M_ERR_ARG;
 	r = add_prep(q);
 	if (dense(p)) {

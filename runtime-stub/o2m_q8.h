@@ -264,6 +264,26 @@ int o2m_q8_requant_s8(const o2m_q8_requant_params *p, const int8_t *x, int8_t *y
     Tanh, LeakyRelu, HardSwish, Gelu, ..., computed by the compiler). */
 int o2m_q8_lut_s8(const o2m_unary_params *p, const int8_t *x, const int8_t *table, int8_t *y);
 int o2m_q8_add_s8(const o2m_q8_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
+/** Add as o2m_q8_add_s8, bit for bit, each input's rescaled value read from a table
+    (t: 256 values for a, indexed by a + 128, then 256 for b) that o2m_q8_add_tables
+    makes from the same parameters: the compiler makes it once, the kernel keeps only
+    the output's rescale per element. */
+int o2m_q8_add_lut_s8(const o2m_q8_binary_params *p, const int8_t *a, const int8_t *b,
+		      const int32_t *t, int8_t *y);
+/** The 512 values of o2m_q8_add_lut_s8's table: o2m_q8_add_s8's rescale of each input
+    value, (v + offset) << left_shift by that input's multiplier. The parameters must be
+    ones o2m_q8_add_s8 accepts (left_shift in [0, 20], shifts in [-31, 30]). */
+static inline void o2m_q8_add_tables(const o2m_q8_binary_params *p, int32_t *t)
+{
+	int32_t v;
+
+	for (v = -128; v < 128; v++) {
+		t[v + 128] = o2m_q8_requant((v + p->a_offset) * (1 << p->left_shift), p->a_mult,
+					    p->a_shift);
+		t[v + 384] = o2m_q8_requant((v + p->b_offset) * (1 << p->left_shift), p->b_mult,
+					    p->b_shift);
+	}
+}
 int o2m_q8_mul_s8(const o2m_q8_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 int o2m_q8_avgpool_s8(const o2m_q8_pool_params *p, const int8_t *x, int8_t *y);
 int o2m_q8_gavgpool_s8(const o2m_q8_pool_params *p, const int8_t *x, int8_t *y);

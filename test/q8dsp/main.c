@@ -14,6 +14,7 @@ int ref_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 		      const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
 int ref_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y);
+int ref_q8_add_s8(const o2m_q8_binary_params *p, const int8_t *a, const int8_t *b, int8_t *y);
 int ref_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 		 const int32_t *bias, const int32_t *rq, int8_t *y);
 
@@ -245,6 +246,43 @@ static int fc_case(int k)
 	return same("fc_w16", k, q.batch * q.out);
 }
 
+/* Add on a table (o2m_q8_add_lut_s8) against the portable Add, dense */
+static int add_case(int k)
+{
+	o2m_q8_binary_params q;
+	static int32_t t[512];
+	int32_t n = rnd(1, 2000), rc, rr, i;
+
+	memset(&q, 0, sizeof q);
+	q.b.rank = 1;
+	q.b.count = q.b.dims[0] = n;
+	q.b.sa[0] = q.b.sb[0] = 1;
+	q.a_offset = rnd(-128, 127);
+	q.b_offset = rnd(-128, 127);
+	q.output_offset = rnd(-20, 20);
+	q.left_shift = 20;
+	q.a_mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+	q.b_mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+	q.out_mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+	q.a_shift = -rnd(0, 3);
+	q.b_shift = -rnd(0, 3);
+	q.out_shift = -rnd(15, 21);
+	q.act_min = rnd(0, 3) ? -128 : q.output_offset;
+	q.act_max = 127;
+	for (i = 0; i < n; i++) {
+		x[i] = (int8_t)rnd(-128, 127);
+		w[i] = (int8_t)rnd(-128, 127);
+	}
+	o2m_q8_add_tables(&q, t);
+	rc = o2m_q8_add_lut_s8(&q, x, w, t, y);
+	rr = ref_q8_add_s8(&q, x, w, yref);
+	if (rc != O2M_OK || rr != O2M_OK) {
+		printf("MISMATCH add case %d: status %d, portable %d\n", k, rc, rr);
+		return 0;
+	}
+	return same("add_lut", k, n);
+}
+
 int main(void)
 {
 	int k, pass = 0, fail = 0;
@@ -254,6 +292,7 @@ int main(void)
 		conv_case(k, 1) ? pass++ : fail++;
 		conv_1x1_case(k) ? pass++ : fail++;
 		fc_case(k) ? pass++ : fail++;
+		add_case(k) ? pass++ : fail++;
 	}
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
 	printf("dsp: yes\n");

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh - the Arm DSP paths of the int8 kernels against their portable C: test/q8dsp/main.c
-# with runtime-stub/o2m_q8_conv.c built twice (for the core, and -DO2M_NO_DSP with the
+# with runtime-stub/o2m_q8_conv.c and o2m_q8.c built twice (for the core, and -DO2M_NO_DSP with the
 # kernels renamed ref_q8_*), bare metal (examples/firmware/boards: startup and linker scripts,
 # arm-none-eabi-gcc -O2) on QEMU's Cortex-M4 (mps2-an386) and Cortex-M7 (mps2-an500);
 # every output must match bit for bit, and the checksum of all outputs must be the host
@@ -13,7 +13,10 @@ rt=$root/runtime-stub
 warn="-std=c99 -Wall -Wextra -Werror -pedantic -Wshadow -Wconversion"
 ren="-DO2M_NO_DSP -Do2m_q8_conv_s8=ref_q8_conv_s8 -Do2m_q8_conv_dw_s8=ref_q8_conv_dw_s8
 	-Do2m_q8_conv_1x1_s8=ref_q8_conv_1x1_s8 -Do2m_q8_fc_s8=ref_q8_fc_s8
-	-Do2m_q8_conv_w16_s8=ref_q8_conv_w16_s8 -Do2m_q8_fc_w16_s8=ref_q8_fc_w16_s8"
+	-Do2m_q8_conv_w16_s8=ref_q8_conv_w16_s8 -Do2m_q8_fc_w16_s8=ref_q8_fc_w16_s8
+	-Do2m_q8_add_s8=ref_q8_add_s8 -Do2m_q8_add_lut_s8=ref_q8_add_lut_s8
+	-Do2m_q8_requant_s8=ref_q8_requant_s8 -Do2m_q8_lut_s8=ref_q8_lut_s8
+	-Do2m_q8_mul_s8=ref_q8_mul_s8"
 pass=0 fail=0
 rm -rf "$out"
 mkdir -p "$out"
@@ -21,6 +24,8 @@ mkdir -p "$out"
 # the host: portable C twice; its checksum is the expected one
 if ! { ${CC:-cc} $warn -O2 -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$out/host_dsp.o" &&
 	${CC:-cc} $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_conv.c" -o "$out/host_ref.o" &&
+	${CC:-cc} $warn -O2 -I"$rt" -c "$rt/o2m_q8.c" -o "$out/host_dsp8.o" &&
+	${CC:-cc} $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8.c" -o "$out/host_ref8.o" &&
 	${CC:-cc} $warn -O2 -I"$rt" test/q8dsp/main.c "$out"/host_*.o -o "$out/host" &&
 	"$out/host" >"$out/host.txt"; } >"$out/host.log" 2>&1; then
 	echo "FAIL host build or run (see $out/host.log, $out/host.txt)"
@@ -40,8 +45,10 @@ for target in "m4 -O2 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
 	mkdir -p "$o"
 	if ! { arm-none-eabi-gcc $cpu $warn $opt -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$o/dsp.o" &&
 		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_conv.c" -o "$o/ref.o" &&
+		arm-none-eabi-gcc $cpu $warn $opt -I"$rt" -c "$rt/o2m_q8.c" -o "$o/dsp8.o" &&
+		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8.c" -o "$o/ref8.o" &&
 		arm-none-eabi-gcc $cpu -std=c99 -O2 -Wall -I"$rt" "$fw/startup.c" test/q8dsp/main.c \
-			"$o/dsp.o" "$o/ref.o" -nostartfiles -L "$fw" -T "$board.ld" \
+			"$o/dsp.o" "$o/ref.o" "$o/dsp8.o" "$o/ref8.o" -nostartfiles -L "$fw" -T "$board.ld" \
 			--specs=nano.specs --specs=rdimon.specs -o "$o/q8dsp.elf"; } >"$o/build.log" 2>&1
 	then
 		echo "FAIL $name: build (see $o/build.log)"

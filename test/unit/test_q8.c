@@ -743,6 +743,14 @@ static void binary_case(int mul, int same)
 		if (y[i] > -128 && y[i] < 127 && !in_range(y[i], real))
 			fail_msg("%s: y[%d] = %d, real %.3f", mul ? "mul" : "add", i, y[i], real);
 	}
+	if (!mul) { /* the table variant: the same bits */
+		int32_t t[512];
+		int8_t y2[BMAX];
+		o2m_q8_add_tables(&q, t);
+		assert_int_equal(o2m_q8_add_lut_s8(&q, a, b, t, y2), O2M_OK);
+		assert_memory_equal(y, y2, (size_t)n);
+		assert_int_equal(o2m_q8_add_lut_s8(&q, a, b, NULL, y2), O2M_ERR_ARG);
+	}
 }
 
 static void add_mul_match_tflite_and_real(void **state)
