@@ -561,27 +561,47 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 
 /* ---- depthwise convolution ---- */
 
+/* o[i] = x[i] + off, i < n (int16; with DSP four at a time: SXTB16, SADD16, PKH) */
+static void copy_off(const int8_t *x, int32_t n, int32_t off, int16_t *o)
+{
+#ifdef Q8_DSP
+	const int32_t op = q8_pack16(off, off);
+	int32_t u, a, b, v0, v1;
+
+	for (; n >= 4; n -= 4, x += 4, o += 4) {
+		u = q8_load4(x);
+		a = __sadd16(__sxtb16(u), op);       /* (x0, x2) */
+		b = __sadd16(q8_sxtb16_ror8(u), op); /* (x1, x3) */
+		v0 = q8_pkhbt(a, b);
+		v1 = q8_pkhtb(a, b);
+		memcpy(o, &v0, 4);
+		memcpy(o + 2, &v1, 4);
+	}
+#endif
+	for (; n > 0; n--)
+		*o++ = (int16_t)(*x++ + off);
+}
+
 /* the input channel x as the padded plane pl (e_d x e_h x e_w int16, starting at
    -pad along each axis): x + off inside, 0 outside */
 static void pad_plane(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_d,
 		      int32_t e_h, int32_t e_w, int16_t *pl)
 {
-	const uint32_t in_w = (uint32_t)p->in_w;
-	int32_t i, j, l, d, h, w;
+	const int32_t lead = p->pad_w < e_w ? p->pad_w : e_w; /* zeros before a row's data */
+	const int32_t run = p->in_w < e_w - lead ? p->in_w : e_w - lead;
+	int32_t i, j, d, h;
 
 	for (i = 0; i < e_d; i++) {
 		d = i - p->pad_d;
 		for (j = 0; j < e_h; j++, pl += e_w) {
-			const int8_t *xr;
 			h = j - p->pad_h;
 			if ((uint32_t)d >= (uint32_t)p->in_d || (uint32_t)h >= (uint32_t)p->in_h) {
-				for (l = 0; l < e_w; l++)
-					pl[l] = 0;
+				memset(pl, 0, sizeof *pl * (size_t)e_w);
 				continue;
 			}
-			xr = x + (d * p->in_h + h) * p->in_w;
-			for (l = 0, w = -p->pad_w; l < e_w; l++, w++)
-				pl[l] = (uint32_t)w < in_w ? (int16_t)(xr[w] + off) : 0;
+			memset(pl, 0, sizeof *pl * (size_t)lead);
+			copy_off(x + (d * p->in_h + h) * p->in_w, run, off, pl + lead);
+			memset(pl + lead + run, 0, sizeof *pl * (size_t)(e_w - lead - run));
 		}
 	}
 }
@@ -1094,34 +1114,6 @@ static void cols4_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x
 	}
 }
 
-#ifdef Q8_DSP
-/* (lo's bottom half, hi's bottom half): PKHBT */
-static inline int32_t q8_pkhbt(int32_t lo, int32_t hi)
-{
-#if defined(__GNUC__)
-	int32_t r;
-
-	__asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
-	return r;
-#else
-	return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
-#endif
-}
-
-/* (lo's top half, hi's top half): PKHTB */
-static inline int32_t q8_pkhtb(int32_t lo, int32_t hi)
-{
-#if defined(__GNUC__)
-	int32_t r;
-
-	__asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
-	return r;
-#else
-	return (int32_t)(((uint32_t)lo >> 16) | ((uint32_t)hi & 0xffff0000u));
-#endif
-}
-#endif
-
 /* four words at c (4-byte aligned), straight from registers */
 static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32_t v3)
 {
@@ -1298,12 +1290,7 @@ typedef struct {
 /* The loop takes all 14 registers (the end pointer waits on the stack, the block's
    address above it): r4-r7 the sums of filter 0 at the four columns, r8-r11 of filter 1;
    per pair of taps, one LDRD of both filters' pair and two of the columns, 8 SMLADs. */
-#define MM2X4_LOOP                                                                        \
-	"push	{r2-r11, lr}\n\t"                                                           \
-	"ldrd	r4, r8, [r3]\n\t" /* the biases */                                          \
-	"mov	r5, r4\n\tmov	r6, r4\n\tmov	r7, r4\n\t"                                   \
-	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n"                                    \
-	"1:\n\t"                                                                            \
+#define MM2X4_STEP                                                                        \
 	".rept	4\n\t"                                                                      \
 	"ldrd	r2, r3, [r1], #8\n\t"   /* the two filters' pair of taps */                 \
 	"ldrd	r12, lr, [r0], #8\n\t"  /* columns 0 and 1 */                               \
@@ -1316,7 +1303,18 @@ typedef struct {
 	"smlad	r7, lr, r2, r7\n\t"                                                         \
 	"smlad	r10, r12, r3, r10\n\t"                                                      \
 	"smlad	r11, lr, r3, r11\n\t"                                                       \
-	".endr\n\t"                                                                         \
+	".endr\n\t"
+
+/* eight pairs of taps per turn, entered in the middle when their count is odd */
+#define MM2X4_LOOP                                                                        \
+	"sub	r12, r2, r0\n\t" /* 64 bytes of columns per four pairs */                   \
+	"push	{r2-r11, lr}\n\t"                                                           \
+	"ldrd	r4, r8, [r3]\n\t" /* the biases */                                          \
+	"mov	r5, r4\n\tmov	r6, r4\n\tmov	r7, r4\n\t"                                   \
+	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n\t"                                 \
+	"tst	r12, #64\n\t"                                                               \
+	"bne	2f\n"                                                                        \
+	"1:\n\t" MM2X4_STEP "2:\n\t" MM2X4_STEP                                             \
 	"ldr	r12, [sp]\n\t"                                                              \
 	"cmp	r0, r12\n\t"                                                                \
 	"bne	1b\n\t"                                                                     \

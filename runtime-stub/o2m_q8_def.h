@@ -53,6 +53,32 @@ static inline int32_t q8_sxtb16_ror8(int32_t v)
 #endif
 }
 
+/* (lo's bottom half, hi's bottom half): PKHBT */
+static inline int32_t q8_pkhbt(int32_t lo, int32_t hi)
+{
+#if defined(__GNUC__)
+	int32_t r;
+
+	__asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+	return r;
+#else
+	return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
+#endif
+}
+
+/* (lo's top half, hi's top half): PKHTB */
+static inline int32_t q8_pkhtb(int32_t lo, int32_t hi)
+{
+#if defined(__GNUC__)
+	int32_t r;
+
+	__asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(hi), "r"(lo));
+	return r;
+#else
+	return (int32_t)(((uint32_t)lo >> 16) | ((uint32_t)hi & 0xffff0000u));
+#endif
+}
+
 /* two int16 values as one int16x2, lo in the bottom half */
 static inline int32_t q8_pack16(int32_t lo, int32_t hi)
 {
