@@ -621,6 +621,50 @@ static int32_t dw_window(const o2m_conv_params *p, const int16_t *pl, int32_t e_
 	return acc;
 }
 
+/* a bias the doubled sums of a 3x3 depthwise filter keep inside int32 */
+static int dw_bias_ok(int32_t b)
+{
+	return b > -(1 << 29) && b < (1 << 29);
+}
+
+/* the rq2 of one channel (rq2_table's) */
+static rq2 rq2_of(int32_t word, int32_t off)
+{
+	rq2 e;
+
+	rq2_table(&word, 1, off, &e);
+	return e;
+}
+
+/* the portable fused row: n outputs of a 3x3 filter at stride sw along the row (unit
+   dilation), the nine weights doubled (w9), the doubled sum rescaled as rq2_one's (e a
+   fast channel), one product per statement so that each is one MLA */
+static inline void dw3_c_k(const int16_t *r, int32_t rs, int32_t sw, const int32_t w9[9],
+			   int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
+			   int32_t ys, int kind)
+{
+	const int32_t w0 = w9[0], w1 = w9[1], w2 = w9[2], w3 = w9[3], w4 = w9[4], w5 = w9[5];
+	const int32_t w6 = w9[6], w7 = w9[7], w8 = w9[8];
+	const int32_t mult = e->mult, cst = e->c, sh = e->r, lo = o->lo, hi = o->hi;
+	const int16_t *r1 = r + rs, *r2 = r + 2 * rs;
+	int32_t i, s0, h;
+
+	for (i = 0; i < n; i++, r += sw, r1 += sw, r2 += sw) {
+		s0 = bias2;
+		s0 += r[0] * w0;
+		s0 += r[1] * w1;
+		s0 += r[2] * w2;
+		s0 += r1[0] * w3;
+		s0 += r1[1] * w4;
+		s0 += r1[2] * w5;
+		s0 += r2[0] * w6;
+		s0 += r2[1] * w7;
+		s0 += r2[2] * w8;
+		h = q8_smmulr(s0, mult);
+		y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+	}
+}
+
 #ifdef Q8_DSP
 /* One output row of a 3x3 filter on the padded plane (r the first filter row's start,
    rs the step between filter rows), the sums carried doubled from bias2 and rescaled as
@@ -628,7 +672,7 @@ static int32_t dw_window(const o2m_conv_params *p, const int16_t *pl, int32_t e_
    packed by dw_pack3x3. Unit stride: two outputs at a time, the words (x0, x1) and
    (x1, x2) meeting (w0, w1) in SMLADs and x2, x3 meeting w2 as the halves of (x2, x3);
    an odd last output is made with the one before it again (n >= 2). */
-static inline void dw3_s1_k(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias2,
+static inline void dw3_s1_k(const int16_t *r, int32_t rs, const int32_t *wp, int32_t bias2,
 			    const rq2 *e, const out_step *o, int32_t n, int8_t *y, int32_t ys,
 			    int kind)
 {
@@ -662,7 +706,7 @@ static inline void dw3_s1_k(const int16_t *r, int32_t rs, const int32_t wp[6], i
 /* the same at stride 2 (n >= 1): output i reads x[2i], x[2i + 1], x[2i + 2]; the word
    (x[2i + 2], x[2i + 3]) gives output i its last tap and output i + 1 its first two.
    The last output reads its last tap alone (the word would pass the row's end). */
-static inline void dw3_s2_k(const int16_t *r, int32_t rs, const int32_t wp[6], int32_t bias2,
+static inline void dw3_s2_k(const int16_t *r, int32_t rs, const int32_t *wp, int32_t bias2,
 			    const rq2 *e, const out_step *o, int32_t n, int8_t *y, int32_t ys,
 			    int kind)
 {
@@ -691,11 +735,16 @@ static inline void dw3_s2_k(const int16_t *r, int32_t rs, const int32_t wp[6], i
 	y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
 }
 
-/* dw3_s1_k or dw3_s2_k (stride sw) with a constant clamp kind */
-static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[6],
+/* dw3_s1_k or dw3_s2_k (stride sw), or dw3_c_k at other strides, with a constant clamp
+   kind; wp from dw_pack3x3 */
+static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[15],
 		    int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
 		    int32_t ys)
 {
+	if (sw > 2 || (sw == 1 && n < 2)) {
+		dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
+		return;
+	}
 	switch (clamp_kind(o->lo, o->hi) * 2 + (sw == 2)) {
 	case 2: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
 	case 3: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
@@ -706,28 +755,33 @@ static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[6
 	}
 }
 
-/* the 3x3 weights doubled and packed for dw3_row: (w0, w1), w2 of each filter row */
-static void dw_pack3x3(const int8_t *w, int32_t wp[6])
+#else
+static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[15],
+		    int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
+		    int32_t ys)
 {
+	switch (clamp_kind(o->lo, o->hi)) {
+	case 1: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 1); break;
+	case 2: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 2); break;
+	default: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
+	}
+}
+#endif
+
+/* the 3x3 weights doubled for dw3_row: (w0, w1), w2 of each filter row as SMLAD takes
+   them, then the nine one by one */
+static void dw_pack3x3(const int8_t *w, int32_t wp[15])
+{
+	int32_t i;
+
 	wp[0] = q8_pack16(2 * w[0], 2 * w[1]), wp[1] = 2 * w[2];
 	wp[2] = q8_pack16(2 * w[3], 2 * w[4]), wp[3] = 2 * w[5];
 	wp[4] = q8_pack16(2 * w[6], 2 * w[7]), wp[5] = 2 * w[8];
+	for (i = 0; i < 9; i++)
+		wp[6 + i] = 2 * w[i];
 }
 
-/* a bias the doubled sums of a 3x3 depthwise filter keep inside int32 */
-static int dw_bias_ok(int32_t b)
-{
-	return b > -(1 << 29) && b < (1 << 29);
-}
-
-/* the rq2 of one channel (rq2_table's) */
-static rq2 rq2_of(int32_t word, int32_t off)
-{
-	rq2 e;
-
-	rq2_table(&word, 1, off, &e);
-	return e;
-}
+#ifdef Q8_DSP
 
 /* 2-D 3x3 filters on planes taller than wide (DS-CNN's 25 x 5): the plane padded
    transposed, so that dw_row3x3 runs down the output's columns, unit stride and
@@ -789,7 +843,7 @@ static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t 
 								       c->dil_w);
 	const out_step os = {p->output_offset, p->act_min, p->act_max};
 	int32_t n, ic, m, oc, ox, i, b;
-	int32_t wp[6];
+	int32_t wp[15];
 	int8_t wt[9];
 	q8_rq r;
 	rq2 e;
@@ -842,28 +896,21 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 {
 	const int32_t sd = p->stride_d * e_h * e_w, sh = p->stride_h * e_w;
 	int32_t od, oh, ow;
-#ifdef Q8_DSP
 	const rq2 e = rq2_of(word, o->off);
-	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 &&
-			 (p->stride_w == 2 || (p->stride_w == 1 && p->out_w >= 2)) && e.r &&
+	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && e.r &&
 			 dw_bias_ok(bias);
-	int32_t wp[6];
+	int32_t wp[15];
 
 	dw_pack3x3(w, wp);
-#else
-	(void)word, (void)o;
-#endif
 
 	for (od = 0; od < p->out_d; od++)
 		for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
 			const int16_t *row = pl + od * sd + oh * sh;
-#ifdef Q8_DSP
 			if (fast) {
 				dw3_row(row, p->dil_h * e_w, p->stride_w, wp, 2 * bias, &e, o,
 					p->out_w, y, 1);
 				continue;
 			}
-#endif
 			if (p->k_d == 1 && p->k_h == 3 && p->k_w == 3) {
 				dw_row3x3_c(row, p->dil_h * e_w, p->stride_w, p->dil_w, w, bias, r,
 					    p->out_w, y);
@@ -1039,16 +1086,17 @@ static void mm4x1(const int16_t *x, const int16_t *w, int32_t k8, int32_t acc[4]
 			 :
 			 : "r12", "cc", "memory");
 #else
-	int32_t a[4], t, i;
+	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], t, i, v;
 
-	for (i = 0; i < 4; i++)
-		a[i] = acc[i];
 	for (t = 0; t < k8; t += 4, x += 4, w += 16)
-		for (i = 0; i < 4; i++)
-			a[i] += x[0] * w[4 * i] + x[1] * w[4 * i + 1] + x[2] * w[4 * i + 2] +
-				x[3] * w[4 * i + 3];
-	for (i = 0; i < 4; i++)
-		acc[i] = a[i];
+		for (i = 0; i < 4; i++) { /* one product per statement: an MLA each */
+			v = x[i];
+			a0 += v * w[i];
+			a1 += v * w[4 + i];
+			a2 += v * w[8 + i];
+			a3 += v * w[12 + i];
+		}
+	acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 #endif
 }
 
@@ -1384,17 +1432,38 @@ static void mm2x4_sums(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *b
 #ifdef Q8_ASM
 	MM2X4_ASM("add	r3, r3, #24\n\tstm	r3, {r4-r11}\n\t");
 #else
-	int32_t a[8], t, i;
+	/* two columns at a time: four sums, the pair's four weights and two values fit the
+	   registers of a core without DSP (no spills on a Cortex-M3) */
+	int32_t h, t, a0, a1, a2, a3, w0, w1, w2, w3;
+	const int16_t *cc, *ww;
 
-	for (i = 0; i < 4; i++)
-		a[i] = blk->b0, a[4 + i] = blk->b1;
-	for (t = 0; t < k8; t += 2, c += 8, w += 4)
-		for (i = 0; i < 4; i++) {
-			a[i] += c[2 * i] * w[0] + c[2 * i + 1] * w[1];
-			a[4 + i] += c[2 * i] * w[2] + c[2 * i + 1] * w[3];
+	for (h = 0; h < 2; h++) {
+		a0 = a1 = blk->b0;
+		a2 = a3 = blk->b1;
+		for (t = 0, cc = c + 4 * h, ww = w; t < k8; t += 4, cc += 16, ww += 8) {
+			/* one product per statement: a multiply-accumulate each (MLA) */
+			w0 = ww[0], w1 = ww[1], w2 = ww[2], w3 = ww[3];
+			a0 += cc[0] * w0;
+			a0 += cc[1] * w1;
+			a2 += cc[0] * w2;
+			a2 += cc[1] * w3;
+			a1 += cc[2] * w0;
+			a1 += cc[3] * w1;
+			a3 += cc[2] * w2;
+			a3 += cc[3] * w3;
+			w0 = ww[4], w1 = ww[5], w2 = ww[6], w3 = ww[7];
+			a0 += cc[8] * w0;
+			a0 += cc[9] * w1;
+			a2 += cc[8] * w2;
+			a2 += cc[9] * w3;
+			a1 += cc[10] * w0;
+			a1 += cc[11] * w1;
+			a3 += cc[10] * w2;
+			a3 += cc[11] * w3;
 		}
-	for (i = 0; i < 8; i++)
-		blk->acc[i] = a[i];
+		blk->acc[2 * h] = a0, blk->acc[2 * h + 1] = a1;
+		blk->acc[4 + 2 * h] = a2, blk->acc[5 + 2 * h] = a3;
+	}
 #endif
 }
 

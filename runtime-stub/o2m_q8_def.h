@@ -79,12 +79,13 @@ static inline int32_t q8_pkhtb(int32_t lo, int32_t hi)
 #endif
 }
 
+#endif
+
 /* two int16 values as one int16x2, lo in the bottom half */
 static inline int32_t q8_pack16(int32_t lo, int32_t hi)
 {
 	return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
 }
-#endif
 
 /* zero points of int8 data are in [-128, 127]; anything within this is safe */
 #define Q8_OFFSET_MAX 255
