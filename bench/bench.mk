@@ -2,7 +2,8 @@
 # Cortex-M4 (m4run, from the machine's shared tools): instructions per inference and per
 # MAC, flash and RAM, in build/bench/results.md. BENCH_BASE=results.tsv adds speedups.
 # `make bench-nodes BENCH_MODEL=name` lists the instructions of every node of one model.
-# `make bench-q8`: int8 against float (ResNet-8, DS-CNN), portable C and DSP paths.
+# `make bench-q8`: int8 against float (ResNet-8, DS-CNN, MobileNetV1, FC autoencoder) on
+# the M4 (portable, DSP, --target cortex-m4), the M3 and the M55.
 # Not a test: no threshold on speed.
 M4RUN ?= $(firstword $(wildcard ../shared/tools/cortexm/m4run \
 	/work/shared/tools/cortexm/m4run) m4run)
