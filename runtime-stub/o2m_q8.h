@@ -244,8 +244,7 @@ static inline int64_t o2m_q8_conv_w16_scratch_bytes(const o2m_q8_conv_params *q,
 
 /** Fully connected on weights packed by o2m_q8_pack_fc_w16: the arithmetic of
     o2m_q8_fc_s8, bit for bit. Each input row is copied once as int16 (x + input_offset,
-    into scratch: o2m_q8_fc_w16_scratch_bytes, 4-byte aligned, which also holds a table of
-    the rows' rescales, 12 bytes each) and meets four weight rows
+    into scratch: o2m_q8_fc_w16_scratch_bytes, 4-byte aligned) and meets four weight rows
     at a time: on cores with DSP, 16 products in 13 instructions. w is 4-byte aligned.
     @return O2M_OK, or O2M_ERR_ARG for bad sizes, offsets, clamp or scales. */
 int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *w,
@@ -253,7 +252,7 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 
 static inline int64_t o2m_q8_fc_w16_scratch_bytes(const o2m_q8_fc_params *p)
 {
-	return 2 * o2m_q8_k8(p->in) + (int64_t)12 * p->out;
+	return 2 * o2m_q8_k8(p->in);
 }
 
 /** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */

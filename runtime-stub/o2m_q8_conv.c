@@ -928,16 +928,24 @@ static void dw_scale(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
 		     const int8_t *w, const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
+	const out_step os = {p->output_offset, p->act_min, p->act_max};
 	const int32_t off = p->input_offset, mult = g->cout;
 	int32_t n, oc, j, b, wv;
 	q8_rq r;
+	rq2 e;
 
 	for (n = 0; n < c->n; n++)
 		for (oc = 0; oc < c->c_out; oc++, y += g->out_plane) {
 			const int8_t *xc = x + (n * c->c_in + oc / mult) * g->in_plane;
-			r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
 			b = bias ? bias[oc] : 0;
 			wv = w[oc];
+			e = rq2_of(rq[oc], os.off);
+			if (e.r && dw_bias_ok(b)) { /* doubled sums: |2 (b + 383 * 128)| < 2^31 */
+				for (j = 0; j < g->out_plane; j++)
+					y[j] = rq2_one(&os, &e, 2 * (b + (xc[j] + off) * wv), 0);
+				continue;
+			}
+			r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
 			for (j = 0; j < g->out_plane; j++)
 				y[j] = q8_rq_out(&r, b + (xc[j] + off) * wv);
 		}
@@ -1569,7 +1577,7 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 {
 	const out_step st = {p->output_offset, p->act_min, p->act_max};
 	int32_t b, o, i, k8, a[4];
-	rq2 *tab;
+	rq2 e;
 
 	if (!x || !w || !rq || !scratch || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
 	    !q8_offset_ok(p->input_offset) ||
@@ -1577,17 +1585,21 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 	    !q8_scales_ok(rq, p->out))
 		return O2M_ERR_ARG;
 	k8 = (int32_t)o2m_q8_k8(p->in);
-	tab = (rq2 *)(void *)(scratch + k8);
-	rq2_table(rq, p->out, st.off, tab);
+	memset(scratch + p->in, 0, sizeof *scratch * (size_t)(k8 - p->in));
 	for (b = 0; b < p->batch; b++, x += p->in, y += p->out) {
-		for (i = 0; i < k8; i++)
-			scratch[i] = (int16_t)(i < p->in ? x[i] + p->input_offset : 0);
+		copy_off(x, p->in, p->input_offset, scratch);
 		for (o = 0; o < p->out; o += 4) {
-			for (i = 0; i < 4; i++)
-				a[i] = bias && o + i < p->out ? 2 * bias[o + i] : 0;
+			if (bias && o + 4 <= p->out)
+				a[0] = 2 * bias[o], a[1] = 2 * bias[o + 1], a[2] = 2 * bias[o + 2],
+				a[3] = 2 * bias[o + 3];
+			else
+				for (i = 0; i < 4; i++)
+					a[i] = bias && o + i < p->out ? 2 * bias[o + i] : 0;
 			mm4x1(scratch, w + o * k8, k8, a);
-			for (i = 0; i < 4 && o + i < p->out; i++)
-				y[o + i] = rq2_one(&st, tab + o + i, a[i], 0);
+			for (i = 0; i < 4 && o + i < p->out; i++) {
+				e = rq2_of(rq[o + i], st.off);
+				y[o + i] = rq2_one(&st, &e, a[i], 0);
+			}
 		}
 	}
 	return O2M_OK;
