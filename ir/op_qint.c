@@ -82,6 +82,44 @@ static int channel_multipliers(Graph *g, int node, Lowered *L, int64_t channels,
 
 /* ---- QConv: X, W, B? as Conv, int8 with an int32 bias ---- */
 
+/* the bias of the Helium kernels (o2m_q8_mve_bias) for channels filters of k weights w;
+   -1 when it does not fit their bound (the caller takes another kernel) */
+static int q8_mve_bias(Graph *g, int node, Lowered *L, const int8_t *w, int64_t channels,
+		       int64_t k, int32_t input_offset)
+{
+	const int32_t *b = has_in(g, node, 2) ? in_t(g, node, 2)->data : NULL;
+	int32_t *out = arena_alloc(&g->arena, sizeof *out * (size_t)channels);
+
+	if ((has_in(g, node, 2) && !b) ||
+	    !o2m_q8_mve_bias(w, b, channels, k, input_offset, out))
+		return -1;
+	return lw_const(g, L, DT_S32, channels, out);
+}
+
+/* a convolution on Helium's kernel (weights packed by o2m_q8_pack_mve, the input offset
+   in the bias); -1 when it does not take it */
+static int q8_conv_mve(Graph *g, int node, Lowered *L, o2m_q8_conv_params *p, int ri)
+{
+	const int8_t *w = in_t(g, node, 1)->data;
+	int64_t cout = p->conv.c_out / p->conv.group, k = lw_conv_kt(&p->conv);
+	int64_t count = o2m_q8_mve_count(p->conv.group, cout, k);
+	int8_t *pk;
+	int bi, kn;
+
+	bi = q8_mve_bias(g, node, L, w, p->conv.c_out, k, p->input_offset);
+	if (bi < 0)
+		return -1;
+	pk = arena_alloc(&g->arena, (size_t)count);
+	o2m_q8_pack_mve(w, p->conv.group, cout, k, pk);
+	kn = lw_kernel(g, node, "q8_conv_mve", DT_S8);
+	if (kn < 0)
+		return -1;
+	lw_call(g, L, kn, PT_Q8_CONV, p, 6, A_IN(0), A_CST(lw_const(g, L, DT_S8, count, pk)),
+		A_CST(bi), A_CST(ri), A_SCR(lw_scratch(g, L, o2m_q8_conv_mve_scratch_bytes(p))),
+		A_OUT(0));
+	return 0;
+}
+
 /* whether the int8 kernels trade flash for speed: on a Cortex-M target (--target), not
    in the portable default. Then the convolutions and fully connected layers read their
    constant weights as int16 packed at compile time (o2m_q8_pack_conv_w16, _fc_w16;
@@ -113,6 +151,9 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 		return 0;
 	if (!strcmp(family, "conv_1x1") && p->conv.group > 1) /* the 1x1 kernel is group 1 */
 		family = p->conv.group == p->conv.c_in ? "conv_dw" : "conv";
+	if (strcmp(family, "conv_dw") && q8_w16(g, node) && g->target->mve &&
+	    !q8_conv_mve(g, node, L, p, ri))
+		return 0;
 	if (strcmp(family, "conv_dw") && q8_w16(g, node)) {
 		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
 		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
@@ -173,6 +214,21 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
+	if (q8_w16(g, node) && g->target->mve) {
+		int bi = q8_mve_bias(g, node, L, w->data, p->out, p->in, p->input_offset);
+		if (bi >= 0) {
+			int64_t count = o2m_q8_mve_count(1, p->out, p->in);
+			int8_t *pk = arena_alloc(&g->arena, (size_t)count);
+			o2m_q8_pack_mve(w->data, 1, p->out, p->in, pk);
+			k = lw_kernel(g, node, "q8_fc_mve", DT_S8);
+			if (k < 0)
+				return -1;
+			lw_call(g, L, k, PT_Q8_FC, p, 6, A_IN(0),
+				A_CST(lw_const(g, L, DT_S8, count, pk)), A_CST(bi), A_CST(ri),
+				A_SCR(lw_scratch(g, L, o2m_q8_fc_mve_scratch_bytes(p))), A_OUT(0));
+			return 0;
+		}
+	}
 	if (q8_w16(g, node)) {
 		int64_t count = o2m_q8_w16_fc_count(p->out, p->in);
 		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);

@@ -255,6 +255,91 @@ static inline int64_t o2m_q8_fc_w16_scratch_bytes(const o2m_q8_fc_params *p)
 	return 2 * o2m_q8_k8(p->in);
 }
 
+/** The taps of one filter padded with zeros to a multiple of 16: the unit of the Helium
+    kernels. */
+static inline int64_t o2m_q8_k16(int64_t k)
+{
+	return (k + 15) & ~(int64_t)15;
+}
+
+/** The int8 weights of o2m_q8_conv_mve_s8 and o2m_q8_fc_mve_s8: per group, per four output
+    channels (the last ones padded with zero filters), per 16 taps (k16 = o2m_q8_k16(k),
+    the ones past k zero), the 16 of each channel; [group][(cout + 3) / 4][k16 / 16][4][16].
+    The taps of a filter keep its order. */
+static inline int64_t o2m_q8_mve_count(int64_t group, int64_t cout, int64_t k)
+{
+	return group * ((cout + 3) & ~(int64_t)3) * o2m_q8_k16(k);
+}
+
+/** w [group][cout][k] packed as o2m_q8_mve_count says. */
+static inline void o2m_q8_pack_mve(const int8_t *w, int64_t group, int64_t cout, int64_t k,
+				   int8_t *out)
+{
+	const int64_t k16 = o2m_q8_k16(k);
+	int64_t gr, oc, t, f, i;
+
+	for (gr = 0; gr < group; gr++, w += cout * k)
+		for (oc = 0; oc < cout; oc += 4)
+			for (t = 0; t < k16; t += 16)
+				for (f = 0; f < 4; f++)
+					for (i = t; i < t + 16; i++)
+						*out++ = (int8_t)(oc + f < cout && i < k
+								  ? w[(oc + f) * k + i] : 0);
+}
+
+/** The bias the Helium kernels take: out[c] = bias[c] + input_offset * (the sum of filter
+    c's k weights), bias NULL for none. @return 1, or 0 when one leaves [-2^29, 2^29) (the
+    kernels rescale doubled sums). */
+static inline int o2m_q8_mve_bias(const int8_t *w, const int32_t *bias, int64_t channels,
+				  int64_t k, int32_t input_offset, int32_t *out)
+{
+	int64_t c, i, s, b;
+
+	for (c = 0; c < channels; c++, w += k) {
+		for (i = 0, s = 0; i < k; i++)
+			s += w[i];
+		b = (bias ? bias[c] : 0) + input_offset * s;
+		if (b < -((int64_t)1 << 29) || b >= ((int64_t)1 << 29))
+			return 0;
+		out[c] = (int32_t)b;
+	}
+	return 1;
+}
+
+/** Convolution (general or 1x1, any group) on weights packed by o2m_q8_pack_mve and the
+    bias of o2m_q8_mve_bias (not NULL): the arithmetic of o2m_q8_conv_s8, bit for bit,
+    with |sum| < 2^30. Two output positions at a time are copied as raw int8 columns (the
+    input's zero point in the padding) and meet four filters at a time: on a core with
+    Helium one VMLADAVA.S8 per filter and column per 16 taps. scratch holds
+    o2m_q8_conv_mve_scratch_bytes. @return O2M_OK, or O2M_ERR_ARG for an inconsistent
+    geometry. */
+int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *requant, int8_t *scratch, int8_t *y);
+
+/** The scratch of o2m_q8_conv_mve_s8: a table of 12 bytes per output channel, the taps'
+    offsets in a window (k16 of 2 bytes), two columns of k16 bytes, then the rescales
+    again four channels side by side (48 bytes per four, each group's padded). */
+static inline int64_t o2m_q8_conv_mve_scratch_bytes(const o2m_q8_conv_params *q)
+{
+	const o2m_conv_params *p = &q->conv;
+	const int64_t cout = p->group > 0 ? p->c_out / p->group : 0;
+
+	return (int64_t)12 * p->c_out + (int64_t)48 * p->group * ((cout + 3) / 4) +
+	       4 * o2m_q8_k16((int64_t)(p->group > 0 ? p->c_in / p->group : 0) * p->k_d *
+			      p->k_h * p->k_w);
+}
+
+/** Fully connected on weights packed by o2m_q8_pack_mve (one group) and the bias of
+    o2m_q8_mve_bias: the arithmetic of o2m_q8_fc_s8, bit for bit; scratch holds k16 bytes
+    (o2m_q8_fc_mve_scratch_bytes). */
+int o2m_q8_fc_mve_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
+		     const int32_t *bias, const int32_t *requant, int8_t *scratch, int8_t *y);
+
+static inline int64_t o2m_q8_fc_mve_scratch_bytes(const o2m_q8_fc_params *p)
+{
+	return o2m_q8_k16(p->in);
+}
+
 /** Fully connected (Gemm, MatMul by a constant); bias may be NULL. */
 int o2m_q8_fc_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
 		 const int32_t *bias, const int32_t *requant, int8_t *y);

@@ -70,45 +70,6 @@ static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
 	}
 }
 
-/* the output offset and clamp, copied out of the params (int8 stores alias them) */
-typedef struct {
-	int32_t off, lo, hi;
-} out_step;
-
-/* v clamped to [lo, hi]; kind 1 is [0, 127] (USAT), kind 2 [-128, 127] (SSAT) on cores
-   with DSP, where a constant kind makes the clamp one instruction (GCC's ACLE __ssat
-   trips -Wsign-conversion, hence the assembly) */
-static inline int32_t clamp_k(int32_t v, int32_t lo, int32_t hi, int kind)
-{
-#if defined(Q8_DSP) && defined(__GNUC__)
-	int32_t r;
-
-	if (kind == 1) {
-		__asm__("usat %0, #7, %1" : "=r"(r) : "r"(v));
-		return r;
-	}
-	if (kind == 2) {
-		__asm__("ssat %0, #8, %1" : "=r"(r) : "r"(v));
-		return r;
-	}
-#elif defined(Q8_DSP)
-	if (kind == 1)
-		return (int32_t)__usat(v, 7);
-	if (kind == 2)
-		return __ssat(v, 8);
-#else
-	(void)kind;
-#endif
-	v = v < lo ? lo : v;
-	return v > hi ? hi : v;
-}
-
-/* the clamp_k kind of [lo, hi] */
-static int clamp_kind(int32_t lo, int32_t hi)
-{
-	return hi != 127 ? 0 : lo == 0 ? 1 : lo == -128 ? 2 : 0;
-}
-
 /* a channel of shift >= 0 (rsh < 0): TFLite's two roundings, away from the hot path */
 #if defined(__GNUC__)
 __attribute__((noinline))
@@ -126,74 +87,6 @@ static int16_t *rq_scratch(const o2m_q8_conv_params *q, const int32_t *rq, int16
 	*tab = (rq_ch *)(void *)scratch;
 	rq_table(rq, q->conv.c_out, *tab);
 	return (int16_t *)(void *)(*tab + q->conv.c_out);
-}
-
-/* ---- doubled sums ---- */
-
-/* The w16 kernels carry every sum doubled (their weights are packed doubled), so that
-   TFLite's first rounding, floor((x * mult + 2^30) / 2^31), is one SMMULR of 2x:
-   floor((2x * mult + 2^31) / 2^32). Its second, a right shift by r rounding half away
-   from zero, is floor((h + 2^(r - 1) - [h < 0]) / 2^r), and the output offset joins the
-   constant as off * 2^r: y = clamp((h + c + (h >> 31)) >> r), c = 2^(r - 1) + off * 2^r.
-   With |x| < 2^30 (the doubled sum fits int32), |h| < 2^30, and r <= 22 keeps
-   |c| < 2^30: no step overflows. Other channels (a factor of 1/2 or more, or r > 22)
-   take o2m_q8_requant. */
-typedef struct {
-	int32_t mult; /* r == 0: the channel's packed word */
-	int32_t c, r;
-} rq2;
-
-#define RQ2_MAX_R 22
-
-static void rq2_table(const int32_t *rq, int32_t n, int32_t off, rq2 *tab)
-{
-	int32_t i, shift;
-
-	for (i = 0; i < n; i++) {
-		shift = o2m_q8_rq_shift(rq[i]);
-		if (shift < 0 && -shift <= RQ2_MAX_R) {
-			tab[i].mult = o2m_q8_rq_mult(rq[i]);
-			tab[i].r = -shift;
-			tab[i].c = (int32_t)(1u << (-shift - 1)) + off * (int32_t)(1u << -shift);
-		} else {
-			tab[i].mult = rq[i];
-			tab[i].c = tab[i].r = 0;
-		}
-	}
-}
-
-/* floor((a * b + 2^31) / 2^32): SMMULR */
-static inline int32_t q8_smmulr(int32_t a, int32_t b)
-{
-#if defined(Q8_DSP) && defined(__GNUC__)
-	int32_t r;
-
-	__asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-	return r;
-#else
-	return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
-#endif
-}
-
-/* a channel of rq2_table's r == 0, away from the hot path */
-#if defined(__GNUC__)
-__attribute__((noinline))
-#endif
-static int32_t rq2_slow(const out_step *o, int32_t word, int32_t a2)
-{
-	return q8_out(o2m_q8_requant(a2 / 2, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
-		      o->lo, o->hi);
-}
-
-/* the output of the doubled sum a2, rescaled by e (clamp_k kind) */
-static inline int8_t rq2_one(const out_step *o, const rq2 *e, int32_t a2, int kind)
-{
-	int32_t h;
-
-	if (!e->r)
-		return (int8_t)rq2_slow(o, e->mult, a2);
-	h = q8_smmulr(a2, e->mult);
-	return (int8_t)clamp_k((h + e->c + (h >> 31)) >> e->r, o->lo, o->hi, kind);
 }
 
 /* ---- two columns times two filters ---- */
@@ -627,14 +520,6 @@ static int dw_bias_ok(int32_t b)
 	return b > -(1 << 29) && b < (1 << 29);
 }
 
-/* the rq2 of one channel (rq2_table's) */
-static rq2 rq2_of(int32_t word, int32_t off)
-{
-	rq2 e;
-
-	rq2_table(&word, 1, off, &e);
-	return e;
-}
 
 /* the portable fused row: n outputs of a 3x3 filter at stride sw along the row (unit
    dilation), the nine weights doubled (w9), the doubled sum rescaled as rq2_one's (e a
@@ -1170,6 +1055,7 @@ static void cols4_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x
 	}
 }
 
+#ifdef Q8_DSP
 /* four words at c (4-byte aligned), straight from registers */
 static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32_t v3)
 {
@@ -1181,6 +1067,7 @@ static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32
 	memcpy(c + 4, &v2, 4);
 	memcpy(c + 6, &v3, 4);
 }
+#endif
 
 /* n pairs of channels (2m, 2m + 1) of four positions at x, x + sw, x + 2 sw, x + 3 sw
    (x + off), the channels plane apart, into c as (position 0's pair, 1's, 2's, 3's) */

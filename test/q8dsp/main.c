@@ -124,6 +124,32 @@ static int w16_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 	return same(what, kase, ny);
 }
 
+static int32_t mbias[CMAX]; /* the Helium kernels' bias (o2m_q8_mve_bias) */
+static int mve_run; /* convolutions and fully connected layers run on them */
+
+/* the convolution q on Helium's layout against yref; k the taps of one filter */
+static int mve_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
+		    int32_t k, int32_t ny)
+{
+	const o2m_conv_params *p = &q->conv;
+	int rc;
+
+	if (o2m_q8_mve_count(p->group, p->c_out / p->group, k) > 48000 ||
+	    o2m_q8_conv_mve_scratch_bytes(q) > (int64_t)sizeof scr32 ||
+	    q->input_offset == -128 || /* not the negated zero point of int8 data */
+	    !o2m_q8_mve_bias(w, b, p->c_out, k, q->input_offset, mbias))
+		return 1; /* not run (main counts the ones run) */
+	mve_run++;
+	o2m_q8_pack_mve(w, p->group, p->c_out / p->group, k, (int8_t *)w16_32);
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_conv_mve_s8(q, x, (int8_t *)w16_32, mbias, rq, (int8_t *)scr32, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH %s case %d: status %d\n", what, kase, rc);
+		return 0;
+	}
+	return same(what, kase, ny);
+}
+
 /* general (dw 0) or depthwise (dw 1) convolution, 2-D */
 static int conv_case(int k, int dw)
 {
@@ -180,7 +206,8 @@ static int conv_case(int k, int dw)
 	}
 	if (!same(dw ? "dw" : "conv", k, ny))
 		return 0;
-	return dw || w16_case("conv_w16", k, &q, b, cin * p->k_h * p->k_w, ny);
+	return dw || (w16_case("conv_w16", k, &q, b, cin * p->k_h * p->k_w, ny) &&
+		      mve_case("conv_mve", k, &q, b, cin * p->k_h * p->k_w, ny));
 }
 
 static int conv_1x1_case(int k)
@@ -211,7 +238,8 @@ static int conv_1x1_case(int k)
 		printf("MISMATCH 1x1 case %d: status %d, portable %d\n", k, rc, rr);
 		return 0;
 	}
-	return same("1x1", k, ny) && w16_case("1x1_w16", k, &q, bias, p->c_in, ny);
+	return same("1x1", k, ny) && w16_case("1x1_w16", k, &q, bias, p->c_in, ny) &&
+	       mve_case("1x1_mve", k, &q, bias, p->c_in, ny);
 }
 
 static int fc_case(int k)
@@ -243,7 +271,19 @@ static int fc_case(int k)
 		printf("MISMATCH fc_w16 case %d: status %d\n", k, rc);
 		return 0;
 	}
-	return same("fc_w16", k, q.batch * q.out);
+	if (!same("fc_w16", k, q.batch * q.out))
+		return 0;
+	if (q.input_offset == -128 || !o2m_q8_mve_bias(w, b, q.out, q.in, q.input_offset, mbias))
+		return 1;
+	mve_run++;
+	o2m_q8_pack_mve(w, 1, q.out, q.in, (int8_t *)w16_32);
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_fc_mve_s8(&q, x, (int8_t *)w16_32, mbias, rq, (int8_t *)scr32, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH fc_mve case %d: status %d\n", k, rc);
+		return 0;
+	}
+	return same("fc_mve", k, q.batch * q.out);
 }
 
 /* Add on a table (o2m_q8_add_lut_s8) against the portable Add, dense */
@@ -299,7 +339,9 @@ int main(void)
 #else
 	printf("dsp: no\n");
 #endif
-	printf("w16 convolutions: %d\n", w16_run);
+	printf("w16 convolutions: %d, Helium layers: %d\n", w16_run, mve_run);
+	if (mve_run < CASES) /* of 3 * CASES */
+		fail++;
 	if (w16_run < CASES) /* of 2 * CASES: most must fit the buffers */
 		fail++;
 	printf("checksum %08lx\n", (unsigned long)sum);

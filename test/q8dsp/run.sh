@@ -2,7 +2,8 @@
 # run.sh - the Arm DSP paths of the int8 kernels against their portable C: test/q8dsp/main.c
 # with runtime-stub/o2m_q8_conv.c and o2m_q8.c built twice (for the core, and -DO2M_NO_DSP with the
 # kernels renamed ref_q8_*), bare metal (examples/firmware/boards: startup and linker scripts,
-# arm-none-eabi-gcc -O2) on QEMU's Cortex-M4 (mps2-an386) and Cortex-M7 (mps2-an500);
+# arm-none-eabi-gcc -O2, and -O0 for the assembly) on QEMU's Cortex-M4 (mps2-an386),
+# Cortex-M7 (mps2-an500) and Cortex-M55 (mps3-an547, Helium: o2m_q8_mve.c);
 # every output must match bit for bit, and the checksum of all outputs must be the host
 # build's. Ends with: q8dsp: N passed, M failed.
 set -u
@@ -16,7 +17,8 @@ ren="-DO2M_NO_DSP -Do2m_q8_conv_s8=ref_q8_conv_s8 -Do2m_q8_conv_dw_s8=ref_q8_con
 	-Do2m_q8_conv_w16_s8=ref_q8_conv_w16_s8 -Do2m_q8_fc_w16_s8=ref_q8_fc_w16_s8
 	-Do2m_q8_add_s8=ref_q8_add_s8 -Do2m_q8_add_lut_s8=ref_q8_add_lut_s8
 	-Do2m_q8_requant_s8=ref_q8_requant_s8 -Do2m_q8_lut_s8=ref_q8_lut_s8
-	-Do2m_q8_mul_s8=ref_q8_mul_s8"
+	-Do2m_q8_mul_s8=ref_q8_mul_s8 -DO2M_NO_MVE
+	-Do2m_q8_conv_mve_s8=ref_q8_conv_mve_s8 -Do2m_q8_fc_mve_s8=ref_q8_fc_mve_s8"
 pass=0 fail=0
 rm -rf "$out"
 mkdir -p "$out"
@@ -26,6 +28,8 @@ if ! { ${CC:-cc} $warn -O2 -I"$rt" -c "$rt/o2m_q8_conv.c" -o "$out/host_dsp.o" &
 	${CC:-cc} $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_conv.c" -o "$out/host_ref.o" &&
 	${CC:-cc} $warn -O2 -I"$rt" -c "$rt/o2m_q8.c" -o "$out/host_dsp8.o" &&
 	${CC:-cc} $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8.c" -o "$out/host_ref8.o" &&
+	${CC:-cc} $warn -O2 -I"$rt" -c "$rt/o2m_q8_mve.c" -o "$out/host_dspv.o" &&
+	${CC:-cc} $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_mve.c" -o "$out/host_refv.o" &&
 	${CC:-cc} $warn -O2 -I"$rt" test/q8dsp/main.c "$out"/host_*.o -o "$out/host" &&
 	"$out/host" >"$out/host.txt"; } >"$out/host.log" 2>&1; then
 	echo "FAIL host build or run (see $out/host.log, $out/host.txt)"
@@ -36,7 +40,8 @@ want=$(sed -n 's/^checksum //p' "$out/host.txt")
 
 for target in "m4 -O2 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
 	"m4-O0 -O0 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
-	"m7 -O2 mps2-an500 -mcpu=cortex-m7 -mfpu=fpv5-d16"; do
+	"m7 -O2 mps2-an500 -mcpu=cortex-m7 -mfpu=fpv5-d16" \
+	"m55 -O2 mps3-an547 -mcpu=cortex-m55" "m55-O0 -O0 mps3-an547 -mcpu=cortex-m55"; do
 	set -- $target
 	name=$1 opt=$2 board=$3
 	shift 3
@@ -47,8 +52,10 @@ for target in "m4 -O2 mps2-an386 -mcpu=cortex-m4 -mfpu=fpv4-sp-d16" \
 		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_conv.c" -o "$o/ref.o" &&
 		arm-none-eabi-gcc $cpu $warn $opt -I"$rt" -c "$rt/o2m_q8.c" -o "$o/dsp8.o" &&
 		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8.c" -o "$o/ref8.o" &&
+		arm-none-eabi-gcc $cpu $warn $opt -I"$rt" -c "$rt/o2m_q8_mve.c" -o "$o/dspv.o" &&
+		arm-none-eabi-gcc $cpu $warn -O2 -I"$rt" $ren -c "$rt/o2m_q8_mve.c" -o "$o/refv.o" &&
 		arm-none-eabi-gcc $cpu -std=c99 -O2 -Wall -I"$rt" "$fw/startup.c" test/q8dsp/main.c \
-			"$o/dsp.o" "$o/ref.o" "$o/dsp8.o" "$o/ref8.o" -nostartfiles -L "$fw" -T "$board.ld" \
+			"$o/dsp.o" "$o/ref.o" "$o/dsp8.o" "$o/ref8.o" "$o/dspv.o" "$o/refv.o" -nostartfiles -L "$fw" -T "$board.ld" \
 			--specs=nano.specs --specs=rdimon.specs -o "$o/q8dsp.elf"; } >"$o/build.log" 2>&1
 	then
 		echo "FAIL $name: build (see $o/build.log)"

@@ -1,0 +1,362 @@
+/* o2m_q8_mve.c - int8 convolution (general and 1x1, any group) and fully connected layers
+   on weights packed for Helium (o2m_q8_pack_mve): the arithmetic of o2m_q8_conv_s8 and
+   o2m_q8_fc_s8, bit for bit. On a core with MVE (Cortex-M55, -mcpu=cortex-m55) the dot
+   products are VMLADAVA.S8 over 16 taps of raw int8 data: the input offset is folded into
+   the bias by the compiler (o2m_q8_mve_bias: sum (x + off) w = sum x w + off sum w), and
+   the padding holds the input's zero point, which adds nothing to the true sum. Elsewhere the same layout
+   runs as portable C. The sums are rescaled as the other packed kernels' (o2m_q8_def.h,
+   rq2: doubled, one SMMULR), so they are bounded by |sum| < 2^30. */
+#include "o2m_q8_def.h"
+
+#include <string.h>
+
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && !defined(O2M_NO_MVE)
+#define Q8_MVE 1
+#include <arm_mve.h>
+#endif
+
+/* the checks and geometry of a call; fills the per-group sizes */
+static int mve_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
+		   const int32_t *rq, const void *scratch, const int8_t *y, int32_t *cin,
+		   int32_t *cout, int32_t *ksize)
+{
+	const o2m_conv_params *p = &q->conv;
+
+	if (!x || !w || !rq || !scratch || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
+	    p->group < 1 || p->c_in % p->group || p->c_out % p->group || p->in_d < 1 ||
+	    p->in_h < 1 || p->in_w < 1 || p->out_d < 1 || p->out_h < 1 || p->out_w < 1 ||
+	    p->k_d < 1 || p->k_h < 1 || p->k_w < 1 || p->stride_d < 1 || p->stride_h < 1 ||
+	    p->stride_w < 1 || p->dil_d < 1 || p->dil_h < 1 || p->dil_w < 1 || p->pad_d < 0 ||
+	    p->pad_h < 0 || p->pad_w < 0 || !q8_offset_ok(q->input_offset) ||
+	    q->input_offset < -127 || q->input_offset > 128 || /* the zero point is int8 */
+	    !q8_out_ok(q->output_offset, q->act_min, q->act_max) || !q8_scales_ok(rq, p->c_out))
+		return 0;
+	*cin = p->c_in / p->group;
+	*cout = p->c_out / p->group;
+	*ksize = p->k_d * p->k_h * p->k_w;
+	return 1;
+}
+
+/* acc[f] += filter f of a quad . column c, over k16 taps: w the quad ([k16 / 16][4][16]),
+   c int8 (both may be unaligned) */
+static void dot4(const int8_t *c, const int8_t *w, int32_t k16, int32_t acc[4])
+{
+#ifdef Q8_MVE
+	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], t;
+	int8x16_t v;
+
+	for (t = 0; t < k16; t += 16, c += 16, w += 64) {
+		v = vld1q_s8(c);
+		a0 = vmladavaq_s8(a0, v, vld1q_s8(w));
+		a1 = vmladavaq_s8(a1, v, vld1q_s8(w + 16));
+		a2 = vmladavaq_s8(a2, v, vld1q_s8(w + 32));
+		a3 = vmladavaq_s8(a3, v, vld1q_s8(w + 48));
+	}
+	acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+#else
+	int32_t t, i, v;
+
+	for (t = 0; t < k16; t += 16, c += 16, w += 64)
+		for (i = 0; i < 16; i++) {
+			v = c[i];
+			acc[0] += v * w[i];
+			acc[1] += v * w[16 + i];
+			acc[2] += v * w[32 + i];
+			acc[3] += v * w[48 + i];
+		}
+#endif
+}
+
+/* the same for two columns c0, c1: acc[f] and acc[4 + f] */
+static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t k16,
+		   int32_t acc[8])
+{
+#ifdef Q8_MVE
+	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+	int32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7], t;
+	int8x16_t u, v, f;
+
+	for (t = 0; t < k16; t += 16, c0 += 16, c1 += 16, w += 64) {
+		u = vld1q_s8(c0);
+		v = vld1q_s8(c1);
+		f = vld1q_s8(w);
+		a0 = vmladavaq_s8(a0, u, f);
+		a4 = vmladavaq_s8(a4, v, f);
+		f = vld1q_s8(w + 16);
+		a1 = vmladavaq_s8(a1, u, f);
+		a5 = vmladavaq_s8(a5, v, f);
+		f = vld1q_s8(w + 32);
+		a2 = vmladavaq_s8(a2, u, f);
+		a6 = vmladavaq_s8(a6, v, f);
+		f = vld1q_s8(w + 48);
+		a3 = vmladavaq_s8(a3, u, f);
+		a7 = vmladavaq_s8(a7, v, f);
+	}
+	acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
+	acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
+#else
+	dot4(c0, w, k16, acc);
+	dot4(c1, w, k16, acc + 4);
+#endif
+}
+
+/* the column of output position j (raw int8 taps in filter order, the input's zero
+   point zp in the padding, zeros from k to k16) */
+static void mve_col(const o2m_conv_params *p, int32_t cin, int32_t in_plane, const int8_t *x,
+		    int32_t j, int8_t zp, int32_t k, int32_t k16, int8_t *col)
+{
+	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
+	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
+	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
+	int32_t c, i, a, b, d, h, w;
+	int8_t *o = col;
+
+	if (p->k_d == 1 && p->k_h == 1 && p->k_w == 1 && d0 >= 0 && h0 >= 0 && w0 >= 0 &&
+	    d0 < p->in_d && h0 < p->in_h && w0 < p->in_w) { /* 1x1: one value per channel */
+		const int8_t *xp = x + (d0 * p->in_h + h0) * p->in_w + w0;
+		for (c = 0; c < cin; c++, xp += in_plane)
+			*o++ = *xp;
+	} else {
+		for (c = 0; c < cin; c++, x += in_plane)
+			for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
+				for (a = 0, h = h0; a < p->k_h; a++, h += p->dil_h) {
+					const int8_t *xr = x + (d * p->in_h + h) * p->in_w;
+					const int row = (uint32_t)d < (uint32_t)p->in_d &&
+							(uint32_t)h < (uint32_t)p->in_h;
+					for (b = 0, w = w0; b < p->k_w; b++, w += p->dil_w)
+						*o++ = row && (uint32_t)w < (uint32_t)p->in_w ? xr[w] : zp;
+				}
+	}
+	memset(col + k, 0, (size_t)(k16 - k));
+}
+
+/* the taps of a filter as offsets from its window's first tap (zeros from k to k16):
+   @return 0 when one does not fit 16 bits */
+static int mve_offsets(const o2m_conv_params *p, int32_t cin, int32_t in_plane, int32_t k,
+		       int32_t k16, uint16_t *offs)
+{
+	int32_t c, i, a, b, t = 0, v;
+
+	for (c = 0; c < cin; c++)
+		for (i = 0; i < p->k_d; i++)
+			for (a = 0; a < p->k_h; a++)
+				for (b = 0; b < p->k_w; b++, t++) {
+					v = c * in_plane + (i * p->dil_d * p->in_h + a * p->dil_h) *
+								   p->in_w + b * p->dil_w;
+					if (v > 65535)
+						return 0;
+					offs[t] = (uint16_t)v;
+				}
+	for (; t < k16; t++)
+		offs[t] = 0;
+	(void)k;
+	return 1;
+}
+
+/* whether every tap of position j's window is inside the input */
+static int mve_inside(const o2m_conv_params *p, int32_t j)
+{
+	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
+	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
+	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
+
+	return d0 >= 0 && d0 + (p->k_d - 1) * p->dil_d < p->in_d && h0 >= 0 &&
+	       h0 + (p->k_h - 1) * p->dil_h < p->in_h && w0 >= 0 &&
+	       w0 + (p->k_w - 1) * p->dil_w < p->in_w;
+}
+
+/* the column of position j, its window inside: the taps gathered at offs from the
+   window's first tap, eight at a time on Helium (VLDRB gather, narrowing VSTRB) */
+static void mve_col_in(const o2m_conv_params *p, const int8_t *x, int32_t j,
+		       const uint16_t *offs, int32_t k16, int8_t *col)
+{
+	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
+	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
+	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
+	const int8_t *xw = x + (d0 * p->in_h + h0) * p->in_w + w0;
+	int32_t t;
+
+#ifdef Q8_MVE
+	for (t = 0; t < k16; t += 8)
+		vstrbq_s16(col + t, vldrbq_gather_offset_s16(xw, vld1q_u16(offs + t)));
+#else
+	for (t = 0; t < k16; t++)
+		col[t] = xw[offs[t]];
+#endif
+}
+
+/* the outputs of a quad's sums acc[0..n) (n <= 4 channels) at position j of planes y,
+   plane apart; tab the quad's channels */
+static inline void mve_out_k(const out_step *o, const rq2 *e, const int32_t *acc, int32_t n,
+			     int8_t *y, int32_t plane, int kind)
+{
+	const out_step st = *o;
+	int32_t f, v[4];
+
+	for (f = 0; f < n; f++)
+		v[f] = rq2_one(&st, e + f, 2 * acc[f], kind);
+	for (f = 0; f < n; f++, y += plane)
+		*y = (int8_t)v[f];
+}
+
+static void mve_out(const out_step *o, const rq2 *e, const int32_t *acc, int32_t n,
+		    int8_t *y, int32_t plane)
+{
+	switch (clamp_kind(o->lo, o->hi)) {
+	case 1: mve_out_k(o, e, acc, n, y, plane, 1); break;
+	case 2: mve_out_k(o, e, acc, n, y, plane, 2); break;
+	default: mve_out_k(o, e, acc, n, y, plane, 0);
+	}
+}
+
+#ifdef Q8_MVE
+/* the rescales of four channels side by side (rq2's fields of channels 4i..4i + 3, the
+   shift negated), for one VQRDMULH, VADD, VSHL per four outputs */
+typedef struct {
+	int32_t m[4], c[4], nr[4];
+} rq4;
+
+/* the rq4 of each four of n channels (the last ones padded with zeros); @return 0 when
+   one channel is not fast (rq2 r == 0) */
+static int rq4_table(const rq2 *e, int32_t n, rq4 *q)
+{
+	int32_t i;
+
+	for (i = 0; i < ((n + 3) & ~3); i++) {
+		q[i / 4].m[i % 4] = i < n ? e[i].mult : 0;
+		q[i / 4].c[i % 4] = i < n ? e[i].c : 0;
+		q[i / 4].nr[i % 4] = i < n ? -e[i].r : 0;
+		if (i < n && !e[i].r)
+			return 0;
+	}
+	return 1;
+}
+
+/* the outputs of four channels' sums acc (the first n of them) at y, y + plane, ...:
+   VQRDMULH is TFLite's first rounding, exactly (a SMMULR of 2 acc) */
+static inline void mve_out4(const rq4 *q, const int32_t *acc, int32_t n, int8_t *y,
+			    uint32x4_t yoffs, int32x4_t lo, int32x4_t hi)
+{
+	int32x4_t h = vqrdmulhq_s32(vld1q_s32(acc), vld1q_s32(q->m));
+	int32x4_t t = vaddq_s32(vaddq_s32(h, vld1q_s32(q->c)), vshrq_n_s32(h, 31));
+
+	t = vminq_s32(vmaxq_s32(vshlq_s32(t, vld1q_s32(q->nr)), lo), hi);
+	vstrbq_scatter_offset_p_s32(y, yoffs, t, vctp32q((uint32_t)n));
+}
+#endif
+
+int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *rq, int8_t *scratch, int8_t *y)
+{
+	const o2m_conv_params *p = &q->conv;
+	const out_step o = {q->output_offset, q->act_min, q->act_max};
+	const int8_t zp = (int8_t)-q->input_offset;
+	int32_t cin, cout, ksize, k, k16, plane, in_plane, n, gr, oc, j, f, m, acc[8];
+	int8_t *c0, *c1;
+	uint16_t *offs;
+	rq2 *tab;
+	int gather;
+#ifdef Q8_MVE
+	rq4 *q4;
+	int vec;
+	uint32x4_t yoffs;
+	int32x4_t vlo, vhi;
+#endif
+
+	if (!bias || !mve_geo(q, x, w, rq, scratch, y, &cin, &cout, &ksize))
+		return O2M_ERR_ARG;
+	k = cin * ksize;
+	k16 = (int32_t)o2m_q8_k16(k);
+	plane = p->out_d * p->out_h * p->out_w;
+	in_plane = p->in_d * p->in_h * p->in_w;
+	tab = (rq2 *)(void *)scratch;
+	rq2_table(rq, p->c_out, o.off, tab);
+	offs = (uint16_t *)(void *)(tab + p->c_out);
+	c0 = (int8_t *)(offs + k16);
+	c1 = c0 + k16;
+	gather = mve_offsets(p, cin, in_plane, k, k16, offs);
+#ifdef Q8_MVE
+	/* the rescales as rq4 (each group's channels from a multiple of 4) after the columns */
+	q4 = (rq4 *)(void *)(c1 + k16);
+	vec = cout % 4 == 0 || p->group == 1;
+	for (gr = 0; vec && gr < p->group; gr++)
+		vec = rq4_table(tab + gr * cout, cout, q4 + gr * cout / 4);
+	yoffs = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)plane);
+	vlo = vdupq_n_s32(o.lo);
+	vhi = vdupq_n_s32(o.hi);
+#endif
+	for (n = 0; n < p->n; n++)
+		for (gr = 0; gr < p->group; gr++) {
+			const int8_t *xg = x + ((int64_t)n * p->c_in + gr * cin) * in_plane;
+			const int8_t *wg = w + (int64_t)gr * ((cout + 3) & ~3) * k16;
+			const int32_t *bg = bias + gr * cout;
+			const rq2 *tg = tab + gr * cout;
+			int8_t *yg = y + ((int64_t)n * p->c_out + gr * cout) * plane;
+			for (j = 0; j < plane; j += 2) {
+				const int two = j + 1 < plane;
+				if (gather && mve_inside(p, j))
+					mve_col_in(p, xg, j, offs, k16, c0);
+				else
+					mve_col(p, cin, in_plane, xg, j, zp, k, k16, c0);
+				if (two && gather && mve_inside(p, j + 1))
+					mve_col_in(p, xg, j + 1, offs, k16, c1);
+				else if (two)
+					mve_col(p, cin, in_plane, xg, j + 1, zp, k, k16, c1);
+				for (oc = 0; oc < cout; oc += 4) {
+					m = cout - oc < 4 ? cout - oc : 4;
+					for (f = 0; f < 4; f++)
+						acc[f] = acc[4 + f] = f < m ? bg[oc + f] : 0;
+					if (two)
+						dot4x2(c0, c1, wg + oc * k16, k16, acc);
+					else
+						dot4(c0, wg + oc * k16, k16, acc);
+#ifdef Q8_MVE
+					if (vec) {
+						mve_out4(q4 + (gr * cout + oc) / 4, acc, m,
+							 yg + oc * plane + j, yoffs, vlo, vhi);
+						if (two)
+							mve_out4(q4 + (gr * cout + oc) / 4, acc + 4, m,
+								 yg + oc * plane + j + 1, yoffs, vlo,
+								 vhi);
+						continue;
+					}
+#endif
+					mve_out(&o, tg + oc, acc, m, yg + oc * plane + j, plane);
+					if (two)
+						mve_out(&o, tg + oc, acc + 4, m, yg + oc * plane + j + 1,
+							plane);
+				}
+			}
+		}
+	return O2M_OK;
+}
+
+int o2m_q8_fc_mve_s8(const o2m_q8_fc_params *p, const int8_t *x, const int8_t *w,
+		     const int32_t *bias, const int32_t *rq, int8_t *scratch, int8_t *y)
+{
+	const out_step o = {p->output_offset, p->act_min, p->act_max};
+	int32_t k16, b, oc, f, m, acc[4];
+	rq2 e[4];
+
+	if (!x || !w || !bias || !rq || !scratch || !y || p->batch < 1 || p->in < 1 ||
+	    p->out < 1 || !q8_offset_ok(p->input_offset) || p->input_offset < -127 ||
+	    p->input_offset > 128 || !q8_out_ok(p->output_offset, p->act_min, p->act_max) ||
+	    !q8_scales_ok(rq, p->out))
+		return O2M_ERR_ARG;
+	k16 = (int32_t)o2m_q8_k16(p->in);
+	memset(scratch + p->in, 0, (size_t)(k16 - p->in));
+	for (b = 0; b < p->batch; b++, x += p->in, y += p->out) {
+		memcpy(scratch, x, (size_t)p->in); /* the row, its tail zero */
+		for (oc = 0; oc < p->out; oc += 4) {
+			m = p->out - oc < 4 ? p->out - oc : 4;
+			for (f = 0; f < 4; f++) {
+				acc[f] = f < m ? bias[oc + f] : 0;
+				if (f < m)
+					e[f] = rq2_of(rq[oc + f], o.off);
+			}
+			dot4(scratch, w + (int64_t)oc * k16, k16, acc);
+			mve_out(&o, e, acc, m, y + oc, 1);
+		}
+	}
+	return O2M_OK;
+}
