@@ -317,15 +317,16 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 		       const int32_t *bias, const int32_t *requant, int8_t *scratch, int8_t *y);
 
 /** The scratch of o2m_q8_conv_mve_s8: a table of 12 bytes per output channel, the taps'
-    offsets in a window (k16 of 2 bytes), two columns of k16 bytes, then the rescales
-    again four channels side by side (48 bytes per four, each group's padded). */
+    offsets, rows and columns in a window (3 x k16 of 2 bytes), two columns of k16 bytes,
+    then the rescales again four channels side by side (48 bytes per four, each group's
+    padded). */
 static inline int64_t o2m_q8_conv_mve_scratch_bytes(const o2m_q8_conv_params *q)
 {
 	const o2m_conv_params *p = &q->conv;
 	const int64_t cout = p->group > 0 ? p->c_out / p->group : 0;
 
 	return (int64_t)12 * p->c_out + (int64_t)48 * p->group * ((cout + 3) / 4) +
-	       4 * o2m_q8_k16((int64_t)(p->group > 0 ? p->c_in / p->group : 0) * p->k_d *
+	       8 * o2m_q8_k16((int64_t)(p->group > 0 ? p->c_in / p->group : 0) * p->k_d *
 			      p->k_h * p->k_w);
 }
 

@@ -71,7 +71,51 @@ static void dot4(const int8_t *c, const int8_t *w, int32_t k16, int32_t acc[4])
 static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t k16,
 		   int32_t acc[8])
 {
-#ifdef Q8_MVE
+#if defined(Q8_MVE) && defined(__GNUC__)
+	/* VMLADAVA accumulates into even registers: the eight sums take r0, r2, ..., r12 and
+	   lr, the pointers and the count odd ones; the assembly saves what it takes (the
+	   compiler hands over none of them, so that it builds at any optimization level) */
+	struct {
+		const int8_t *c0, *c1, *w;
+		int32_t n;
+		int32_t *acc;
+	} b = {c0, c1, w, k16 / 16, acc};
+	register void *r0 __asm__("r0") = &b;
+
+	__asm__ volatile("push	{r1-r12, lr}\n\t"
+			 "ldm	r0, {r1, r3, r5, r7, r9}\n\t"
+			 "ldrd	r0, r2, [r9]\n\t"
+			 "ldrd	r4, r6, [r9, #8]\n\t"
+			 "ldrd	r8, r10, [r9, #16]\n\t"
+			 "ldr	r12, [r9, #24]\n\t"
+			 "ldr	lr, [r9, #28]\n"
+			 "1:\n\t"
+			 "vldrb.8	q0, [r1], #16\n\t" /* column 0's 16 taps */
+			 "vldrb.8	q1, [r3], #16\n\t" /* column 1's */
+			 "vldrb.8	q2, [r5], #16\n\t" /* filter 0's */
+			 "vmladava.s8	r0, q0, q2\n\t"
+			 "vmladava.s8	r8, q1, q2\n\t"
+			 "vldrb.8	q2, [r5], #16\n\t"
+			 "vmladava.s8	r2, q0, q2\n\t"
+			 "vmladava.s8	r10, q1, q2\n\t"
+			 "vldrb.8	q2, [r5], #16\n\t"
+			 "vmladava.s8	r4, q0, q2\n\t"
+			 "vmladava.s8	r12, q1, q2\n\t"
+			 "vldrb.8	q2, [r5], #16\n\t"
+			 "vmladava.s8	r6, q0, q2\n\t"
+			 "vmladava.s8	lr, q1, q2\n\t"
+			 "subs	r7, r7, #1\n\t"
+			 "bne	1b\n\t"
+			 "strd	r0, r2, [r9]\n\t"
+			 "strd	r4, r6, [r9, #8]\n\t"
+			 "strd	r8, r10, [r9, #16]\n\t"
+			 "str	r12, [r9, #24]\n\t"
+			 "str	lr, [r9, #28]\n\t"
+			 "pop	{r1-r12, lr}"
+			 : "+r"(r0)
+			 :
+			 : "d0", "d1", "d2", "d3", "d4", "d5", "cc", "memory");
+#elif defined(Q8_MVE)
 	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
 	int32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7], t;
 	int8x16_t u, v, f;
@@ -130,28 +174,61 @@ static void mve_col(const o2m_conv_params *p, int32_t cin, int32_t in_plane, con
 	memset(col + k, 0, (size_t)(k16 - k));
 }
 
-/* the taps of a filter as offsets from its window's first tap (zeros from k to k16):
-   @return 0 when one does not fit 16 bits */
-static int mve_offsets(const o2m_conv_params *p, int32_t cin, int32_t in_plane, int32_t k,
-		       int32_t k16, uint16_t *offs)
+/* the taps of a filter as offsets from its window's first tap, and (dh, dw) their rows
+   and columns from it (zeros from k to k16): @return 0 when an offset into the group's
+   input does not fit 16 bits */
+static int mve_offsets(const o2m_conv_params *p, int32_t cin, int32_t in_plane, int32_t k16,
+		       uint16_t *offs, int16_t *dh, int16_t *dw)
 {
-	int32_t c, i, a, b, t = 0, v;
+	int32_t c, i, a, b, t = 0;
 
+	if ((int64_t)cin * in_plane > 65536)
+		return 0;
 	for (c = 0; c < cin; c++)
 		for (i = 0; i < p->k_d; i++)
 			for (a = 0; a < p->k_h; a++)
 				for (b = 0; b < p->k_w; b++, t++) {
-					v = c * in_plane + (i * p->dil_d * p->in_h + a * p->dil_h) *
-								   p->in_w + b * p->dil_w;
-					if (v > 65535)
-						return 0;
-					offs[t] = (uint16_t)v;
+					offs[t] = (uint16_t)(c * in_plane + (i * p->dil_d * p->in_h +
+									     a * p->dil_h) * p->in_w +
+							     b * p->dil_w);
+					dh[t] = (int16_t)(a * p->dil_h);
+					dw[t] = (int16_t)(b * p->dil_w);
 				}
 	for (; t < k16; t++)
-		offs[t] = 0;
-	(void)k;
+		offs[t] = 0, dh[t] = dw[t] = 0;
 	return 1;
 }
+
+#ifdef Q8_MVE
+/* the column of position j of a 2-D convolution whose window crosses the border: the
+   taps inside gathered as mve_col_in's, eight at a time under a predicate that compares
+   each tap's row and column with the input's, the others the zero point zp */
+static void mve_col_edge(const o2m_conv_params *p, const int8_t *x, int32_t j,
+			 const uint16_t *offs, const int16_t *dh, const int16_t *dw, int8_t zp,
+			 int32_t k16, int8_t *col)
+{
+	const int32_t h0 = j / p->out_w * p->stride_h - p->pad_h;
+	const int32_t w0 = j % p->out_w * p->stride_w - p->pad_w;
+	const uint16_t shift = (uint16_t)(h0 * p->in_w + w0); /* modulo 2^16, as the lanes */
+	const int16x8_t z = vdupq_n_s16(zp);
+	int32_t t;
+	mve_pred16_t in;
+	int16x8_t hv, wv;
+
+	for (t = 0; t < k16; t += 8) {
+		hv = vaddq_n_s16(vld1q_s16(dh + t), (int16_t)h0);
+		wv = vaddq_n_s16(vld1q_s16(dw + t), (int16_t)w0);
+		in = vcmpgeq_n_s16(hv, 0);
+		in = vcmpltq_m_n_s16(hv, (int16_t)p->in_h, in);
+		in = vcmpgeq_m_n_s16(wv, 0, in);
+		in = vcmpltq_m_n_s16(wv, (int16_t)p->in_w, in);
+		vstrbq_s16(col + t,
+			   vpselq_s16(vldrbq_gather_offset_z_s16(
+					      x, vaddq_n_u16(vld1q_u16(offs + t), shift), in),
+				      z, in));
+	}
+}
+#endif
 
 /* whether every tap of position j's window is inside the input */
 static int mve_inside(const o2m_conv_params *p, int32_t j)
@@ -254,8 +331,9 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 	int32_t cin, cout, ksize, k, k16, plane, in_plane, n, gr, oc, j, f, m, acc[8];
 	int8_t *c0, *c1;
 	uint16_t *offs;
+	int16_t *dh, *dw;
 	rq2 *tab;
-	int gather;
+	int gather, edge;
 #ifdef Q8_MVE
 	rq4 *q4;
 	int vec;
@@ -272,9 +350,17 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 	tab = (rq2 *)(void *)scratch;
 	rq2_table(rq, p->c_out, o.off, tab);
 	offs = (uint16_t *)(void *)(tab + p->c_out);
-	c0 = (int8_t *)(offs + k16);
+	dh = (int16_t *)(void *)(offs + k16);
+	dw = dh + k16;
+	c0 = (int8_t *)(dw + k16);
 	c1 = c0 + k16;
-	gather = mve_offsets(p, cin, in_plane, k, k16, offs);
+	gather = mve_offsets(p, cin, in_plane, k16, offs, dh, dw);
+	/* 2-D windows crossing the border gather too, under a predicate; their coordinates
+	   stay in 16 bits */
+	edge = gather && p->k_d == 1 && p->in_d == 1 && p->out_d == 1 && p->in_h < 16384 &&
+	       p->in_w < 16384 && p->pad_h < 16384 && p->pad_w < 16384 &&
+	       (int64_t)p->out_h * p->stride_h < 16384 && (int64_t)p->out_w * p->stride_w < 16384;
+	(void)edge; /* without Helium, mve_col */
 #ifdef Q8_MVE
 	/* the rescales as rq4 (each group's channels from a multiple of 4) after the columns */
 	q4 = (rq4 *)(void *)(c1 + k16);
@@ -294,14 +380,17 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 			int8_t *yg = y + ((int64_t)n * p->c_out + gr * cout) * plane;
 			for (j = 0; j < plane; j += 2) {
 				const int two = j + 1 < plane;
-				if (gather && mve_inside(p, j))
-					mve_col_in(p, xg, j, offs, k16, c0);
-				else
-					mve_col(p, cin, in_plane, xg, j, zp, k, k16, c0);
-				if (two && gather && mve_inside(p, j + 1))
-					mve_col_in(p, xg, j + 1, offs, k16, c1);
-				else if (two)
-					mve_col(p, cin, in_plane, xg, j + 1, zp, k, k16, c1);
+				for (f = 0; f < 1 + two; f++) {
+					int8_t *c = f ? c1 : c0;
+					if (gather && mve_inside(p, j + f))
+						mve_col_in(p, xg, j + f, offs, k16, c);
+#ifdef Q8_MVE
+					else if (edge)
+						mve_col_edge(p, xg, j + f, offs, dh, dw, zp, k16, c);
+#endif
+					else
+						mve_col(p, cin, in_plane, xg, j + f, zp, k, k16, c);
+				}
 				for (oc = 0; oc < cout; oc += 4) {
 					m = cout - oc < 4 ? cout - oc : 4;
 					for (f = 0; f < 4; f++)
