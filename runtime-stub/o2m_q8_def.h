@@ -87,6 +87,12 @@ static inline int32_t q8_pack16(int32_t lo, int32_t hi)
 	return (int32_t)(((uint32_t)lo & 0xffffu) | ((uint32_t)hi << 16));
 }
 
+/* Q8_MVE: the paths for Helium (MVE integer: Cortex-M55); -DO2M_NO_MVE keeps them out */
+#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && !defined(O2M_NO_MVE)
+#define Q8_MVE 1
+#include <arm_mve.h>
+#endif
+
 /* zero points of int8 data are in [-128, 127]; anything within this is safe */
 #define Q8_OFFSET_MAX 255
 

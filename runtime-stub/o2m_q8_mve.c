@@ -10,10 +10,6 @@
 
 #include <string.h>
 
-#if defined(__ARM_FEATURE_MVE) && (__ARM_FEATURE_MVE & 1) && !defined(O2M_NO_MVE)
-#define Q8_MVE 1
-#include <arm_mve.h>
-#endif
 
 /* the checks and geometry of a call; fills the per-group sizes */
 static int mve_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
