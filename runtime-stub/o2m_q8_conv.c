@@ -620,36 +620,117 @@ static inline void dw3_s2_k(const int16_t *r, int32_t rs, const int32_t *wp, int
 	y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
 }
 
-/* dw3_s1_k or dw3_s2_k (stride sw), or dw3_c_k at other strides, with a constant clamp
-   kind; wp from dw_pack3x3 */
+#ifdef Q8_MVE
+/* four outputs of a 3x3 row at stride sw (q their first tap, rows rs apart, xo the lanes'
+   offsets when sw > 1): each tap one widening load (a gather at strides above 1) and one
+   VMLA by its doubled weight; loads under the predicate in (NULL: none) */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int32x4_t dw3_mve4(const int16_t *q, int32_t rs, int32_t sw, uint32x4_t xo,
+				 const int32_t *w9, int32_t bias2, const mve_pred16_t *in)
+{
+	const int32_t w0 = w9[0], w1 = w9[1], w2 = w9[2], w3 = w9[3], w4 = w9[4];
+	const int32_t w5 = w9[5], w6 = w9[6], w7 = w9[7], w8 = w9[8];
+	int32x4_t s = vdupq_n_s32(bias2);
+
+#define DW3_LD(x)                                                                      \
+	(sw == 1 ? (in ? vldrhq_z_s32(x, *in) : vldrhq_s32(x))                         \
+		 : (in ? vldrhq_gather_shifted_offset_z_s32(x, xo, *in)                \
+		       : vldrhq_gather_shifted_offset_s32(x, xo)))
+	s = vmlaq_n_s32(s, DW3_LD(q), w0);
+	s = vmlaq_n_s32(s, DW3_LD(q + 1), w1);
+	s = vmlaq_n_s32(s, DW3_LD(q + 2), w2);
+	q += rs;
+	s = vmlaq_n_s32(s, DW3_LD(q), w3);
+	s = vmlaq_n_s32(s, DW3_LD(q + 1), w4);
+	s = vmlaq_n_s32(s, DW3_LD(q + 2), w5);
+	q += rs;
+	s = vmlaq_n_s32(s, DW3_LD(q), w6);
+	s = vmlaq_n_s32(s, DW3_LD(q + 1), w7);
+	s = vmlaq_n_s32(s, DW3_LD(q + 2), w8);
+#undef DW3_LD
+	return s;
+}
+
+/* the row on Helium: four outputs per turn in 32-bit lanes (dw3_mve4), the doubled sums
+   rescaled as rq2_one's (VRMULH is SMMULR), stored as bytes ys apart */
+static void dw3_mve(const int16_t *r, int32_t rs, int32_t sw, const int32_t *w9, int32_t bias2,
+		    const rq2 *e, const out_step *o, int32_t n, int8_t *y, int32_t ys,
+		    int32_t rows, int32_t rstep, int32_t ystep)
+{
+	const int32x4_t m = vdupq_n_s32(e->mult), c = vdupq_n_s32(e->c), nr = vdupq_n_s32(-e->r);
+	const int32x4_t lo = vdupq_n_s32(o->lo), hi = vdupq_n_s32(o->hi);
+	const uint32x4_t yo = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)ys);
+	const uint32x4_t xo = vmulq_n_u32(vidupq_n_u32(0, 1), (uint32_t)sw);
+	int32_t i, k;
+	mve_pred16_t in;
+	int32x4_t s, h;
+
+	for (k = 0; k < rows; k++, r += rstep, y += ystep)
+	for (i = 0; i < n; i += 4) {
+		in = vctp32q((uint32_t)(n - i));
+		/* each case its own call, so that the loads are known at compile time; the
+		   last turn reads only its lanes (the plane's last row ends there) */
+		if (i + 4 <= n)
+			s = sw == 1 ? dw3_mve4(r + i, rs, 1, xo, w9, bias2, NULL)
+				    : dw3_mve4(r + i * sw, rs, 2, xo, w9, bias2, NULL);
+		else
+			s = sw == 1 ? dw3_mve4(r + i, rs, 1, xo, w9, bias2, &in)
+				    : dw3_mve4(r + i * sw, rs, 2, xo, w9, bias2, &in);
+		h = vrmulhq_s32(s, m);
+		h = vshlq_s32(vaddq_s32(vaddq_s32(h, c), vshrq_n_s32(h, 31)), nr);
+		h = vminq_s32(vmaxq_s32(h, lo), hi);
+		if (ys == 1)
+			vstrbq_p_s32(y + i, h, in);
+		else
+			vstrbq_scatter_offset_p_s32(y + i * ys, yo, h, in);
+	}
+}
+#endif
+
+/* rows of outputs (the first at r and y, the next rstep and ystep further): each
+   dw3_s1_k or dw3_s2_k (stride sw), or dw3_c_k at other strides, with a constant clamp
+   kind; wp from dw_pack3x3 (dw3_mve on Helium) */
 static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[15],
 		    int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
-		    int32_t ys)
+		    int32_t ys, int32_t rows, int32_t rstep, int32_t ystep)
 {
-	if (sw > 2 || (sw == 1 && n < 2)) {
-		dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
-		return;
-	}
-	switch (clamp_kind(o->lo, o->hi) * 2 + (sw == 2)) {
-	case 2: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
-	case 3: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
-	case 4: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 2); break;
-	case 5: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 2); break;
-	case 1: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 0); break;
-	default: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 0);
+	int32_t k;
+
+#ifdef Q8_MVE
+	dw3_mve(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, rows, rstep, ystep);
+	return;
+#endif
+	for (k = 0; k < rows; k++, r += rstep, y += ystep) {
+		if (sw > 2 || (sw == 1 && n < 2)) {
+			dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
+			continue;
+		}
+		switch (clamp_kind(o->lo, o->hi) * 2 + (sw == 2)) {
+		case 2: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
+		case 3: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 1); break;
+		case 4: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 2); break;
+		case 5: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 2); break;
+		case 1: dw3_s2_k(r, rs, wp, bias2, e, o, n, y, ys, 0); break;
+		default: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 0);
+		}
 	}
 }
 
 #else
 static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[15],
 		    int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
-		    int32_t ys)
+		    int32_t ys, int32_t rows, int32_t rstep, int32_t ystep)
 {
-	switch (clamp_kind(o->lo, o->hi)) {
-	case 1: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 1); break;
-	case 2: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 2); break;
-	default: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
-	}
+	int32_t k;
+
+	for (k = 0; k < rows; k++, r += rstep, y += ystep)
+		switch (clamp_kind(o->lo, o->hi)) {
+		case 1: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 1); break;
+		case 2: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 2); break;
+		default: dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
+		}
 }
 #endif
 
@@ -727,7 +808,7 @@ static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t 
 	const int32_t e_h = c->out_h + 2, e_w = (int32_t)o2m_q8_span(c->out_w, 3, c->stride_w,
 								       c->dil_w);
 	const out_step os = {p->output_offset, p->act_min, p->act_max};
-	int32_t n, ic, m, oc, ox, i, b;
+	int32_t n, ic, m, oc, i, b;
 	int32_t wp[15];
 	int8_t wt[9];
 	q8_rq r;
@@ -749,9 +830,8 @@ static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t 
 					dw_cols(c, pl, e_h, wt, b, &r, yo);
 					continue;
 				}
-				for (ox = 0; ox < c->out_w; ox++)
-					dw3_row(pl + ox * c->stride_w * e_h, c->dil_w * e_h, 1, wp, 2 * b,
-						&e, &os, c->out_h, yo + ox, c->out_w);
+				dw3_row(pl, c->dil_w * e_h, 1, wp, 2 * b, &e, &os, c->out_h, yo, c->out_w,
+					c->out_w, c->stride_w * e_h, 1);
 			}
 		}
 }
@@ -791,10 +871,11 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 	for (od = 0; od < p->out_d; od++)
 		for (oh = 0; oh < p->out_h; oh++, y += p->out_w) {
 			const int16_t *row = pl + od * sd + oh * sh;
-			if (fast) {
+			if (fast) { /* the plane's rows at once */
 				dw3_row(row, p->dil_h * e_w, p->stride_w, wp, 2 * bias, &e, o,
-					p->out_w, y, 1);
-				continue;
+					p->out_w, y, 1, p->out_h, sh, p->out_w);
+				y += p->out_h * p->out_w; /* break skips the loop's own step */
+				break;
 			}
 			if (p->k_d == 1 && p->k_h == 3 && p->k_w == 3) {
 				dw_row3x3_c(row, p->dil_h * e_w, p->stride_w, p->dil_w, w, bias, r,
