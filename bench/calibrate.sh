@@ -8,21 +8,25 @@
 # squares (none negative; each node weighted by 1 / its instructions, so the fit is in
 # relative error), rewrites the fitted rows of ir/cost_model.def and prints model
 # against measurement for every node it used. Needs /usr/bin/python3 with python3-numpy
-# and python3-onnx. `make calibrate` runs it on the bench models.
+# and python3-onnx. `make calibrate` runs it on the bench models. The int8 kernels are
+# fitted on the onnxruntime-quantized test/qmodels in CALIB_QMODELS, built with
+# --target cortex-m4; CALIB_ONLY_Q8=1 measures only those (the float rows stay).
 set -u
 bin=$1 m4run=$2
 shift 2
 out=${BENCH_OUT:-build/bench}/calibrate
 mkdir -p "$out"
 : >"$out/samples.tsv"
-/usr/bin/python3 bench/calib_models.py "$out/zoo" || exit 1
-# MODEL DIR FLAGS [0]: measure one model (0: its output unchecked), append its
-# single-call nodes to samples.tsv
+qmodels=${CALIB_QMODELS:-resnet8_cifar_qdq_pc_u8 ds_cnn_kws_qdq_pc_s8 mobilenet_v1_025_vww_qop_pc_s8
+	fc_autoencoder_ad_qdq_pt_s8}
+[ -n "${CALIB_ONLY_Q8:-}" ] || /usr/bin/python3 bench/calib_models.py "$out/zoo" || exit 1
+# MODEL DIR FLAGS CHECK [TAG]: measure one model (CHECK 0: its output unchecked), append
+# its single-call nodes to samples.tsv as MODEL/TAG
 measure() {
-	m=$1 dir=$2 flags=$3 tag=$1${3:+/nos}
+	m=$1 dir=$2 flags=$3 tag=$1${5:+/$5} log=$out/$1${5:+.$5}.txt
 	BENCH_OUT=$out/runs BENCH_MODELS_DIR=$dir BENCH_FLAGS=$flags BENCH_CHECK=${4:-} \
-		bench/nodes.sh "$bin" "$m4run" "$m" >"$out/$m${3:+.nos}.txt" || {
-		echo "calibrate: $m $flags failed (see $out/$m${3:+.nos}.txt)"
+		bench/nodes.sh "$bin" "$m4run" "$m" >"$log" || {
+		echo "calibrate: $m $flags failed (see $log)"
 		exit 1
 	}
 	# node, family, terms and instructions of the nodes with a single kernel call
@@ -39,12 +43,17 @@ for n, ls in sorted(calls.items()):
 		"$out/runs/nodes-$m/report.json" "$out/runs/nodes-$m/regions.tsv" "$tag" \
 		>>"$out/samples.tsv"
 }
-for m in "$@"; do
-	measure "$m" test/models ""
+for m in $qmodels; do
+	measure "$m" test/qmodels "--target cortex-m4" 0 m4
 done
-for d in "$out"/zoo/*/; do
-	m=$(basename "$d")
-	measure "$m" "$out/zoo" "" 0
-	measure "$m" "$out/zoo" "--scratch-limit 0" 0
-done
+if [ -z "${CALIB_ONLY_Q8:-}" ]; then
+	for m in "$@"; do
+		measure "$m" test/models ""
+	done
+	for d in "$out"/zoo/*/; do
+		m=$(basename "$d")
+		measure "$m" "$out/zoo" "" 0
+		measure "$m" "$out/zoo" "--scratch-limit 0" 0 nos
+	done
+fi
 /usr/bin/python3 bench/fit.py "$out/samples.tsv" ir/cost_model.def

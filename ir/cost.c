@@ -6,6 +6,7 @@
 #include "ir.h"
 
 #include "../runtime-stub/o2m_kernels.h"
+#include "../runtime-stub/o2m_q8.h"
 
 #include <string.h>
 
@@ -91,7 +92,10 @@ int64_t ir_node_bytes(const Graph *g, int node)
    families without terms of their own take CT_CALL, CT_MAC, CT_OUT, CT_IN (the node's
    MACs, output and first input elements). Families without a fitted row take the last
    row, an elementwise pass. */
-typedef enum { TERMS_PLAIN, TERMS_CONV_GEMM, TERMS_DW_ROWS, TERMS_GEMM_PK } TermKind;
+typedef enum {
+	TERMS_PLAIN, TERMS_CONV_GEMM, TERMS_DW_ROWS, TERMS_GEMM_PK, TERMS_Q8_W16, TERMS_Q8_FC,
+	TERMS_Q8_DW
+} TermKind;
 
 static const struct {
 	const char *family;
@@ -183,6 +187,79 @@ static void terms_gemm_pk(const o2m_gemm_params *p, double *t)
 	t[5] = t[6] = t[7] = 0;
 }
 
+/* q8_conv_w16 (runtime-stub/o2m_q8_conv.c): per image and group, blocks of 4 output
+   positions; per block its columns (by pairs of channels for an even channel count, tap
+   by tap for an odd one), then per pair of filters the 2 x 4 assembly: turns of 8 pairs of
+   taps, the entry and the 8 outputs */
+static void terms_q8_w16(const o2m_q8_conv_params *q, double *t)
+{
+	const o2m_conv_params *p = &q->conv;
+	const int32_t plane = p->out_d * p->out_h * p->out_w, cin = p->c_in / p->group;
+	const double k = (double)cin * p->k_d * p->k_h * p->k_w;
+	const double k8 = (double)o2m_q8_k8((int64_t)k);
+	const double blocks = (double)p->n * p->group * ((plane + 3) / 4);
+	const double pairs = blocks * ((p->c_out / p->group + 1) / 2);
+
+	t[CT_CALL] = 1;
+	t[CT_MAC] = pairs * k8 / 16;                   /* turns of the 2 x 4 loop */
+	t[CT_OUT] = (double)p->n * p->c_out * plane;   /* outputs */
+	t[CT_IN] = cin % 2 ? 0 : blocks * k / 2;      /* pairs of channels copied */
+	t[4] = pairs;                                  /* 2 x 4 blocks */
+	t[5] = cin % 2 ? blocks * k : 0;               /* taps copied one by one */
+	t[6] = blocks;
+	t[7] = p->c_out;                               /* the rescale table */
+}
+
+/* q8_fc_w16: per row of the input its int16 copy, then per four outputs the 4 x 1
+   assembly (turns of 8 inputs) and the rescales */
+static void terms_q8_fc(const o2m_q8_fc_params *p, double *t)
+{
+	const double quads = (double)p->batch * ((p->out + 3) / 4);
+
+	t[CT_CALL] = 1;
+	t[CT_MAC] = quads * (double)o2m_q8_k8(p->in) / 8;
+	t[CT_OUT] = (double)p->batch * p->out;
+	t[CT_IN] = (double)p->batch * p->in;
+	t[4] = quads;
+	t[5] = t[6] = t[7] = 0;
+}
+
+/* q8_conv_dw (DSP paths): a per-channel scale; 3x3 rows on a padded plane (two outputs
+   per turn at stride 1, one at stride 2), or down the columns of one padded transposed
+   (o2m_q8_dw_tall); other windows tap by tap */
+static void terms_q8_dw(const o2m_q8_conv_params *q, double *t)
+{
+	const o2m_conv_params *p = &q->conv;
+	const double ch = (double)p->n * p->c_out;
+	const double outs = ch * p->out_d * p->out_h * p->out_w;
+	const int scale = o2m_q8_dw_scale(p), tall = o2m_q8_dw_tall(p);
+	const int k3 = p->k_d == 1 && p->k_h == 3 && p->k_w == 3;
+	const double plane = (double)p->n * p->c_in *
+			     o2m_q8_span(p->out_d, p->k_d, p->stride_d, p->dil_d) *
+			     o2m_q8_span(p->out_h, p->k_h, p->stride_h, p->dil_h) *
+			     o2m_q8_span(p->out_w, p->k_w, p->stride_w, p->dil_w);
+
+	memset(t, 0, sizeof *t * IR_COST_TERMS);
+	t[CT_CALL] = 1;
+	if (scale) { /* its outputs share the plain loop's row: about a tap's work each */
+		t[5] = ch;
+		t[7] = outs;
+		return;
+	}
+	t[CT_MAC] = k3 && !tall && p->stride_w == 2 ? outs : 0; /* 3x3 outputs, stride 2 */
+	/* the others, two at a time (an odd row's last pair made twice) */
+	t[CT_OUT] = !k3 || (!tall && p->stride_w == 2) ? 0
+		    : tall ? ch * p->out_w * (2.0 * ((p->out_h + 1) / 2))
+			   : ch * p->out_d * p->out_h * (2.0 * ((p->out_w + 1) / 2));
+	/* (the padded plane's copy goes with the rows and outputs: a separate term for it
+	   fitted to zero) */
+	t[CT_IN] = k3 && !tall && p->stride_w == 2 ? ch * p->out_d * p->out_h : 0; /* rows, s 2 */
+	t[4] = tall ? ch * p->out_w : t[CT_IN] ? 0 : ch * p->out_d * p->out_h; /* the others */
+	t[5] = ch;
+	t[6] = tall ? plane : 0;               /* padded transposed */
+	t[7] = k3 ? 0 : outs * p->k_d * p->k_h * p->k_w; /* taps of the plain loop */
+}
+
 static double model_sum(int row, const double *t)
 {
 	double c = 0;
@@ -232,6 +309,15 @@ int ir_call_terms(const Graph *g, int node, int call, double *t, const char **fa
 	case TERMS_GEMM_PK:
 		terms_gemm_pk(c->params, t);
 		break;
+	case TERMS_Q8_W16:
+		terms_q8_w16(c->params, t);
+		break;
+	case TERMS_Q8_FC:
+		terms_q8_fc(c->params, t);
+		break;
+	case TERMS_Q8_DW:
+		terms_q8_dw(c->params, t);
+		break;
 	default:
 		t[CT_CALL] = 1;
 		t[CT_MAC] = (double)ir_node_macs(g, node);
@@ -246,7 +332,9 @@ static int is_mac_family(int kernel)
 {
 	static const char *const macs[] = {"conv", "conv_dw", "conv_1x1", "conv_im2col",
 					   "conv_gemm", "conv_dw_rows", "conv_transpose", "gemm",
-					   "gemm_pk", "matmul", "matmul_bt", NULL};
+					   "gemm_pk", "matmul", "matmul_bt", "q8_conv", "q8_conv_dw",
+					   "q8_conv_1x1", "q8_conv_w16", "q8_conv_mve", "q8_fc",
+					   "q8_fc_w16", "q8_fc_mve", NULL};
 	const char *f = model[family_row(kernel)].family;
 
 	for (int i = 0; f && macs[i]; i++)

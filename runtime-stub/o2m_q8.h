@@ -139,6 +139,24 @@ static inline int64_t o2m_q8_span(int32_t out, int32_t k, int32_t stride, int32_
 	return (int64_t)(out - 1) * stride + (int64_t)(k - 1) * dil + 1;
 }
 
+/** The paths of o2m_q8_conv_dw_s8 (the cost model reads them too): a per-channel scale
+    (1x1x1 filters reading every input once, as BatchNormalization becomes), and, on
+    cores with DSP, 2-D 3x3 filters on planes taller than wide (DS-CNN's 25 x 5), whose
+    plane is padded transposed so that the rows run down the output's columns. */
+static inline int o2m_q8_dw_scale(const o2m_conv_params *c)
+{
+	return c->k_d == 1 && c->k_h == 1 && c->k_w == 1 && !c->pad_d && !c->pad_h && !c->pad_w &&
+	       c->out_d == c->in_d && c->out_h == c->in_h && c->out_w == c->in_w &&
+	       (c->stride_d == 1 || c->in_d == 1) && (c->stride_h == 1 || c->in_h == 1) &&
+	       (c->stride_w == 1 || c->in_w == 1);
+}
+
+static inline int o2m_q8_dw_tall(const o2m_conv_params *p)
+{
+	return p->k_d == 1 && p->out_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_h == 1 &&
+	       p->dil_h == 1 && p->out_h > p->out_w && p->out_h >= 2;
+}
+
 /** The scratch of o2m_q8_conv_s8 (dw 0, k1x1 0), o2m_q8_conv_dw_s8 (dw 1) and
     o2m_q8_conv_1x1_s8 (k1x1 1), in bytes, 4-byte aligned: depthwise, one input channel
     padded as int16 (o2m_q8_span along each axis); the others, a table of 12 bytes per

@@ -475,6 +475,15 @@ static void copy_off(const int8_t *x, int32_t n, int32_t off, int16_t *o)
 		*o++ = (int16_t)(*x++ + off);
 }
 
+/* n zeros at o: the one or two of a row's padding without a call */
+static inline void zero16(int16_t *o, int32_t n)
+{
+	if (n > 2)
+		memset(o, 0, sizeof *o * (size_t)n);
+	else if (n > 0)
+		o[0] = o[n - 1] = 0;
+}
+
 /* the input channel x as the padded plane pl (e_d x e_h x e_w int16, starting at
    -pad along each axis): x + off inside, 0 outside */
 static void pad_plane(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_d,
@@ -492,9 +501,9 @@ static void pad_plane(const o2m_conv_params *p, const int8_t *x, int32_t off, in
 				memset(pl, 0, sizeof *pl * (size_t)e_w);
 				continue;
 			}
-			memset(pl, 0, sizeof *pl * (size_t)lead);
+			zero16(pl, lead);
 			copy_off(x + (d * p->in_h + h) * p->in_w, run, off, pl + lead);
-			memset(pl + lead + run, 0, sizeof *pl * (size_t)(e_w - lead - run));
+			zero16(pl + lead + run, e_w - lead - run);
 		}
 	}
 }
@@ -749,14 +758,6 @@ static void dw_pack3x3(const int8_t *w, int32_t wp[15])
 
 #ifdef Q8_DSP
 
-/* 2-D 3x3 filters on planes taller than wide (DS-CNN's 25 x 5): the plane padded
-   transposed, so that dw_row3x3 runs down the output's columns, unit stride and
-   dilation along h */
-static int dw_tall(const o2m_conv_params *p)
-{
-	return p->k_d == 1 && p->out_d == 1 && p->k_h == 3 && p->k_w == 3 && p->stride_h == 1 &&
-	       p->dil_h == 1 && p->out_h > p->out_w && p->out_h >= 2;
-}
 
 /* pad_plane transposed (2-D): e_w rows of e_h, pl[w][h] */
 static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_h,
@@ -934,14 +935,12 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 	e_h = (int32_t)o2m_q8_span(c->out_h, c->k_h, c->stride_h, c->dil_h);
 	e_w = (int32_t)o2m_q8_span(c->out_w, c->k_w, c->stride_w, c->dil_w);
 #ifdef Q8_DSP
-	if (dw_tall(c)) {
+	if (o2m_q8_dw_tall(c)) {
 		dw_tall_all(p, &g, x, w, bias, rq, scratch, y);
 		return O2M_OK;
 	}
 #endif
-	if (g.ksize == 1 && !c->pad_d && !c->pad_h && !c->pad_w && c->out_d == c->in_d &&
-	    c->out_h == c->in_h && c->out_w == c->in_w && (c->stride_d == 1 || c->in_d == 1) &&
-	    (c->stride_h == 1 || c->in_h == 1) && (c->stride_w == 1 || c->in_w == 1)) {
+	if (o2m_q8_dw_scale(c)) {
 		dw_scale(p, &g, x, w, bias, rq, y); /* a per-channel scale: BatchNormalization */
 		return O2M_OK;
 	}
@@ -1060,16 +1059,30 @@ static void mm4x1(const int16_t *x, const int16_t *w, int32_t k8, int32_t acc[4]
 			 :
 			 : "r12", "cc", "memory");
 #else
-	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], t, i, v;
+	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3], t, v;
 
-	for (t = 0; t < k8; t += 4, x += 4, w += 16)
-		for (i = 0; i < 4; i++) { /* one product per statement: an MLA each */
-			v = x[i];
-			a0 += v * w[i];
-			a1 += v * w[4 + i];
-			a2 += v * w[8 + i];
-			a3 += v * w[12 + i];
-		}
+	for (t = 0; t < k8; t += 4, x += 4, w += 16) { /* one product per statement: an MLA */
+		v = x[0];
+		a0 += v * w[0];
+		a1 += v * w[4];
+		a2 += v * w[8];
+		a3 += v * w[12];
+		v = x[1];
+		a0 += v * w[1];
+		a1 += v * w[5];
+		a2 += v * w[9];
+		a3 += v * w[13];
+		v = x[2];
+		a0 += v * w[2];
+		a1 += v * w[6];
+		a2 += v * w[10];
+		a3 += v * w[14];
+		v = x[3];
+		a0 += v * w[3];
+		a1 += v * w[7];
+		a2 += v * w[11];
+		a3 += v * w[15];
+	}
 	acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 #endif
 }
