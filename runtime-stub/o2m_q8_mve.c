@@ -63,9 +63,9 @@ static void dot4(const int8_t *c, const int8_t *w, int32_t k16, int32_t acc[4])
 #endif
 }
 
-/* the same for two columns c0, c1: acc[f] and acc[4 + f] */
+/* acc[f] and acc[4 + f] = b[f] + filter f of a quad . column c0 and c1 */
 static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t k16,
-		   int32_t acc[8])
+		   const int32_t b[4], int32_t acc[8])
 {
 #if defined(Q8_MVE) && defined(__GNUC__)
 	/* VMLADAVA accumulates into even registers: the eight sums take r0, r2, ..., r12 and
@@ -75,16 +75,18 @@ static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t 
 		const int8_t *c0, *c1, *w;
 		int32_t n;
 		int32_t *acc;
-	} b = {c0, c1, w, k16 / 16, acc};
-	register void *r0 __asm__("r0") = &b;
+		const int32_t *b;
+	} blk = {c0, c1, w, k16 / 16, acc, b};
+	register void *r0 __asm__("r0") = &blk;
 
 	__asm__ volatile("push	{r1-r12, lr}\n\t"
-			 "ldm	r0, {r1, r3, r5, r7, r9}\n\t"
-			 "ldrd	r0, r2, [r9]\n\t"
-			 "ldrd	r4, r6, [r9, #8]\n\t"
-			 "ldrd	r8, r10, [r9, #16]\n\t"
-			 "ldr	r12, [r9, #24]\n\t"
-			 "ldr	lr, [r9, #28]\n"
+			 "ldm	r0, {r1, r3, r5, r7, r9, r11}\n\t"
+			 "ldrd	r0, r2, [r11]\n\t" /* the biases, at both columns */
+			 "ldrd	r4, r6, [r11, #8]\n\t"
+			 "mov	r8, r0\n\t"
+			 "mov	r10, r2\n\t"
+			 "mov	r12, r4\n\t"
+			 "mov	lr, r6\n"
 			 "1:\n\t"
 			 "vldrb.8	q0, [r1], #16\n\t" /* column 0's 16 taps */
 			 "vldrb.8	q1, [r3], #16\n\t" /* column 1's */
@@ -112,8 +114,8 @@ static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t 
 			 :
 			 : "d0", "d1", "d2", "d3", "d4", "d5", "cc", "memory");
 #elif defined(Q8_MVE)
-	int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-	int32_t a4 = acc[4], a5 = acc[5], a6 = acc[6], a7 = acc[7], t;
+	int32_t a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3];
+	int32_t a4 = b[0], a5 = b[1], a6 = b[2], a7 = b[3], t;
 	int8x16_t u, v, f;
 
 	for (t = 0; t < k16; t += 16, c0 += 16, c1 += 16, w += 64) {
@@ -135,6 +137,10 @@ static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t 
 	acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
 	acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
 #else
+	int32_t f;
+
+	for (f = 0; f < 4; f++)
+		acc[f] = acc[4 + f] = b[f];
 	dot4(c0, w, k16, acc);
 	dot4(c1, w, k16, acc + 4);
 #endif
@@ -324,7 +330,7 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 	const o2m_conv_params *p = &q->conv;
 	const out_step o = {q->output_offset, q->act_min, q->act_max};
 	const int8_t zp = (int8_t)-q->input_offset;
-	int32_t cin, cout, ksize, k, k16, plane, in_plane, n, gr, oc, j, f, m, acc[8];
+	int32_t cin, cout, ksize, k, k16, plane, in_plane, n, gr, oc, j, f, m, acc[8], bpad[4];
 	int8_t *c0, *c1;
 	uint16_t *offs;
 	int16_t *dh, *dw;
@@ -388,13 +394,20 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 						mve_col(p, cin, in_plane, xg, j + f, zp, k, k16, c);
 				}
 				for (oc = 0; oc < cout; oc += 4) {
+					const int32_t *b4 = bg + oc;
 					m = cout - oc < 4 ? cout - oc : 4;
-					for (f = 0; f < 4; f++)
-						acc[f] = acc[4 + f] = f < m ? bg[oc + f] : 0;
-					if (two)
-						dot4x2(c0, c1, wg + oc * k16, k16, acc);
-					else
+					if (m < 4) { /* the last quad's biases padded */
+						for (f = 0; f < 4; f++)
+							bpad[f] = f < m ? bg[oc + f] : 0;
+						b4 = bpad;
+					}
+					if (two) {
+						dot4x2(c0, c1, wg + oc * k16, k16, b4, acc);
+					} else {
+						for (f = 0; f < 4; f++)
+							acc[f] = b4[f];
 						dot4(c0, wg + oc * k16, k16, acc);
+					}
 #ifdef Q8_MVE
 					if (vec) {
 						mve_out4(q4 + (gr * cout + oc) / 4, acc, m,
