@@ -505,6 +505,39 @@ static void conv_w16_matches_naive_reference(void **state)
 	}
 }
 
+/* the Helium layout (portable C here), its bias folded by o2m_q8_mve_bias; conv and
+   fully connected against the naive reference */
+static void conv_mve_matches_naive_reference(void **state)
+{
+	static int32_t mb[CMAX];
+	o2m_q8_conv_params q;
+	qcase c;
+	int ran = 0;
+
+	(void)state;
+	reseed(10);
+	for (int t = 0; t < 300; t++) {
+		int rank = 1 + t % 3, ny = random_conv(&q, &c, rank, t % 4 == 3 ? GEN_1X1 : GEN_CONV);
+		const o2m_conv_params *p = &q.conv;
+		int64_t k = (int64_t)p->c_in / p->group * p->k_d * p->k_h * p->k_w;
+		if (q.input_offset == -128) /* not the negated zero point of int8 data */
+			continue;
+		assert_true(o2m_q8_mve_count(p->group, p->c_out / p->group, k) <= 8 * WMAX);
+		assert_int_equal(o2m_q8_mve_bias(cw, t % 5 ? cbias : NULL, p->c_out, k,
+						 q.input_offset, mb), 1);
+		o2m_q8_pack_mve(cw, p->group, p->c_out / p->group, k, (int8_t *)cw16_32);
+		if (t % 5 == 0)
+			memset(cbias, 0, sizeof cbias);
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_conv_mve_s8(&q, cx, (int8_t *)cw16_32, mb, crq,
+						    (int8_t *)scr_bytes(o2m_q8_conv_mve_scratch_bytes(&q)),
+						    cy), O2M_OK);
+		check_conv(&q, ny, "conv_mve");
+		ran++;
+	}
+	assert_true(ran > 250);
+}
+
 static void conv_bias_may_be_null(void **state)
 {
 	o2m_q8_conv_params q;
@@ -608,6 +641,18 @@ static void fc_matches_reference_and_conv(void **state)
 		f.in = 0;
 		assert_int_equal(o2m_q8_fc_s8(&f, cx, cw, cbias, crq, cy), O2M_ERR_ARG);
 		assert_int_equal(o2m_q8_fc_w16_s8(&f, cx, cw16, cbias, crq, cscr, cy), O2M_ERR_ARG);
+		f.in = q.conv.c_in;
+		if (f.input_offset != -128) { /* the Helium layout, its bias folded */
+			static int32_t mb[CMAX];
+			assert_int_equal(o2m_q8_mve_bias(cw, cbias, f.out, f.in, f.input_offset, mb), 1);
+			o2m_q8_pack_mve(cw, 1, f.out, f.in, (int8_t *)cw16_32);
+			memset(cy2, 0, sizeof cy2);
+			assert_int_equal(o2m_q8_fc_mve_s8(&f, cx, (int8_t *)cw16_32, mb, crq,
+							  (int8_t *)scr_bytes(o2m_q8_fc_mve_scratch_bytes(&f)),
+							  cy2), O2M_OK);
+			scratch_kept();
+			assert_memory_equal(cy, cy2, (size_t)ny);
+		}
 	}
 }
 
@@ -992,6 +1037,7 @@ int main(void)
 		cmocka_unit_test(conv_matches_naive_reference),
 		cmocka_unit_test(conv_variants_match_conv),
 		cmocka_unit_test(conv_w16_matches_naive_reference),
+		cmocka_unit_test(conv_mve_matches_naive_reference),
 		cmocka_unit_test(conv_bias_may_be_null),
 		cmocka_unit_test(conv_rejects_bad_arguments),
 		cmocka_unit_test(fc_matches_reference_and_conv),
