@@ -101,12 +101,14 @@ int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8
 		      const int32_t *t, int8_t *y)
 {
 	const o2m_bcast_params *p = &q->b;
-	const int32_t *ta = t + 128, *tb = t + 384;
+	const int32_t *ta, *tb;
 	int32_t n;
 	q8_rq o;
 
 	if (!t || !add_ok(q, a, b, y))
 		return O2M_ERR_ARG;
+	ta = t + 128;
+	tb = t + 384;
 	o = q8_rq_of(q->out_mult, q->out_shift, q->output_offset, q->act_min, q->act_max);
 #ifdef Q8_MVE
 	if (dense(p) && o.fast) { /* four at a time: gathers from the table, then TFLite's

@@ -555,7 +555,7 @@ static inline void dw3_c_k(const int16_t *r, int32_t rs, int32_t sw, const int32
 		s0 += r2[1] * w7;
 		s0 += r2[2] * w8;
 		h = q8_smmulr(s0, mult);
-		y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+		y[i * ys] = (int8_t)clamp_k(rq2_round(h, cst, sh), lo, hi, kind);
 	}
 }
 
@@ -587,9 +587,9 @@ static inline void dw3_s1_k(const int16_t *r, int32_t rs, const int32_t *wp, int
 			s0 = __smlabb(v, c2, __smlad(q8_load16x2(r2 + i), c01, s0));
 			s1 = __smlatb(v, c2, __smlad(q8_load16x2(r2 + i + 1), c01, s1));
 			h = q8_smmulr(s0, mult);
-			y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+			y[i * ys] = (int8_t)clamp_k(rq2_round(h, cst, sh), lo, hi, kind);
 			h = q8_smmulr(s1, mult);
-			y[(i + 1) * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+			y[(i + 1) * ys] = (int8_t)clamp_k(rq2_round(h, cst, sh), lo, hi, kind);
 		}
 		if (i == n)
 			return;
@@ -620,13 +620,13 @@ static inline void dw3_s2_k(const int16_t *r, int32_t rs, const int32_t *wp, int
 		s0 = __smlabb(v1, b2, __smlad(v, b01, s0));
 		s0 = __smlabb(w1, c2, __smlad(w, c01, s0));
 		h = q8_smmulr(s0, mult);
-		y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+		y[i * ys] = (int8_t)clamp_k(rq2_round(h, cst, sh), lo, hi, kind);
 	}
 	s0 = __smlabb(r[2 * i + 2], a2, __smlad(u, a01, bias2));
 	s0 = __smlabb(r1[2 * i + 2], b2, __smlad(v, b01, s0));
 	s0 = __smlabb(r2[2 * i + 2], c2, __smlad(w, c01, s0));
 	h = q8_smmulr(s0, mult);
-	y[i * ys] = (int8_t)clamp_k((h + cst + (h >> 31)) >> sh, lo, hi, kind);
+	y[i * ys] = (int8_t)clamp_k(rq2_round(h, cst, sh), lo, hi, kind);
 }
 
 #ifdef Q8_MVE
@@ -1303,7 +1303,7 @@ static inline void out4(const out_step *o, const rq2 *e, const int32_t *a, int8_
 	} else {
 		for (i = 0; i < 4; i++) {
 			h = q8_smmulr(a[i], mult);
-			v[i] = clamp_k((h + c + (h >> 31)) >> r, lo, hi, kind);
+			v[i] = clamp_k(rq2_round(h, c, r), lo, hi, kind);
 		}
 	}
 	y[j0] = (int8_t)v[0];

@@ -254,7 +254,7 @@ static inline int clamp_kind(int32_t lo, int32_t hi)
    TFLite's first rounding, floor((x * mult + 2^30) / 2^31), is one SMMULR of 2x:
    floor((2x * mult + 2^31) / 2^32). Its second, a right shift by r rounding half away
    from zero, is floor((h + 2^(r - 1) - [h < 0]) / 2^r), and the output offset joins the
-   constant as off * 2^r: y = clamp((h + c + (h >> 31)) >> r), c = 2^(r - 1) + off * 2^r.
+   constant as off * 2^r: y = clamp((h + c - [h < 0]) >> r), c = 2^(r - 1) + off * 2^r.
    With |x| < 2^30 (the doubled sum fits int32), |h| < 2^30, and r <= 22 keeps
    |c| < 2^30: no step overflows. Other channels (a factor of 1/2 or more, or r > 22)
    take o2m_q8_requant. */
@@ -295,6 +295,12 @@ static inline int32_t q8_smmulr(int32_t a, int32_t b)
 #endif
 }
 
+/* the second rounding and the offset of a fast channel: (h + c - [h < 0]) >> r */
+static inline int32_t rq2_round(int32_t h, int32_t c, int32_t r)
+{
+	return (h + c - (h < 0)) >> r;
+}
+
 /* a channel of rq2_table's r == 0, away from the hot path */
 #if defined(__GNUC__)
 __attribute__((cold))
@@ -313,7 +319,7 @@ static inline int8_t rq2_one(const out_step *o, const rq2 *e, int32_t a2, int ki
 	if (!e->r)
 		return (int8_t)rq2_slow(o, e->mult, a2);
 	h = q8_smmulr(a2, e->mult);
-	return (int8_t)clamp_k((h + e->c + (h >> 31)) >> e->r, o->lo, o->hi, kind);
+	return (int8_t)clamp_k(rq2_round(h, e->c, e->r), o->lo, o->hi, kind);
 }
 
 /* the rq2 of one channel (rq2_table's) */
