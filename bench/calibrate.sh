@@ -10,7 +10,8 @@
 # against measurement for every node it used. Needs /usr/bin/python3 with python3-numpy
 # and python3-onnx. `make calibrate` runs it on the bench models. The int8 kernels are
 # fitted on the onnxruntime-quantized test/qmodels in CALIB_QMODELS, built with
-# --target cortex-m4; CALIB_ONLY_Q8=1 measures only those (the float rows stay).
+# --target cortex-m4 and for the default target; CALIB_ONLY_Q8=1 measures only those
+# (the float rows stay).
 set -u
 bin=$1 m4run=$2
 shift 2
@@ -45,6 +46,7 @@ for n, ls in sorted(calls.items()):
 }
 for m in $qmodels; do
 	measure "$m" test/qmodels "--target cortex-m4" 0 m4
+	measure "$m" test/qmodels "" 0 dsp # the default target, built for the M4
 done
 if [ -z "${CALIB_ONLY_Q8:-}" ]; then
 	for m in "$@"; do

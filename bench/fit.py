@@ -13,6 +13,7 @@ import numpy as np
 
 FIT = ["conv_gemm", "conv_im2col", "conv_1x1", "conv_dw_rows", "gemm_pk", "conv", "conv_dw",
        "avgpool", "q8_conv_w16", "q8_fc_w16", "q8_conv_dw", "q8_add_lut", "q8_lut",
+       "q8_conv", "q8_conv_1x1", "q8_fc", "q8_add",
        "q8_avgpool", "q8_gavgpool", "quantize_f32", "dequantize"]
 TERMS = 8
 

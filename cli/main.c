@@ -84,7 +84,12 @@ static const char *usage_common =
 	"  --scratch-limit BYTES\n"
 	"                       the most scratch one kernel call may take in the arena\n"
 	"                       (suffix K, M or G); kernels are picked by the cost model\n"
-	"                       among those that fit (0: none that take scratch)\n";
+	"                       among those that fit (0: none that take scratch)\n"
+	"  --int8-layout fast|compact\n"
+	"                       int8 weights on a Cortex-M target: packed for its kernels\n"
+	"                       (fast, the default; conv and fully connected weights take\n"
+	"                       twice the flash on M3-M33), or as the model has them;\n"
+	"                       with a flash limit, compact is taken when fast does not fit\n";
 
 static const char *usage_compile =
 	"usage: onnx2mcu compile MODEL.onnx -o DIR [options]\n"
@@ -252,7 +257,7 @@ static const struct {
 	{"--reference", C_VALIDATE},    {"--cc", C_VALIDATE},
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
 	{"--code", C_VALIDATE},         {"--target", C_MODEL},
-	{"--scratch-limit", C_MODEL},
+	{"--scratch-limit", C_MODEL},   {"--int8-layout", C_MODEL},
 	{"--qemu", C_VALIDATE},         {"--arena", C_COMPILE | C_VALIDATE},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
@@ -595,6 +600,12 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			if (parse_bytes(next, &o->passes.scratch_limit) || o->passes.scratch_limit < 0)
 				return cli_usage_error(cmd, "--scratch-limit wants a size such as 16K, "
 						       "not '%s'", next);
+		} else if (!strcmp(a, "--int8-layout")) {
+			NEED_ARG();
+			if (strcmp(next, "fast") && strcmp(next, "compact"))
+				return cli_usage_error(cmd, "--int8-layout is fast or compact, not "
+						       "'%.64s'", next);
+			o->passes.int8_compact = !strcmp(next, "compact");
 		} else if (!strcmp(a, "--qemu")) {
 			NEED_ARG();
 			o->qemu = next;
@@ -741,6 +752,39 @@ int cli_passes(Graph *g, CliOptions *o)
 	return rc ? -1 : 0;
 }
 
+/* g again with --int8-layout compact when its weights are over the flash limit and the
+   target's packed int8 layouts made them bigger than the model's: the limit is a fit,
+   speed is not worth a build that does not fit. NULL when the second build fails. */
+static Graph *fit_int8(Graph *g, CliOptions *o)
+{
+	int64_t ram, io, flash, flash2;
+	Graph *c;
+
+	if (!o->flash_limit || o->passes.int8_compact || !o->passes.target)
+		return g;
+	cli_fit_bytes(g, &ram, &io, &flash);
+	if (flash <= o->flash_limit)
+		return g;
+	o->passes.int8_compact = 1;
+	c = onnx_load(o->model, &o->load);
+	if (!c || cli_passes(c, o)) {
+		ir_graph_free(c);
+		ir_graph_free(g);
+		return NULL;
+	}
+	cli_fit_bytes(c, &ram, &io, &flash2);
+	if (flash2 >= flash) { /* nothing packed: the first build stands */
+		o->passes.int8_compact = 0;
+		ir_graph_free(c);
+		return g;
+	}
+	ir_note(c, -1, "int8 weights as the model has them (--int8-layout compact): %s's "
+		"packed layouts take %lld bytes, over the flash limit", o->passes.target->name,
+		(long long)flash);
+	ir_graph_free(g);
+	return c;
+}
+
 /* load -> passes: the whole compiler up to code generation */
 Graph *cli_build(CliOptions *o)
 {
@@ -758,7 +802,7 @@ Graph *cli_build(CliOptions *o)
 		ir_graph_free(g);
 		return NULL;
 	}
-	return g;
+	return fit_int8(g, o);
 }
 
 /* one line on stderr saying what compile made (-q: none) */

@@ -75,6 +75,7 @@ Graph *ir_graph_clone(const Graph *g)
 	c->quantized = g->quantized;
 	c->target = g->target;
 	c->scratch_limit = g->scratch_limit;
+	c->int8_compact = g->int8_compact;
 	c->outer = DUP(a, g->outer, g->capouter), c->nouter = g->nouter;
 	c->capouter = g->capouter;
 	return c;

@@ -331,6 +331,8 @@ struct Graph {
 	Plan *plan;          /* set by pass_plan */
 	const IrTarget *target; /* what prepares make code for (pass_lower): NULL, portable */
 	int64_t scratch_limit;  /* the most scratch bytes one kernel call may take; -1 none */
+	int int8_compact;       /* int8 weights kept as the model has them (no packed
+				   layouts of the target) */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */
 	int nkeep, capkeep;  /* freed with it (ir_graph_keep) */
 	int nerrors;

@@ -45,6 +45,7 @@ int passes_run_until(Graph *g, const PassOptions *opt, const char *last)
 	current = opt ? opt : &defaults;
 	g->target = current->target;
 	g->scratch_limit = current->scratch_limit;
+	g->int8_compact = current->int8_compact;
 	for (int i = 0; i < NPASSES; i++) {
 		if (opt && opt->progress)
 			opt->progress(pass_table[i].name, -1);

@@ -32,10 +32,12 @@ typedef struct {
 	const IrTarget *target; /* the core prepares make code for (--target); NULL portable */
 	int64_t scratch_limit;  /* most scratch bytes of one kernel call (--scratch-limit);
 				   -1 none */
+	int int8_compact;       /* 1: int8 weights as the model has them, on any target
+				   (--int8-layout compact) */
 } PassOptions;
 
 #define PASS_DEFAULTS \
-	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1}
+	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1, 0}
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */
