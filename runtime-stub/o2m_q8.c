@@ -97,6 +97,20 @@ static int add_ok(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *
 	       q8_scale_ok(q->a_mult, q->a_shift) && q8_scale_ok(q->b_mult, q->b_shift);
 }
 
+#ifdef Q8_DSP
+/* whether every sum of one value of each table is below 2^30 in magnitude: each below
+   2^29 */
+static int add_small(const int32_t *t)
+{
+	int32_t i;
+
+	for (i = 0; i < 512; i++)
+		if (t[i] <= -(1 << 29) || t[i] >= (1 << 29))
+			return 0;
+	return 1;
+}
+#endif
+
 int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b,
 		      const int32_t *t, int8_t *y)
 {
@@ -129,6 +143,21 @@ int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8
 			h = vqaddq_s32(h, vshrq_n_s32(vandq_s32(h, sh), 31));
 			h = vminq_s32(vmaxq_s32(vaddq_s32(vrshlq_s32(h, sh), off), lo), hi);
 			vstrbq_p_s32(y + n, h, in);
+		}
+		return O2M_OK;
+	}
+#endif
+#ifdef Q8_DSP
+	if (dense(p) && o.fast && -q->out_shift <= RQ2_MAX_R && add_small(t)) {
+		/* sums below 2^30 (as the compiler's multipliers make them): doubled, they take
+		   the packed kernels' rescale (rq2: one SMMULR); no saturation to do */
+		const int32_t mult = q->out_mult, r = -q->out_shift, lo = o.lo, hi = o.hi;
+		const int32_t c = (int32_t)(1u << (r - 1)) + o.off * (int32_t)(1u << r);
+		int32_t h;
+		for (n = 0; n < p->count; n++) {
+			h = q8_smmulr(2 * (ta[a[n]] + tb[b[n]]), mult);
+			h = rq2_round(h, c, r);
+			y[n] = (int8_t)(h < lo ? lo : h > hi ? hi : h);
 		}
 		return O2M_OK;
 	}
