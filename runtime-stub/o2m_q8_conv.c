@@ -11,42 +11,6 @@
 
 #include <string.h>
 
-/* geometry of one call, derived from the params once */
-typedef struct {
-	int32_t cin, cout;           /* channels of one group */
-	int32_t in_plane, out_plane; /* elements of one channel */
-	int32_t ksize;               /* taps of one filter */
-} geo;
-
-static int pos3(int32_t a, int32_t b, int32_t c)
-{
-	return a > 0 && b > 0 && c > 0;
-}
-
-/* the checks every convolution shares; fills g */
-static int conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
-		    const int32_t *rq, const void *scratch, const int8_t *y, geo *g)
-{
-	const o2m_conv_params *p = &q->conv;
-
-	if (!x || !w || !rq || !scratch || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
-	    p->group < 1 || p->c_in % p->group || p->c_out % p->group ||
-	    !pos3(p->in_d, p->in_h, p->in_w) || !pos3(p->out_d, p->out_h, p->out_w) ||
-	    !pos3(p->k_d, p->k_h, p->k_w) || !pos3(p->stride_d, p->stride_h, p->stride_w) ||
-	    !pos3(p->dil_d, p->dil_h, p->dil_w) || p->pad_d < 0 || p->pad_h < 0 || p->pad_w < 0)
-		return 0;
-	if (!q8_offset_ok(q->input_offset) ||
-	    !q8_out_ok(q->output_offset, q->act_min, q->act_max) ||
-	    !q8_scales_ok(rq, p->c_out))
-		return 0;
-	g->cin = p->c_in / p->group;
-	g->cout = p->c_out / p->group;
-	g->in_plane = p->in_d * p->in_h * p->in_w;
-	g->out_plane = p->out_d * p->out_h * p->out_w;
-	g->ksize = p->k_d * p->k_h * p->k_w;
-	return 1;
-}
-
 /* ---- prepared rescales ---- */
 
 /* one output channel's rescale (q8_rq less the shared output step), 12 bytes: the
@@ -273,7 +237,7 @@ static void cols_out(const o2m_q8_conv_params *q, int32_t cout, int32_t plane,
 
 /* the column of output position j: the window's taps in filter order, x + off, 0 in the
    padding; x is the group's first input channel */
-static void im2col(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, int32_t j,
+static void im2col(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t *x, int32_t j,
 		   int16_t *col)
 {
 	const o2m_conv_params *p = &q->conv;
@@ -357,9 +321,9 @@ int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w
 	int16_t *cols, *t;
 	int32_t n, gr, j, j1, k;
 	rq_ch *tab;
-	geo g;
+	q8_geo g;
 
-	if (!conv_geo(p, x, w, rq, scratch, y, &g))
+	if (!q8_conv_geo(p, x, w, rq, scratch, y, &g))
 		return O2M_ERR_ARG;
 	k = g.cin * g.ksize;
 	cols = rq_scratch(p, rq, scratch, &tab);
@@ -438,9 +402,9 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 	int16_t *cols;
 	int32_t n, j, j1;
 	rq_ch *tab;
-	geo g;
+	q8_geo g;
 
-	if (!conv_geo(p, x, w, rq, scratch, y, &g) || !is_1x1(c))
+	if (!q8_conv_geo(p, x, w, rq, scratch, y, &g) || !is_1x1(c))
 		return O2M_ERR_ARG;
 	cols = rq_scratch(p, rq, scratch, &tab);
 	for (n = 0; n < c->n; n++, x += cin * g.in_plane, y += c->c_out * g.out_plane)
@@ -801,7 +765,7 @@ static void dw_cols(const o2m_conv_params *p, const int16_t *pl, int32_t e_h,
 }
 
 /* the depthwise convolution of dw_tall geometries */
-static void dw_tall_all(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
+static void dw_tall_all(const o2m_q8_conv_params *p, const q8_geo *g, const int8_t *x,
 			const int8_t *w, const int32_t *bias, const int32_t *rq, int16_t *pl,
 			int8_t *y)
 {
@@ -891,7 +855,7 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 
 /* a depthwise convolution of 1x1x1 filters reading every input once (no padding, unit
    strides): each output the sum of one product and the bias */
-static void dw_scale(const o2m_q8_conv_params *p, const geo *g, const int8_t *x,
+static void dw_scale(const o2m_q8_conv_params *p, const q8_geo *g, const int8_t *x,
 		     const int8_t *w, const int32_t *bias, const int32_t *rq, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
@@ -927,9 +891,9 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 	const out_step os = {p->output_offset, p->act_min, p->act_max};
 	int32_t n, ic, m, oc, e_d, e_h, e_w;
 	q8_rq r;
-	geo g;
+	q8_geo g;
 
-	if (!conv_geo(p, x, w, rq, scratch, y, &g) || c->group != c->c_in)
+	if (!q8_conv_geo(p, x, w, rq, scratch, y, &g) || c->group != c->c_in)
 		return O2M_ERR_ARG;
 	e_d = (int32_t)o2m_q8_span(c->out_d, c->k_d, c->stride_d, c->dil_d);
 	e_h = (int32_t)o2m_q8_span(c->out_h, c->k_h, c->stride_h, c->dil_h);
@@ -1104,7 +1068,7 @@ static void cols4_interleave(const int16_t *t, int32_t k8, int16_t *c)
 /* the columns of the four positions j..j + 3 of one output row, interleaved as
    cols4_interleave's (taps k..k8 zero): tap t of position i at c[t / 2 * 8 + 2 * i +
    t % 2], written tap by tap without a copy in between */
-static void cols4_row(const o2m_q8_conv_params *q, const geo *g, const int8_t *x, int32_t j,
+static void cols4_row(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t *x, int32_t j,
 		      int32_t k8, int16_t *c)
 {
 	const o2m_conv_params *p = &q->conv;
@@ -1221,7 +1185,7 @@ static void cols4_1x1(const int8_t *x, int32_t cin, int32_t k8, int32_t hw, int3
 /* the columns of positions j[0..3] with an even number of input channels, their taps in
    the order o2m_q8_pack_conv_w16 gives them: kernel position by kernel position, the
    channels by pairs (x + off, 0 in the padding), taps k..k8 zero */
-static void cols4_pairs(const o2m_q8_conv_params *q, const geo *g, const int8_t *x,
+static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t *x,
 			const int32_t j[4], int32_t k8, int16_t *c)
 {
 	const o2m_conv_params *p = &q->conv;
@@ -1505,9 +1469,9 @@ int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 	int32_t n, gr, j, i, k, k8, jj[4];
 	int k1, kind;
 	rq2 *tab;
-	geo g;
+	q8_geo g;
 
-	if (!conv_geo(p, x, (const int8_t *)(const void *)w, rq, scratch, y, &g))
+	if (!q8_conv_geo(p, x, (const int8_t *)(const void *)w, rq, scratch, y, &g))
 		return O2M_ERR_ARG;
 	k = g.cin * g.ksize;
 	k8 = (int32_t)o2m_q8_k8(k);

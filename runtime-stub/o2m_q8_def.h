@@ -209,6 +209,54 @@ static inline int8_t q8_rq_out(const q8_rq *r, int32_t x)
 	return (int8_t)(v < r->lo ? r->lo : v > r->hi ? r->hi : v);
 }
 
+/* ---- the geometry of a convolution ---- */
+
+/* geometry of one call, derived from the params once */
+typedef struct {
+	int32_t cin, cout;           /* channels of one group */
+	int32_t in_plane, out_plane; /* elements of one channel */
+	int32_t ksize;               /* taps of one filter */
+} q8_geo;
+
+static inline int q8_pos3(int32_t a, int32_t b, int32_t c)
+{
+	return a > 0 && b > 0 && c > 0;
+}
+
+/* the checks every int8 convolution shares (o2m_q8_conv.c, o2m_q8_mve.c); fills g */
+static inline int q8_conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
+			      const int32_t *rq, const void *scratch, const int8_t *y,
+			      q8_geo *g)
+{
+	const o2m_conv_params *p = &q->conv;
+
+	if (!x || !w || !rq || !scratch || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
+	    p->group < 1 || p->c_in % p->group || p->c_out % p->group ||
+	    !q8_pos3(p->in_d, p->in_h, p->in_w) || !q8_pos3(p->out_d, p->out_h, p->out_w) ||
+	    !q8_pos3(p->k_d, p->k_h, p->k_w) || !q8_pos3(p->stride_d, p->stride_h, p->stride_w) ||
+	    !q8_pos3(p->dil_d, p->dil_h, p->dil_w) || p->pad_d < 0 || p->pad_h < 0 || p->pad_w < 0)
+		return 0;
+	if (!q8_offset_ok(q->input_offset) ||
+	    !q8_out_ok(q->output_offset, q->act_min, q->act_max) ||
+	    !q8_scales_ok(rq, p->c_out))
+		return 0;
+	g->cin = p->c_in / p->group;
+	g->cout = p->c_out / p->group;
+	g->in_plane = p->in_d * p->in_h * p->in_w;
+	g->out_plane = p->out_d * p->out_h * p->out_w;
+	g->ksize = p->k_d * p->k_h * p->k_w;
+	return 1;
+}
+
+/* the first tap (d0, h0, w0) of output position j's window, at -pad along each axis */
+static inline void q8_corner(const o2m_conv_params *p, int32_t j, int32_t *d0, int32_t *h0,
+			     int32_t *w0)
+{
+	*d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
+	*h0 = j / p->out_w % p->out_h * p->stride_h - p->pad_h;
+	*w0 = j % p->out_w * p->stride_w - p->pad_w;
+}
+
 /* ---- the output step and the rescale of doubled sums (o2m_q8_conv.c, o2m_q8_mve.c) ---- */
 
 /* the output offset and clamp, copied out of the params (int8 stores alias them) */

@@ -3,35 +3,13 @@
    o2m_q8_fc_s8, bit for bit. On a core with MVE (Cortex-M55, -mcpu=cortex-m55) the dot
    products are VMLADAVA.S8 over 16 taps of raw int8 data: the input offset is folded into
    the bias by the compiler (o2m_q8_mve_bias: sum (x + off) w = sum x w + off sum w), and
-   the padding holds the input's zero point, which adds nothing to the true sum. Elsewhere the same layout
-   runs as portable C. The sums are rescaled as the other packed kernels' (o2m_q8_def.h,
-   rq2: doubled, one SMMULR), so they are bounded by |sum| < 2^30. */
+   the padding holds the input's zero point, which adds nothing to the true sum.
+   Elsewhere the same layout runs as portable C. The sums are rescaled as the other
+   packed kernels' (o2m_q8_def.h, rq2: doubled, one SMMULR), so they are bounded by
+   |sum| < 2^30. */
 #include "o2m_q8_def.h"
 
 #include <string.h>
-
-
-/* the checks and geometry of a call; fills the per-group sizes */
-static int mve_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
-		   const int32_t *rq, const void *scratch, const int8_t *y, int32_t *cin,
-		   int32_t *cout, int32_t *ksize)
-{
-	const o2m_conv_params *p = &q->conv;
-
-	if (!x || !w || !rq || !scratch || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
-	    p->group < 1 || p->c_in % p->group || p->c_out % p->group || p->in_d < 1 ||
-	    p->in_h < 1 || p->in_w < 1 || p->out_d < 1 || p->out_h < 1 || p->out_w < 1 ||
-	    p->k_d < 1 || p->k_h < 1 || p->k_w < 1 || p->stride_d < 1 || p->stride_h < 1 ||
-	    p->stride_w < 1 || p->dil_d < 1 || p->dil_h < 1 || p->dil_w < 1 || p->pad_d < 0 ||
-	    p->pad_h < 0 || p->pad_w < 0 || !q8_offset_ok(q->input_offset) ||
-	    q->input_offset < -127 || q->input_offset > 128 || /* the zero point is int8 */
-	    !q8_out_ok(q->output_offset, q->act_min, q->act_max) || !q8_scales_ok(rq, p->c_out))
-		return 0;
-	*cin = p->c_in / p->group;
-	*cout = p->c_out / p->group;
-	*ksize = p->k_d * p->k_h * p->k_w;
-	return 1;
-}
 
 /* acc[f] += filter f of a quad . column c, over k16 taps: w the quad ([k16 / 16][4][16]),
    c int8 (both may be unaligned) */
@@ -63,7 +41,8 @@ static void dot4(const int8_t *c, const int8_t *w, int32_t k16, int32_t acc[4])
 #endif
 }
 
-/* acc[f] and acc[4 + f] = b[f] + filter f of a quad . column c0 and c1 */
+/* acc[f] and acc[4 + f] = b[f] + filter f of a quad . column c0 and c1 (in assembly on
+   Helium; a compiler without GNU assembly takes dot4 twice) */
 static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t k16,
 		   const int32_t b[4], int32_t acc[8])
 {
@@ -113,29 +92,6 @@ static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t 
 			 : "+r"(r0)
 			 :
 			 : "d0", "d1", "d2", "d3", "d4", "d5", "cc", "memory");
-#elif defined(Q8_MVE)
-	int32_t a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3];
-	int32_t a4 = b[0], a5 = b[1], a6 = b[2], a7 = b[3], t;
-	int8x16_t u, v, f;
-
-	for (t = 0; t < k16; t += 16, c0 += 16, c1 += 16, w += 64) {
-		u = vld1q_s8(c0);
-		v = vld1q_s8(c1);
-		f = vld1q_s8(w);
-		a0 = vmladavaq_s8(a0, u, f);
-		a4 = vmladavaq_s8(a4, v, f);
-		f = vld1q_s8(w + 16);
-		a1 = vmladavaq_s8(a1, u, f);
-		a5 = vmladavaq_s8(a5, v, f);
-		f = vld1q_s8(w + 32);
-		a2 = vmladavaq_s8(a2, u, f);
-		a6 = vmladavaq_s8(a6, v, f);
-		f = vld1q_s8(w + 48);
-		a3 = vmladavaq_s8(a3, u, f);
-		a7 = vmladavaq_s8(a7, v, f);
-	}
-	acc[0] = a0, acc[1] = a1, acc[2] = a2, acc[3] = a3;
-	acc[4] = a4, acc[5] = a5, acc[6] = a6, acc[7] = a7;
 #else
 	int32_t f;
 
@@ -146,33 +102,24 @@ static void dot4x2(const int8_t *c0, const int8_t *c1, const int8_t *w, int32_t 
 #endif
 }
 
-/* the column of output position j (raw int8 taps in filter order, the input's zero
-   point zp in the padding, zeros from k to k16) */
+/* the column of the window whose first tap is (d0, h0, w0): raw int8 taps in filter
+   order, the input's zero point zp in the padding, zeros from k to k16 */
 static void mve_col(const o2m_conv_params *p, int32_t cin, int32_t in_plane, const int8_t *x,
-		    int32_t j, int8_t zp, int32_t k, int32_t k16, int8_t *col)
+		    int32_t d0, int32_t h0, int32_t w0, int8_t zp, int32_t k, int32_t k16,
+		    int8_t *col)
 {
-	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
-	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
-	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
 	int32_t c, i, a, b, d, h, w;
 	int8_t *o = col;
 
-	if (p->k_d == 1 && p->k_h == 1 && p->k_w == 1 && d0 >= 0 && h0 >= 0 && w0 >= 0 &&
-	    d0 < p->in_d && h0 < p->in_h && w0 < p->in_w) { /* 1x1: one value per channel */
-		const int8_t *xp = x + (d0 * p->in_h + h0) * p->in_w + w0;
-		for (c = 0; c < cin; c++, xp += in_plane)
-			*o++ = *xp;
-	} else {
-		for (c = 0; c < cin; c++, x += in_plane)
-			for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
-				for (a = 0, h = h0; a < p->k_h; a++, h += p->dil_h) {
-					const int8_t *xr = x + (d * p->in_h + h) * p->in_w;
-					const int row = (uint32_t)d < (uint32_t)p->in_d &&
-							(uint32_t)h < (uint32_t)p->in_h;
-					for (b = 0, w = w0; b < p->k_w; b++, w += p->dil_w)
-						*o++ = row && (uint32_t)w < (uint32_t)p->in_w ? xr[w] : zp;
-				}
-	}
+	for (c = 0; c < cin; c++, x += in_plane)
+		for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
+			for (a = 0, h = h0; a < p->k_h; a++, h += p->dil_h) {
+				const int8_t *xr = x + (d * p->in_h + h) * p->in_w;
+				const int row = (uint32_t)d < (uint32_t)p->in_d &&
+						(uint32_t)h < (uint32_t)p->in_h;
+				for (b = 0, w = w0; b < p->k_w; b++, w += p->dil_w)
+					*o++ = row && (uint32_t)w < (uint32_t)p->in_w ? xr[w] : zp;
+			}
 	memset(col + k, 0, (size_t)(k16 - k));
 }
 
@@ -202,15 +149,13 @@ static int mve_offsets(const o2m_conv_params *p, int32_t cin, int32_t in_plane, 
 }
 
 #ifdef Q8_MVE
-/* the column of position j of a 2-D convolution whose window crosses the border: the
+/* the column of a 2-D window (first tap at (h0, w0)) that crosses the border: the
    taps inside gathered as mve_col_in's, eight at a time under a predicate that compares
    each tap's row and column with the input's, the others the zero point zp */
-static void mve_col_edge(const o2m_conv_params *p, const int8_t *x, int32_t j,
+static void mve_col_edge(const o2m_conv_params *p, const int8_t *x, int32_t h0, int32_t w0,
 			 const uint16_t *offs, const int16_t *dh, const int16_t *dw, int8_t zp,
 			 int32_t k16, int8_t *col)
 {
-	const int32_t h0 = j / p->out_w * p->stride_h - p->pad_h;
-	const int32_t w0 = j % p->out_w * p->stride_w - p->pad_w;
 	const uint16_t shift = (uint16_t)(h0 * p->in_w + w0); /* modulo 2^16, as the lanes */
 	const int16x8_t z = vdupq_n_s16(zp);
 	int32_t t;
@@ -232,27 +177,18 @@ static void mve_col_edge(const o2m_conv_params *p, const int8_t *x, int32_t j,
 }
 #endif
 
-/* whether every tap of position j's window is inside the input */
-static int mve_inside(const o2m_conv_params *p, int32_t j)
+/* whether every tap of the window whose first tap is (d0, h0, w0) is inside the input */
+static int mve_inside(const o2m_conv_params *p, int32_t d0, int32_t h0, int32_t w0)
 {
-	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
-	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
-	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
-
 	return d0 >= 0 && d0 + (p->k_d - 1) * p->dil_d < p->in_d && h0 >= 0 &&
 	       h0 + (p->k_h - 1) * p->dil_h < p->in_h && w0 >= 0 &&
 	       w0 + (p->k_w - 1) * p->dil_w < p->in_w;
 }
 
-/* the column of position j, its window inside: the taps gathered at offs from the
-   window's first tap, eight at a time on Helium (VLDRB gather, narrowing VSTRB) */
-static void mve_col_in(const o2m_conv_params *p, const int8_t *x, int32_t j,
-		       const uint16_t *offs, int32_t k16, int8_t *col)
+/* the column of that window, inside the input: the taps gathered at offs from its first
+   tap xw, eight at a time on Helium (VLDRB gather, narrowing VSTRB) */
+static void mve_col_in(const int8_t *xw, const uint16_t *offs, int32_t k16, int8_t *col)
 {
-	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
-	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
-	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
-	const int8_t *xw = x + (d0 * p->in_h + h0) * p->in_w + w0;
 	int32_t t;
 
 #ifdef Q8_MVE
@@ -330,7 +266,8 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 	const o2m_conv_params *p = &q->conv;
 	const out_step o = {q->output_offset, q->act_min, q->act_max};
 	const int8_t zp = (int8_t)-q->input_offset;
-	int32_t cin, cout, ksize, k, k16, plane, in_plane, n, gr, oc, j, f, m, acc[8], bpad[4];
+	int32_t cin, cout, k, k16, plane, in_plane, n, gr, oc, j, f, m, d0, h0, w0, acc[8], bpad[4];
+	q8_geo g;
 	int8_t *c0, *c1;
 	uint16_t *offs;
 	int16_t *dh, *dw;
@@ -343,12 +280,12 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 	int32x4_t vlo, vhi;
 #endif
 
-	if (!bias || !mve_geo(q, x, w, rq, scratch, y, &cin, &cout, &ksize))
+	if (!bias || !q8_conv_geo(q, x, w, rq, scratch, y, &g) ||
+	    q->input_offset < -127 || q->input_offset > 128) /* the zero point is int8 */
 		return O2M_ERR_ARG;
-	k = cin * ksize;
+	cin = g.cin, cout = g.cout, plane = g.out_plane, in_plane = g.in_plane;
+	k = cin * g.ksize;
 	k16 = (int32_t)o2m_q8_k16(k);
-	plane = p->out_d * p->out_h * p->out_w;
-	in_plane = p->in_d * p->in_h * p->in_w;
 	tab = (rq2 *)(void *)scratch;
 	rq2_table(rq, p->c_out, o.off, tab);
 	offs = (uint16_t *)(void *)(tab + p->c_out);
@@ -384,14 +321,16 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 				const int two = j + 1 < plane;
 				for (f = 0; f < 1 + two; f++) {
 					int8_t *c = f ? c1 : c0;
-					if (gather && mve_inside(p, j + f))
-						mve_col_in(p, xg, j + f, offs, k16, c);
+					q8_corner(p, j + f, &d0, &h0, &w0);
+					if (gather && mve_inside(p, d0, h0, w0))
+						mve_col_in(xg + (d0 * p->in_h + h0) * p->in_w + w0, offs,
+							   k16, c);
 #ifdef Q8_MVE
 					else if (edge)
-						mve_col_edge(p, xg, j + f, offs, dh, dw, zp, k16, c);
+						mve_col_edge(p, xg, h0, w0, offs, dh, dw, zp, k16, c);
 #endif
 					else
-						mve_col(p, cin, in_plane, xg, j + f, zp, k, k16, c);
+						mve_col(p, cin, in_plane, xg, d0, h0, w0, zp, k, k16, c);
 				}
 				for (oc = 0; oc < cout; oc += 4) {
 					const int32_t *b4 = bg + oc;
