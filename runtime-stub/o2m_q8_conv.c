@@ -243,11 +243,10 @@ static void im2col(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t *x
 	const o2m_conv_params *p = &q->conv;
 	const int32_t off = q->input_offset, kw = p->k_w, dw = p->dil_w, in_w = p->in_w;
 	const uint32_t in_d = (uint32_t)p->in_d, in_h = (uint32_t)p->in_h;
-	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
-	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
-	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * p->stride_w - p->pad_w;
-	const int inside = w0 >= 0 && w0 + (kw - 1) * dw < in_w;
-	int32_t c, i, jj, l, d, h, i2;
+	int32_t c, i, jj, l, d, h, i2, d0, h0, w0, inside;
+
+	q8_corner(p, j, &d0, &h0, &w0);
+	inside = w0 >= 0 && w0 + (kw - 1) * dw < in_w;
 
 	if (inside && kw == 3 && p->k_h == 3 && p->k_d == 1 && (uint32_t)d0 < in_d && h0 >= 0 &&
 	    h0 + 2 * p->dil_h < (int32_t)in_h) { /* a 3 x 3 window inside the input */
@@ -493,7 +492,6 @@ static int dw_bias_ok(int32_t b)
 	return b > -(1 << 29) && b < (1 << 29);
 }
 
-
 /* the portable fused row: n outputs of a 3x3 filter at stride sw along the row (unit
    dilation), the nine weights doubled (w9), the doubled sum rescaled as rq2_one's (e a
    fast channel), one product per statement so that each is one MLA */
@@ -669,12 +667,11 @@ static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[1
 		    int32_t bias2, const rq2 *e, const out_step *o, int32_t n, int8_t *y,
 		    int32_t ys, int32_t rows, int32_t rstep, int32_t ystep)
 {
-	int32_t k;
-
 #ifdef Q8_MVE
 	dw3_mve(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, rows, rstep, ystep);
-	return;
-#endif
+#else
+	int32_t k;
+
 	for (k = 0; k < rows; k++, r += rstep, y += ystep) {
 		if (sw > 2 || (sw == 1 && n < 2)) {
 			dw3_c_k(r, rs, sw, wp + 6, bias2, e, o, n, y, ys, 0);
@@ -689,6 +686,7 @@ static void dw3_row(const int16_t *r, int32_t rs, int32_t sw, const int32_t wp[1
 		default: dw3_s1_k(r, rs, wp, bias2, e, o, n, y, ys, 0);
 		}
 	}
+#endif
 }
 
 #else
@@ -721,8 +719,6 @@ static void dw_pack3x3(const int8_t *w, int32_t wp[15])
 }
 
 #ifdef Q8_DSP
-
-
 /* pad_plane transposed (2-D): e_w rows of e_h, pl[w][h] */
 static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_h,
 			int32_t e_w, int16_t *pl)
@@ -818,14 +814,15 @@ static void dw_row3x3_c(const int16_t *r, int32_t rs, int32_t sw, int32_t dw, co
 					     r2[d2] * w8);
 }
 
-/* one output channel from its input channel's padded plane: r its rescale, word its
-   packed word, o the output step */
+/* one output channel from its input channel's padded plane: word its packed rescale,
+   o the output step */
 static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, int32_t e_w,
-		     const int8_t *w, int32_t bias, const q8_rq *r, int32_t word,
-		     const out_step *o, int8_t *y)
+		     const int8_t *w, int32_t bias, int32_t word, const out_step *o, int8_t *y)
 {
 	const int32_t sd = p->stride_d * e_h * e_w, sh = p->stride_h * e_w;
 	int32_t od, oh, ow;
+	const q8_rq rq = q8_rq_make(word, o->off, o->lo, o->hi);
+	const q8_rq *r = &rq;
 	const rq2 e = rq2_of(word, o->off);
 	const int fast = p->k_d == 1 && p->k_h == 3 && p->k_w == 3 && p->dil_w == 1 && e.r &&
 			 dw_bias_ok(bias);
@@ -890,7 +887,6 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 	const o2m_conv_params *c = &p->conv;
 	const out_step os = {p->output_offset, p->act_min, p->act_max};
 	int32_t n, ic, m, oc, e_d, e_h, e_w;
-	q8_rq r;
 	q8_geo g;
 
 	if (!q8_conv_geo(p, x, w, rq, scratch, y, &g) || c->group != c->c_in)
@@ -914,9 +910,8 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 				  e_h, e_w, scratch);
 			for (m = 0; m < g.cout; m++) {
 				oc = ic * g.cout + m;
-				r = q8_rq_make(rq[oc], p->output_offset, p->act_min, p->act_max);
 				dw_plane(c, scratch, e_h, e_w, w + oc * g.ksize,
-					 bias ? bias[oc] : 0, &r, rq[oc], &os,
+					 bias ? bias[oc] : 0, rq[oc], &os,
 					 y + (n * c->c_out + oc) * g.out_plane);
 			}
 		}
@@ -1074,12 +1069,11 @@ static void cols4_row(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t
 	const o2m_conv_params *p = &q->conv;
 	const int32_t off = q->input_offset, kw = p->k_w, dw = p->dil_w, sw = p->stride_w;
 	const int32_t in_w = p->in_w, s2 = 2 * sw, s3 = 3 * sw;
-	const int32_t ow = j % p->out_w, oh = j / p->out_w % p->out_h;
-	const int32_t d0 = j / (p->out_w * p->out_h) * p->stride_d - p->pad_d;
-	const int32_t h0 = oh * p->stride_h - p->pad_h, w0 = ow * sw - p->pad_w;
-	const int inside = w0 >= 0 && w0 + s3 + (kw - 1) * dw < in_w;
-	int32_t ch, i, jj, l, d, h, w, t = 0, f;
+	int32_t ch, i, jj, l, d, h, w, t = 0, f, d0, h0, w0, inside;
 	int16_t *o;
+
+	q8_corner(p, j, &d0, &h0, &w0);
+	inside = w0 >= 0 && w0 + s3 + (kw - 1) * dw < in_w;
 
 	for (ch = 0; ch < g->cin; ch++, x += g->in_plane)
 		for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
@@ -1190,14 +1184,14 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 {
 	const o2m_conv_params *p = &q->conv;
 	const int32_t off = q->input_offset, sw = p->stride_w, n = g->cin >> 1;
-	const int32_t hw = p->out_h * p->out_w, in_hw = p->in_h * p->in_w;
-	const int32_t d0 = j[0] / hw * p->stride_d - p->pad_d;
-	const int32_t h0 = j[0] / p->out_w % p->out_h * p->stride_h - p->pad_h;
-	const int32_t w0 = j[0] % p->out_w * sw - p->pad_w;
-	int32_t i, a, b, l, f, m, d, h, w;
+	const int32_t in_hw = p->in_h * p->in_w;
+	/* four positions side by side in one output row */
+	const int row = j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w;
+	int32_t i, a, b, l, f, m, d, h, w, d0, h0, w0;
 	int16_t *const c0 = c;
 
-	if (j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w && d0 >= 0 &&
+	q8_corner(p, j[0], &d0, &h0, &w0);
+	if (row && d0 >= 0 &&
 	    d0 + (p->k_d - 1) * p->dil_d < p->in_d && h0 >= 0 &&
 	    h0 + (p->k_h - 1) * p->dil_h < p->in_h && w0 >= 0 &&
 	    w0 + 3 * sw + (p->k_w - 1) * p->dil_w < p->in_w) { /* every window inside */
@@ -1208,12 +1202,8 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 					pairs4(xw, g->in_plane, sw, n, off, c);
 	} else {
 		int32_t df[4], hf[4], wf[4]; /* each position's window corner */
-		for (f = 0; f < 4; f++) {
-			df[f] = j[f] / hw * p->stride_d - p->pad_d;
-			hf[f] = j[f] / p->out_w % p->out_h * p->stride_h - p->pad_h;
-			wf[f] = j[f] % p->out_w * sw - p->pad_w;
-		}
-		const int row = j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w;
+		for (f = 0; f < 4; f++)
+			q8_corner(p, j[f], &df[f], &hf[f], &wf[f]);
 		for (i = 0; i < p->k_d; i++)
 			for (a = 0; a < p->k_h; a++)
 				for (b = 0; b < p->k_w; b++, c += 8 * n) {
@@ -1534,7 +1524,7 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 	for (b = 0; b < p->batch; b++, x += p->in, y += p->out) {
 		copy_off(x, p->in, p->input_offset, scratch);
 		for (o = 0; o < p->out; o += 4) {
-			if (bias && o + 4 <= p->out)
+			if (bias && o + 4 <= p->out) /* a whole quad: no test per row */
 				a[0] = 2 * bias[o], a[1] = 2 * bias[o + 1], a[2] = 2 * bias[o + 2],
 				a[3] = 2 * bias[o + 3];
 			else
