@@ -122,10 +122,11 @@ static int q8_conv_mve(Graph *g, int node, Lowered *L, o2m_q8_conv_params *p, in
 
 /* whether the int8 kernels trade flash for speed: on a Cortex-M target (--target), not
    in the portable default nor with --int8-layout compact (which the CLI also takes when
-   the packed layouts do not fit the flash limit). Then the convolutions and fully connected layers read their
-   constant weights as int16 packed at compile time (o2m_q8_pack_conv_w16, _fc_w16;
-   twice the flash, the inner loops twice as fast: SMLAD with LDRD on the DSP extension,
-   no sign extension) and a large Add reads its inputs' rescales from a 2 KB table. */
+   the packed layouts do not fit the flash limit). Then the convolutions and fully
+   connected layers read constant weights packed at compile time: int16 for the SMLAD
+   assembly (o2m_q8_pack_conv_w16, _fc_w16; twice the flash), or on Helium int8 in blocks
+   of 4 x 16 taps with the input offset in the bias (o2m_q8_pack_mve); and a large Add
+   reads its inputs' rescales from a 2 KB table. */
 static int q8_speed(Graph *g)
 {
 	return g->target && strcmp(g->target->name, "host") && !g->int8_compact;
