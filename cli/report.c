@@ -221,20 +221,25 @@ static void gather_sqnr(const Graph *g, const CliOptions *o, Report *r)
 void cli_report_gather(Graph *g, const CliOptions *o, Report *r)
 {
 	int *k0 = malloc(sizeof(int) * (size_t)(g->nn + 1)), k = 0;
+	IrCost *cost;
 
 	IR_ASSERT(k0);
 	memset(r, 0, sizeof *r);
 	r->node_step = k0;
 	cli_totals(g, &r->tot);
 	r->layer = calloc((size_t)r->tot.kernels + 1, sizeof *r->layer);
-	IR_ASSERT(r->layer);
+	cost = malloc(sizeof *cost * ((size_t)r->tot.kernels + 1));
+	IR_ASSERT(r->layer && cost);
 	for (int i = 0; i < g->nn; i++) {
 		const Node *n = &g->n[i];
 		k0[i] = k;
-		for (int c = 0; !n->dead && c < n->low->ncall; c++, k++)
-			r->layer[k] = (ReportLayer){i, c, n->nout ? n->out[0] : -1, ir_call_cost(g, i, c),
-						    0, NAN};
+		if (n->dead)
+			continue;
+		ir_call_costs(g, i, cost);
+		for (int c = 0; c < n->low->ncall; c++, k++)
+			r->layer[k] = (ReportLayer){i, c, n->nout ? n->out[0] : -1, cost[c], 0, NAN};
 	}
+	free(cost);
 	r->nlayers = k;
 	gather_bufs(g, r);
 	gather_live(r);

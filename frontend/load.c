@@ -516,6 +516,17 @@ static void add_unsupported(Ctx *c, const Onnx__NodeProto *np, const Scope *sc, 
 		value(c, map_name(c, sc, np->output[i]));
 }
 
+/* the model-local function a node calls, or NULL: one of another domain always, one of
+   the default domain only where no standard op has its name */
+static const Onnx__FunctionProto *called_function(Ctx *c, const Onnx__NodeProto *np)
+{
+	const char *domain = np->domain ? np->domain : "", *op_type = np->op_type ? np->op_type : "";
+	const Onnx__FunctionProto *f = find_function(c, domain, op_type);
+	int is_default = !*domain || !strcmp(domain, "ai.onnx");
+
+	return f && (!is_default || op_find(op_type) == OP_COUNT) ? f : NULL;
+}
+
 static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 {
 	Graph *g = c->g;
@@ -523,7 +534,7 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 	const char *name = np->name && *np->name ? np->name
 						  : arena_printf(&g->arena, "%s_%d", op_type, c->top->nnodes);
 	int is_default = !*domain || !strcmp(domain, "ai.onnx");
-	const Onnx__FunctionProto *f = find_function(c, domain, op_type);
+	const Onnx__FunctionProto *f = called_function(c, np);
 	const Contrib *co = contrib_find(domain, op_type);
 	OpKind op = is_default ? op_find(op_type) : co ? contrib_op(co) : OP_COUNT;
 	int id;
@@ -543,7 +554,7 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 		name = arena_printf(&g->arena, "%s%s", c->prefix, name);
 	if (!sc && !c->asc)
 		check_refs(c, np, name);
-	if (f && (op == OP_COUNT || !is_default)) {
+	if (f) {
 		inline_function(c, f, np, sc, name);
 		return;
 	}
@@ -999,6 +1010,88 @@ static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
 	}
 }
 
+/* ---- function expansion, sized before anything expands ---- */
+
+/* What one call of each function adds once every call inside is expanded, memoised per
+   function: a body that calls the next function twice at each of 24 levels is 2^24
+   nodes, known in 24 steps and refused before one of them is made. */
+typedef struct {
+	Ctx *c;
+	int64_t *size; /* per function: nodes one call adds (MAX_NODES + 1: more) */
+	char *state;   /* per function: 0 not sized, 1 being sized, 2 sized */
+	int depth;     /* of the calls being sized */
+	int cycle;     /* the function found calling itself, or -1 */
+	int deep;      /* one reached through more than MAX_FN_DEPTH calls, or -1 */
+} Expand;
+
+static int64_t graph_nodes(Expand *e, Onnx__NodeProto **nodes, size_t n);
+
+static int64_t call_nodes(Expand *e, const Onnx__FunctionProto *f)
+{
+	size_t k = 0;
+
+	while (e->c->m->functions[k] != f)
+		k++;
+	if (e->state[k] == 1 && e->cycle < 0)
+		e->cycle = (int)k;
+	if (e->depth >= MAX_FN_DEPTH && e->deep < 0)
+		e->deep = (int)k;
+	if (e->state[k] == 0 && e->cycle < 0 && e->deep < 0) {
+		e->state[k] = 1;
+		e->depth++;
+		e->size[k] = graph_nodes(e, f->node, f->n_node);
+		e->depth--;
+		e->state[k] = 2;
+	}
+	return e->size[k];
+}
+
+/* nodes of a list with the functions they call expanded, and their subgraphs' nodes;
+   saturates at MAX_NODES + 1 */
+static int64_t graph_nodes(Expand *e, Onnx__NodeProto **nodes, size_t n)
+{
+	int64_t sum = 0;
+
+	for (size_t i = 0; i < n && sum <= MAX_NODES && e->cycle < 0 && e->deep < 0; i++) {
+		const Onnx__NodeProto *np = nodes[i];
+		const Onnx__FunctionProto *f = called_function(e->c, np);
+		sum += f ? call_nodes(e, f) : 1;
+		for (size_t a = 0; a < np->n_attribute; a++) {
+			const Onnx__AttributeProto *at = np->attribute[a];
+			if (at->g)
+				sum += graph_nodes(e, at->g->node, at->g->n_node);
+			for (size_t k = 0; k < at->n_graphs; k++)
+				sum += graph_nodes(e, at->graphs[k]->node, at->graphs[k]->n_node);
+		}
+	}
+	return sum > MAX_NODES ? MAX_NODES + 1 : sum;
+}
+
+/* Refuses, before anything expands, a model whose functions call themselves, nest
+   more than MAX_FN_DEPTH calls deep or expand past MAX_NODES. */
+static int check_expansion(Ctx *c)
+{
+	const Onnx__ModelProto *m = c->m;
+	Expand e = {c, calloc(m->n_functions + 1, sizeof(int64_t)),
+		    calloc(m->n_functions + 1, 1), 0, -1, -1};
+	int64_t n;
+
+	IR_ASSERT(e.size && e.state);
+	n = graph_nodes(&e, m->graph->node, m->graph->n_node);
+	if (e.cycle >= 0)
+		ir_error(c->g, -1, "function '%s' calls itself, directly or through other "
+			 "functions; its expansion would not end", m->functions[e.cycle]->name);
+	else if (e.deep >= 0)
+		ir_error(c->g, -1, "function '%s' is reached through more than %d nested calls",
+			 m->functions[e.deep]->name, MAX_FN_DEPTH);
+	else if (n > MAX_NODES)
+		ir_error(c->g, -1, "the model has more than %d nodes with its functions expanded",
+			 MAX_NODES);
+	free(e.size);
+	free(e.state);
+	return e.cycle < 0 && e.deep < 0 && n <= MAX_NODES;
+}
+
 static void load_graph(Ctx *c)
 {
 	Graph *g = c->g;
@@ -1010,6 +1103,8 @@ static void load_graph(Ctx *c)
 	if (*unpinned)
 		ir_error(g, -1, "symbolic or unknown dimensions need a value: %s; pin each with "
 			 "--dim NAME=VALUE", unpinned);
+	if (!check_expansion(c))
+		return;
 	for (size_t i = 0; i < gp->n_node; i++)
 		add_node(c, gp->node[i], NULL);
 	if (c->nunsup)

@@ -357,19 +357,22 @@ static double epilogue(const Graph *g, int node)
 	return e;
 }
 
-IrCost ir_call_cost(const Graph *g, int node, int call)
+/* the call a node's MACs are reported at: its first of a family that multiplies */
+static int mac_call(const Lowered *L)
 {
-	const Lowered *L = g->n[node].low;
-	double t[IR_COST_TERMS], cycles = 0;
+	for (int c = 0; c < L->ncall; c++)
+		if (is_mac_family(L->call[c].kernel))
+			return c;
+	return 0;
+}
+
+static IrCost call_cost(const Graph *g, int node, int call, int first)
+{
+	double t[IR_COST_TERMS], cycles;
 	const char *family;
-	int row = ir_call_terms(g, node, call, t, &family), first = 0;
+	int row = ir_call_terms(g, node, call, t, &family);
 	IrCost k = {0, 0, 0};
 
-	/* the node's MACs belong to its first call of a family that multiplies */
-	while (first < L->ncall && !is_mac_family(L->call[first].kernel))
-		first++;
-	if (first == L->ncall)
-		first = 0;
 	if (call == first)
 		k.macs = ir_node_macs(g, node);
 	k.bytes = call == 0 ? ir_node_bytes(g, node) : 0;
@@ -380,12 +383,22 @@ IrCost ir_call_cost(const Graph *g, int node, int call)
 	return k;
 }
 
+void ir_call_costs(const Graph *g, int node, IrCost *cost)
+{
+	const Lowered *L = g->n[node].low;
+	int first = mac_call(L);
+
+	for (int c = 0; c < L->ncall; c++)
+		cost[c] = call_cost(g, node, c, first);
+}
+
 IrCost ir_node_cost(const Graph *g, int node)
 {
 	IrCost sum = {ir_node_macs(g, node), ir_node_bytes(g, node), 0};
 	const Lowered *L = g->n[node].low;
+	int first = L ? mac_call(L) : 0;
 
 	for (int c = 0; L && c < L->ncall; c++)
-		sum.cycles += ir_call_cost(g, node, c).cycles;
+		sum.cycles += call_cost(g, node, c, first).cycles;
 	return sum;
 }

@@ -413,7 +413,8 @@ typedef struct {
 } IrCost;
 int64_t ir_node_macs(const Graph *g, int node);
 int64_t ir_node_bytes(const Graph *g, int node);
-IrCost ir_call_cost(const Graph *g, int node, int call); /* after pass_lower */
+/* after pass_lower: the cost of each of a node's calls, cost[low->ncall] */
+void ir_call_costs(const Graph *g, int node, IrCost *cost);
 /* the terms of the cost model (ir/cost.c) of one kernel call: t[IR_COST_TERMS] and the
    name of its family's row; the index of that row */
 enum { CT_CALL, CT_MAC, CT_OUT, CT_IN, IR_COST_TERMS = 8 };

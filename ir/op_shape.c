@@ -782,6 +782,53 @@ static int64_t pad_source(const char *mode, int64_t q, int64_t d)
 	return src >= d ? period - src : src;
 }
 
+/* copies n rows along axis a of y (dims: the box of one row) from row `from` to row `to` */
+static int pad_rows(Graph *g, int node, Lowered *L, int es, int r, int64_t *dims,
+		    const int64_t *ys, int64_t base, int a, int64_t from, int64_t to, int64_t n)
+{
+	dims[a] = n;
+	return lw_copy(g, node, L, es, r, dims, ys, ys, base + from * ys[a], base + to * ys[a],
+		       A_OUT(0), A_OUT(0));
+}
+
+/* The pads of axis a, on both sides of the box rows [lo, lo + d) of y. Row by row while
+   they are near the box; beyond, the rows repeat with a period (2 (d - 1) for reflect,
+   d for wrap: of the whole axis; 1 for edge: of the pad itself), so a block of whole
+   periods already written is copied next to itself, doubling: a pad of n rows takes
+   O(period + log n) calls, not n. */
+static int pad_axis(Graph *g, int node, Lowered *L, const char *mode, int es, int r,
+		    int64_t *dims, const int64_t *ys, int64_t base, int a, int64_t lo, int64_t d,
+		    int64_t hi)
+{
+	int edge = !strcmp(mode, "edge");
+	int64_t period = edge ? 1 : !strcmp(mode, "wrap") ? d : 2 * (d - 1);
+	int64_t s = lo, e = lo + d; /* rows [s, e) are written; periodic rows begin at lo
+				       (or, for edge, at the pad) */
+
+	while (s > 0) { /* the low side, nearest row first */
+		int64_t span = ((edge ? lo : lo + d) - s) / period * period;
+		int64_t len = span < s ? span : s;
+		if (!span && pad_rows(g, node, L, es, r, dims, ys, base, a,
+				      lo + pad_source(mode, s - 1 - lo, d), s - 1, 1))
+			return -1;
+		if (span && pad_rows(g, node, L, es, r, dims, ys, base, a, s - len + span, s - len,
+				     len))
+			return -1;
+		s -= span ? len : 1;
+	}
+	while (e < lo + d + hi) { /* the high side */
+		int64_t span = (e - (edge ? lo + d : lo)) / period * period;
+		int64_t rest = lo + d + hi - e, len = span < rest ? span : rest;
+		if (!span && pad_rows(g, node, L, es, r, dims, ys, base, a,
+				      lo + pad_source(mode, e - lo, d), e, 1))
+			return -1;
+		if (span && pad_rows(g, node, L, es, r, dims, ys, base, a, e - span, e, len))
+			return -1;
+		e += span ? len : 1;
+	}
+	return 0;
+}
+
 /* Negative pads crop x first (the spec; the reference slices, then pads).
    Constant mode: fill the output, then copy the kept part of x inside.
    reflect, edge, wrap: the kept part is copied, then each axis, innermost first, pads
@@ -822,14 +869,8 @@ int prep_pad(Graph *g, int node, Lowered *L)
 			dims[i] = i < a ? box[i] : y->dims[i];
 			base += i < a ? lo[i] * ys[i] : 0;
 		}
-		dims[a] = 1;
-		for (int64_t j = 0; j < lo[a] + hi[a]; j++) {
-			int64_t pos = j < lo[a] ? j : box[a] + j; /* output row along a */
-			int64_t src = pad_source(mode, pos - lo[a], box[a]);
-			if (lw_copy(g, node, L, es, r, dims, ys, ys, base + (lo[a] + src) * ys[a],
-				      base + pos * ys[a], A_OUT(0), A_OUT(0)))
-				return -1;
-		}
+		if (pad_axis(g, node, L, mode, es, r, dims, ys, base, a, lo[a], box[a], hi[a]))
+			return -1;
 	}
 	return 0;
 }

@@ -158,6 +158,20 @@ m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13),
                                         helper.make_opsetid("com.example", 1)], functions=[twice])
 m.ir_version = 8
 onnx.save(m, os.path.join(HERE, "recursive_twice.onnx"))
+# 40 functions, each calling the next once: no recursion, but nested too deep
+chain = [helper.make_function("com.example", "C%d" % i, ["x"], ["y"],
+                              [helper.make_node("C%d" % (i + 1), ["x"], ["y"], domain="com.example")],
+                              [helper.make_opsetid("", 13), helper.make_opsetid("com.example", 1)])
+         for i in range(40)]
+chain.append(helper.make_function("com.example", "C40", ["x"], ["y"],
+                                  [helper.make_node("Relu", ["x"], ["y"])],
+                                  [helper.make_opsetid("", 13)]))
+g = helper.make_graph([helper.make_node("C0", ["x"], ["y"], name="call", domain="com.example")],
+                      "chain", [f32("x", [2])], [f32("y", [2])])
+m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13),
+                                        helper.make_opsetid("com.example", 1)], functions=chain)
+m.ir_version = 8
+onnx.save(m, os.path.join(HERE, "function_chain.onnx"))
 # broadcast=1 with an axis before opset 7, B computed: its rank is not known at load
 save("broadcast_axis", [helper.make_node("Relu", ["b"], ["r"], name="relu"),
                         helper.make_node("Add", ["x", "r"], ["y"], name="add", broadcast=1,

@@ -729,6 +729,12 @@ def gen_pad():
         pad_case("pad_%s_wide_2d" % mode, x, [3, 9, 4, 5], mode)
         pad_case("pad_%s_neg_pos" % mode, f32(4, 5), [-1, 3, 2, -2], mode)
         pad_case("pad_%s_neg_only" % mode, f32(4, 5), [0, -1, -2, 0], mode)
+        # pads many periods wide, copied in doubling blocks of whole periods (inputs
+        # without rng, so the cases after these keep their data)
+        x2 = np.arange(15, dtype=np.float32).reshape(3, 5) * 0.75 - 4
+        pad_case("pad_%s_far" % mode, x2, [2, 37, 9, 101], mode)
+        x3 = np.arange(24, dtype=np.float32).reshape(2, 3, 4) * -0.5 + 2
+        pad_case("pad_%s_far_3d" % mode, x3, [0, 17, -1, 1, 23, 30], mode)
     pad_case("pad_reflect_len2", np.array([[1, 2], [3, 4]], np.int32), [0, 5, 0, 4], "reflect")
     pad_case("pad_edge_int8_3d", rng.integers(-128, 127, (2, 3, 4)).astype(np.int8), [1, 0, 2, 2, 3, 0], "edge")
     pad_case("pad_s8_value", rng.integers(-128, 127, (2, 3)).astype(np.int8), [1, 1, 1, 1], value=-5)
