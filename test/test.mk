@@ -144,6 +144,8 @@ demo: $(B)/onnx2mcu
 # libFuzzer over the compile path (clang, ASan and UBSan): FUZZ_TIME seconds on a corpus
 # seeded from test/fuzz/corpus and test/errors; new findings land in build/fuzz/corpus
 FUZZ_TIME  ?= 60
+FUZZ_JOBS  ?= 1
+FUZZ_ARGS  ?=
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_OBJ   := $(patsubst $(B)/%,$(B)/fuzz/%,$(LIB_OBJ))
 fuzz: fuzz-build
@@ -151,9 +153,13 @@ fuzz: fuzz-build
 	for f in test/fuzz/corpus/* test/errors/*.onnx test/frontend/*/model.onnx; do \
 		case $$f in *_weights.onnx) continue;; esac; \
 		cp "$$f" $(B)/fuzz/corpus/$$(echo "$$f" | tr / _); done
-	$(B)/fuzz/compile -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
+	cd $(B)/fuzz && ./compile -max_total_time=$(FUZZ_TIME) -max_len=65536 -timeout=10 \
 		-rss_limit_mb=4096 -close_fd_mask=3 -print_final_stats=1 \
-		-artifact_prefix=$(B)/fuzz/ $(B)/fuzz/corpus
+		$(if $(filter-out 1,$(FUZZ_JOBS)),-jobs=$(FUZZ_JOBS) -workers=$(FUZZ_JOBS)) \
+		$(FUZZ_ARGS) -artifact_prefix=./ corpus
+	@if [ "$(FUZZ_JOBS)" -gt 1 ]; then tail -n 6 $(B)/fuzz/fuzz-*.log; \
+	 awk '/^stat::number_of_executed_units/ { n += $$2 } END { print "executions in all: " n }' \
+		$(B)/fuzz/fuzz-*.log; fi
 
 fuzz-build:
 	$(MAKE) -s B=$(B)/fuzz CC=clang CFLAGS="$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link" fuzz-objs
