@@ -1142,9 +1142,11 @@ static void check_arity(Graph *g)
 		for (int k = 0; k < op->in_min && k < n->nin; k++)
 			if (n->in[k] < 0)
 				ir_error(g, i, "required input %d is missing", k);
-		for (int k = op->in_min; (op->flags & OPF_VARIADIC) && !(op->flags & OPF_FLOW) &&
-					 k < n->nin - n->nimplicit; k++)
-			if (n->in[k] < 0) /* a list of values, none of them optional */
+		/* a list of values, none of them optional (Loop's begins after its optional
+		   trip count and condition, Scan-8's after its optional sequence lengths) */
+		for (int k = n->op == OP_LOOP ? 2 : n->op == OP_SCAN && n->opset < 9 ? 1 : op->in_min;
+		     (op->flags & OPF_VARIADIC) && k < n->nin - n->nimplicit; k++)
+			if (n->in[k] < 0)
 				ir_error(g, i, "input %d is missing", k);
 		for (int k = 0; k < op->out_min && k < n->nout; k++)
 			if (n->out[k] < 0)

@@ -66,6 +66,7 @@ for cmd in inspect compile; do
 	expect 1 "function 'Twice' calls itself" $cmd "$here/recursive_twice.onnx" $o
 	expect 1 "more than 131072 nodes with its functions expanded" $cmd "$here/function_bomb.onnx" $o
 	expect 1 "function 'C32' is reached through more than 32 nested calls" $cmd "$here/function_chain.onnx" $o
+	expect 1 "node 'loop' (Loop): error: input 2 is missing" $cmd "$here/../fuzz/corpus/loop_absent_state.onnx" $o
 	expect 1 "node 'add' (Add): error: broadcast=1 with an axis (opset < 7) needs" $cmd "$here/broadcast_axis.onnx" $o
 	expect 1 "a graph input has no name" $cmd "$here/input_noname.onnx" --bind x="$here/shape_3x4.pb" $o
 	expect 1 "input 'x' is listed twice" $cmd "$here/input_twice.onnx" $o
