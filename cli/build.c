@@ -207,7 +207,8 @@ static void project_free(Project *p)
 static int build_model(const Project *p, int i, int quiet, const char *prefix,
 		       const char *file, FILE *deps)
 {
-	int64_t max_const = ir_max_const_bytes; /* --max-constants holds for one model */
+	int64_t max_const = ir_max_const_bytes; /* --max-constants and --max-nodes hold */
+	int max_nodes = ir_max_nodes;            /* for one model */
 	CliOptions o;
 	char target[4400];
 	int rc = cli_parse("compile", p->models[i].n, p->models[i].v, &o);
@@ -223,6 +224,7 @@ static int build_model(const Project *p, int i, int quiet, const char *prefix,
 	}
 	cli_free(&o);
 	ir_max_const_bytes = max_const;
+	ir_max_nodes = max_nodes;
 	return rc;
 }
 

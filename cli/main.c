@@ -76,6 +76,8 @@ static const char *usage_common =
 	"                       QuantizeLinear and DequantizeLinear as the ONNX graph says\n"
 	"  --max-constants N    bytes of constants a model may hold (suffix K, M or G;\n"
 	"                       default 256M; see docs/limits.md)\n"
+	"  --max-nodes N        nodes a model may have with its functions expanded\n"
+	"                       (default 131072; twice that once loops are unrolled)\n"
 	"  --target CORE        the core the code is for: host, cortex-m0plus, cortex-m3,\n"
 	"                       cortex-m4, cortex-m7, cortex-m33 or cortex-m55 (default:\n"
 	"                       portable C that is good on all of them); the code states it\n"
@@ -243,7 +245,7 @@ static const struct {
 	{"--disable-rule", C_MODEL},    {"-v", C_MODEL | C_FLAG},
 	{"--search-budget", C_MODEL},   {"--search-alpha", C_MODEL},
 	{"--cost-ram", C_MODEL},        {"--cost-flash", C_MODEL},
-	{"--max-constants", C_MODEL},   {"--qdq", C_MODEL},
+	{"--max-constants", C_MODEL},   {"--max-nodes", C_MODEL},   {"--qdq", C_MODEL},
 	{"--quantize", C_MODEL},        {"--calib", C_MODEL},
 	{"--calib-method", C_MODEL},    {"--io", C_MODEL},
 	{"--keep-float", C_MODEL},
@@ -547,6 +549,13 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			if (parse_bytes(next, &ir_max_const_bytes))
 				return cli_usage_error(cmd, "--max-constants wants a size such as "
 						       "512M, not '%s'", next);
+		} else if (!strcmp(a, "--max-nodes")) {
+			int64_t v;
+			NEED_ARG();
+			if (parse_bytes(next, &v) || v < 1 || v > (1 << 26))
+				return cli_usage_error(cmd, "--max-nodes wants a count from 1 to "
+						       "67108864 (suffix K or M), not '%s'", next);
+			ir_max_nodes = (int)v;
 		} else if (!strcmp(a, "--mcu")) {
 			NEED_ARG();
 			o->mcu = cli_mcu_find(next);

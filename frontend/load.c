@@ -11,7 +11,6 @@
 
 #define MAX_FN_DEPTH 32
 #define MAX_GRAPH_DEPTH 16 /* subgraphs in subgraphs, through function calls too */
-#define MAX_NODES (1 << 17) /* with every function call expanded */
 
 typedef struct Scope Scope;
 typedef struct Ctx Ctx;
@@ -542,9 +541,9 @@ static void add_node(Ctx *c, const Onnx__NodeProto *np, const Scope *sc)
 
 	if (c->top->stop)
 		return;
-	if (++c->top->nnodes > MAX_NODES) {
+	if (++c->top->nnodes > ir_max_nodes) {
 		ir_error(g, -1, "the model has more than %d nodes with its functions expanded",
-			 MAX_NODES);
+			 ir_max_nodes);
 		c->top->stop = 1;
 		return;
 	}
@@ -1017,7 +1016,7 @@ static void load_outputs(Ctx *c, const Onnx__GraphProto *gp)
    nodes, known in 24 steps and refused before one of them is made. */
 typedef struct {
 	Ctx *c;
-	int64_t *size; /* per function: nodes one call adds (MAX_NODES + 1: more) */
+	int64_t *size; /* per function: nodes one call adds ((int64_t)ir_max_nodes + 1: more) */
 	char *state;   /* per function: 0 not sized, 1 being sized, 2 sized */
 	int depth;     /* of the calls being sized */
 	int cycle;     /* the function found calling itself, or -1 */
@@ -1047,12 +1046,12 @@ static int64_t call_nodes(Expand *e, const Onnx__FunctionProto *f)
 }
 
 /* nodes of a list with the functions they call expanded, and their subgraphs' nodes;
-   saturates at MAX_NODES + 1 */
+   saturates at (int64_t)ir_max_nodes + 1 */
 static int64_t graph_nodes(Expand *e, Onnx__NodeProto **nodes, size_t n)
 {
 	int64_t sum = 0;
 
-	for (size_t i = 0; i < n && sum <= MAX_NODES && e->cycle < 0 && e->deep < 0; i++) {
+	for (size_t i = 0; i < n && sum <= ir_max_nodes && e->cycle < 0 && e->deep < 0; i++) {
 		const Onnx__NodeProto *np = nodes[i];
 		const Onnx__FunctionProto *f = called_function(e->c, np);
 		sum += f ? call_nodes(e, f) : 1;
@@ -1064,11 +1063,11 @@ static int64_t graph_nodes(Expand *e, Onnx__NodeProto **nodes, size_t n)
 				sum += graph_nodes(e, at->graphs[k]->node, at->graphs[k]->n_node);
 		}
 	}
-	return sum > MAX_NODES ? MAX_NODES + 1 : sum;
+	return sum > ir_max_nodes ? (int64_t)ir_max_nodes + 1 : sum;
 }
 
 /* Refuses, before anything expands, a model whose functions call themselves, nest
-   more than MAX_FN_DEPTH calls deep or expand past MAX_NODES. */
+   more than MAX_FN_DEPTH calls deep or expand past ir_max_nodes. */
 static int check_expansion(Ctx *c)
 {
 	const Onnx__ModelProto *m = c->m;
@@ -1084,12 +1083,12 @@ static int check_expansion(Ctx *c)
 	else if (e.deep >= 0)
 		ir_error(c->g, -1, "function '%s' is reached through more than %d nested calls",
 			 m->functions[e.deep]->name, MAX_FN_DEPTH);
-	else if (n > MAX_NODES)
+	else if (n > ir_max_nodes)
 		ir_error(c->g, -1, "the model has more than %d nodes with its functions expanded",
-			 MAX_NODES);
+			 ir_max_nodes);
 	free(e.size);
 	free(e.state);
-	return e.cycle < 0 && e.deep < 0 && n <= MAX_NODES;
+	return e.cycle < 0 && e.deep < 0 && n <= ir_max_nodes;
 }
 
 static void load_graph(Ctx *c)

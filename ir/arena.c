@@ -123,6 +123,7 @@ void ir_note(Graph *g, int node, const char *fmt, ...)
 	va_end(ap);
 }
 int64_t ir_max_const_bytes = (int64_t)256 << 20;
+int ir_max_nodes = 1 << 17;
 
 void ir_die(const char *file, int line, const char *what)
 {

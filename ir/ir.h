@@ -445,6 +445,9 @@ void ir_die(const char *file, int line, const char *what);
 int ir_nearest(const char *s, const char *const *names, int n);
 /* bytes of constants one model may hold, loaded and folded (--max-constants) */
 extern int64_t ir_max_const_bytes;
+/* nodes of a model with its functions expanded; twice this once control flow is
+   unrolled (--max-nodes) */
+extern int ir_max_nodes;
 #define IR_ASSERT(c) ((c) ? (void)0 : ir_die(__FILE__, __LINE__, #c))
 
 /* ---- stages of ir/ ---- */

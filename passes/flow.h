@@ -6,7 +6,7 @@
 
 #include "passes.h"
 
-#define FLOW_MAX_NODES (1 << 18) /* unrolling stops with an error beyond this */
+#define FLOW_MAX_NODES (2 * ir_max_nodes) /* unrolling stops with an error beyond this */
 #define FLOW_MAX_TRIPS 4096      /* and beyond this many iterations of one loop */
 #define FLOW_OPSET 18            /* of the nodes the pass makes: inputs, not attributes */
 

@@ -98,7 +98,7 @@ static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 
 	if (t >= 0 && g->t[t].rank == 1) {
 		int m = (int)ir_numel(&g->t[t]);
-		*len = malloc(sizeof(int64_t) * (size_t)(m + 1));
+		*len = malloc(sizeof(int64_t) * ((size_t)m + 1));
 		IR_ASSERT(*len);
 		m = ir_const_ints(g, node, t, *len, m);
 		for (int i = 0; i < m; i++)
@@ -117,8 +117,13 @@ static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 	}
 	if (step > d)
 		step = d ? d : 1; /* one piece, and no overflow */
-	n = (int)(d ? (d + step - 1) / step : 0);
-	*len = malloc(sizeof(int64_t) * (size_t)(n + 1));
+	if ((d ? (d - 1) / step + 1 : 0) > FLOW_MAX_NODES / 2) { /* a slice, a squeeze each */
+		ir_error(g, node, "splits into %lld pieces; at most %d expand",
+			 (long long)((d - 1) / step + 1), FLOW_MAX_NODES / 2);
+		return -1;
+	}
+	n = (int)(d ? (d - 1) / step + 1 : 0);
+	*len = malloc(sizeof(int64_t) * ((size_t)n + 1));
 	IR_ASSERT(*len);
 	for (int i = 0; i < n; i++)
 		(*len)[i] = i + 1 < n ? step : d - step * (n - 1);
@@ -135,7 +140,9 @@ void flow_split_seq(Graph *g, int node)
 		return;
 	ax = axis;
 	n = piece_sizes(g, node, g->t[x].dims[axis], &len);
-	if (n < 0) {
+	if (n > FLOW_MAX_NODES / 2) /* a slice and perhaps a squeeze per piece */
+		ir_error(g, node, "splits into %d pieces; at most %d expand", n, FLOW_MAX_NODES / 2);
+	if (n < 0 || n > FLOW_MAX_NODES / 2) {
 		free(len);
 		return;
 	}

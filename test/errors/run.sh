@@ -114,6 +114,9 @@ for cmd in inspect compile; do
 	expect 1 "tensor 'w': 0 bytes of data for 268435456 elements" $cmd "$here/const_1g.onnx" --max-constants 1G $o
 	expect 1 "tensor 'w': the model's constants take more than 16 bytes" $cmd "$here/good.onnx" --max-constants 16 $o
 	expect 2 "--max-constants wants a size" $cmd "$here/good.onnx" --max-constants 12X $o
+	expect 1 "more than 1 nodes with its functions expanded" $cmd "$here/good.onnx" --max-nodes 1 $o
+	expect 1 "node 'sts' (SplitToSequence): error: splits into 65536 pieces; at most 1000" $cmd "$here/../fuzz/corpus/split_to_sequence_65536.onnx" --max-nodes 1000 $o
+	expect 2 "--max-nodes wants a count" $cmd "$here/good.onnx" --max-nodes 0 $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
