@@ -110,6 +110,10 @@ static const char *usage_compile =
 	"                       extern: NAME_run_with(arena, ...) takes NAME_ARENA_SIZE\n"
 	"                       bytes aligned to NAME_ARENA_ALIGN, so models run one after\n"
 	"                       another can share one buffer (docs/memory-planning.md)\n"
+	"  --io-in-arena        the inputs and outputs live in the arena too: NAME_run()\n"
+	"                       takes no pointers, NAME_IN0 and NAME_OUT0 (NAME_IN0_AT(arena)\n"
+	"                       with --arena extern) say where to write and read, and an\n"
+	"                       input's bytes are reused once it has been read\n"
 	"  -q                   no summary line (kernel calls, MACs, arena and weights bytes,\n"
 	"                       estimated cycles, time taken) on stderr at the end\n"
 	"  --depfile FILE       write a Make rule 'DIR/NAME.mk: MODEL ...' naming every file\n"
@@ -261,6 +265,7 @@ static const struct {
 	{"--code", C_VALIDATE},         {"--target", C_MODEL},
 	{"--scratch-limit", C_MODEL},   {"--int8-layout", C_MODEL},
 	{"--qemu", C_VALIDATE},         {"--arena", C_COMPILE | C_VALIDATE},
+	{"--io-in-arena", C_COMPILE | C_VALIDATE | C_FLAG},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
 };
 
@@ -529,6 +534,8 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 		} else if (!strcmp(a, "--report-html")) {
 			NEED_ARG();
 			o->report_html = next;
+		} else if (!strcmp(a, "--io-in-arena")) {
+			o->passes.io_in_arena = 1;
 		} else if (!strcmp(a, "--arena")) {
 			NEED_ARG();
 			if (strcmp(next, "static") && strcmp(next, "extern"))

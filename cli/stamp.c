@@ -67,6 +67,8 @@ static void stamp_options(const CliOptions *o, const char *name, char *buf, size
 		add(buf, len, " --shared-runtime");
 	if (o->arena_extern)
 		add(buf, len, " --arena extern");
+	if (p->io_in_arena)
+		add(buf, len, " --io-in-arena");
 	for (int r = 0; r < rw_nrules; r++)
 		if (!o->rule_on[r])
 			add(buf, len, " --disable-rule %s", rw_rules[r].name);

@@ -50,6 +50,8 @@ const char *usage_validate =
 	"                       the seconds a data set may take (default 600)\n"
 	"  --arena MODE         validate code made with compile --arena MODE (static or\n"
 	"                       extern: the driver passes an aligned buffer to NAME_run_with)\n"
+	"  --io-in-arena        validate code made with compile --io-in-arena (the driver\n"
+	"                       writes the inputs into the arena and reads the outputs there)\n"
 	"  --memory-plan FILE.json\n"
 	"                       write the memory plan of the code validated (see compile)\n"
 	"  --qemu PATH          the qemu-system-arm to run --target with\n"
@@ -192,14 +194,22 @@ static void write_driver(Graph *g, const char *path, const char *name, int arena
 			   "\tfclose(f);\n", k, k, up, k, up, k);
 	fprintf(f, "#ifdef %s_TRACE_HOOK\n\tf = open_in(dir, \"trace\", 0, \"wb\");\n"
 		   "\ttrace = f;\n#endif\n", up);
+	for (int k = 0; g->io_in_arena && k < g->ninputs; k++) /* into the arena */
+		if (ir_numel(&g->t[g->inputs[k]]))
+			fprintf(f, arena_extern ? "\tmemcpy(%s_IN%d_AT(arena.bytes), in%d, %s_IN%d_BYTES);\n"
+				: "\tmemcpy(%s_IN%d, in%d, %s_IN%d_BYTES);\n", up, k, k, up, k);
 	fprintf(f, arena_extern ? "\trc = %s_run_with(arena.bytes" : "\trc = %s_run(", name);
-	for (int k = 0; k < g->ninputs; k++)
+	for (int k = 0; k < g->ninputs && !g->io_in_arena; k++)
 		fprintf(f, "%sin%d", k || arena_extern ? ", " : "", k);
-	for (int k = 0; k < g->noutputs; k++)
+	for (int k = 0; k < g->noutputs && !g->io_in_arena; k++)
 		fprintf(f, "%sout%d", k || g->ninputs || arena_extern ? ", " : "", k);
 	fprintf(f, ");\n#ifdef %s_TRACE_HOOK\n\tfclose(trace);\n#endif\n"
 		   "\tif (rc) {\n\t\tfprintf(stderr, \"%s_run returned %%d\\n\", rc);\n\t\treturn 10;\n\t}\n",
 		up, name);
+	for (int k = 0; g->io_in_arena && k < g->noutputs; k++) /* out of the arena */
+		if (ir_numel(&g->t[g->outputs[k]]))
+			fprintf(f, arena_extern ? "\tmemcpy(out%d, %s_OUT%d_AT(arena.bytes), %s_OUT%d_BYTES);\n"
+				: "\tmemcpy(out%d, %s_OUT%d, %s_OUT%d_BYTES);\n", k, up, k, up, k);
 	for (int k = 0; k < g->noutputs; k++)
 		fprintf(f, "\tf = open_in(dir, \"out\", %d, \"wb\");\n"
 			   "\tif (!f || fwrite(out%d, 1, %s_OUT%d_BYTES, f) != %s_OUT%d_BYTES)\n\t\treturn 7;\n"

@@ -342,17 +342,17 @@ static void emit_signature(Emit *e, FILE *f)
 	int x = e->opt->arena_extern; /* the arena comes first; no parameter is named arena */
 
 	fprintf(f, x ? "int %s_run_with(void *arena" : "int %s_run(", e->P);
-	for (int i = 0; i < g->ninputs; i++) {
+	for (int i = 0; i < g->ninputs && !g->io_in_arena; i++) {
 		int t = g->inputs[i];
 		fprintf(f, "%sconst %s *%s", i || x ? ", " : "", elem_ctype(g->t[t].dtype),
 			e->inname[i]);
 	}
-	for (int i = 0; i < g->noutputs; i++) {
+	for (int i = 0; i < g->noutputs && !g->io_in_arena; i++) {
 		int t = g->outputs[i];
 		fprintf(f, "%s%s *%s", i || g->ninputs || x ? ", " : "", elem_ctype(g->t[t].dtype),
 			e->outname[i]);
 	}
-	if (!g->ninputs && !g->noutputs && !x)
+	if (((!g->ninputs && !g->noutputs) || g->io_in_arena) && !x)
 		fputs("void", f);
 	fputc(')', f);
 }
@@ -382,6 +382,42 @@ static void emit_target(Emit *e, FILE *f)
 		   "for this core (--target)\"\n#endif\n\n", e->P, t->name,
 		t->dsp ? "DSP extension" : "", t->fpu ? ", FPU" : "", t->mve ? ", Helium" : "",
 		t->needs);
+}
+
+/* where an input or output of --io-in-arena lives: its offset, and a pointer to it in
+   the static arena (NAME_IN0) or in the caller's (NAME_IN0_AT(arena)) */
+static void emit_io_at(Emit *e, FILE *f, const char *K, const char *k, int i, int64_t off)
+{
+	fprintf(f, "#define %s_%s%d_OFFSET %lld /* bytes into the arena */\n", e->PU, K, i,
+		(long long)off);
+	if (e->opt->arena_extern)
+		fprintf(f, "#define %s_%s%d_AT(arena) ((%s_%s%d_t *)((uint8_t *)(arena) + %s_%s%d_OFFSET))\n",
+			e->PU, K, i, e->P, k, i, e->PU, K, i);
+	else
+		fprintf(f, "#define %s_%s%d ((%s_%s%d_t *)(%s_arena.bytes + %s_%s%d_OFFSET))\n", e->PU,
+			K, i, e->P, k, i, e->P, e->PU, K, i);
+}
+
+static void emit_io_in_arena(Emit *e, FILE *f)
+{
+	Graph *g = e->g;
+
+	if (!g->io_in_arena)
+		return;
+	fprintf(f, "/* --io-in-arena: the inputs and outputs are in the arena. Write every input\n"
+		   "   there before each run (a run overwrites an input once it has read it), and\n"
+		   "   read the outputs there after it, before the next run. */\n");
+	if (!e->opt->arena_extern && g->plan->arena_size)
+		fprintf(f, "typedef union {\n\tuint8_t bytes[%s_ARENA_SIZE];\n\tint64_t align_;\n"
+			   "\tdouble align_d_;\n} %s_arena_t;\nextern %s_arena_t %s_arena;\n", e->PU,
+			e->P, e->P, e->P);
+	for (int i = 0; i < g->ninputs; i++)
+		if (ir_numel(&g->t[g->inputs[i]]))
+			emit_io_at(e, f, "IN", "in", i, g->plan->tensor[g->inputs[i]].offset);
+	for (int i = 0; i < g->noutputs; i++)
+		if (ir_numel(&g->t[g->outputs[i]]))
+			emit_io_at(e, f, "OUT", "out", i, g->plan->out_offset[i]);
+	fputc('\n', f);
 }
 
 static void emit_header(Emit *e, FILE *f)
@@ -415,10 +451,14 @@ static void emit_header(Emit *e, FILE *f)
 	if (e->opt->arena_extern)
 		fprintf(f, "#define %s_ARENA_ALIGN %d /* its address is a multiple of this */\n",
 			e->PU, PLAN_ALIGN);
+	emit_io_in_arena(e, f);
 	fprintf(f, "/* flash: constant weights and kernel tables */\n");
 	fprintf(f, "#define %s_WEIGHTS_SIZE %lld /* bytes */\n\n", e->PU, (long long)e->weights_bytes);
-	fprintf(f, "/**\n * Runs one inference. Inputs and outputs are dense row-major tensors in ONNX\n"
-		   " * order, as the comments above lay them out; outputs must not overlap inputs.\n");
+	if (e->g->io_in_arena)
+		fprintf(f, "/**\n * Runs one inference on the inputs in the arena, leaving the outputs there.\n");
+	else
+		fprintf(f, "/**\n * Runs one inference. Inputs and outputs are dense row-major tensors in ONNX\n"
+			   " * order, as the comments above lay them out; outputs must not overlap inputs.\n");
 	if (e->opt->arena_extern)
 		fprintf(f, " * @param arena %s_ARENA_SIZE bytes at a multiple of %s_ARENA_ALIGN, only\n"
 			   " *        for this call: its contents need not survive between calls, so\n"
@@ -431,8 +471,9 @@ static void emit_header(Emit *e, FILE *f)
 			e->PU, e->PU, e->PU);
 	else
 		fprintf(f, " * Not reentrant: the arena is static.\n"
-			   " * @return 0 on success, 1 if a pointer is NULL, 2 + n if the kernel call of\n"
-			   " *         node n failed (an index read at run time was out of range).\n */\n");
+			   " * @return 0 on success,%s 2 + n if the kernel call of\n"
+			   " *         node n failed (an index read at run time was out of range).\n */\n",
+			e->g->io_in_arena ? "" : " 1 if a pointer is NULL,");
 	emit_signature(e, f);
 	fprintf(f, ";\n\n#endif\n");
 }
@@ -621,7 +662,10 @@ static void emit_arena(Emit *e, FILE *f)
 	fprintf(f, "\n/* the arena (RAM); offsets in bytes, from the liveness-based plan */\n");
 	if (g->plan->arena_size && e->opt->arena_extern) /* the parameter of _run_with */
 		fprintf(f, "#define %s_ARENA(off) ((void *)((uint8_t *)arena + (off)))\n", e->PU);
-	else if (g->plan->arena_size) {
+	else if (g->plan->arena_size && g->io_in_arena) { /* the caller reaches it: NAME.h */
+		fprintf(f, "%s_arena_t %s_arena %s_ARENA_ATTR;\n", e->P, e->P, e->PU);
+		fprintf(f, "#define %s_ARENA(off) ((void *)(%s_arena.bytes + (off)))\n", e->PU, e->P);
+	} else if (g->plan->arena_size) {
 		fprintf(f, "static union {\n\tuint8_t bytes[%s_ARENA_SIZE];\n\tint64_t align_;\n"
 			   "\tdouble align_d_;\n} %s_arena %s_ARENA_ATTR;\n", e->PU, e->P, e->PU);
 		fprintf(f, "#define %s_ARENA(off) ((void *)(%s_arena.bytes + (off)))\n", e->PU, e->P);
@@ -676,16 +720,17 @@ static void emit_run(Emit *e, FILE *f)
 	fputs("\n{\n", f);
 	if (e->opt->arena_extern && !g->plan->arena_size)
 		fputs("\t(void)arena;\n", f);
-	if (g->ninputs || g->noutputs || (e->opt->arena_extern && g->plan->arena_size)) {
+	if (((g->ninputs || g->noutputs) && !g->io_in_arena) ||
+	    (e->opt->arena_extern && g->plan->arena_size)) {
 		const char *sep = "";
 		fputs("\tif (", f);
 		if (e->opt->arena_extern && g->plan->arena_size) {
 			fprintf(f, "!arena || (uintptr_t)arena %% %s_ARENA_ALIGN", e->PU);
 			sep = " || ";
 		}
-		for (int i = 0; i < g->ninputs; i++, sep = " || ")
+		for (int i = 0; i < g->ninputs && !g->io_in_arena; i++, sep = " || ")
 			fprintf(f, "%s!%s", sep, e->inname[i]);
-		for (int i = 0; i < g->noutputs; i++, sep = " || ")
+		for (int i = 0; i < g->noutputs && !g->io_in_arena; i++, sep = " || ")
 			fprintf(f, "%s!%s", sep, e->outname[i]);
 		fputs(")\n\t\treturn 1;\n", f);
 	}
@@ -713,7 +758,12 @@ static void emit_run(Emit *e, FILE *f)
 		const Storage *s = &g->plan->tensor[t];
 		if ((s->kind == ST_OUTPUT && s->index == i) || s->kind == ST_NONE || !ir_nbytes(&g->t[t]))
 			continue;
-		fprintf(f, "\tmemcpy(%s, ", e->outname[i]);
+		if (g->io_in_arena && s->kind == ST_ARENA) /* read where it is */
+			continue;
+		if (g->io_in_arena)
+			fprintf(f, "\tmemcpy(%s_ARENA(%lld), ", e->PU, (long long)g->plan->out_offset[i]);
+		else
+			fprintf(f, "\tmemcpy(%s, ", e->outname[i]);
 		print_storage(e, f, t, 0, 0);
 		fprintf(f, ", %lld);\n", (long long)ir_nbytes(&g->t[t]));
 		e->uses_string = 1;

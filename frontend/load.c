@@ -1206,6 +1206,7 @@ Graph *onnx_load(const char *path, const LoadOptions *opt)
 	if (!c.g->nerrors)
 		load_graph(&c);
 	onnx__model_proto__free_unpacked(m, NULL);
+	c.g->const_bytes = c.const_bytes;
 	if (!c.g->nerrors)
 		finish(c.g);
 	if (c.g->nerrors) {

@@ -76,6 +76,8 @@ Graph *ir_graph_clone(const Graph *g)
 	c->target = g->target;
 	c->scratch_limit = g->scratch_limit;
 	c->int8_compact = g->int8_compact;
+	c->io_in_arena = g->io_in_arena;
+	c->const_bytes = g->const_bytes;
 	c->outer = DUP(a, g->outer, g->capouter), c->nouter = g->nouter;
 	c->capouter = g->capouter;
 	return c;

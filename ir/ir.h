@@ -276,6 +276,8 @@ typedef struct {
 	int64_t arena_size;
 	int64_t naive_size; /* sum of all arena buffers, for comparison */
 	int64_t live_peak;  /* the most bytes live at one node: no arena can be smaller */
+	int64_t *out_offset; /* io_in_arena: per graph output, where the caller reads it (a
+				constant output is copied there at the end) */
 } Plan;
 
 /* ---- graph inputs and outputs as ONNX declares them ---- */
@@ -333,6 +335,9 @@ struct Graph {
 	int64_t scratch_limit;  /* the most scratch bytes one kernel call may take; -1 none */
 	int int8_compact;       /* int8 weights kept as the model has them (no packed
 				   layouts of the target) */
+	int io_in_arena;        /* graph inputs and outputs live in the arena (pass_plan) */
+	int64_t const_bytes;    /* of the constants loaded and folded so far: at most
+				   ir_max_const_bytes */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */
 	int nkeep, capkeep;  /* freed with it (ir_graph_keep) */
 	int nerrors;

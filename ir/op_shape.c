@@ -133,6 +133,12 @@ int shape_range(Graph *g, int node)
 			 dt_get(dt, s, 0), dt_get(dt, l, 0), dt_get(dt, d, 0));
 		return -1;
 	}
+	if (n * dt_size(dt) > ir_max_const_bytes) { /* its values are computed here */
+		ir_error(g, node, "the range has %lld elements, %lld bytes: more than the model's "
+			 "constants may take (%lld; --max-constants raises it)", (long long)n,
+			 (long long)(n * dt_size(dt)), (long long)ir_max_const_bytes);
+		return -1;
+	}
 	data = arena_alloc(&g->arena, (size_t)(n * dt_size(dt) + 1));
 	for (int64_t i = 0; i < n; i++) {
 		if (dt_is_float(dt))

@@ -49,9 +49,20 @@ static int foldable(Graph *g, int node)
 	for (int k = 0; k < n->nout; k++)
 		if (n->out[k] >= 0)
 			out_bytes += ir_nbytes(&g->t[n->out[k]]);
-	if (out_bytes > ir_max_const_bytes)
-		return 0; /* computed at run time instead */
+	if (out_bytes > ir_max_const_bytes - g->const_bytes)
+		return 0; /* computed at run time instead: the model's constants, loaded and
+			     folded, stay within the limit */
 	return out_bytes <= FOLD_MIN_BYTES || out_bytes <= 2 * in_bytes;
+}
+
+static int64_t out_bytes(Graph *g, int node)
+{
+	int64_t n = 0;
+
+	for (int k = 0; k < g->n[node].nout; k++)
+		if (g->n[node].out[k] >= 0)
+			n += ir_nbytes(&g->t[g->n[node].out[k]]);
+	return n;
 }
 
 static void kill(Graph *g, int node)
@@ -76,8 +87,10 @@ static void try_fold(Graph *g, int node)
 		kill(g, node);
 		return;
 	}
-	if (foldable(g, node) && ir_eval_node(g, node) == 0)
+	if (foldable(g, node) && ir_eval_node(g, node) == 0) {
+		g->const_bytes += out_bytes(g, node);
 		kill(g, node);
+	}
 }
 
 static int cast_node(Graph *g, int from, int to, int opset, DType dt)

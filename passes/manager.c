@@ -46,6 +46,7 @@ int passes_run_until(Graph *g, const PassOptions *opt, const char *last)
 	g->target = current->target;
 	g->scratch_limit = current->scratch_limit;
 	g->int8_compact = current->int8_compact;
+	g->io_in_arena = current->io_in_arena;
 	for (int i = 0; i < NPASSES; i++) {
 		if (opt && opt->progress)
 			opt->progress(pass_table[i].name, -1);

@@ -34,6 +34,7 @@ typedef struct {
 				   -1 none */
 	int int8_compact;       /* 1: int8 weights as the model has them, on any target
 				   (--int8-layout compact) */
+	int io_in_arena;        /* 1: graph inputs and outputs in the arena (--io-in-arena) */
 } PassOptions;
 
 #define PASS_DEFAULTS \

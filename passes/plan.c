@@ -1,5 +1,7 @@
-/* plan.c - the memory planner. Graph inputs and outputs live in the caller's buffers,
-   constants in flash; every other tensor and scratch buffer gets an arena offset.
+/* plan.c - the memory planner. Graph inputs and outputs live in the caller's buffers
+   (with --io-in-arena in the arena: an input from the start, so its bytes are reused once
+   it is read for the last time; an output to the end), constants in flash; every other
+   tensor and scratch buffer gets an arena offset.
    Views share their input's buffer and in-place kernels write over an input that dies
    there; buffers whose lifetimes (first write to last read, in node order) overlap
    never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
@@ -98,7 +100,7 @@ static Storage storage_of(Graph *g, int t)
 	if (x->flags & T_CONST) {
 		s.kind = ST_CONST;
 		s.index = t;
-	} else if (x->flags & T_INPUT) {
+	} else if ((x->flags & T_INPUT) && !g->io_in_arena) {
 		for (int i = 0; i < g->ninputs; i++)
 			if (g->inputs[i] == t)
 				s.kind = ST_INPUT, s.index = i;
@@ -111,7 +113,7 @@ void pass_plan(Graph *g)
 	Plan *p = arena_alloc(&g->arena, sizeof *p);
 	Bufs bs = {0};
 	int **scratch_buf = arena_alloc(&g->arena, sizeof(int *) * (size_t)(g->nn + 1));
-	int *order, nroots = 0;
+	int *order, nroots = 0, *outbuf = NULL;
 	PlaceBuf *pb;
 
 	IR_ASSERT(g->lowered);
@@ -124,9 +126,17 @@ void pass_plan(Graph *g)
 		p->tensor[t] = storage_of(g, t);
 		bs.of[t] = -1;
 	}
+	/* --io-in-arena: the inputs are there from the start */
+	for (int i = 0; g->io_in_arena && i < g->ninputs; i++) {
+		int t = g->inputs[i];
+		if (ir_numel(&g->t[t]) && p->tensor[t].kind == ST_NONE && bs.of[t] < 0) {
+			p->tensor[t].kind = ST_ARENA;
+			assign(&bs, t, buf_new(&bs, ir_nbytes(&g->t[t]), 0));
+		}
+	}
 	/* graph outputs written by a kernel go straight into the caller's buffer; views
 	   and constants are copied there at the end */
-	for (int i = g->noutputs - 1; i >= 0; i--) {
+	for (int i = g->noutputs - 1; i >= 0 && !g->io_in_arena; i--) {
 		int t = g->outputs[i], pr = g->t[t].producer;
 		if (pr >= 0 && !(g->t[t].flags & T_CONST) &&
 		    !(g->n[pr].low->alias >= 0 && g->n[pr].out[0] == t))
@@ -169,9 +179,19 @@ void pass_plan(Graph *g)
 			assign(&bs, t, buf_new(&bs, ir_nbytes(&g->t[t]), i));
 		}
 	}
-	/* a graph output held elsewhere (a view, a constant) is copied at the very end */
+	/* a graph output held elsewhere (a view, a constant) is copied at the very end; with
+	   --io-in-arena, a constant one into a buffer of its own */
 	for (int i = 0; i < g->noutputs; i++)
 		use(&bs, g->outputs[i], g->nn);
+	if (g->io_in_arena) {
+		outbuf = malloc(sizeof(int) * (size_t)(g->noutputs + 1));
+		IR_ASSERT(outbuf);
+		for (int i = 0; i < g->noutputs; i++) {
+			int t = g->outputs[i];
+			outbuf[i] = bs.of[t] < 0 && ir_numel(&g->t[t])
+					    ? buf_new(&bs, ir_nbytes(&g->t[t]), g->nn) : -1;
+		}
+	}
 	order = malloc(sizeof(int) * (size_t)(bs.n + 1));
 	IR_ASSERT(order);
 	for (int i = 0; i < bs.n; i++)
@@ -192,6 +212,15 @@ void pass_plan(Graph *g)
 			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset;
 			p->tensor[t].buffer = find(&bs, bs.of[t]);
 		}
+	if (outbuf) {
+		p->out_offset = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(g->noutputs + 1));
+		for (int i = 0; i < g->noutputs; i++) {
+			int t = g->outputs[i];
+			p->out_offset[i] = outbuf[i] >= 0 ? bs.b[outbuf[i]].offset
+				: p->tensor[t].kind == ST_ARENA ? p->tensor[t].offset : 0;
+		}
+		free(outbuf);
+	}
 	for (int i = 0; i < g->nn; i++) {
 		if (g->n[i].dead)
 			continue;

@@ -85,8 +85,8 @@ errors:
 	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/errors/run.sh $(B)/asan/onnx2mcu
 
-link: $(B)/onnx2mcu
-	test/link/run.sh $(B)/onnx2mcu $(CONFORMANCE_DIR)
+link: $(B)/onnx2mcu $(B)/test/plan-check
+	PLAN_CHECK=$(B)/test/plan-check test/link/run.sh $(B)/onnx2mcu $(CONFORMANCE_DIR)
 
 # static analysis: cppcheck over every C file of the repository; a finding fails, and
 # each one accepted is in test/cppcheck.supp with its reason

@@ -429,3 +429,11 @@ save("const_1g", [helper.make_node("Add", ["x", "w"], ["y"], name="add")],
 save("split_seq_huge", [helper.make_node("SplitToSequence", ["x", "s"], ["q"], name="sts"),
                         helper.make_node("SequenceAt", ["q", "k"], ["y"], name="at")],
      [f32("x", [6])], [f32("y", [6])], [i64([(1 << 63) - 1, 1], "s"), i64(0, "k")])
+# constants that double along a chain of folded Concats (64 KiB, then 128, 256, 512):
+# the folded ones count against --max-constants with the loaded one, so a limit of
+# 600 KiB folds the first two and leaves the last Concat to run in the generated code
+c0 = numpy_helper.from_array(np.zeros(16384, np.float32), "c0")
+save("fold_chain", [helper.make_node("Concat", ["c%d" % i, "c%d" % i], ["c%d" % (i + 1)],
+                                     name="cat%d" % i, axis=0) for i in range(3)] +
+     [helper.make_node("Add", ["x", "c3"], ["y"], name="add")],
+     [f32("x", [131072])], [f32("y", [131072])], [c0])

@@ -67,6 +67,7 @@ for cmd in inspect compile; do
 	expect 1 "more than 131072 nodes with its functions expanded" $cmd "$here/function_bomb.onnx" $o
 	expect 1 "function 'C32' is reached through more than 32 nested calls" $cmd "$here/function_chain.onnx" $o
 	expect 1 "node 'loop' (Loop): error: input 2 is missing" $cmd "$here/../fuzz/corpus/loop_absent_state.onnx" $o
+	expect 1 "node 'r_node' (Range): error: the range has 178956974 elements, 1431655792 bytes" $cmd "$here/../fuzz/corpus/range_1g.onnx" $o
 	expect 1 "node 'add' (Add): error: broadcast=1 with an axis (opset < 7) needs" $cmd "$here/broadcast_axis.onnx" $o
 	expect 1 "a graph input has no name" $cmd "$here/input_noname.onnx" --bind x="$here/shape_3x4.pb" $o
 	expect 1 "input 'x' is listed twice" $cmd "$here/input_twice.onnx" $o
@@ -117,6 +118,7 @@ for cmd in inspect compile; do
 	expect 1 "more than 1 nodes with its functions expanded" $cmd "$here/good.onnx" --max-nodes 1 $o
 	expect 1 "node 'sts' (SplitToSequence): error: splits into 65536 pieces; at most 1000" $cmd "$here/../fuzz/corpus/split_to_sequence_65536.onnx" --max-nodes 1000 $o
 	expect 2 "--max-nodes wants a count" $cmd "$here/good.onnx" --max-nodes 0 $o
+	expect 0 "weights 262144 bytes" $cmd "$here/fold_chain.onnx" --max-constants 600K $o
 	expect 0 "" $cmd "$here/shape_input.onnx" --bind shape="$here/shape_3x4.pb" $o
 	rm -rf "$out/gen"
 done
