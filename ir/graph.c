@@ -168,19 +168,18 @@ int64_t ir_numel(const Tensor *t)
 int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max)
 {
 	int64_t n = 1;
+	int empty = 0;
 
 	for (int i = 0; i < rank; i++)
 		if (dims[i] < 0 || dims[i] > max) /* even when empty: dims are added up */
 			return -1;
-	for (int i = 0; i < rank; i++)
-		if (dims[i] == 0)
-			return 0; /* empty */
-	for (int i = 0; i < rank; i++) {
-		if (n > max / dims[i])
+	for (int i = 0; i < rank; i++) { /* even when empty: products of some dims are */
+		empty |= dims[i] == 0;      /* taken (strides, [outer, n, inner] views) */
+		if (dims[i] && n > max / dims[i])
 			return -1;
-		n *= dims[i];
+		n *= dims[i] ? dims[i] : 1;
 	}
-	return n;
+	return empty ? 0 : n;
 }
 
 int64_t ir_nbytes(const Tensor *t) { return ir_numel(t) * dt_size(t->dtype); }

@@ -27,15 +27,16 @@ int ir_infer_node(Graph *g, int node)
 		if (y && ir_dims_numel(y->rank, y->dims, INT32_MAX) < 0) {
 			/* the kernels count in 32 bits, and larger counts overflow sizes; a
 			   negative dimension comes from values (Expand, ConstantOfShape) */
-			int i = 0;
+			int i = 0, empty = 0;
 			while (i < y->rank && y->dims[i] >= 0)
-				i++;
+				empty |= y->dims[i++] == 0;
 			if (i < y->rank)
 				ir_error(g, node, "output '%s' would have dimension %d of size %lld",
 					 y->name, i, (long long)y->dims[i]);
 			else
-				ir_error(g, node, "output '%s' would have more than %d elements",
-					 y->name, INT32_MAX);
+				ir_error(g, node, "output '%s' would have more than %d elements%s",
+					 y->name, INT32_MAX, !empty ? "" :
+					 " (it is empty, but its other dimensions multiply to more)");
 			y->flags &= ~T_SHAPED; /* its consumers are skipped */
 			return -1;
 		}

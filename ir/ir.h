@@ -364,7 +364,9 @@ int64_t ir_numel(const Tensor *t);
 /* its quantization parameters fit it: none, or an integer type with positive finite
    scales, zero points in the type's range, one per tensor or one per index of axis */
 int ir_quant_ok(const Tensor *t);
-/* element count of a shape, or -1 if a dim is negative or the count exceeds max */
+/* element count of a shape, or -1 if a dim is negative or the count exceeds max, or
+   the product of its dims other than 0 does (an empty [0, 2^31-1, 2^31-1] is refused:
+   strides and partial products of its dims would overflow) */
 int64_t ir_dims_numel(int rank, const int64_t *dims, int64_t max);
 int64_t ir_nbytes(const Tensor *t);
 int ir_is_const(const Graph *g, int t);        /* t >= 0 and T_CONST */
