@@ -90,6 +90,16 @@ void flow_concat_seq(Graph *g, int node)
 	}
 }
 
+/* a slice and perhaps a squeeze per piece: more than unrolling allows is an error */
+static int too_many_pieces(Graph *g, int node, int64_t n)
+{
+	if (n <= FLOW_MAX_NODES / 2)
+		return 0;
+	ir_error(g, node, "splits into %lld pieces; at most %d expand", (long long)n,
+		 FLOW_MAX_NODES / 2);
+	return 1;
+}
+
 /* the lengths of the pieces of a dimension of size d; their count, -1 on error */
 static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 {
@@ -101,6 +111,8 @@ static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 		*len = malloc(sizeof(int64_t) * ((size_t)m + 1));
 		IR_ASSERT(*len);
 		m = ir_const_ints(g, node, t, *len, m);
+		if (too_many_pieces(g, node, m))
+			return -1;
 		for (int i = 0; i < m; i++)
 			if ((*len)[i] < 0 || (*len)[i] > d) { /* before they are added up */
 				ir_error(g, node, "a piece of %lld does not fit an axis of %lld",
@@ -117,11 +129,8 @@ static int piece_sizes(Graph *g, int node, int64_t d, int64_t **len)
 	}
 	if (step > d)
 		step = d ? d : 1; /* one piece, and no overflow */
-	if ((d ? (d - 1) / step + 1 : 0) > FLOW_MAX_NODES / 2) { /* a slice, a squeeze each */
-		ir_error(g, node, "splits into %lld pieces; at most %d expand",
-			 (long long)((d - 1) / step + 1), FLOW_MAX_NODES / 2);
-		return -1;
-	}
+	if (too_many_pieces(g, node, d ? (d - 1) / step + 1 : 0))
+		return -1; /* before the count is an int and sizes a malloc */
 	n = (int)(d ? (d - 1) / step + 1 : 0);
 	*len = malloc(sizeof(int64_t) * ((size_t)n + 1));
 	IR_ASSERT(*len);
@@ -140,9 +149,7 @@ void flow_split_seq(Graph *g, int node)
 		return;
 	ax = axis;
 	n = piece_sizes(g, node, g->t[x].dims[axis], &len);
-	if (n > FLOW_MAX_NODES / 2) /* a slice and perhaps a squeeze per piece */
-		ir_error(g, node, "splits into %d pieces; at most %d expand", n, FLOW_MAX_NODES / 2);
-	if (n < 0 || n > FLOW_MAX_NODES / 2) {
+	if (n < 0) {
 		free(len);
 		return;
 	}

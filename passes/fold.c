@@ -30,10 +30,20 @@ static int needs_widening(Graph *g, int node)
 	return 0;
 }
 
+static int64_t out_bytes(Graph *g, int node)
+{
+	int64_t n = 0;
+
+	for (int k = 0; k < g->n[node].nout; k++)
+		if (g->n[node].out[k] >= 0)
+			n += ir_nbytes(&g->t[g->n[node].out[k]]);
+	return n;
+}
+
 static int foldable(Graph *g, int node)
 {
 	const Node *n = &g->n[node];
-	int64_t in_bytes = 0, out_bytes = 0;
+	int64_t in_bytes = 0, out = out_bytes(g, node);
 
 	if (op_info[n->op].flags & (OPF_NO_FOLD | OPF_FLOW))
 		return 0;
@@ -46,23 +56,10 @@ static int foldable(Graph *g, int node)
 			return 0;
 		in_bytes += ir_nbytes(&g->t[n->in[k]]);
 	}
-	for (int k = 0; k < n->nout; k++)
-		if (n->out[k] >= 0)
-			out_bytes += ir_nbytes(&g->t[n->out[k]]);
-	if (out_bytes > ir_max_const_bytes - g->const_bytes)
+	if (out > ir_max_const_bytes - g->const_bytes)
 		return 0; /* computed at run time instead: the model's constants, loaded and
 			     folded, stay within the limit */
-	return out_bytes <= FOLD_MIN_BYTES || out_bytes <= 2 * in_bytes;
-}
-
-static int64_t out_bytes(Graph *g, int node)
-{
-	int64_t n = 0;
-
-	for (int k = 0; k < g->n[node].nout; k++)
-		if (g->n[node].out[k] >= 0)
-			n += ir_nbytes(&g->t[g->n[node].out[k]]);
-	return n;
+	return out <= FOLD_MIN_BYTES || out <= 2 * in_bytes;
 }
 
 static void kill(Graph *g, int node)
