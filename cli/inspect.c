@@ -153,9 +153,9 @@ int cli_inspect(CliOptions *o)
 	printf("parameters: %lld (%lld bytes of constants)\n", (long long)params,
 	       (long long)weight_bytes);
 	printf("MACs: %lld\n", (long long)macs);
-	printf("arena: %lld bytes (live peak %lld, %lld without buffer sharing)\n",
-	       (long long)g->plan->arena_size, (long long)g->plan->live_peak,
-	       (long long)g->plan->naive_size);
+	printf("arena: %lld bytes (live peak %lld, layer-wise bound %lld, %lld without buffer "
+	       "sharing)\n", (long long)g->plan->arena_size, (long long)g->plan->live_peak,
+	       (long long)g->plan->layer_bound, (long long)g->plan->naive_size);
 	cli_layers_print(g, stdout);
 	cli_timeline_print(g, stdout);
 	ir_graph_free(g);

@@ -399,6 +399,8 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	cJSON_AddNumberToObject(r, "macs", (double)tot->macs);
 	cJSON_AddNumberToObject(r, "est_cycles", (double)tot->cycles);
 	cJSON_AddNumberToObject(r, "arena_bytes", (double)tot->arena);
+	cJSON_AddNumberToObject(r, "live_peak_bytes", (double)g->plan->live_peak);
+	cJSON_AddNumberToObject(r, "layer_bound_bytes", (double)g->plan->layer_bound);
 	cJSON_AddNumberToObject(r, "weights_bytes", (double)tot->weights);
 	for (int k = 0; k < rw_nrules; k++)
 		if (o->rule_counts[k])

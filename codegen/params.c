@@ -247,6 +247,24 @@ static const Field fields_o2m_q8_binary_params[] = {
 	QB_(a_shift), QB_(b_mult), QB_(b_shift), QB_(out_mult), QB_(out_shift),
 	QB_(act_min), QB_(act_max), END};
 #undef QB_
+#define QS_(f) I32(o2m_q8_conv_res_params, f)
+static const Field fields_o2m_q8_conv_res_params[] = {
+	QS_(conv.conv.n), QS_(conv.conv.c_in), QS_(conv.conv.c_out), QS_(conv.conv.group),
+	QS_(conv.conv.in_d), QS_(conv.conv.in_h), QS_(conv.conv.in_w), QS_(conv.conv.out_d),
+	QS_(conv.conv.out_h), QS_(conv.conv.out_w), QS_(conv.conv.k_d), QS_(conv.conv.k_h),
+	QS_(conv.conv.k_w), QS_(conv.conv.stride_d), QS_(conv.conv.stride_h),
+	QS_(conv.conv.stride_w), QS_(conv.conv.dil_d), QS_(conv.conv.dil_h),
+	QS_(conv.conv.dil_w), QS_(conv.conv.pad_d), QS_(conv.conv.pad_h), QS_(conv.conv.pad_w),
+	F32(o2m_q8_conv_res_params, conv.conv.act_min),
+	F32(o2m_q8_conv_res_params, conv.conv.act_max), QS_(conv.conv.act),
+	F32(o2m_q8_conv_res_params, conv.conv.act_alpha),
+	F32(o2m_q8_conv_res_params, conv.conv.act_beta), QS_(conv.input_offset),
+	QS_(conv.output_offset), QS_(conv.act_min), QS_(conv.act_max), QS_(add.b.rank),
+	QS_(add.b.count), QS_(add.b.dims), QS_(add.b.sa), QS_(add.b.sb), QS_(add.b.sc),
+	QS_(add.a_offset), QS_(add.b_offset), QS_(add.output_offset), QS_(add.left_shift),
+	QS_(add.a_mult), QS_(add.a_shift), QS_(add.b_mult), QS_(add.b_shift),
+	QS_(add.out_mult), QS_(add.out_shift), QS_(add.act_min), QS_(add.act_max), END};
+#undef QS_
 #define QP_(f) I32(o2m_q8_pool_params, f)
 static const Field fields_o2m_q8_pool_params[] = {
 	QP_(pool.planes), QP_(pool.in_d), QP_(pool.in_h), QP_(pool.in_w), QP_(pool.out_d),

@@ -225,6 +225,8 @@ typedef struct {
 struct Lowered {
 	int alias;         /* >= 0: output 0 is input `alias` with a new shape; no calls */
 	int inplace;       /* >= 0: output 0 may overwrite input `inplace` */
+	int grow;          /* with inplace: output 0 may also be larger than that input (its
+			      buffer grows to hold it) */
 	int ncall, ncst, nscratch;
 	KCall *call;       /* arrays grow in the graph arena (see ir/lower.c) */
 	PConst *cst;
@@ -276,6 +278,9 @@ typedef struct {
 	int64_t arena_size;
 	int64_t naive_size; /* sum of all arena buffers, for comparison */
 	int64_t live_peak;  /* the most bytes live at one node: no arena can be smaller */
+	int64_t layer_bound; /* the layer-wise bound: the most bytes of one node's inputs and
+				outputs (graph inputs, outputs and constants excluded), which
+				kernels that write over their input go below */
 	int64_t *out_offset; /* io_in_arena: per graph output, where the caller reads it (a
 				constant output is copied there at the end) */
 } Plan;

@@ -61,6 +61,7 @@ int lw_act(Graph *g, int node, int32_t *act, float *alpha, float *beta, float *m
 /* the geometry of a Conv-like node (X, W inputs; ir/op_conv.c) and its kernel variant
    ("conv", "conv_dw", "conv_1x1"); of a pooling node's window. -1 after an error. */
 int lw_conv_geom(Graph *g, int node, o2m_conv_params *p, const char **family);
+void lw_conv_inplace(Lowered *L, const o2m_conv_params *p, const char *family);
 /* the taps of one filter over its input channels (a group's), the length of its dot
    products */
 static inline int64_t lw_conv_kt(const o2m_conv_params *p)

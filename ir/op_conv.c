@@ -331,6 +331,29 @@ static void *pack4(Graph *g, const void *src, int64_t group, int64_t cout, int64
 	return d;
 }
 
+/* The in-place contracts of the convolution kernels that read the inputs a step needs
+   before writing its outputs (docs/memory-planning.md), for one image: a pointwise
+   convolution of one group (its kernel copies the columns of a few positions, then writes
+   those positions) may write over its input, which grows when the output has more
+   channels; a depthwise one of one filter per channel (its kernel copies a channel's
+   plane, or its rows in order, before writing them) over an input at least as large,
+   each output row reading no row above the ones before it read (unit dilation down the
+   rows, a leading pad smaller than the filter). The caller knows its kernel keeps the
+   contract. */
+void lw_conv_inplace(Lowered *L, const o2m_conv_params *p, const char *family)
+{
+	if (p->n != 1)
+		return;
+	if (!strcmp(family, "conv_1x1") && p->group == 1) {
+		L->inplace = 0;
+		L->grow = 1;
+	} else if (!strcmp(family, "conv_dw") && p->c_out == p->c_in && p->out_d <= p->in_d &&
+		   p->out_h <= p->in_h && p->out_w <= p->in_w && p->dil_h == 1 &&
+		   p->pad_h < p->k_h) {
+		L->inplace = 0;
+	}
+}
+
 int prep_conv(Graph *g, int node, Lowered *L)
 {
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
@@ -370,6 +393,10 @@ int prep_conv(Graph *g, int node, Lowered *L)
 				has_in(g, node, 2) ? A_IN(2) : A_NONE,
 				has_in(g, node, 3) ? A_IN(3) : A_NONE, A_OUT(0),
 				A_SCR(lw_scratch(g, L, v[best].scratch)));
+			if (has_in(g, node, 3) && strcmp(v[best].family, "conv_dw_rows"))
+				L->inplace = 3; /* the panels add their sums to the residual */
+			else
+				lw_conv_inplace(L, p, family);
 			return 0;
 		}
 	}

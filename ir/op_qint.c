@@ -49,13 +49,29 @@ static void q_out(Graph *g, int node, int32_t *off, int32_t *lo, int32_t *hi)
 	*hi = (int32_t)ir_attr_int(g, node, "act_max", ir_qmax(t));
 }
 
+/* A QConv with a residual (input 3; passes/rules_fuse.c residual-into-qconv) adds it to
+   the convolution's output before writing: the convolution's own output, which no
+   tensor holds, has its scale, zero point and clamp in the node's mid_* attributes. */
+static int q_residual(Graph *g, int node)
+{
+	return g->n[node].op == OP_QCONV && has_in(g, node, 3);
+}
+
+/* the scale of what the kernel's requantization produces: the output's, or the
+   convolution's before its residual Add */
+static double q_conv_scale(Graph *g, int node)
+{
+	return q_residual(g, node) ? ir_attr_float(g, node, "mid_scale", 0)
+				   : qscale(g, node, 0, 1);
+}
+
 /* one packed requantization word per output channel (o2m_q8.h): x_scale * w_scale[c] /
    y_scale, the weights' per-channel facts along axis */
 static int channel_multipliers_axis(Graph *g, int node, Lowered *L, int64_t channels, int axis,
 				    int *ri)
 {
 	const Quant *w = q_of(g, node, 1, 0);
-	double sx = qscale(g, node, 0, 0), sy = qscale(g, node, 0, 1);
+	double sx = qscale(g, node, 0, 0), sy = q_conv_scale(g, node);
 	int32_t *r = arena_alloc(&g->arena, sizeof *r * (size_t)channels);
 
 	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && (w->n != channels || w->axis != axis)) ||
@@ -137,6 +153,61 @@ static int q8_w16(Graph *g, int node)
 	return q8_speed(g) && ir_is_const(g, ir_in(g, node, 1)) && in_t(g, node, 1)->data;
 }
 
+/* The convolution with its residual Add (TFLite's, the convolution's output as a, the
+   residual as b): on the kernels of int16 weights at a Cortex-M target, else on the
+   portable ones; written over the residual when it dies here. */
+static int q8conv_residual(Graph *g, int node, Lowered *L, const o2m_q8_conv_params *p,
+			   const char *family, int ri)
+{
+	o2m_q8_conv_res_params *rp = LW_PARAMS(g, o2m_q8_conv_res_params);
+	o2m_q8_binary_params *a = &rp->add;
+	const double sa = q_conv_scale(g, node), sb = qscale(g, node, 3, 0);
+	const double sy = qscale(g, node, 0, 1), twice_max = 2 * (sa > sb ? sa : sb);
+	int k;
+
+	if (q_tensor(g, node, 3, 0) || !ir_same_shape(g, ir_in(g, node, 3), g->n[node].out[0]) ||
+	    !strcmp(family, "conv_dw") || (q8_w16(g, node) && g->target->mve)) {
+		ir_error(g, node, "has a residual its kernels do not take");
+		return -1;
+	}
+	rp->conv = *p;
+	a->b.rank = 1;
+	a->b.count = a->b.dims[0] = (int32_t)ir_numel(out_t(g, node, 0));
+	a->b.sa[0] = a->b.sb[0] = a->b.sc[0] = 1;
+	a->a_offset = -(int32_t)ir_attr_int(g, node, "mid_zero_point", 0);
+	a->b_offset = -qzero(g, node, 3, 0);
+	q_out(g, node, &a->output_offset, &a->act_min, &a->act_max);
+	a->left_shift = 20;
+	ir_quant_multiplier(sa / twice_max, &a->a_mult, &a->a_shift);
+	ir_quant_multiplier(sb / twice_max, &a->b_mult, &a->b_shift);
+	ir_quant_multiplier(twice_max / ((double)(1 << 20) * sy), &a->out_mult, &a->out_shift);
+	L->inplace = 3;
+	L->grow = 0;
+	if (q8_w16(g, node)) {
+		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
+		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
+		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
+		o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout,
+				     p->conv.c_in / p->conv.group,
+				     (int64_t)p->conv.k_d * p->conv.k_h * p->conv.k_w, pk);
+		k = lw_kernel(g, node, "q8_conv_w16_res", DT_S8);
+		if (k < 0)
+			return -1;
+		lw_call(g, L, k, PT_Q8_CONV_RES, rp, 7, A_IN(0),
+			A_CST(lw_const(g, L, DT_S16, count, pk)), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+			A_CST(ri), A_IN(3), A_SCR(lw_scratch(g, L, o2m_q8_conv_w16_res_scratch_bytes(rp))),
+			A_OUT(0));
+		return 0;
+	}
+	k = lw_kernel(g, node, "q8_conv_res", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_CONV_RES, rp, 7, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(ri), A_IN(3), A_SCR(lw_scratch(g, L, o2m_q8_conv_res_scratch_bytes(rp))),
+		A_OUT(0));
+	return 0;
+}
+
 int prep_q8conv(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
@@ -149,10 +220,20 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 		return -1;
 	p->input_offset = -qzero(g, node, 0, 0);
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
+	if (q_residual(g, node)) { /* the convolution's own output, before the Add */
+		p->output_offset = (int32_t)ir_attr_int(g, node, "mid_zero_point", 0);
+		p->act_min = (int32_t)ir_attr_int(g, node, "mid_act_min", -128);
+		p->act_max = (int32_t)ir_attr_int(g, node, "mid_act_max", 127);
+	}
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
 	if (!strcmp(family, "conv_1x1") && p->conv.group > 1) /* the 1x1 kernel is group 1 */
 		family = p->conv.group == p->conv.c_in ? "conv_dw" : "conv";
+	if (q_residual(g, node))
+		return q8conv_residual(g, node, L, p, family, ri);
+	/* every int8 convolution kernel copies the columns of the positions it computes, or
+	   the plane of the channel, before writing them */
+	lw_conv_inplace(L, &p->conv, family);
 	if (strcmp(family, "conv_dw") && q8_w16(g, node) && g->target->mve &&
 	    !q8_conv_mve(g, node, L, p, ri))
 		return 0;

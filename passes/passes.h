@@ -60,17 +60,22 @@ const PassOptions *passes_options(void); /* of the pipeline running now (never N
    -1 when its shapes could not be inferred */
 int fold_node(Graph *g, int node);
 
-/* a buffer to place (place.c): bytes, lifetime in steps (inclusive) and, out, its offset */
+/* a buffer to place (place.c): bytes, lifetime in steps (inclusive) and, out, its offset.
+   The pieces of one buffer that grows (an in-place kernel's output larger than its input)
+   get one offset; their lifetimes do not overlap. `with` is 0 for a buffer alone or the
+   first piece, 1 + the first piece's index for the others. */
 typedef struct {
 	int64_t size, offset;
 	int first, last;
+	int with;
 } PlaceBuf;
 
 /* the largest sum of sizes (8-byte aligned) of buffers live at one step: no placement
    needs less */
 int64_t place_live_peak(const PlaceBuf *b, int n);
-/* offsets (8-byte aligned) where no two buffers live at one step share a byte, from the
-   smallest arena several strategies found; returns its size, *live_peak the bound */
+/* offsets (8-byte aligned) where no two buffers live at one step share a byte, the pieces
+   of a group at one offset, from the smallest arena several strategies found; returns
+   its size, *live_peak the bound */
 int64_t place_buffers(PlaceBuf *b, int n, int64_t *live_peak);
 
 void plan_print(Graph *g, FILE *f);

@@ -133,6 +133,50 @@ static void fit(PlaceBuf *b, const Lives *lv, int me, int how, int *tmp)
 	b[me].offset = at < 0 ? off : how == BEST_FIT_HIGH ? at + gap - size : at;
 }
 
+/* The pieces of a group (a buffer that grows), first fit: the lowest offset where none
+   of them meets a placed buffer live with it. Each placed buffer rules out the offsets
+   strictly between its offset minus the piece's size and its end; swept in order of
+   their start, the first offset left is the answer. */
+typedef struct {
+	int64_t lo, hi;
+} Span;
+
+static int by_lo(const void *x, const void *y)
+{
+	const Span *p = x, *q = y;
+	return p->lo != q->lo ? (p->lo < q->lo ? -1 : 1) : (p->hi > q->hi) - (p->hi < q->hi);
+}
+
+static void fit_group(PlaceBuf *b, const Lives *lv, const int *members, int nm, int *tmp)
+{
+	Span *ruled = NULL;
+	int64_t off = 0;
+	int n = 0, cap = 0;
+
+	for (int m = 0; m < nm; m++) {
+		const PlaceBuf *me = &b[members[m]];
+		int k = 0;
+		lives_overlapping(lv, 1, 0, lv->leaves, me->first, me->last, tmp, &k);
+		if (n + k > cap) {
+			Span *more = realloc(ruled, sizeof *ruled * (size_t)(2 * (n + k)));
+			IR_ASSERT(more);
+			ruled = more;
+			cap = 2 * (n + k);
+		}
+		for (int j = 0; j < k; j++)
+			ruled[n++] = (Span){b[tmp[j]].offset - aligned(me->size),
+					    b[tmp[j]].offset + aligned(b[tmp[j]].size)};
+	}
+	if (n)
+		qsort(ruled, (size_t)n, sizeof *ruled, by_lo);
+	for (int j = 0; j < n && ruled[j].lo < off; j++)
+		if (ruled[j].hi > off)
+			off = ruled[j].hi;
+	for (int m = 0; m < nm; m++)
+		b[members[m]].offset = off;
+	free(ruled);
+}
+
 enum { BY_SIZE, BY_LENGTH, BY_FIRST, BY_AREA };
 
 static int64_t key(const PlaceBuf *p)
@@ -159,10 +203,38 @@ static int by_key(const void *x, const void *y)
 	return *(const int *)x - *(const int *)y;
 }
 
-/* one greedy strategy: the buffers in the order of key, each fit `how`; returns the
-   arena it needs */
+/* the members of each group, as lists: group g's are member[start[g] .. start[g + 1]) */
+typedef struct {
+	int *start, *member;
+	int grown; /* some group has more than one piece */
+} Groups;
+
+static int group_of(const PlaceBuf *b, int i)
+{
+	return b[i].with ? b[i].with - 1 : i;
+}
+
+static void groups_init(Groups *gr, const PlaceBuf *b, int n)
+{
+	gr->start = calloc((size_t)n + 2, sizeof(int));
+	gr->member = malloc(sizeof(int) * (size_t)(n + 1));
+	IR_ASSERT(gr->start && gr->member);
+	gr->grown = 0;
+	for (int i = 0; i < n; i++) {
+		IR_ASSERT(b[i].with >= 0 && b[i].with <= i);
+		gr->start[group_of(b, i) + 2]++;
+		gr->grown |= b[i].with != 0;
+	}
+	for (int g = 0; g < n; g++)
+		gr->start[g + 2] += gr->start[g + 1];
+	for (int i = 0; i < n; i++)
+		gr->member[gr->start[group_of(b, i) + 1]++] = i;
+}
+
+/* one greedy strategy: the buffers in the order of key, each fit `how` (a group, first
+   fit, when its first piece comes); returns the arena it needs */
 static int64_t greedy(PlaceBuf *b, int n, int order, int how, char *placed, const Lives *lv,
-		      int *ids, int *tmp)
+		      const Groups *gr, int *ids, int *tmp)
 {
 	int64_t arena = 0;
 
@@ -172,10 +244,19 @@ static int64_t greedy(PlaceBuf *b, int n, int order, int how, char *placed, cons
 	sort_key = order;
 	qsort(ids, (size_t)n, sizeof(int), by_key);
 	for (int j = 0; j < n; j++) {
-		fit(b, lv, ids[j], how, tmp);
-		placed[ids[j]] = 1;
-		if (b[ids[j]].offset + aligned(b[ids[j]].size) > arena)
-			arena = b[ids[j]].offset + aligned(b[ids[j]].size);
+		const int me = ids[j], g = group_of(b, me);
+		const int *mem = gr->member + gr->start[g], nm = gr->start[g + 1] - gr->start[g];
+		if (placed[me])
+			continue; /* with its group */
+		if (nm > 1)
+			fit_group(b, lv, mem, nm, tmp);
+		else
+			fit(b, lv, me, how, tmp);
+		for (int m = 0; m < nm; m++) {
+			placed[mem[m]] = 1;
+			if (b[mem[m]].offset + aligned(b[mem[m]].size) > arena)
+				arena = b[mem[m]].offset + aligned(b[mem[m]].size);
+		}
 	}
 	return arena;
 }
@@ -284,11 +365,14 @@ int64_t place_buffers(PlaceBuf *b, int n, int64_t *live_peak)
 	int *ids = malloc(sizeof(int) * (size_t)(n + 1)), *tmp = malloc(sizeof(int) * (size_t)(n + 1));
 	char *placed = malloc((size_t)n + 1);
 	Lives lv;
+	Groups gr;
 
 	IR_ASSERT(off && ids && tmp && placed);
 	lives_init(&lv, b, placed, n);
+	groups_init(&gr, b, n);
 	for (int s = 0; s < nstrat && best != peak; s++) {
-		int64_t arena = greedy(b, n, strategy[s].order, strategy[s].how, placed, &lv, ids, tmp);
+		int64_t arena = greedy(b, n, strategy[s].order, strategy[s].how, placed, &lv, &gr,
+				       ids, tmp);
 		if (best < 0 || arena < best) { /* ties keep the earlier strategy */
 			best = arena;
 			for (int i = 0; i < n; i++)
@@ -297,8 +381,10 @@ int64_t place_buffers(PlaceBuf *b, int n, int64_t *live_peak)
 	}
 	for (int i = 0; i < n; i++)
 		b[i].offset = off[i];
-	if (n <= EXACT_MAX && best > peak)
+	if (n <= EXACT_MAX && best > peak && !gr.grown) /* the search knows no groups */
 		best = exact(b, n, best, peak);
+	free(gr.start);
+	free(gr.member);
 	free(lv.by_first);
 	free(lv.top);
 	free(off);

@@ -3,7 +3,8 @@
    it is read for the last time; an output to the end), constants in flash; every other
    tensor and scratch buffer gets an arena offset.
    Views share their input's buffer and in-place kernels write over an input that dies
-   there; buffers whose lifetimes (first write to last read, in node order) overlap
+   there (a buffer is then pieces at one offset: one grows when a kernel's contract lets
+   its output be larger, one shrinks after a node whose output is smaller); buffers whose lifetimes (first write to last read, in node order) overlap
    never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
    but for buffers live at once. */
 #include "passes.h"
@@ -19,6 +20,8 @@ typedef struct {
 	int root;         /* union-find parent */
 	int pinned;       /* holds a graph output that is copied out at the end */
 	int read_until;   /* the last node reading a tensor in it, so far assigned */
+	int next;         /* the piece it grew into at that piece's first node, or -1 */
+	int base;         /* the first piece of the buffer it is a piece of (itself) */
 } Buf;
 
 typedef struct {
@@ -35,7 +38,7 @@ static int buf_new(Bufs *bs, int64_t size, int first)
 		bs->b = realloc(bs->b, sizeof *bs->b * (size_t)bs->cap);
 		IR_ASSERT(bs->b);
 	}
-	bs->b[bs->n] = (Buf){size, 0, first, first, bs->n, 0, -1};
+	bs->b[bs->n] = (Buf){size, 0, first, first, bs->n, 0, -1, -1, bs->n};
 	return bs->n++;
 }
 
@@ -108,12 +111,38 @@ static Storage storage_of(Graph *g, int t)
 	return s;
 }
 
+/* the most bytes of one node's distinct inputs and outputs, graph inputs, outputs and
+   constants excluded; a view (no kernel calls) is its input */
+static int64_t layer_bound(Graph *g)
+{
+	int64_t most = 0;
+
+	for (int i = 0; i < g->nn; i++) {
+		const Node *n = &g->n[i];
+		int64_t sum = 0;
+		if (n->dead || (n->low->alias >= 0 && !n->low->ncall))
+			continue;
+		for (int k = 0; k < n->nin + n->nout; k++) {
+			int t = k < n->nin ? n->in[k] : n->out[k - n->nin], twice = 0;
+			if (t < 0 || (g->t[t].flags & (T_CONST | T_INPUT | T_OUTPUT)))
+				continue;
+			for (int j = 0; j < k; j++)
+				twice |= (j < n->nin ? n->in[j] : n->out[j - n->nin]) == t;
+			if (!twice)
+				sum += ir_nbytes(&g->t[t]);
+		}
+		if (sum > most)
+			most = sum;
+	}
+	return most;
+}
+
 void pass_plan(Graph *g)
 {
 	Plan *p = arena_alloc(&g->arena, sizeof *p);
 	Bufs bs = {0};
 	int **scratch_buf = arena_alloc(&g->arena, sizeof(int *) * (size_t)(g->nn + 1));
-	int *order, nroots = 0, *outbuf = NULL;
+	int *order, nroots = 0, *outbuf = NULL, *at;
 	PlaceBuf *pb;
 
 	IR_ASSERT(g->lowered);
@@ -168,10 +197,20 @@ void pass_plan(Graph *g)
 			}
 			in = k == 0 && L->inplace >= 0 ? n->in[L->inplace] : -1;
 			if (in >= 0 && bs.of[in] >= 0 && !bs.b[find(&bs, bs.of[in])].pinned &&
-			    bs.b[find(&bs, bs.of[in])].size >= ir_nbytes(&g->t[t]) &&
+			    (L->grow || bs.b[find(&bs, bs.of[in])].size >= ir_nbytes(&g->t[t])) &&
 			    bs.b[find(&bs, bs.of[in])].read_until <= i &&
 			    !shared_by_other_input(&bs, n, L->inplace)) {
-				assign(&bs, t, find(&bs, bs.of[in]));
+				int b = find(&bs, bs.of[in]);
+				if (bs.b[b].size != ir_nbytes(&g->t[t])) {
+					/* a new piece at the same offset: larger from this node on,
+					   smaller from the next (this one still reads all of it) */
+					int grows = bs.b[b].size < ir_nbytes(&g->t[t]);
+					int nb = buf_new(&bs, ir_nbytes(&g->t[t]), grows ? i : i + 1);
+					bs.b[b].next = nb;
+					bs.b[nb].base = bs.b[b].base;
+					b = nb;
+				}
+				assign(&bs, t, b);
 				p->tensor[t].kind = ST_ARENA;
 				continue;
 			}
@@ -200,17 +239,24 @@ void pass_plan(Graph *g)
 			p->naive_size += (bs.b[i].size + ALIGN - 1) / ALIGN * ALIGN;
 		}
 	pb = malloc(sizeof *pb * (size_t)(nroots + 1));
-	IR_ASSERT(pb);
-	for (int j = 0; j < nroots; j++)
-		pb[j] = (PlaceBuf){bs.b[order[j]].size, 0, bs.b[order[j]].first, bs.b[order[j]].last};
+	at = malloc(sizeof(int) * (size_t)(bs.n + 1));
+	IR_ASSERT(pb && at);
+	for (int j = 0; j < nroots; j++) { /* a piece that grew ends where the next begins */
+		const Buf *b = &bs.b[order[j]];
+		at[order[j]] = j;
+		pb[j] = (PlaceBuf){b->size, 0, b->first, b->next >= 0 ? bs.b[b->next].first - 1 : b->last,
+				   b->base != order[j] ? 1 + at[b->base] : 0};
+	}
+	free(at);
 	p->arena_size = place_buffers(pb, nroots, &p->live_peak);
+	p->layer_bound = layer_bound(g);
 	for (int j = 0; j < nroots; j++)
 		bs.b[order[j]].offset = pb[j].offset;
 	free(pb);
 	for (int t = 0; t < g->nt; t++)
 		if (bs.of[t] >= 0 && p->tensor[t].kind == ST_ARENA) {
 			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset;
-			p->tensor[t].buffer = find(&bs, bs.of[t]);
+			p->tensor[t].buffer = bs.b[find(&bs, bs.of[t])].base;
 		}
 	if (outbuf) {
 		p->out_offset = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(g->noutputs + 1));
@@ -241,8 +287,9 @@ void plan_print(Graph *g, FILE *f)
 	static const char *kind[] = {"none", "arena", "input", "output", "const"};
 	const Plan *p = g->plan;
 
-	fprintf(f, "plan: arena %lld bytes (live peak %lld, %lld without sharing)\n",
-		(long long)p->arena_size, (long long)p->live_peak, (long long)p->naive_size);
+	fprintf(f, "plan: arena %lld bytes (live peak %lld, layer-wise bound %lld, %lld without "
+		"sharing)\n", (long long)p->arena_size, (long long)p->live_peak,
+		(long long)p->layer_bound, (long long)p->naive_size);
 	for (int t = 0; t < g->nt; t++) {
 		const Storage *s = &p->tensor[t];
 		if (s->kind == ST_NONE || s->kind == ST_CONST)

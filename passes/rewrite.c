@@ -205,7 +205,8 @@ int rw_parse(const char *text, RwPattern *p, char *err, size_t errlen)
 
 static int commutes(OpKind op)
 {
-	return op == OP_ADD || op == OP_MUL || op == OP_MAX || op == OP_MIN;
+	return op == OP_ADD || op == OP_MUL || op == OP_MAX || op == OP_MIN || op == OP_QADD ||
+	       op == OP_QMUL;
 }
 
 static int match_node(Graph *g, RwMatch *m, int pi, int node);

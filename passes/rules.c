@@ -53,6 +53,9 @@ const RwRule rw_rules[] = {
 	  "a Clip (Relu6) after a Conv or Gemm clamps in its epilogue")
 	R("residual-into-conv", "Add(Conv|FusedConv#c(...), $r)", residual_conv,
 	  "a residual Add after a Conv is added in its epilogue, before the activation")
+	R("residual-into-qconv", "QAdd(QConv#c(...), $r)", residual_qconv,
+	  "an int8 residual Add after a QConv is added as each output is written (over the "
+	  "residual when it dies there)")
 
 	/* ---- splitting and scaling ---- */
 	R("split-gemm-by-slices", "Slice#s($y, ...)", slices_gemm,

@@ -173,6 +173,50 @@ int build_residual_conv(Graph *g, const RwMatch *m)
 	return refuse(g, m, rw_n(m, "c"), rw_t(m, "r"), &e);
 }
 
+/* ---- an int8 residual Add into the QConv that produces one of its operands ----
+
+   The QConv's requantized output goes straight into the Add (bit for bit the two ops),
+   written over the residual when it dies there (docs/memory-planning.md): the
+   convolution's output, which no tensor holds any more, keeps its scale, zero point
+   and clamp in mid_* attributes. Not for depthwise convolutions nor on Helium, whose
+   kernels take no residual. */
+int guard_residual_qconv(Graph *g, const RwMatch *m)
+{
+	int c = rw_n(m, "c"), r = rw_t(m, "r"), z = g->n[c].out[0], y = rw_root_out(g, m);
+	const Tensor *x = &g->t[ir_in(g, c, 0)];
+	int64_t group = ir_attr_int(g, c, "group", 1);
+
+	return ir_in(g, c, 3) < 0 && g->t[z].dtype == DT_S8 && g->t[z].quant.n == 1 &&
+	       g->t[r].dtype == DT_S8 && g->t[r].quant.n == 1 && g->t[y].dtype == DT_S8 &&
+	       g->t[y].quant.n == 1 && ir_same_shape(g, r, z) && ir_same_shape(g, y, z) &&
+	       x->rank >= 3 && !(group > 1 && group == x->dims[1]) &&
+	       !(g->target && g->target->mve);
+}
+
+int build_residual_qconv(Graph *g, const RwMatch *m)
+{
+	int c = rw_n(m, "c"), add = m->node[0], z = g->n[c].out[0], ins[4], node;
+	const float scale = g->t[z].quant.scale[0];
+	const int64_t zero = g->t[z].quant.zero_point[0];
+	const int64_t mid_lo = ir_attr_int(g, c, "act_min", -128);
+	const int64_t mid_hi = ir_attr_int(g, c, "act_max", 127);
+	const int64_t lo = ir_attr_int(g, add, "act_min", -128);
+	const int64_t hi = ir_attr_int(g, add, "act_max", 127);
+
+	for (int k = 0; k < 3; k++)
+		ins[k] = ir_in(g, c, k);
+	ins[3] = rw_t(m, "r");
+	rw_kill_match(g, m);
+	node = rw_node(g, m, OP_QCONV, ins, 4, rw_root_out(g, m), c);
+	ir_attr_set_float(g, node, "mid_scale", scale);
+	ir_attr_set_int(g, node, "mid_zero_point", zero);
+	ir_attr_set_int(g, node, "mid_act_min", mid_lo);
+	ir_attr_set_int(g, node, "mid_act_max", mid_hi);
+	ir_attr_set_int(g, node, "act_min", lo);
+	ir_attr_set_int(g, node, "act_max", hi);
+	return 0;
+}
+
 /* ---- BatchNormalization into the weights ---- */
 
 /* per channel: k = scale / sqrt(var + eps), and shift = bias - mean * k; NULL unless

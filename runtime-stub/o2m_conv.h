@@ -19,7 +19,15 @@
 
 /* The residual r of the first three is NULL or a tensor of y's shape that does not
    overlap y: y = clamp(f((sum + b) + r)). Each returns O2M_ERR_ARG for inconsistent
-   geometry or an act o2m_act_apply does not take. */
+   geometry or an act o2m_act_apply does not take.
+   In place (docs/memory-planning.md): conv_im2col and conv_gemm may be called with r ==
+   y (each sum is added to the residual where it is written, in the same order) and, for
+   a pointwise geometry of one group and one image, with x == y when y has room for the
+   output (the columns of 4 positions are copied before their outputs are written);
+   conv_dw_rows with x == y for one image of one filter per channel whose output planes
+   are no taller and no wider than its input's, with unit dilation and a leading pad
+   smaller than the filter down the rows (a channel's rows are copied, in order, before
+   the outputs over them are written). Otherwise x, r and y do not overlap. */
 
 /** Direct convolution, any group, stride, dilation and padding; weights
     [c_out, c_in / group, k_d, k_h, k_w]. */

@@ -48,8 +48,8 @@ static void SFX(epilogue)(const o2m_conv_params *p, const T *r, T *y, int32_t o,
 	int32_t i;
 
 	if (!p->act && !r)
-		return;
-	for (i = 0; r && i < n; i++)
+		return; /* clamped in the loops */
+	for (i = 0; r && r != y && i < n; i++)
 		y[o + i] += r[o + i];
 	a.count = n;
 	a.act = p->act;
@@ -154,7 +154,7 @@ int SFX(o2m_conv)(const o2m_conv_params *p, const T *x, const T *w, const T *b, 
 	int32_t n, gr, c, nb, cin, cout;
 	T lo, hi;
 
-	if (!x || !w || !y || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
+	if (!x || !w || !y || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi) || (r && r == y))
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group;
 	cout = p->c_out / p->group;
@@ -246,7 +246,7 @@ int SFX(o2m_conv_dw)(const o2m_conv_params *p, const T *x, const T *w, const T *
 	T lo, hi;
 
 	if (!x || !w || !y || p->group != p->c_in || conv_geo(p, &g) ||
-	    SFX(ends)(p, r, &lo, &hi))
+	    SFX(ends)(p, r, &lo, &hi) || (r && r == y))
 		return O2M_ERR_ARG;
 	mult = p->c_out / p->c_in;
 	for (n = 0; n < p->n; n++) {
@@ -471,8 +471,12 @@ int SFX(o2m_conv_dw_rows)(const o2m_conv_params *p, const T *x, const T *w, cons
 	    (p->k_h - 1) * p->dil_h + 1 > O2M_DW_ROWS || conv_geo(p, &g) ||
 	    SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
+	if (r && r == y)
+		return O2M_ERR_ARG;
 	mult = p->c_out / p->c_in;
 	mode = o2m_dw_rows_mode(p);
+	if (mode == O2M_DW_IN_PLACE && x == y)
+		mode = O2M_DW_RING; /* in place: each row copied before it is written over */
 	if (mode == O2M_DW_PLANE)
 		zeros = o2m_dw_plane(p);
 	else if (mode == O2M_DW_IN_PLACE)
@@ -569,6 +573,20 @@ static void SFX(put)(const T *c, int32_t rows, int32_t cols, const T *bias, T *y
 	}
 }
 
+/* put over the residual y holds: each sum plus its bias, plus y's value (the order of the
+   epilogue's addition; no clamp, the epilogue's activation follows) */
+static void SFX(put_over)(const T *c, int32_t rows, int32_t cols, const T *bias, T *y,
+			  int32_t ys)
+{
+	int32_t i, j;
+
+	for (i = 0; i < rows; i++, c += 4, y += ys) {
+		const T bi = bias ? bias[i] : 0;
+		for (j = 0; j < cols; j++)
+			y[j] = (c[j] + bi) + y[j];
+	}
+}
+
 /* c[m, n] = a[m, k] b[k, n] + bias[m], clamped to [lo, hi]; b's rows are bs apart
    (n <= bs), c's n. Blocks of 4 x 4, then the odd rows and columns. */
 static void SFX(gemm)(int32_t m, int32_t n, int32_t k, const T *a, const T *b, int32_t bs,
@@ -609,7 +627,7 @@ int SFX(o2m_conv_1x1)(const o2m_conv_params *p, const T *x, const T *w, const T 
 	T lo, hi;
 
 	if (!x || !w || !y || conv_geo(p, &g) || g.in_plane != g.out_plane ||
-	    SFX(ends)(p, r, &lo, &hi))
+	    SFX(ends)(p, r, &lo, &hi) || (r && r == y))
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group;
 	cout = p->c_out / p->group;
@@ -733,7 +751,7 @@ static void SFX(panel)(const o2m_conv_params *p, const geo *g, const T *x, int32
    [k][4] and a panel [k][4]; the sums of mk4x4 in the same order. On an Arm FPU each
    step is two VLDMs and 16 VMLAs. */
 static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, const T *bias, T *y, int32_t ys,
-			int32_t np, T lo, T hi)
+			int32_t np, int over, T lo, T hi)
 {
 	T c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
 	T c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
@@ -764,7 +782,7 @@ static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, const T *bias, T *y, 
 		MAC(c30, x3, b0); MAC(c31, x3, b1); MAC(c32, x3, b2); MAC(c33, x3, b3);
 #endif
 	} while (--k);
-	if (np == 4) { /* from the registers: plus the bias, clamped to the bounds there are */
+	if (np == 4 && !over) { /* from the registers: plus the bias, clamped to the bounds */
 		const T b0 = bias ? bias[0] : 0, b1 = bias ? bias[1] : 0;
 		const T b2 = bias ? bias[2] : 0, b3 = bias ? bias[3] : 0;
 #define PUT4X4_(CL)                                                                         \
@@ -797,7 +815,10 @@ static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, const T *bias, T *y, 
 		c[4] = c10, c[5] = c11, c[6] = c12, c[7] = c13;
 		c[8] = c20, c[9] = c21, c[10] = c22, c[11] = c23;
 		c[12] = c30, c[13] = c31, c[14] = c32, c[15] = c33;
-		SFX(put)(c, 4, np, bias, y, ys, lo, hi);
+		if (over)
+			SFX(put_over)(c, 4, np, bias, y, ys);
+		else
+			SFX(put)(c, 4, np, bias, y, ys, lo, hi);
 	}
 }
 
@@ -828,6 +849,7 @@ static int SFX(conv_panels)(const o2m_conv_params *p, const T *x, const T *w, co
 	int32_t n, gr, co, pos, cin, cout, kt;
 	int pointwise;
 	T lo, hi, acc[16];
+	const int over = r && r == y; /* written over the residual: each sum added to it */
 
 	if (!x || !w || !y || !col || conv_geo(p, &g) || SFX(ends)(p, r, &lo, &hi))
 		return O2M_ERR_ARG;
@@ -851,17 +873,26 @@ static int SFX(conv_panels)(const o2m_conv_params *p, const T *x, const T *w, co
 					T *yb = yg + co * g.out_plane + pos;
 					if (packed) {
 						SFX(mk4x4p)(kt, wg + co * kt, col, bg ? bg + co : NULL, yb,
-							    g.out_plane, np, lo, hi);
-					} else {
-						SFX(mk4x4)(kt, wg + co * kt, kt, col, 4, acc);
-						SFX(put)(acc, 4, np, bg ? bg + co : NULL, yb, g.out_plane, lo,
-							 hi);
+							    g.out_plane, np, over, lo, hi);
+						continue;
 					}
+					SFX(mk4x4)(kt, wg + co * kt, kt, col, 4, acc);
+					if (over)
+						SFX(put_over)(acc, 4, np, bg ? bg + co : NULL, yb,
+							      g.out_plane);
+					else
+						SFX(put)(acc, 4, np, bg ? bg + co : NULL, yb, g.out_plane,
+							 lo, hi);
 				}
 				for (; co < cout; co++) { /* the rows left over, unpacked either way */
+					T *yb = yg + co * g.out_plane + pos;
 					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
-					SFX(put)(acc, 1, np, bg ? bg + co : NULL,
-						 yg + co * g.out_plane + pos, g.out_plane, lo, hi);
+					if (over)
+						SFX(put_over)(acc, 1, np, bg ? bg + co : NULL, yb,
+							      g.out_plane);
+					else
+						SFX(put)(acc, 1, np, bg ? bg + co : NULL, yb, g.out_plane,
+							 lo, hi);
 				}
 			}
 		}

@@ -157,9 +157,27 @@ static inline int o2m_q8_dw_tall(const o2m_conv_params *p)
 	       p->dil_h == 1 && p->out_h > p->out_w && p->out_h >= 2;
 }
 
+/** Output rows per band of o2m_q8_conv_dw_s8 on 2-D data: a channel is padded (as int16)
+    and convolved a band of output rows at a time, the padded rows a band reads filling
+    at most O2M_Q8_DW_BAND bytes (at least one output row a band); the rows two bands
+    share are carried over, never read again. 3-D data goes in one band. */
+#define O2M_Q8_DW_BAND 2048
+static inline int32_t o2m_q8_dw_band(const o2m_conv_params *p)
+{
+	const int64_t rows = O2M_Q8_DW_BAND / (2 * o2m_q8_span(p->out_w, p->k_w, p->stride_w,
+								   p->dil_w));
+	int64_t band;
+
+	if (p->k_d != 1 || p->out_d != 1 || p->in_d != 1 || p->stride_h < 1)
+		return p->out_h;
+	band = (rows - (int64_t)(p->k_h - 1) * p->dil_h - 1) / p->stride_h + 1;
+	return band < 1 ? 1 : band > p->out_h ? p->out_h : (int32_t)band;
+}
+
 /** The scratch of o2m_q8_conv_s8 (dw 0, k1x1 0), o2m_q8_conv_dw_s8 (dw 1) and
-    o2m_q8_conv_1x1_s8 (k1x1 1), in bytes, 4-byte aligned: depthwise, one input channel
-    padded as int16 (o2m_q8_span along each axis); the others, a table of 12 bytes per
+    o2m_q8_conv_1x1_s8 (k1x1 1), in bytes, 4-byte aligned: depthwise, the padded rows of
+    one band of one input channel as int16 (o2m_q8_dw_band; the whole channel for the
+    plane read transposed on cores with DSP); the others, a table of 12 bytes per
     output channel (its rescale, prepared once per call), then int16 columns of two
     windows (c_in / group * k_d * k_h * k_w values each, c_in for 1x1; twice that for
     the general convolution, whose windows are copied twice on cores with DSP). */
@@ -169,7 +187,8 @@ static inline int64_t o2m_q8_conv_scratch_bytes(const o2m_q8_conv_params *q, int
 
 	if (dw)
 		return 2 * o2m_q8_span(p->out_d, p->k_d, p->stride_d, p->dil_d) *
-		       o2m_q8_span(p->out_h, p->k_h, p->stride_h, p->dil_h) *
+		       o2m_q8_span(o2m_q8_dw_tall(p) ? p->out_h : o2m_q8_dw_band(p), p->k_h,
+				   p->stride_h, p->dil_h) *
 		       o2m_q8_span(p->out_w, p->k_w, p->stride_w, p->dil_w);
 	if (k1x1)
 		return (int64_t)12 * p->c_out + (int64_t)4 * p->c_in;
@@ -258,6 +277,43 @@ static inline int64_t o2m_q8_conv_w16_scratch_bytes(const o2m_q8_conv_params *q,
 				     p->k_h * p->k_w);
 
 	return (int64_t)12 * p->c_out + (k1x1 ? 8 : 16) * k8;
+}
+
+/** A convolution and the int8 Add of a residual r (y's shape) after it, in one pass: each
+    output of the convolution (quantized by conv: output_offset, act_min, act_max) goes
+    straight into TFLite's Add with the residual's element (add: a the convolution's
+    output, b the residual, their offsets, multipliers and shifts, the output's offset
+    and clamp; its broadcast geometry unused). Bit for bit the two kernels one after the
+    other, without the convolution's output in memory. y may be r: every residual
+    element is read before the output over it is written. */
+typedef struct {
+	o2m_q8_conv_params conv;
+	o2m_q8_binary_params add;
+} o2m_q8_conv_res_params;
+
+/** o2m_q8_conv_s8 (or o2m_q8_conv_1x1_s8 for a 1x1 geometry of one group) with the
+    residual Add; scratch of o2m_q8_conv_res_scratch_bytes. */
+int o2m_q8_conv_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *requant, const int8_t *r,
+		       int16_t *scratch, int8_t *y);
+/** o2m_q8_conv_w16_s8 with the residual Add; scratch of o2m_q8_conv_w16_res_scratch_bytes. */
+int o2m_q8_conv_w16_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int16_t *w,
+			   const int32_t *bias, const int32_t *requant, const int8_t *r,
+			   int16_t *scratch, int8_t *y);
+
+/** the scratch of the residual kernels: their convolution's, then the outputs of the
+    positions in flight (two, or four for w16) of every channel */
+static inline int64_t o2m_q8_conv_res_scratch_bytes(const o2m_q8_conv_res_params *q)
+{
+	const int64_t a = o2m_q8_conv_scratch_bytes(&q->conv, 0, 0);
+	const int64_t b = o2m_q8_conv_scratch_bytes(&q->conv, 0, 1);
+
+	return (a > b ? a : b) + 2 * (int64_t)q->conv.conv.c_out;
+}
+
+static inline int64_t o2m_q8_conv_w16_res_scratch_bytes(const o2m_q8_conv_res_params *q)
+{
+	return o2m_q8_conv_w16_scratch_bytes(&q->conv, 0) + 4 * (int64_t)q->conv.conv.c_out;
 }
 
 /** Fully connected on weights packed by o2m_q8_pack_fc_w16: the arithmetic of

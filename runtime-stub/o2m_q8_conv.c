@@ -233,6 +233,44 @@ static void cols_out(const o2m_q8_conv_params *q, int32_t cout, int32_t plane,
 	}
 }
 
+/* ---- the residual Add of o2m_q8_conv_res_s8 and o2m_q8_conv_w16_res_s8 ---- */
+
+/* The Add's rescales, the residual and where the convolution's outputs of the positions
+   in flight wait (channel oc's at t[oc * tn + i]) */
+typedef struct {
+	add_rq a;
+	const int8_t *r;
+	int8_t *t;
+	int32_t tn;
+} q8_res;
+
+/* the residual kernels' parameters checked and their Add prepared: t at `at` bytes of
+   the scratch */
+static int res_prep(const o2m_q8_conv_res_params *p, const int8_t *r, int16_t *scratch,
+		    int64_t at, int32_t tn, q8_res *rs)
+{
+	if (!r || !scratch || !q8_add_ok(&p->add))
+		return 0;
+	rs->a = add_prep(&p->add);
+	rs->r = r;
+	rs->t = (int8_t *)(void *)scratch + at;
+	rs->tn = tn;
+	return 1;
+}
+
+/* y at positions j .. j + n - 1 of cout channels (plane apart) from the outputs in rs->t
+   and the residual r there; y may be r, each element read before it is written */
+static void res_out(const q8_res *rs, int32_t cout, int32_t plane, int32_t j, int32_t n,
+		    const int8_t *r, int8_t *y)
+{
+	const int8_t *t = rs->t;
+	int32_t oc, i;
+
+	for (oc = 0; oc < cout; oc++, r += plane, y += plane, t += rs->tn)
+		for (i = 0; i < n; i++)
+			y[j + i] = add1(&rs->a, t[i], r[j + i]);
+}
+
 /* ---- general convolution ---- */
 
 /* the column of output position j: the window's taps in filter order, x + off, 0 in the
@@ -313,8 +351,10 @@ static void cols_pack(const int16_t *t0, const int16_t *t1, int32_t n, int16_t *
 }
 #endif
 
-int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+/* o2m_q8_conv_s8, and with rs the residual Add */
+static int conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y,
+		   const q8_res *rs)
 {
 	const o2m_conv_params *c = &p->conv;
 	int16_t *cols, *t;
@@ -342,12 +382,26 @@ int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w
 #ifdef Q8_DSP
 				cols_pack(t, t + k, k, cols);
 #endif
-				cols_out(p, g.cout, g.out_plane, cols, k, w + oc * k,
-					 bias ? bias + oc : NULL, tab + oc, j, j1,
-					 y + (n * c->c_out + oc) * g.out_plane);
+				if (!rs) {
+					cols_out(p, g.cout, g.out_plane, cols, k, w + oc * k,
+						 bias ? bias + oc : NULL, tab + oc, j, j1,
+						 y + (n * c->c_out + oc) * g.out_plane);
+					continue;
+				}
+				cols_out(p, g.cout, 2, cols, k, w + oc * k, bias ? bias + oc : NULL,
+					 tab + oc, 0, j1 - j, rs->t);
+				res_out(rs, g.cout, g.out_plane, j, j1 - j + 1,
+					rs->r + (n * c->c_out + oc) * g.out_plane,
+					y + (n * c->c_out + oc) * g.out_plane);
 			}
 		}
 	return O2M_OK;
+}
+
+int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+{
+	return conv_s8(p, x, w, bias, rq, scratch, y, NULL);
 }
 
 /* ---- 1x1 convolution ---- */
@@ -393,11 +447,14 @@ static void cols_1x1(const int8_t *x, int32_t cin, int32_t hw, int32_t off, int3
 
 /* per batch item, y [c_out x hw] = w [c_out x c_in] * (x [c_in x hw] + off): the
    columns are x's, two positions at a time */
-int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
-		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+/* o2m_q8_conv_1x1_s8, and with rs the residual Add */
+static int conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y,
+		       const q8_res *rs)
 {
 	const o2m_conv_params *c = &p->conv;
 	const int32_t cin = c->c_in, off = p->input_offset;
+	const int8_t *r = rs ? rs->r : NULL;
 	int16_t *cols;
 	int32_t n, j, j1;
 	rq_ch *tab;
@@ -406,13 +463,38 @@ int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_
 	if (!q8_conv_geo(p, x, w, rq, scratch, y, &g) || !is_1x1(c))
 		return O2M_ERR_ARG;
 	cols = rq_scratch(p, rq, scratch, &tab);
-	for (n = 0; n < c->n; n++, x += cin * g.in_plane, y += c->c_out * g.out_plane)
+	for (n = 0; n < c->n; n++, x += cin * g.in_plane, y += c->c_out * g.out_plane,
+	    r += rs ? c->c_out * g.out_plane : 0)
 		for (j = 0; j < g.out_plane; j += 2) {
 			j1 = j + 1 < g.out_plane ? j + 1 : j;
 			cols_1x1(x, cin, g.in_plane, off, j, j1, cols);
-			cols_out(p, c->c_out, g.out_plane, cols, cin, w, bias, tab, j, j1, y);
+			if (!rs) {
+				cols_out(p, c->c_out, g.out_plane, cols, cin, w, bias, tab, j, j1, y);
+				continue;
+			}
+			cols_out(p, c->c_out, 2, cols, cin, w, bias, tab, 0, j1 - j, rs->t);
+			res_out(rs, c->c_out, g.out_plane, j, j1 - j + 1, r, y);
 		}
 	return O2M_OK;
+}
+
+int o2m_q8_conv_1x1_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+{
+	return conv_1x1_s8(p, x, w, bias, rq, scratch, y, NULL);
+}
+
+int o2m_q8_conv_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int8_t *w,
+		       const int32_t *bias, const int32_t *rq, const int8_t *r, int16_t *scratch,
+		       int8_t *y)
+{
+	const int k1 = is_1x1(&p->conv.conv);
+	q8_res rs;
+
+	if (!res_prep(p, r, scratch, o2m_q8_conv_scratch_bytes(&p->conv, 0, k1), 2, &rs))
+		return O2M_ERR_ARG;
+	return k1 ? conv_1x1_s8(&p->conv, x, w, bias, rq, scratch, y, &rs)
+		  : conv_s8(&p->conv, x, w, bias, rq, scratch, y, &rs);
 }
 
 /* ---- depthwise convolution ---- */
@@ -448,9 +530,9 @@ static inline void zero16(int16_t *o, int32_t n)
 }
 
 /* the input channel x as the padded plane pl (e_d x e_h x e_w int16, starting at
-   -pad along each axis): x + off inside, 0 outside */
+   -pad along each axis, its rows from padded row j0 on): x + off inside, 0 outside */
 static void pad_plane(const o2m_conv_params *p, const int8_t *x, int32_t off, int32_t e_d,
-		      int32_t e_h, int32_t e_w, int16_t *pl)
+		      int32_t j0, int32_t e_h, int32_t e_w, int16_t *pl)
 {
 	const int32_t lead = p->pad_w < e_w ? p->pad_w : e_w; /* zeros before a row's data */
 	const int32_t run = p->in_w < e_w - lead ? p->in_w : e_w - lead;
@@ -459,7 +541,7 @@ static void pad_plane(const o2m_conv_params *p, const int8_t *x, int32_t off, in
 	for (i = 0; i < e_d; i++) {
 		d = i - p->pad_d;
 		for (j = 0; j < e_h; j++, pl += e_w) {
-			h = j - p->pad_h;
+			h = j0 + j - p->pad_h;
 			if ((uint32_t)d >= (uint32_t)p->in_d || (uint32_t)h >= (uint32_t)p->in_h) {
 				memset(pl, 0, sizeof *pl * (size_t)e_w);
 				continue;
@@ -879,14 +961,47 @@ static void dw_scale(const o2m_q8_conv_params *p, const q8_geo *g, const int8_t 
 		}
 }
 
-/* one input channel per group: each is padded once, then feeds its c_out / c_in
-   output channels */
+/* Input channel ic (xc) into its c_out / c_in output channels of y, band by band
+   (o2m_q8_dw_band output rows): the padded rows a band reads into pl, those the band
+   before read too moved up from where they were, then each output channel's rows of
+   the band. Every input row is read once, before any output over it is written. */
+static void dw_bands(const o2m_q8_conv_params *p, const q8_geo *g, const int8_t *xc, int32_t ic,
+		     int32_t band, int32_t e_d, int32_t e_h, int32_t e_w, const int8_t *w,
+		     const int32_t *bias, const int32_t *rq, int16_t *pl, int8_t *y)
+{
+	const o2m_conv_params *c = &p->conv;
+	const out_step os = {p->output_offset, p->act_min, p->act_max};
+	o2m_conv_params bp = *c;
+	int32_t b0, m, oc, first = 0, rows, kept, end = 0, before;
+
+	for (b0 = 0; b0 < c->out_h; b0 += band) {
+		bp.out_h = c->out_h - b0 < band ? c->out_h - b0 : band;
+		before = first;
+		first = band < c->out_h ? b0 * c->stride_h : 0;
+		rows = band < c->out_h ? (int32_t)o2m_q8_span(bp.out_h, c->k_h, c->stride_h, c->dil_h)
+				       : e_h;
+		kept = end > first ? end - first : 0; /* rows the band before padded too */
+		if (kept)
+			memmove(pl, pl + (first - before) * e_w,
+				sizeof *pl * (size_t)(kept * e_w));
+		pad_plane(c, xc, p->input_offset, e_d, first + kept, rows - kept, e_w,
+			  pl + kept * e_w);
+		end = first + rows;
+		for (m = 0; m < g->cout; m++) {
+			oc = ic * g->cout + m;
+			dw_plane(&bp, pl, rows, e_w, w + oc * g->ksize, bias ? bias[oc] : 0, rq[oc],
+				 &os, y + oc * g->out_plane + b0 * c->out_w);
+		}
+	}
+}
+
+/* one input channel per group: each is padded once, band by band, then feeds its
+   c_out / c_in output channels */
 int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 		      const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
 {
 	const o2m_conv_params *c = &p->conv;
-	const out_step os = {p->output_offset, p->act_min, p->act_max};
-	int32_t n, ic, m, oc, e_d, e_h, e_w;
+	int32_t n, ic, e_d, e_h, e_w, band;
 	q8_geo g;
 
 	if (!q8_conv_geo(p, x, w, rq, scratch, y, &g) || c->group != c->c_in)
@@ -904,17 +1019,11 @@ int o2m_q8_conv_dw_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t
 		dw_scale(p, &g, x, w, bias, rq, y); /* a per-channel scale: BatchNormalization */
 		return O2M_OK;
 	}
+	band = o2m_q8_dw_band(c);
 	for (n = 0; n < c->n; n++)
-		for (ic = 0; ic < c->c_in; ic++) {
-			pad_plane(c, x + (n * c->c_in + ic) * g.in_plane, p->input_offset, e_d,
-				  e_h, e_w, scratch);
-			for (m = 0; m < g.cout; m++) {
-				oc = ic * g.cout + m;
-				dw_plane(c, scratch, e_h, e_w, w + oc * g.ksize,
-					 bias ? bias[oc] : 0, rq[oc], &os,
-					 y + (n * c->c_out + oc) * g.out_plane);
-			}
-		}
+		for (ic = 0; ic < c->c_in; ic++)
+			dw_bands(p, &g, x + (n * c->c_in + ic) * g.in_plane, ic, band, e_d, e_h, e_w,
+				 w, bias, rq, scratch, y + n * c->c_out * g.out_plane);
 	return O2M_OK;
 }
 
@@ -1450,13 +1559,19 @@ static inline void pairs4_k(const out_step *o, const int16_t *c, int32_t k8, con
 	}
 }
 
-int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16_t *w,
-		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+/* o2m_q8_conv_w16_s8, and with rs the residual Add (the outputs of four positions go
+   through rs->t) */
+static int conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16_t *w,
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y,
+		       const q8_res *rs)
 {
+	static const int32_t jt[4] = {0, 1, 2, 3};
 	const o2m_conv_params *c = &p->conv;
 	const out_step o = {p->output_offset, p->act_min, p->act_max};
 	int16_t *cols, *t;
-	int32_t n, gr, j, i, k, k8, jj[4];
+	int32_t n, gr, j, i, k, k8, jj[4], plane;
+	const int32_t *jo;
+	int8_t *yo;
 	int k1, kind;
 	rq2 *tab;
 	q8_geo g;
@@ -1494,17 +1609,39 @@ int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 						im2col(p, &g, xg, jj[i], t + i * k8);
 					cols4_interleave(t, k8, cols);
 				}
+				yo = rs ? rs->t : yg, plane = rs ? 4 : g.out_plane, jo = rs ? jt : jj;
 				switch (kind) {
 				case 1: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
-						 g.cout, g.out_plane, jj, yg, 1); break;
+						 g.cout, plane, jo, yo, 1); break;
 				case 2: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
-						 g.cout, g.out_plane, jj, yg, 2); break;
+						 g.cout, plane, jo, yo, 2); break;
 				default: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
-						  g.cout, g.out_plane, jj, yg, 0);
+						  g.cout, plane, jo, yo, 0);
 				}
+				if (rs)
+					res_out(rs, g.cout, g.out_plane, j,
+						g.out_plane - j < 4 ? g.out_plane - j : 4,
+						rs->r + (n * c->c_out + oc) * g.out_plane, yg);
 			}
 		}
 	return O2M_OK;
+}
+
+int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16_t *w,
+		       const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+{
+	return conv_w16_s8(p, x, w, bias, rq, scratch, y, NULL);
+}
+
+int o2m_q8_conv_w16_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int16_t *w,
+			   const int32_t *bias, const int32_t *rq, const int8_t *r,
+			   int16_t *scratch, int8_t *y)
+{
+	q8_res rs;
+
+	if (!res_prep(p, r, scratch, o2m_q8_conv_w16_scratch_bytes(&p->conv, 0), 4, &rs))
+		return O2M_ERR_ARG;
+	return conv_w16_s8(&p->conv, x, w, bias, rq, scratch, y, &rs);
 }
 
 int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *w,

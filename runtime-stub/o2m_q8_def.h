@@ -209,6 +209,56 @@ static inline int8_t q8_rq_out(const q8_rq *r, int32_t x)
 	return (int8_t)(v < r->lo ? r->lo : v > r->hi ? r->hi : v);
 }
 
+/* ---- Add (o2m_q8_add_s8, and the convolutions' residual): the three rescales,
+   prepared once per call ---- */
+typedef struct {
+	q8_rq a, b, o;
+	int32_t a_off, b_off, scale; /* scale: 1 << left_shift */
+} add_rq;
+
+/* Add's own parameters (not its broadcast geometry) in the ranges the kernels take:
+   left_shift <= 20 keeps 383 << left_shift inside int32 (TFLite uses 20 for int8) */
+static inline int q8_add_ok(const o2m_q8_binary_params *q)
+{
+	return q8_offset_ok(q->a_offset) && q8_offset_ok(q->b_offset) &&
+	       q->left_shift >= 0 && q->left_shift <= 20 && q8_scale_ok(q->a_mult, q->a_shift) &&
+	       q8_scale_ok(q->b_mult, q->b_shift) && q8_scale_ok(q->out_mult, q->out_shift) &&
+	       q8_out_ok(q->output_offset, q->act_min, q->act_max);
+}
+
+static inline add_rq add_prep(const o2m_q8_binary_params *q)
+{
+	add_rq r;
+
+	r.a = q8_rq_of(q->a_mult, q->a_shift, 0, 0, 0);
+	r.b = q8_rq_of(q->b_mult, q->b_shift, 0, 0, 0);
+	r.o = q8_rq_of(q->out_mult, q->out_shift, q->output_offset, q->act_min, q->act_max);
+	r.a_off = q->a_offset;
+	r.b_off = q->b_offset;
+	r.scale = 1 << q->left_shift;
+	return r;
+}
+
+/* the output of Add from its inputs' rescaled values: the sum (saturated, which
+   TFLite's shifts never need) rescaled to the output */
+static inline int8_t add_out(const q8_rq *o, int32_t sa, int32_t sb)
+{
+#ifdef Q8_DSP
+	return q8_rq_out(o, __qadd(sa, sb)); /* QADD saturates */
+#else
+	int64_t s = (int64_t)sa + sb;
+
+	return q8_rq_out(o, (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s));
+#endif
+}
+
+/* one element of Add: each input offset, shifted left and rescaled to the common scale */
+static inline int8_t add1(const add_rq *r, int32_t a, int32_t b)
+{
+	return add_out(&r->o, q8_rq_val(&r->a, (a + r->a_off) * r->scale),
+		       q8_rq_val(&r->b, (b + r->b_off) * r->scale));
+}
+
 /* ---- the geometry of a convolution ---- */
 
 /* geometry of one call, derived from the params once */

@@ -1,6 +1,7 @@
 /* main.c - the int8 kernels with the Arm DSP paths against the portable C, on random
    cases (fixed seed): o2m_q8_* is the build for the core, ref_q8_* the same source built
-   with -DO2M_NO_DSP and renamed (run.sh). Prints each mismatch with its case index, a
+   with -DO2M_NO_DSP and renamed (run.sh); the residual kernels against the convolution
+   then the Add. Prints each mismatch with its case index, a
    checksum of every output (the host build of this file, portable only, must print the
    same one) and one verdict line. */
 #include "o2m_q8.h"
@@ -150,6 +151,65 @@ static int mve_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 	return same(what, kase, ny);
 }
 
+static int8_t res[XMAX]; /* a residual */
+static int res_run; /* residual kernels run */
+
+/* The residual kernels against the convolution (yref, the portable kernel's outputs)
+   then the portable Add: portable, and on int16 weights written over the residual. */
+static int res_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
+		    int32_t k, int32_t ny)
+{
+	const o2m_conv_params *p = &q->conv;
+	o2m_q8_conv_res_params rp;
+	o2m_q8_binary_params *a = &rp.add;
+	int32_t i, rc;
+
+	memset(&rp, 0, sizeof rp);
+	rp.conv = *q;
+	a->b.rank = 1;
+	a->b.count = a->b.dims[0] = ny;
+	a->b.sa[0] = a->b.sb[0] = a->b.sc[0] = 1;
+	a->a_offset = -q->output_offset;
+	a->b_offset = rnd(-128, 127);
+	a->output_offset = rnd(-20, 20);
+	a->left_shift = 20;
+	a->a_mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+	a->b_mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+	a->out_mult = (int32_t)(0x40000000u + (rnd32() & 0x3fffffffu));
+	a->a_shift = -rnd(0, 3);
+	a->b_shift = -rnd(0, 3);
+	a->out_shift = -rnd(15, 21);
+	a->act_min = rnd(0, 3) ? -128 : a->output_offset;
+	a->act_max = 127;
+	for (i = 0; i < ny; i++)
+		res[i] = (int8_t)rnd(-128, 127);
+	if (o2m_q8_conv_res_scratch_bytes(&rp) > (int64_t)sizeof scr32 ||
+	    o2m_q8_conv_w16_res_scratch_bytes(&rp) > (int64_t)sizeof scr32 ||
+	    o2m_q8_w16_conv_count(p->group, p->c_out / p->group, k) > 24000)
+		return 1; /* not run (main counts the ones run) */
+	res_run++;
+	if (ref_q8_add_s8(a, yref, res, y) != O2M_OK) {
+		printf("MISMATCH %s case %d: the Add failed\n", what, kase);
+		return 0;
+	}
+	memcpy(yref, y, (size_t)ny);
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_conv_res_s8(&rp, x, w, b, rq, res, scr, y);
+	if (rc != O2M_OK || !same(what, kase, ny)) {
+		printf("MISMATCH %s case %d: status %d\n", what, kase, rc);
+		return 0;
+	}
+	o2m_q8_pack_conv_w16(w, p->group, p->c_out / p->group, p->c_in / p->group,
+			     p->k_d * p->k_h * p->k_w, w16);
+	memcpy(y, res, (size_t)ny);
+	rc = o2m_q8_conv_w16_res_s8(&rp, x, w16, b, rq, y, scr, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH %s w16 in place case %d: status %d\n", what, kase, rc);
+		return 0;
+	}
+	return same(what, kase, ny);
+}
+
 /* general (dw 0) or depthwise (dw 1) convolution, 2-D */
 static int conv_case(int k, int dw)
 {
@@ -207,7 +267,8 @@ static int conv_case(int k, int dw)
 	if (!same(dw ? "dw" : "conv", k, ny))
 		return 0;
 	return dw || (w16_case("conv_w16", k, &q, b, cin * p->k_h * p->k_w, ny) &&
-		      mve_case("conv_mve", k, &q, b, cin * p->k_h * p->k_w, ny));
+		      mve_case("conv_mve", k, &q, b, cin * p->k_h * p->k_w, ny) &&
+		      res_case("conv_res", k, &q, b, cin * p->k_h * p->k_w, ny));
 }
 
 static int conv_1x1_case(int k)
@@ -239,7 +300,8 @@ static int conv_1x1_case(int k)
 		return 0;
 	}
 	return same("1x1", k, ny) && w16_case("1x1_w16", k, &q, bias, p->c_in, ny) &&
-	       mve_case("1x1_mve", k, &q, bias, p->c_in, ny);
+	       mve_case("1x1_mve", k, &q, bias, p->c_in, ny) &&
+	       res_case("1x1_res", k, &q, bias, p->c_in, ny);
 }
 
 static int fc_case(int k)
@@ -339,7 +401,10 @@ int main(void)
 #else
 	printf("dsp: no\n");
 #endif
-	printf("w16 convolutions: %d, Helium layers: %d\n", w16_run, mve_run);
+	printf("w16 convolutions: %d, Helium layers: %d, residual kernels: %d\n", w16_run, mve_run,
+	       res_run);
+	if (res_run < CASES) /* of 2 * CASES */
+		fail++;
 	if (mve_run < CASES) /* of 3 * CASES */
 		fail++;
 	if (w16_run < CASES) /* of 2 * CASES: most must fit the buffers */

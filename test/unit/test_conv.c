@@ -554,6 +554,87 @@ static void conv_epilogue_is_unfused(void **state)
 	}
 }
 
+/* The in-place contracts of o2m_conv.h: a call with its output over an input gives the
+   bits of the call with separate buffers. Over the residual (the panels, any geometry,
+   activation and bounds); a pointwise convolution of one group over its input, with
+   fewer or more output channels; depthwise rows over their input in each of their three
+   ways (plane, rows in place, ring), at strides 1 and 2. */
+static void in_place_is_out_of_place(void **state)
+{
+	static float z[BIG], r[BIG], pk[BIG];
+
+	(void)state;
+	for (int t = 0; t < 900; t++) {
+		const int kind = t % 3;
+		o2m_conv_params p;
+		const float *bias = rnd(0, 1) ? b : NULL;
+		int nx, nout;
+		if (kind == 0) { /* over the residual: im2col and gemm */
+			p = epilogue_case(rnd(0, 1) ? 5 : 8);
+			p.act = acts[rnd(0, NACTS - 1)].act;
+			p.act_alpha = rndf();
+			p.act_beta = rndf();
+			bounds(&p.act_min, &p.act_max);
+		} else if (kind == 1) { /* pointwise over x */
+			p = conv_case(1 + rnd(0, 2), 2);
+			p.n = p.group = 1;
+			p.c_in = rnd(1, 9), p.c_out = rnd(1, 9);
+		} else { /* depthwise rows over x: plane, rows in place, ring */
+			memset(&p, 0, sizeof p);
+			p.n = 1;
+			p.group = p.c_in = p.c_out = rnd(1, 3);
+			p.in_d = p.out_d = p.k_d = p.stride_d = p.dil_d = 1;
+			p.k_h = rnd(0, 1) ? 3 : rnd(1, 5), p.k_w = rnd(0, 1) ? 3 : rnd(1, 5);
+			p.stride_h = rnd(1, 2), p.stride_w = rnd(1, 2);
+			p.dil_h = 1, p.dil_w = rnd(0, 3) ? 1 : 2;
+			p.pad_h = rnd(0, p.k_h - 1), p.pad_w = rnd(0, (p.k_w - 1) * p.dil_w);
+			p.in_h = t % 9 == 2 ? rnd(150, 300) : rnd(p.k_h * p.dil_h, p.k_h * p.dil_h + 5);
+			p.in_w = t % 9 == 5 ? rnd(40, 90) : rnd(p.k_w * p.dil_w, p.k_w * p.dil_w + 6);
+			if (t % 9 == 2)
+				p.group = p.c_in = p.c_out = 1;
+			p.out_h = (p.in_h + 2 * p.pad_h - p.dil_h * (p.k_h - 1) - 1) / p.stride_h + 1;
+			p.out_w = (p.in_w + 2 * p.pad_w - p.dil_w * (p.k_w - 1) - 1) / p.stride_w + 1;
+			if (p.out_h > p.in_h || p.out_w > p.in_w)
+				p.pad_h = p.pad_w = 0, p.out_h = (p.in_h - p.dil_h * (p.k_h - 1) - 1) / p.stride_h + 1,
+				p.out_w = (p.in_w - p.dil_w * (p.k_w - 1) - 1) / p.stride_w + 1;
+			p.act_min = rnd(0, 1) ? -3.4028235e38f : 0;
+			p.act_max = 3.4028235e38f;
+		}
+		nx = p.n * p.c_in * p.in_d * p.in_h * p.in_w;
+		nout = p.n * p.c_out * p.out_d * p.out_h * p.out_w;
+		assert_true(nx < BIG && nout < BIG);
+		fill(x, nx);
+		fill(w, p.c_out * (p.c_in / p.group) * p.k_d * p.k_h * p.k_w);
+		fill(b, p.c_out);
+		fill(r, nout);
+		pack4(&p, w, pk);
+		if (kind == 0) {
+			assert_int_equal(o2m_conv_im2col_f32(&p, x, w, bias, r, y, colf), O2M_OK);
+			memcpy(z, r, sizeof *z * (size_t)nout);
+			assert_int_equal(o2m_conv_im2col_f32(&p, x, w, bias, z, z, colf), O2M_OK);
+			assert_memory_equal(z, y, sizeof *z * (size_t)nout);
+			memcpy(z, r, sizeof *z * (size_t)nout);
+			assert_int_equal(o2m_conv_gemm_f32(&p, x, pk, bias, z, z, colf), O2M_OK);
+			assert_memory_equal(z, y, sizeof *z * (size_t)nout);
+			continue;
+		}
+		memset(z, 0x7f, sizeof z); /* beyond the input: garbage the output covers */
+		memcpy(z, x, sizeof *z * (size_t)nx);
+		if (kind == 1) {
+			assert_int_equal(o2m_conv_gemm_f32(&p, x, pk, bias, NULL, y, colf), O2M_OK);
+			assert_int_equal(o2m_conv_gemm_f32(&p, z, pk, bias, NULL, z, colf), O2M_OK);
+			assert_memory_equal(z, y, sizeof *z * (size_t)nout);
+			memcpy(z, x, sizeof *z * (size_t)nx);
+			assert_int_equal(o2m_conv_im2col_f32(&p, z, w, bias, NULL, z, colf), O2M_OK);
+			assert_memory_equal(z, y, sizeof *z * (size_t)nout);
+			continue;
+		}
+		assert_int_equal(dw_rows_f32(&p, x, w, bias, NULL, y), O2M_OK);
+		assert_int_equal(dw_rows_f32(&p, z, w, bias, NULL, z), O2M_OK);
+		assert_memory_equal(z, y, sizeof *z * (size_t)nout);
+	}
+}
+
 /* ConvTranspose takes the activation and bounds too (it has no residual); an act the
    epilogue does not take is an error */
 static void conv_transpose_epilogue(void **state)
@@ -692,6 +773,7 @@ int main(void)
 		cmocka_unit_test(conv_transpose),
 		cmocka_unit_test(act_apply_is_unary_then_clip),
 		cmocka_unit_test(conv_epilogue_is_unfused),
+		cmocka_unit_test(in_place_is_out_of_place),
 		cmocka_unit_test(conv_transpose_epilogue),
 		cmocka_unit_test(pools),
 	};

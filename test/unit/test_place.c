@@ -1,7 +1,8 @@
 /* test_place.c - arena placement (passes/place.c): no two buffers live at one step
    share a byte, offsets are aligned, the arena never goes below the live peak and
    reaches it where greedy largest-first left gaps, the exact search is optimal on
-   small sets (against brute force), and the result does not vary between runs. */
+   small sets (against brute force), the pieces of a growing buffer share one offset,
+   and the result does not vary between runs. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,11 +138,55 @@ static void large_sets_are_valid_and_deterministic(void **state)
 			b[i].first = i / 2 + (int)(rnd() % 4);
 			b[i].last = b[i].first + (int)(rnd() % 6);
 			b[i].offset = 0;
+			b[i].with = 0;
 		}
 		memcpy(c, b, sizeof *b * (size_t)n);
 		arena = place_buffers(b, n, &peak);
 		assert_valid(b, n, arena);
 		assert_true(arena >= peak);
+		assert_int_equal(place_buffers(c, n, NULL), arena);
+		for (int i = 0; i < n; i++)
+			assert_int_equal(b[i].offset, c[i].offset);
+		free(b);
+		free(c);
+	}
+}
+
+/* Pieces of growing buffers (each next piece starting after the one before ends) get one
+   offset, and the placement stays valid, deterministic and at least the live peak. */
+static void pieces_share_an_offset(void **state)
+{
+	(void)state;
+	for (int t = 0; t < 200; t++) {
+		int n = 2 + (int)(rnd() % 60), head = 0;
+		PlaceBuf *b = malloc(sizeof *b * (size_t)n), *c = malloc(sizeof *c * (size_t)n);
+		int64_t peak, arena;
+		assert_non_null(b);
+		assert_non_null(c);
+		for (int i = 0; i < n; i++) {
+			b[i].size = 1 + rnd() % 500;
+			b[i].first = i / 2 + (int)(rnd() % 4);
+			b[i].last = b[i].first + (int)(rnd() % 6);
+			b[i].offset = 0;
+			b[i].with = 0;
+			if (i && rnd() % 3 == 0) { /* a piece of the buffer before */
+				const PlaceBuf *prev = &b[i - 1];
+				b[i].with = 1 + (prev->with ? prev->with - 1 : i - 1);
+				b[i].first = prev->last + 1;
+				b[i].last = b[i].first + (int)(rnd() % 6);
+				b[i].size = prev->size + rnd() % 300;
+			}
+		}
+		memcpy(c, b, sizeof *b * (size_t)n);
+		arena = place_buffers(b, n, &peak);
+		assert_valid(b, n, arena);
+		assert_true(arena >= peak);
+		for (int i = 0; i < n; i++) {
+			if (!b[i].with)
+				head = i;
+			assert_int_equal(b[i].offset, b[b[i].with ? b[i].with - 1 : i].offset);
+			assert_true(!b[i].with || b[i].with - 1 == head);
+		}
 		assert_int_equal(place_buffers(c, n, NULL), arena);
 		for (int i = 0; i < n; i++)
 			assert_int_equal(b[i].offset, c[i].offset);
@@ -158,6 +203,7 @@ int main(void)
 		cmocka_unit_test(exact_search_reaches_peak),
 		cmocka_unit_test(small_sets_are_optimal),
 		cmocka_unit_test(large_sets_are_valid_and_deterministic),
+		cmocka_unit_test(pieces_share_an_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -349,7 +349,7 @@ static void unit_axis(int32_t *in, int32_t *k, int32_t *s, int32_t *d, int32_t *
 	*pad = 0;
 }
 
-enum { GEN_CONV, GEN_DW, GEN_1X1 };
+enum { GEN_CONV, GEN_DW, GEN_1X1, GEN_DW_WIDE };
 
 /* a random geometry of `rank` spatial dims (1-3) and kind, its data and quantization */
 static int random_conv(o2m_q8_conv_params *q, qcase *c, int rank, int kind)
@@ -363,8 +363,9 @@ static int random_conv(o2m_q8_conv_params *q, qcase *c, int rank, int kind)
 	cin = rnd(1, 3);
 	p->c_in = cin * p->group;
 	p->c_out = rnd(1, 3) * p->group;
-	if (kind == GEN_DW) {
-		p->c_in = rnd(1, 4);
+	if (kind == GEN_DW || kind == GEN_DW_WIDE) {
+		p->c_in = kind == GEN_DW ? rnd(1, 4) : 1;
+		p->n = kind == GEN_DW ? p->n : 1;
 		p->group = p->c_in;
 		p->c_out = p->c_in * rnd(1, 2); /* depth multiplier 1 or 2 */
 		cin = 1;
@@ -374,11 +375,12 @@ static int random_conv(o2m_q8_conv_params *q, qcase *c, int rank, int kind)
 	else
 		unit_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d);
 	if (rank >= 2)
-		random_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h, 6);
+		random_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h,
+			    kind == GEN_DW_WIDE ? 45 : 6);
 	else
 		unit_axis(&p->in_h, &p->k_h, &p->stride_h, &p->dil_h, &p->pad_h, &p->out_h);
 	random_axis(&p->in_w, &p->k_w, &p->stride_w, &p->dil_w, &p->pad_w, &p->out_w,
-		    rank == 1 ? 12 : 6);
+		    kind == GEN_DW_WIDE ? 45 : rank == 1 ? 12 : 6);
 	if (kind == GEN_1X1) {
 		unit_axis(&p->in_d, &p->k_d, &p->stride_d, &p->dil_d, &p->pad_d, &p->out_d);
 		p->in_d = p->out_d = rnd(1, 2);
@@ -536,6 +538,99 @@ static void conv_mve_matches_naive_reference(void **state)
 		ran++;
 	}
 	assert_true(ran > 250);
+}
+
+/* The in-place contracts the lowering relies on (ir/op_conv.c lw_conv_inplace): the
+   pointwise kernels of one group and one image (portable, int16 weights, Helium layout)
+   and the depthwise one of one filter per channel whose output is no larger along any
+   axis write over their input and give the bits of the call with separate buffers. */
+static void conv_in_place_is_out_of_place(void **state)
+{
+	static int8_t z[XMAX];
+	static int32_t mb[CMAX];
+	o2m_q8_conv_params q;
+	qcase c;
+	int ran = 0;
+
+	(void)state;
+	reseed(11);
+	for (int t = 0; t < 600; t++) {
+		const int kind = t % 2 ? GEN_DW : GEN_1X1, rank = 1 + t / 2 % 3;
+		const int ny = random_conv(&q, &c, rank, kind);
+		const o2m_conv_params *p = &q.conv;
+		const int nx = p->n * p->c_in * p->in_d * p->in_h * p->in_w;
+		const int64_t k = (int64_t)p->c_in / p->group * p->k_d * p->k_h * p->k_w;
+		if (p->n != 1 || (kind == GEN_DW && (p->c_out != p->c_in || p->out_d > p->in_d ||
+						      p->out_h > p->in_h || p->out_w > p->in_w ||
+						      p->dil_h != 1 || p->pad_h >= p->k_h)))
+			continue;
+		ran++;
+#define OVER_(call_x, call_z)                                                          \
+	do {                                                                            \
+		assert_int_equal(call_x, O2M_OK);                                       \
+		memset(z, 0x55, sizeof z);                                              \
+		memcpy(z, cx, (size_t)nx);                                              \
+		assert_int_equal(call_z, O2M_OK);                                       \
+		assert_memory_equal(z, cy, (size_t)ny);                                 \
+	} while (0)
+		if (kind == GEN_DW) {
+			OVER_(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, scr(&q, 1, 0), cy),
+			      o2m_q8_conv_dw_s8(&q, z, cw, cbias, crq, scr(&q, 1, 0), z));
+			continue;
+		}
+		OVER_(o2m_q8_conv_1x1_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 1), cy),
+		      o2m_q8_conv_1x1_s8(&q, z, cw, cbias, crq, scr(&q, 0, 1), z));
+		o2m_q8_pack_conv_w16(cw, 1, p->c_out, p->c_in, p->k_d * p->k_h * p->k_w, cw16);
+		OVER_(o2m_q8_conv_w16_s8(&q, cx, cw16, cbias, crq,
+					 scr_bytes(o2m_q8_conv_w16_scratch_bytes(&q, 1)), cy),
+		      o2m_q8_conv_w16_s8(&q, z, cw16, cbias, crq,
+					 scr_bytes(o2m_q8_conv_w16_scratch_bytes(&q, 1)), z));
+		if (q.input_offset == -128)
+			continue;
+		assert_int_equal(o2m_q8_mve_bias(cw, cbias, p->c_out, k, q.input_offset, mb), 1);
+		o2m_q8_pack_mve(cw, 1, p->c_out, k, (int8_t *)cw16_32);
+		OVER_(o2m_q8_conv_mve_s8(&q, cx, (int8_t *)cw16_32, mb, crq,
+					 (int8_t *)scr_bytes(o2m_q8_conv_mve_scratch_bytes(&q)), cy),
+		      o2m_q8_conv_mve_s8(&q, z, (int8_t *)cw16_32, mb, crq,
+					 (int8_t *)scr_bytes(o2m_q8_conv_mve_scratch_bytes(&q)), z));
+#undef OVER_
+	}
+	assert_true(ran > 150);
+}
+
+/* depthwise on planes wide and tall enough to go in several bands (o2m_q8_dw_band),
+   their shared rows carried over: the naive reference's bits, also in place */
+static void conv_dw_bands(void **state)
+{
+	static int8_t z[XMAX];
+	o2m_q8_conv_params q;
+	qcase c;
+	int banded = 0;
+
+	(void)state;
+	reseed(12);
+	for (int t = 0; t < 300; t++) {
+		int ny = random_conv(&q, &c, 2, GEN_DW_WIDE);
+		o2m_conv_params *p = &q.conv;
+		const int nx = p->n * p->c_in * p->in_h * p->in_w;
+		if (t % 2) { /* rows shared by bands, read after outputs over them are written */
+			p->k_h = 3, p->dil_h = 1, p->pad_h = 1, p->stride_h = 1 + t / 2 % 2;
+			p->out_h = (p->in_h - 1) / p->stride_h + 1;
+			ny = p->c_out * p->out_h * p->out_w;
+		}
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, cbias, crq, scr(&q, 1, 0), cy), O2M_OK);
+		check_conv(&q, ny, "conv_dw in bands");
+		banded += o2m_q8_dw_band(p) < p->out_h;
+		if (p->n != 1 || p->c_out != p->c_in || p->out_h > p->in_h || p->out_w > p->in_w ||
+		    p->dil_h != 1 || p->pad_h >= p->k_h)
+			continue;
+		memset(z, 0x55, sizeof z);
+		memcpy(z, cx, (size_t)nx);
+		assert_int_equal(o2m_q8_conv_dw_s8(&q, z, cw, cbias, crq, scr(&q, 1, 0), z), O2M_OK);
+		assert_memory_equal(z, cy, (size_t)ny);
+	}
+	assert_true(banded > 50);
 }
 
 static void conv_bias_may_be_null(void **state)
@@ -1038,6 +1133,8 @@ int main(void)
 		cmocka_unit_test(conv_variants_match_conv),
 		cmocka_unit_test(conv_w16_matches_naive_reference),
 		cmocka_unit_test(conv_mve_matches_naive_reference),
+		cmocka_unit_test(conv_in_place_is_out_of_place),
+		cmocka_unit_test(conv_dw_bands),
 		cmocka_unit_test(conv_bias_may_be_null),
 		cmocka_unit_test(conv_rejects_bad_arguments),
 		cmocka_unit_test(fc_matches_reference_and_conv),

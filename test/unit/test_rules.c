@@ -440,6 +440,58 @@ static void i_residual(int v)
 	result(v >= 6 ? out(op(OP_RELU, 1, c)) : c);
 }
 
+/* an int8 tensor's one scale and zero point */
+static int qfact(int t, float scale, int32_t zp)
+{
+	ir_quant_set(G, t, 1, 0, &scale, &zp);
+	return t;
+}
+
+/* a random integer constant of type dt in [lo, hi] */
+static int cints(DType dt, int lo, int hi, int rank, const int64_t *dims)
+{
+	int64_t n = ir_dims_numel(rank, dims, 1 << 20);
+	void *buf = calloc((size_t)n + 1, 8);
+	int t;
+
+	for (int64_t i = 0; i < n; i++)
+		dt_set(dt, buf, i, (double)(int)rnd(lo, hi + 0.999));
+	t = ir_const_new(G, "q", dt, rank, dims, buf);
+	free(buf);
+	return t;
+}
+
+/* QAdd(QConv(x, w, b), r) in int8: 3x3 (v < 4) or 1x1, weights per channel (v odd) or
+   per tensor, the residual first or second (v & 2), a Relu clamp on the QConv or the
+   QAdd (v >= 4 and v % 3) */
+static void i_residual_q(int v)
+{
+	const int k = v < 4 ? 3 : 1, co = 4;
+	const float sw[4] = {0.02f, 0.03f, 0.015f, 0.025f};
+	const int32_t zw[4] = {0, 0, 0, 0};
+	int x = qfact(input("x", DT_S8, 4, D(1, 3, 6, 6)), 0.05f, 3);
+	int w = qfact(cints(DT_S8, -100, 100, 4, D(co, 3, k, k)), 0.02f, 0);
+	int b = qfact(cints(DT_S32, -300, 300, 1, D(co)), 0.05f * 0.02f, 0);
+	int r = qfact(input("r", DT_S8, 4, D(1, co, 6, 6)), 0.07f, 5);
+	int c = op(OP_QCONV, 3, x, w, b), a;
+
+	if (v % 2) {
+		float s[4];
+		for (int i = 0; i < co; i++)
+			s[i] = sw[i] * 0.05f;
+		ir_quant_set(G, w, co, 0, sw, zw);
+		ir_quant_set(G, b, co, 0, s, zw);
+	}
+	if (k == 3)
+		av(c, "pads", 4, D(1, 1, 1, 1));
+	qfact(out(c), 0.1f, -2);
+	a = v & 2 ? op(OP_QADD, 2, r, out(c)) : op(OP_QADD, 2, out(c), r);
+	qfact(out(a), 0.12f, -1);
+	if (v >= 4 && v % 3)
+		ai(v == 4 ? c : a, "act_min", v == 4 ? -2 : -1);
+	result(out(a));
+}
+
 /* (x - mean) / sqrt(var + eps) over the last (v 1: two last) axes */
 static int layernorm(int x, int v)
 {
@@ -606,6 +658,7 @@ static const Inst insts[] = {
 	{"act-into-producer", NULL, i_act_into, 2 * NACTS + 2, EXACT},
 	{"clip-into-producer", "act-into-producer", i_clip_into, 3, EXACT},
 	{"residual-into-conv", "act-into-producer", i_residual, 12, EXACT},
+	{"residual-into-qconv", NULL, i_residual_q, 6, EXACT},
 	{"layernorm", NULL, i_layernorm, 2, ROUNDED},
 	{"layernorm-scale", NULL, i_ln_scale, 3, FOLDED},
 	{"layernorm-shift", NULL, i_ln_shift, 3, FOLDED},
