@@ -153,6 +153,13 @@ static int q8_w16(Graph *g, int node)
 	return q8_speed(g) && ir_is_const(g, ir_in(g, node, 1)) && in_t(g, node, 1)->data;
 }
 
+/* the packed kernels' scratch fits --scratch-limit (above it: the portable kernels, which
+   take no more) */
+static int q8_fits(Graph *g, int64_t scratch)
+{
+	return g->scratch_limit < 0 || scratch <= g->scratch_limit;
+}
+
 /* The convolution with its residual Add (TFLite's, the convolution's output as a, the
    residual as b): on the kernels of int16 weights at a Cortex-M target, else on the
    portable ones; written over the residual when it dies here. */
@@ -235,9 +242,10 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 	   the plane of the channel, before writing them */
 	lw_conv_inplace(L, &p->conv, family);
 	if (strcmp(family, "conv_dw") && q8_w16(g, node) && g->target->mve &&
-	    !q8_conv_mve(g, node, L, p, ri))
+	    q8_fits(g, o2m_q8_conv_mve_scratch_bytes(p)) && !q8_conv_mve(g, node, L, p, ri))
 		return 0;
-	if (strcmp(family, "conv_dw") && q8_w16(g, node)) {
+	if (strcmp(family, "conv_dw") && q8_w16(g, node) &&
+	    q8_fits(g, o2m_q8_conv_w16_scratch_bytes(p, !strcmp(family, "conv_1x1")))) {
 		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
 		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
 		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
@@ -297,7 +305,7 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	if (q8_w16(g, node) && g->target->mve) {
+	if (q8_w16(g, node) && g->target->mve && q8_fits(g, o2m_q8_fc_mve_scratch_bytes(p))) {
 		int bi = q8_mve_bias(g, node, L, w->data, p->out, p->in, p->input_offset);
 		if (bi >= 0) {
 			int64_t count = o2m_q8_mve_count(1, p->out, p->in);
@@ -312,7 +320,7 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 			return 0;
 		}
 	}
-	if (q8_w16(g, node)) {
+	if (q8_w16(g, node) && q8_fits(g, o2m_q8_fc_w16_scratch_bytes(p))) {
 		int64_t count = o2m_q8_w16_fc_count(p->out, p->in);
 		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
 		o2m_q8_pack_fc_w16(w->data, p->out, p->in, pk);
