@@ -3,7 +3,8 @@
 # MAC, flash and RAM, in build/bench/results.md. BENCH_BASE=results.tsv adds speedups.
 # `make bench-nodes BENCH_MODEL=name` lists the instructions of every node of one model.
 # `make bench-q8`: int8 against float (ResNet-8, DS-CNN, MobileNetV1, FC autoencoder) on
-# the M4 (portable, DSP, --target cortex-m4), the M3 and the M55.
+# the M4 (portable, DSP, --target cortex-m4), the M3 and the M55. `make bench-ram`: the
+# arena against the layer-wise lower bound (bench/ram.sh).
 # Not a test: no threshold on speed.
 M4RUN ?= $(firstword $(wildcard ../shared/tools/cortexm/m4run \
 	/work/shared/tools/cortexm/m4run) m4run)
@@ -21,6 +22,10 @@ bench-scale: $(B)/onnx2mcu
 bench-q8: $(B)/onnx2mcu
 	bench/q8.sh $(B)/onnx2mcu $(M4RUN)
 
+# the arena against the layer-wise lower bound, float and int8 (no emulator needed)
+bench-ram: $(B)/onnx2mcu
+	bench/ram.sh $(B)/onnx2mcu
+
 # compile time: onnx2mcu on the MLPerf Tiny models, onnx2mcu and gcc -O2 on a ResNet-50
 bench-compile: $(B)/onnx2mcu
 	/usr/bin/python3 bench/compile.py $(B)/onnx2mcu $(B)/bench/compile
@@ -32,4 +37,4 @@ calibrate: $(B)/onnx2mcu
 bench-nodes: $(B)/onnx2mcu
 	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
 
-.PHONY: bench bench-nodes bench-scale bench-q8 calibrate bench-compile
+.PHONY: bench bench-nodes bench-scale bench-q8 bench-ram calibrate bench-compile

@@ -190,7 +190,7 @@ static int q8conv_residual(Graph *g, int node, Lowered *L, const o2m_q8_conv_par
 	ir_quant_multiplier(twice_max / ((double)(1 << 20) * sy), &a->out_mult, &a->out_shift);
 	L->inplace = 3;
 	L->grow = 0;
-	if (q8_w16(g, node)) {
+	if (q8_w16(g, node) && q8_fits(g, o2m_q8_conv_w16_res_scratch_bytes(rp))) {
 		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
 		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
 		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
