@@ -197,13 +197,15 @@ static int q8conv_residual(Graph *g, int node, Lowered *L, const o2m_q8_conv_par
 		o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout,
 				     p->conv.c_in / p->conv.group,
 				     (int64_t)p->conv.k_d * p->conv.k_h * p->conv.k_w, pk);
+		int32_t *t = arena_alloc(&g->arena, sizeof *t * 512);
+		o2m_q8_add_tables(a, t); /* the Add's input rescales, as q8_add_lut's */
 		k = lw_kernel(g, node, "q8_conv_w16_res", DT_S8);
 		if (k < 0)
 			return -1;
-		lw_call(g, L, k, PT_Q8_CONV_RES, rp, 7, A_IN(0),
+		lw_call(g, L, k, PT_Q8_CONV_RES, rp, 8, A_IN(0),
 			A_CST(lw_const(g, L, DT_S16, count, pk)), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-			A_CST(ri), A_IN(3), A_SCR(lw_scratch(g, L, o2m_q8_conv_w16_res_scratch_bytes(rp))),
-			A_OUT(0));
+			A_CST(ri), A_CST(lw_const(g, L, DT_S32, 512, t)), A_IN(3),
+			A_SCR(lw_scratch(g, L, o2m_q8_conv_w16_res_scratch_bytes(rp))), A_OUT(0));
 		return 0;
 	}
 	k = lw_kernel(g, node, "q8_conv_res", DT_S8);

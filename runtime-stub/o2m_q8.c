@@ -57,20 +57,6 @@ static int add_ok(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *
 	return binary_ok(q, a, b, y) && q8_add_ok(q);
 }
 
-#ifdef Q8_DSP
-/* whether every sum of one value of each table is below 2^30 in magnitude: each below
-   2^29 */
-static int add_small(const int32_t *t)
-{
-	int32_t i;
-
-	for (i = 0; i < 512; i++)
-		if (t[i] <= -(1 << 29) || t[i] >= (1 << 29))
-			return 0;
-	return 1;
-}
-#endif
-
 int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8_t *b,
 		      const int32_t *t, int8_t *y)
 {
@@ -108,7 +94,7 @@ int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8
 	}
 #endif
 #ifdef Q8_DSP
-	if (dense(p) && o.fast && -q->out_shift <= RQ2_MAX_R && add_small(t)) {
+	if (dense(p) && o.fast && -q->out_shift <= RQ2_MAX_R && q8_add_small(t)) {
 		/* sums below 2^30 (as the compiler's multipliers make them): doubled, they take
 		   the packed kernels' rescale (rq2: one SMMULR); no saturation to do */
 		const int32_t mult = q->out_mult, r = -q->out_shift, lo = o.lo, hi = o.hi;

@@ -296,10 +296,12 @@ typedef struct {
 int o2m_q8_conv_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int8_t *w,
 		       const int32_t *bias, const int32_t *requant, const int8_t *r,
 		       int16_t *scratch, int8_t *y);
-/** o2m_q8_conv_w16_s8 with the residual Add; scratch of o2m_q8_conv_w16_res_scratch_bytes. */
+/** o2m_q8_conv_w16_s8 with the residual Add, its inputs' rescales read from the table
+    lut of o2m_q8_add_tables (as o2m_q8_add_lut_s8); scratch of
+    o2m_q8_conv_w16_res_scratch_bytes. */
 int o2m_q8_conv_w16_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int16_t *w,
-			   const int32_t *bias, const int32_t *requant, const int8_t *r,
-			   int16_t *scratch, int8_t *y);
+			   const int32_t *bias, const int32_t *requant, const int32_t *lut,
+			   const int8_t *r, int16_t *scratch, int8_t *y);
 
 /** the scratch of the residual kernels: their convolution's, then the outputs of the
     positions in flight (two, or four for w16) of every channel */

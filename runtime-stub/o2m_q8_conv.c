@@ -239,19 +239,24 @@ static void cols_out(const o2m_q8_conv_params *q, int32_t cout, int32_t plane,
    in flight wait (channel oc's at t[oc * tn + i]) */
 typedef struct {
 	add_rq a;
+	add_lut l;       /* with a table of the rescaled inputs (lut) */
+	int lut;
 	const int8_t *r;
 	int8_t *t;
 	int32_t tn;
 } q8_res;
 
-/* the residual kernels' parameters checked and their Add prepared: t at `at` bytes of
-   the scratch */
-static int res_prep(const o2m_q8_conv_res_params *p, const int8_t *r, int16_t *scratch,
-		    int64_t at, int32_t tn, q8_res *rs)
+/* the residual kernels' parameters checked and their Add prepared (on the table lut
+   when not NULL): t at `at` bytes of the scratch */
+static int res_prep(const o2m_q8_conv_res_params *p, const int32_t *lut, const int8_t *r,
+		    int16_t *scratch, int64_t at, int32_t tn, q8_res *rs)
 {
 	if (!r || !scratch || !q8_add_ok(&p->add))
 		return 0;
 	rs->a = add_prep(&p->add);
+	rs->lut = lut != NULL;
+	if (lut)
+		rs->l = add_lut_prep(&p->add, lut);
 	rs->r = r;
 	rs->t = (int8_t *)(void *)scratch + at;
 	rs->tn = tn;
@@ -266,6 +271,13 @@ static void res_out(const q8_res *rs, int32_t cout, int32_t plane, int32_t j, in
 	const int8_t *t = rs->t;
 	int32_t oc, i;
 
+	if (rs->lut) {
+		const add_lut l = rs->l;
+		for (oc = 0; oc < cout; oc++, r += plane, y += plane, t += rs->tn)
+			for (i = 0; i < n; i++)
+				y[j + i] = add_lut1(&l, t[i], r[j + i]);
+		return;
+	}
 	for (oc = 0; oc < cout; oc++, r += plane, y += plane, t += rs->tn)
 		for (i = 0; i < n; i++)
 			y[j + i] = add1(&rs->a, t[i], r[j + i]);
@@ -491,7 +503,7 @@ int o2m_q8_conv_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const i
 	const int k1 = is_1x1(&p->conv.conv);
 	q8_res rs;
 
-	if (!res_prep(p, r, scratch, o2m_q8_conv_scratch_bytes(&p->conv, 0, k1), 2, &rs))
+	if (!res_prep(p, NULL, r, scratch, o2m_q8_conv_scratch_bytes(&p->conv, 0, k1), 2, &rs))
 		return O2M_ERR_ARG;
 	return k1 ? conv_1x1_s8(&p->conv, x, w, bias, rq, scratch, y, &rs)
 		  : conv_s8(&p->conv, x, w, bias, rq, scratch, y, &rs);
@@ -1634,12 +1646,12 @@ int o2m_q8_conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 }
 
 int o2m_q8_conv_w16_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, const int16_t *w,
-			   const int32_t *bias, const int32_t *rq, const int8_t *r,
-			   int16_t *scratch, int8_t *y)
+			   const int32_t *bias, const int32_t *rq, const int32_t *lut,
+			   const int8_t *r, int16_t *scratch, int8_t *y)
 {
 	q8_res rs;
 
-	if (!res_prep(p, r, scratch, o2m_q8_conv_w16_scratch_bytes(&p->conv, 0), 4, &rs))
+	if (!lut || !res_prep(p, lut, r, scratch, o2m_q8_conv_w16_scratch_bytes(&p->conv, 0), 4, &rs))
 		return O2M_ERR_ARG;
 	return conv_w16_s8(&p->conv, x, w, bias, rq, scratch, y, &rs);
 }

@@ -429,4 +429,60 @@ static inline rq2 rq2_of(int32_t word, int32_t off)
 	return e;
 }
 
+/* ---- Add on a table of each input's rescaled value (o2m_q8_add_tables): the
+   output's rescale prepared once per call, as o2m_q8_add_lut_s8's ---- */
+typedef struct {
+	const int32_t *ta, *tb; /* indexed by the int8 value */
+	q8_rq o;
+	int small;              /* every table value below 2^29: the rq2 rescale (DSP) */
+	int32_t c, r;           /* its rounding constant and shift */
+} add_lut;
+
+/* whether every sum of one value of each table is below 2^30 in magnitude: each below
+   2^29 */
+static inline int q8_add_small(const int32_t *t)
+{
+	int32_t i;
+
+	for (i = 0; i < 512; i++)
+		if (t[i] <= -(1 << 29) || t[i] >= (1 << 29))
+			return 0;
+	return 1;
+}
+
+static inline add_lut add_lut_prep(const o2m_q8_binary_params *q, const int32_t *t)
+{
+	add_lut l;
+
+	l.ta = t + 128;
+	l.tb = t + 384;
+	l.o = q8_rq_of(q->out_mult, q->out_shift, q->output_offset, q->act_min, q->act_max);
+	l.r = -q->out_shift;
+	l.small = l.o.fast && l.r >= 1 && l.r <= RQ2_MAX_R && q8_add_small(t);
+	l.c = l.small ? (int32_t)(1u << (l.r - 1)) + l.o.off * (int32_t)(1u << l.r) : 0;
+	return l;
+}
+
+/* one element: the two rescaled values' sum (saturated), rescaled to the output; the
+   bits of add1 */
+static inline int8_t add_lut1(const add_lut *l, int32_t a, int32_t b)
+{
+	int32_t h;
+#ifndef Q8_DSP
+	int64_t s;
+#endif
+
+	if (l->small) { /* doubled below 2^31: one SMMULR, no saturation to do */
+		h = rq2_round(q8_smmulr(2 * (l->ta[a] + l->tb[b]), l->o.mult), l->c, l->r);
+		return (int8_t)(h < l->o.lo ? l->o.lo : h > l->o.hi ? l->o.hi : h);
+	}
+#ifdef Q8_DSP
+	h = __qadd(l->ta[a], l->tb[b]);
+#else
+	s = (int64_t)l->ta[a] + l->tb[b];
+	h = (int32_t)(s > INT32_MAX ? INT32_MAX : s < INT32_MIN ? INT32_MIN : s);
+#endif
+	return q8_rq_out(&l->o, h);
+}
+
 #endif

@@ -152,6 +152,7 @@ static int mve_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 }
 
 static int8_t res[XMAX]; /* a residual */
+static int32_t lut[512]; /* the Add's table (o2m_q8_add_tables) */
 static int res_run; /* residual kernels run */
 
 /* The residual kernels against the convolution (yref, the portable kernel's outputs)
@@ -201,8 +202,9 @@ static int res_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 	}
 	o2m_q8_pack_conv_w16(w, p->group, p->c_out / p->group, p->c_in / p->group,
 			     p->k_d * p->k_h * p->k_w, w16);
+	o2m_q8_add_tables(a, lut);
 	memcpy(y, res, (size_t)ny);
-	rc = o2m_q8_conv_w16_res_s8(&rp, x, w16, b, rq, y, scr, y);
+	rc = o2m_q8_conv_w16_res_s8(&rp, x, w16, b, rq, lut, y, scr, y);
 	if (rc != O2M_OK) {
 		printf("MISMATCH %s w16 in place case %d: status %d\n", what, kase, rc);
 		return 0;
