@@ -49,6 +49,7 @@ typedef struct {
 	int nqlayers, qsamples;
 	const struct Mcu *mcu;  /* --mcu NAME, or NULL */
 	int64_t ram_limit;      /* --ram-limit (or the --mcu's SRAM); 0 for none */
+	int patches_set;        /* --patches given: the compiler does not choose */
 	int64_t flash_limit;    /* --flash-limit (or the --mcu's flash); 0 for none */
 	int force;              /* --force: over a limit is a warning */
 	int arena_extern;       /* --arena extern: NAME_run_with takes the arena */

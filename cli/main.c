@@ -87,6 +87,11 @@ static const char *usage_common =
 	"                       the most scratch one kernel call may take in the arena\n"
 	"                       (suffix K, M or G); kernels are picked by the cost model\n"
 	"                       among those that fit (0: none that take scratch)\n"
+	"  --patches N          run the first layers (to the first small output after the\n"
+	"                       largest layer) in N bands of rows, recomputing the rows\n"
+	"                       where bands meet: less RAM for more instructions; under\n"
+	"                       --ram-limit the compiler picks N itself when the plan does\n"
+	"                       not fit (1: never)\n"
 	"  --int8-layout fast|compact\n"
 	"                       int8 weights on a Cortex-M target: packed for its kernels\n"
 	"                       (fast, the default; conv and fully connected weights take\n"
@@ -264,6 +269,7 @@ static const struct {
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
 	{"--code", C_VALIDATE},         {"--target", C_MODEL},
 	{"--scratch-limit", C_MODEL},   {"--int8-layout", C_MODEL},
+	{"--patches", C_MODEL},
 	{"--qemu", C_VALIDATE},         {"--arena", C_COMPILE | C_VALIDATE},
 	{"--io-in-arena", C_COMPILE | C_VALIDATE | C_FLAG},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
@@ -616,6 +622,16 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 			if (parse_bytes(next, &o->passes.scratch_limit) || o->passes.scratch_limit < 0)
 				return cli_usage_error(cmd, "--scratch-limit wants a size such as 16K, "
 						       "not '%s'", next);
+		} else if (!strcmp(a, "--patches")) {
+			char *end;
+			long v;
+			NEED_ARG();
+			v = strtol(next, &end, 10);
+			if (*end || end == next || v < 1 || v > 64)
+				return cli_usage_error(cmd, "--patches wants a count of bands from 1 to "
+						       "64, not '%.64s'", next);
+			o->passes.patch_bands = v > 1 ? (int)v : 0;
+			o->patches_set = 1;
 		} else if (!strcmp(a, "--int8-layout")) {
 			NEED_ARG();
 			if (strcmp(next, "fast") && strcmp(next, "compact"))
@@ -801,6 +817,52 @@ static Graph *fit_int8(Graph *g, CliOptions *o)
 	return c;
 }
 
+/* Under --ram-limit (without --patches), when the plan does not fit: the first layers in
+   bands (passes/patch.c), the fewest of 2, 3, 4, 6, 8, 12, 16 and 24 that fit, with a note
+   of what they cost (estimated cycles; docs/memory-planning.md). The first build stands
+   when none fits or patching changes nothing. NULL when a build fails. */
+static Graph *fit_patches(Graph *g, CliOptions *o)
+{
+	static const int tries[] = {2, 3, 4, 6, 8, 12, 16, 24};
+	int64_t ram, io, flash, ram2 = 0;
+	ReportTotals before, after;
+
+	if (!o->ram_limit || o->patches_set)
+		return g;
+	cli_fit_bytes(g, &ram, &io, &flash);
+	if (ram <= o->ram_limit)
+		return g;
+	cli_totals(g, &before);
+	for (size_t i = 0; i < sizeof tries / sizeof *tries; i++) {
+		Graph *c;
+		o->passes.patch_bands = tries[i];
+		c = onnx_load(o->model, &o->load);
+		if (!c || cli_passes(c, o)) {
+			ir_graph_free(c);
+			ir_graph_free(g);
+			return NULL;
+		}
+		if (!c->patched) { /* nothing to split: the first build stands */
+			ir_graph_free(c);
+			break;
+		}
+		cli_fit_bytes(c, &ram2, &io, &flash);
+		if (ram2 < ram && (ram2 <= o->ram_limit || i + 1 == sizeof tries / sizeof *tries)) {
+			cli_totals(c, &after);
+			ir_note(c, -1, "--ram-limit: %d patches: RAM %lld bytes instead of %lld, for "
+				"%.1f%% more estimated cycles (%.0f instead of %.0f)", c->patched,
+				(long long)ram2, (long long)ram,
+				100.0 * (double)(after.cycles - before.cycles) / (double)(before.cycles > 0 ? before.cycles : 1),
+				(double)after.cycles, (double)before.cycles);
+			ir_graph_free(g);
+			return c;
+		}
+		ir_graph_free(c);
+	}
+	o->passes.patch_bands = 0;
+	return g;
+}
+
 /* load -> passes: the whole compiler up to code generation */
 Graph *cli_build(CliOptions *o)
 {
@@ -818,7 +880,8 @@ Graph *cli_build(CliOptions *o)
 		ir_graph_free(g);
 		return NULL;
 	}
-	return fit_int8(g, o);
+	g = fit_int8(g, o);
+	return g ? fit_patches(g, o) : NULL;
 }
 
 /* one line on stderr saying what compile made (-q: none) */

@@ -253,6 +253,27 @@ static void collect(Emit *e)
 	e->weights_bytes = codegen_weights(g, e->weight_used);
 }
 
+/* An earlier prepared constant with the same bytes as constant c of node i (band copies
+   of a layer pack the same filters, passes/patch.c): its node and index in *fi, *fc, and
+   1; 0 for the first of its kind. */
+static int cst_twin(const Graph *g, int i, int c, int *fi, int *fc)
+{
+	const PConst *k = &g->n[i].low->cst[c];
+	const int64_t bytes = k->count * dt_size(k->dtype);
+
+	for (int j = 0; j <= i; j++)
+		for (int d = 0; !g->n[j].dead && d < (j == i ? c : g->n[j].low->ncst); d++) {
+			const PConst *o = &g->n[j].low->cst[d];
+			if (o->dtype == k->dtype && o->count == k->count &&
+			    (o->data == k->data || (o->data && k->data &&
+						    !memcmp(o->data, k->data, (size_t)bytes)))) {
+				*fi = j, *fc = d;
+				return 1;
+			}
+		}
+	return 0;
+}
+
 int64_t codegen_weights(Graph *g, int *used)
 {
 	int64_t bytes = 0;
@@ -281,9 +302,11 @@ int64_t codegen_weights(Graph *g, int *used)
 				bytes += ir_nbytes(&g->t[t]);
 		}
 	for (int i = 0; i < g->nn; i++)
-		if (!g->n[i].dead)
-			for (int c = 0; c < g->n[i].low->ncst; c++)
+		for (int c = 0; !g->n[i].dead && c < g->n[i].low->ncst; c++) {
+			int fi, fc;
+			if (!cst_twin(g, i, c, &fi, &fc))
 				bytes += g->n[i].low->cst[c].count * dt_size(g->n[i].low->cst[c].dtype);
+		}
 	return bytes;
 }
 
@@ -523,6 +546,12 @@ static void layout_weights(Emit *e)
 		e->cpart[i] = arena_alloc(&g->arena, sizeof(int) * (size_t)(nc + 1));
 		for (int c = 0; c < nc; c++) {
 			const PConst *k = &g->n[i].low->cst[c];
+			int fi, fc;
+			if (cst_twin(g, i, c, &fi, &fc)) { /* one copy in flash */
+				e->cpart[i][c] = e->cpart[fi][fc];
+				e->coff[i][c] = e->coff[fi][fc];
+				continue;
+			}
 			place(e, k->count * dt_size(k->dtype), k->dtype, &e->cpart[i][c], &e->coff[i][c]);
 		}
 	}
@@ -618,7 +647,8 @@ static void emit_weights_part(Emit *e, FILE *f, int part, int64_t *done)
 			continue;
 		for (int c = 0; c < g->n[i].low->ncst; c++) {
 			const PConst *k = &g->n[i].low->cst[c];
-			if (e->cpart[i][c] != part)
+			int fi, fc;
+			if (e->cpart[i][c] != part || cst_twin(g, i, c, &fi, &fc))
 				continue;
 			fprintf(f, "\n\t/* prepared for node '%s' at byte %lld */",
 				comment_text(g, g->n[i].name), (long long)e->coff[i][c]);

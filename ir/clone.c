@@ -75,6 +75,8 @@ Graph *ir_graph_clone(const Graph *g)
 	c->quantized = g->quantized;
 	c->target = g->target;
 	c->scratch_limit = g->scratch_limit;
+	c->patch_bands = g->patch_bands;
+	c->patched = g->patched;
 	c->int8_compact = g->int8_compact;
 	c->io_in_arena = g->io_in_arena;
 	c->const_bytes = g->const_bytes;

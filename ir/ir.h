@@ -341,6 +341,8 @@ struct Graph {
 	int int8_compact;       /* int8 weights kept as the model has them (no packed
 				   layouts of the target) */
 	int io_in_arena;        /* graph inputs and outputs live in the arena (pass_plan) */
+	int patch_bands;        /* bands pass_patch splits the first layers into; 0 none */
+	int patched;            /* the bands it made (0: none) */
 	int64_t const_bytes;    /* of the constants loaded and folded so far: at most
 				   ir_max_const_bytes */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */

@@ -969,3 +969,51 @@ int prep_space_to_depth(Graph *g, int node, Lowered *L)
 	lw_strides(6, dims, ds);
 	return lw_copy(g, node, L, dt_size(x->dtype), 6, dims, ss, ds, 0, 0, A_IN(0), A_OUT(0));
 }
+
+/* ---- PatchRows (internal, passes/patch.c): X [N, C, rows, W] written at row `start` of
+   a tensor of `height` rows, over acc (input 1: what the bands before wrote) or, for the
+   first band, over zeros ---- */
+
+int shape_patch_rows(Graph *g, int node)
+{
+	const Tensor *x = in_t(g, node, 0);
+	const int64_t start = ir_attr_int(g, node, "start", -1);
+	const int64_t height = ir_attr_int(g, node, "height", -1);
+	int64_t dims[4];
+
+	if (x->rank != 4 || start < 0 || start > height - x->dims[2]) {
+		ir_error(g, node, "rows [%lld, %lld) are not inside %lld", (long long)start,
+			 (long long)(start + (x->rank == 4 ? x->dims[2] : 0)), (long long)height);
+		return -1;
+	}
+	memcpy(dims, x->dims, sizeof dims);
+	dims[2] = height;
+	if (has_in(g, node, 1) && (in_t(g, node, 1)->rank != 4 ||
+				   memcmp(in_t(g, node, 1)->dims, dims, sizeof dims))) {
+		ir_error(g, node, "the tensor written into has another shape");
+		return -1;
+	}
+	set_out(g, node, 0, x->dtype, 4, dims);
+	return 0;
+}
+
+int prep_patch_rows(Graph *g, int node, Lowered *L)
+{
+	const Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
+	const int64_t w = x->dims[3], rows = x->dims[2], n = ir_numel(y), one = 1;
+	const int64_t dims[2] = {x->dims[0] * x->dims[1], rows * w};
+	const int64_t ss[2] = {rows * w, 1}, ds[2] = {y->dims[2] * w, 1};
+	const int es = (int)dt_size(x->dtype);
+
+	if (!n)
+		return 0;
+	if (has_in(g, node, 1)) { /* a copy of nothing when the plan puts y over acc */
+		L->inplace = 1;
+		if (lw_copy(g, node, L, es, 1, &n, &one, &one, 0, 0, A_IN(1), A_OUT(0)))
+			return -1;
+	} else {
+		lw_zero(g, node, L, 0);
+	}
+	return lw_copy(g, node, L, es, 2, dims, ss, ds, 0, ir_attr_int(g, node, "start", 0) * w,
+		       A_IN(0), A_OUT(0));
+}

@@ -14,6 +14,7 @@ static const struct {
 	{"dce", pass_dce},
 	{"quant", pass_quant},
 	{"rewrite", pass_rewrite},
+	{"patch", pass_patch},
 	{"lower", pass_lower},
 	{"plan", pass_plan},
 };
@@ -47,6 +48,7 @@ int passes_run_until(Graph *g, const PassOptions *opt, const char *last)
 	g->scratch_limit = current->scratch_limit;
 	g->int8_compact = current->int8_compact;
 	g->io_in_arena = current->io_in_arena;
+	g->patch_bands = current->patch_bands;
 	for (int i = 0; i < NPASSES; i++) {
 		if (opt && opt->progress)
 			opt->progress(pass_table[i].name, -1);

@@ -35,10 +35,12 @@ typedef struct {
 	int int8_compact;       /* 1: int8 weights as the model has them, on any target
 				   (--int8-layout compact) */
 	int io_in_arena;        /* 1: graph inputs and outputs in the arena (--io-in-arena) */
+	int patch_bands;        /* >= 2: the first layers run in that many bands of rows
+				   (pass_patch; the CLI sets it under --ram-limit) */
 } PassOptions;
 
 #define PASS_DEFAULTS \
-	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1, 0}
+	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1, 0, 0, 0}
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */
@@ -46,6 +48,7 @@ void pass_identity(Graph *g); /* removes nodes whose output is their input uncha
 void pass_dce(Graph *g);      /* removes nodes nothing reads */
 void pass_quant(Graph *g);    /* QDQ groups and QLinear ops become integer ops */
 void pass_rewrite(Graph *g);  /* graph substitution and fusion by the rules of rules.c */
+void pass_patch(Graph *g);    /* the first layers in bands of rows (patch-based execution) */
 void pass_lower(Graph *g);    /* lowers every node to kernel calls */
 void pass_plan(Graph *g);     /* assigns arena offsets by liveness */
 

@@ -34,8 +34,15 @@ int o2m_copy(const o2m_copy_params *p, const void *src, void *dst)
 	int32_t idx[O2M_MAX_RANK] = {0};
 	int32_t k, j, last, n, ss, ds, os = 0, od = 0;
 
-	if (p->rank < 1 || p->rank > O2M_MAX_RANK)
+	if (p->rank < 1 || p->rank > O2M_MAX_RANK || p->elem_size < 1)
 		return O2M_ERR_ARG;
+	if ((const char *)src + (int64_t)p->src_offset * p->elem_size ==
+	    (const char *)dst + (int64_t)p->dst_offset * p->elem_size) {
+		for (k = 0; k < p->rank && p->src_stride[k] == p->dst_stride[k]; k++)
+			;
+		if (k == p->rank)
+			return O2M_OK; /* onto itself: nothing changes */
+	}
 	for (k = 0; k < p->rank; k++)
 		if (p->dims[k] == 0)
 			return O2M_OK;

@@ -227,6 +227,12 @@ expect 0 "warning: RAM 145704 bytes (arena 133376 + inputs and outputs 12328) is
 expect 0 "RAM 56% of 256K, weights 30% of 1M flash (nrf52840)" compile "$m8" -o "$out/fit" --mcu nrf52840
 expect 0 "RAM 14% of 1M, weights 59% of 512K flash (stm32l432kc)" compile "$m8" -o "$out/fit" --mcu stm32l432kc --ram-limit 1M --flash-limit 512K
 expect 0 "RAM: 145704 of 98304 bytes (148.2%; arena 133376, inputs and outputs 12328): does not fit" inspect "$m8" --mcu stm32f401re
+# --ram-limit patches the first layers when the plan does not fit (passes/patch.c)
+mb2=$here/../models/mobilenet_v2_035/model.onnx
+expect 0 "note: --ram-limit: 4 patches: RAM 251424 bytes instead of 553592, for 3.6% more estimated cycles" compile "$mb2" -o "$out/patch" --ram-limit 276776
+expect 0 "note: patches: the first 6 layers (to '.*') run in 4 bands of rows" compile "$mb2" -o "$out/patch" --ram-limit 276776
+expect 2 "--patches wants a count of bands from 1 to 64, not '0'" compile "$m8" -o "$out/patch" --patches 0
+expect 0 "note: patches: none: a tensor of the first layers is read" compile "$m8" -o "$out/patch" --patches 4
 # no limits: a model no part could hold (issue 11: a ResNet-50 compiled silently into
 # 102 MB of weights and a 7 MB arena) is compiled with a warning saying so
 expect 0 "warning: RAM 24000000 bytes (arena and buffers) is more than any part of 'onnx2mcu mcus' has" compile "$here/symbolic.onnx" -o "$out/fit" --dim batch=1000 --dim seq=1000

@@ -5,7 +5,8 @@
 # the generated C also compiles warning-free with clang and arm-none-eabi-gcc; and
 # compiling twice gives byte-identical files; the memory plans at -O1 and -O0 pass the
 # independent checker $PLAN_CHECK (test/plan/check.c). Each model is validated at -O1 (the
-# default: rewritten and fused) and at -O0; NAME/kernels holds the most kernel calls its
+# default: rewritten and fused), at -O0, and with its first layers in 3 bands of rows
+# (--patches 3, where they split; passes/patch.c); NAME/kernels holds the most kernel calls its
 # -O1 run function may make (the report's "kernels"), NAME/layer-ops lines "OP N": exactly
 # N kernel calls of op OP in the report (LayerNormalization and Gelu recognised as one
 # kernel each). Ends with: N passed, M failed.
@@ -47,8 +48,11 @@ for m in $models; do
 		--report "$out/$m.json" --memory-plan "$out/$m.plan.json" &&
 	check "$m" "compile -O0" "$bin" compile "$dir/model.onnx" -O0 -o "$out/$m.o0" -n "$m" \
 		--memory-plan "$out/$m.o0.plan.json" &&
+	check "$m" "validate --patches 3" "$bin" validate "$dir/model.onnx" --patches 3 \
+		--data "$dir" --atol "$1" --rtol "$2" --cflags "-O1 $warn $san" \
+		--memory-plan "$out/$m.p3.plan.json" &&
 	check "$m" "memory plans (test/plan/check)" "${PLAN_CHECK:?PLAN_CHECK names test/plan/check}" \
-		"$out/$m.plan.json" "$out/$m.o0.plan.json" &&
+		"$out/$m.plan.json" "$out/$m.o0.plan.json" "$out/$m.p3.plan.json" &&
 	check "$m" "kernel calls (check-report.sh)" "$here/check-report.sh" "$out/$m.json" "$dir" &&
 	check "$m" "compile again" "$bin" compile "$dir/model.onnx" -o "$out/$m.b" -n "$m" &&
 	check "$m" "byte-identical output" diff -r "$out/$m.a" "$out/$m.b" &&
