@@ -160,6 +160,20 @@ static int q8_fits(Graph *g, int64_t scratch)
 	return g->scratch_limit < 0 || scratch <= g->scratch_limit;
 }
 
+/* the QConv's weights packed as int16 for the kernels of o2m_q8_conv_w16_s8: a prepared
+   constant */
+static int q8_w16_weights(Graph *g, int node, Lowered *L, const o2m_q8_conv_params *p)
+{
+	int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
+	int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
+	int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
+
+	o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout,
+			     p->conv.c_in / p->conv.group,
+			     (int64_t)p->conv.k_d * p->conv.k_h * p->conv.k_w, pk);
+	return lw_const(g, L, DT_S16, count, pk);
+}
+
 /* The convolution with its residual Add (TFLite's, the convolution's output as a, the
    residual as b): on the kernels of int16 weights at a Cortex-M target, else on the
    portable ones; written over the residual when it dies here. */
@@ -191,19 +205,13 @@ static int q8conv_residual(Graph *g, int node, Lowered *L, const o2m_q8_conv_par
 	L->inplace = 3;
 	L->grow = 0;
 	if (q8_w16(g, node) && q8_fits(g, o2m_q8_conv_w16_res_scratch_bytes(rp))) {
-		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
-		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
-		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
-		o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout,
-				     p->conv.c_in / p->conv.group,
-				     (int64_t)p->conv.k_d * p->conv.k_h * p->conv.k_w, pk);
 		int32_t *t = arena_alloc(&g->arena, sizeof *t * 512);
 		o2m_q8_add_tables(a, t); /* the Add's input rescales, as q8_add_lut's */
 		k = lw_kernel(g, node, "q8_conv_w16_res", DT_S8);
 		if (k < 0)
 			return -1;
 		lw_call(g, L, k, PT_Q8_CONV_RES, rp, 8, A_IN(0),
-			A_CST(lw_const(g, L, DT_S16, count, pk)), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+			A_CST(q8_w16_weights(g, node, L, p)), has_in(g, node, 2) ? A_IN(2) : A_NONE,
 			A_CST(ri), A_CST(lw_const(g, L, DT_S32, 512, t)), A_IN(3),
 			A_SCR(lw_scratch(g, L, o2m_q8_conv_w16_res_scratch_bytes(rp))), A_OUT(0));
 		return 0;
@@ -248,17 +256,11 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 		return 0;
 	if (strcmp(family, "conv_dw") && q8_w16(g, node) &&
 	    q8_fits(g, o2m_q8_conv_w16_scratch_bytes(p, !strcmp(family, "conv_1x1")))) {
-		int64_t cout = p->conv.c_out / p->conv.group, kt = lw_conv_kt(&p->conv);
-		int64_t count = o2m_q8_w16_conv_count(p->conv.group, cout, kt);
-		int16_t *pk = arena_alloc(&g->arena, sizeof *pk * (size_t)count);
-		o2m_q8_pack_conv_w16(in_t(g, node, 1)->data, p->conv.group, cout,
-				     p->conv.c_in / p->conv.group,
-				     (int64_t)p->conv.k_d * p->conv.k_h * p->conv.k_w, pk);
 		k = lw_kernel(g, node, "q8_conv_w16", DT_S8);
 		if (k < 0)
 			return -1;
 		scr = lw_scratch(g, L, o2m_q8_conv_w16_scratch_bytes(p, !strcmp(family, "conv_1x1")));
-		lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_CST(lw_const(g, L, DT_S16, count, pk)),
+		lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_CST(q8_w16_weights(g, node, L, p)),
 			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_CST(ri), A_SCR(scr), A_OUT(0));
 		return 0;
 	}

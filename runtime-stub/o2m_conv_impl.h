@@ -587,6 +587,16 @@ static void SFX(put_over)(const T *c, int32_t rows, int32_t cols, const T *bias,
 	}
 }
 
+/* put, or put_over when over */
+static void SFX(put_either)(const T *c, int32_t rows, int32_t cols, const T *bias, T *y,
+			    int32_t ys, int over, T lo, T hi)
+{
+	if (over)
+		SFX(put_over)(c, rows, cols, bias, y, ys);
+	else
+		SFX(put)(c, rows, cols, bias, y, ys, lo, hi);
+}
+
 /* c[m, n] = a[m, k] b[k, n] + bias[m], clamped to [lo, hi]; b's rows are bs apart
    (n <= bs), c's n. Blocks of 4 x 4, then the odd rows and columns. */
 static void SFX(gemm)(int32_t m, int32_t n, int32_t k, const T *a, const T *b, int32_t bs,
@@ -815,10 +825,7 @@ static void SFX(mk4x4p)(int32_t k, const T *a, const T *b, const T *bias, T *y, 
 		c[4] = c10, c[5] = c11, c[6] = c12, c[7] = c13;
 		c[8] = c20, c[9] = c21, c[10] = c22, c[11] = c23;
 		c[12] = c30, c[13] = c31, c[14] = c32, c[15] = c33;
-		if (over)
-			SFX(put_over)(c, 4, np, bias, y, ys);
-		else
-			SFX(put)(c, 4, np, bias, y, ys, lo, hi);
+		SFX(put_either)(c, 4, np, bias, y, ys, over, lo, hi);
 	}
 }
 
@@ -877,22 +884,14 @@ static int SFX(conv_panels)(const o2m_conv_params *p, const T *x, const T *w, co
 						continue;
 					}
 					SFX(mk4x4)(kt, wg + co * kt, kt, col, 4, acc);
-					if (over)
-						SFX(put_over)(acc, 4, np, bg ? bg + co : NULL, yb,
-							      g.out_plane);
-					else
-						SFX(put)(acc, 4, np, bg ? bg + co : NULL, yb, g.out_plane,
-							 lo, hi);
+					SFX(put_either)(acc, 4, np, bg ? bg + co : NULL, yb, g.out_plane,
+							over, lo, hi);
 				}
 				for (; co < cout; co++) { /* the rows left over, unpacked either way */
-					T *yb = yg + co * g.out_plane + pos;
 					SFX(mk1x4)(kt, wg + co * kt, col, 4, acc);
-					if (over)
-						SFX(put_over)(acc, 1, np, bg ? bg + co : NULL, yb,
-							      g.out_plane);
-					else
-						SFX(put)(acc, 1, np, bg ? bg + co : NULL, yb, g.out_plane,
-							 lo, hi);
+					SFX(put_either)(acc, 1, np, bg ? bg + co : NULL,
+							yg + co * g.out_plane + pos, g.out_plane, over, lo,
+							hi);
 				}
 			}
 		}
