@@ -177,7 +177,7 @@ static inline int32_t o2m_q8_dw_band(const o2m_conv_params *p)
 /** The scratch of o2m_q8_conv_s8 (dw 0, k1x1 0), o2m_q8_conv_dw_s8 (dw 1) and
     o2m_q8_conv_1x1_s8 (k1x1 1), in bytes, 4-byte aligned: depthwise, the padded rows of
     one band of one input channel as int16 (o2m_q8_dw_band; the whole channel for the
-    plane read transposed on cores with DSP); the others, a table of 12 bytes per
+    plane read transposed on cores with DSP); the others, a table of 8 bytes per
     output channel (its rescale, prepared once per call), then int16 columns of two
     windows (c_in / group * k_d * k_h * k_w values each, c_in for 1x1; twice that for
     the general convolution, whose windows are copied twice on cores with DSP). */
@@ -191,8 +191,8 @@ static inline int64_t o2m_q8_conv_scratch_bytes(const o2m_q8_conv_params *q, int
 				   p->stride_h, p->dil_h) *
 		       o2m_q8_span(p->out_w, p->k_w, p->stride_w, p->dil_w);
 	if (k1x1)
-		return (int64_t)12 * p->c_out + (int64_t)4 * p->c_in;
-	return (int64_t)12 * p->c_out +
+		return (int64_t)8 * p->c_out + (int64_t)4 * p->c_in;
+	return (int64_t)8 * p->c_out +
 	       (int64_t)8 * (p->group > 0 ? p->c_in / p->group : 0) * p->k_d * p->k_h * p->k_w;
 }
 

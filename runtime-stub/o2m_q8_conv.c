@@ -13,12 +13,13 @@
 
 /* ---- prepared rescales ---- */
 
-/* one output channel's rescale (q8_rq less the shared output step), 12 bytes: the
+/* one output channel's rescale (q8_rq less the shared output step), 8 bytes: the
    channel table sits at the start of the scratch, made once per call. rsh < 0 stands
-   for a shift -1 - rsh >= 0, which takes o2m_q8_requant. thi is the high word of the
-   rounding constant of x >= 0, 2^30 + 2^(30 + r); its low word is rsh ? 2^30 : 3 * 2^30. */
+   for a shift -1 - rsh >= 0, which takes o2m_q8_requant. The rounding constant of
+   x >= 0 (q8_rq's phi:plo) follows from rsh: its high word is rsh ? 2^(rsh - 1) : 0,
+   its low word rsh ? 2^30 : 3 * 2^30. */
 typedef struct {
-	int32_t mult, rsh, thi;
+	int32_t mult, rsh;
 } rq_ch;
 
 static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
@@ -30,7 +31,6 @@ static void rq_table(const int32_t *rq, int32_t n, rq_ch *tab)
 		r = q8_rq_make(rq[i], 0, 0, 0);
 		tab[i].mult = r.mult;
 		tab[i].rsh = r.fast ? r.rsh : -1 - r.shift;
-		tab[i].thi = r.phi;
 	}
 }
 
@@ -189,7 +189,7 @@ static inline void cols_rq_k(const out_step *o, const rq_ch *e, const int32_t *s
 			v[0] = rq_slow(o, e, s[0]);
 			v[1] = rq_slow(o, e, s[1]);
 		} else {
-			t0 = (int64_t)((uint64_t)(uint32_t)e->thi << 32 |
+			t0 = (int64_t)((uint64_t)(e->rsh ? 1u << (e->rsh - 1) : 0u) << 32 |
 				       (e->rsh ? 0x40000000u : 0xc0000000u));
 			for (k = 0; k < 2; k++) {
 				x = s[k];
