@@ -849,6 +849,7 @@ static Graph *fit_patches(Graph *g, CliOptions *o)
 		cli_fit_bytes(c, &ram2, &io, &flash);
 		if (ram2 < ram && (ram2 <= o->ram_limit || i + 1 == sizeof tries / sizeof *tries)) {
 			cli_totals(c, &after);
+			ir_note(c, -1, "%s", c->patch_note);
 			ir_note(c, -1, "--ram-limit: %d patches: RAM %lld bytes instead of %lld, for "
 				"%.1f%% more estimated cycles (%.0f instead of %.0f)", c->patched,
 				(long long)ram2, (long long)ram,
@@ -881,6 +882,8 @@ Graph *cli_build(CliOptions *o)
 		return NULL;
 	}
 	g = fit_int8(g, o);
+	if (g && o->passes.patch_bands && g->patch_note) /* --patches N */
+		ir_note(g, -1, "%s", g->patch_note);
 	return g ? fit_patches(g, o) : NULL;
 }
 

@@ -401,6 +401,7 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	cJSON_AddNumberToObject(r, "arena_bytes", (double)tot->arena);
 	cJSON_AddNumberToObject(r, "live_peak_bytes", (double)g->plan->live_peak);
 	cJSON_AddNumberToObject(r, "layer_bound_bytes", (double)g->plan->layer_bound);
+	cJSON_AddNumberToObject(r, "patch_bands", g->patched);
 	cJSON_AddNumberToObject(r, "weights_bytes", (double)tot->weights);
 	for (int k = 0; k < rw_nrules; k++)
 		if (o->rule_counts[k])

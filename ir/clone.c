@@ -77,6 +77,7 @@ Graph *ir_graph_clone(const Graph *g)
 	c->scratch_limit = g->scratch_limit;
 	c->patch_bands = g->patch_bands;
 	c->patched = g->patched;
+	c->patch_note = g->patch_note;
 	c->int8_compact = g->int8_compact;
 	c->io_in_arena = g->io_in_arena;
 	c->const_bytes = g->const_bytes;

@@ -343,6 +343,7 @@ struct Graph {
 	int io_in_arena;        /* graph inputs and outputs live in the arena (pass_plan) */
 	int patch_bands;        /* bands pass_patch splits the first layers into; 0 none */
 	int patched;            /* the bands it made (0: none) */
+	const char *patch_note; /* what it did, or why it did nothing (the CLI says it) */
 	int64_t const_bytes;    /* of the constants loaded and folded so far: at most
 				   ir_max_const_bytes */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */

@@ -13,7 +13,7 @@
    any kernel, stride and dilation; a residual input too) and elementwise ops of one data
    input, each tensor read by one layer or by several that need the same rows, nothing but
    the last layer's output read after the stage. The pass changes nothing it cannot split
-   that way and says why in a note. */
+   that way; Graph.patch_note says what it did or why not, for the CLI to tell. */
 #include "passes.h"
 
 #include "../ir/lower.h"
@@ -330,7 +330,7 @@ void pass_patch(Graph *g)
 	if (nbands < 2)
 		return;
 	if (find_stage(g, &st, &why)) {
-		ir_note(g, -1, "patches: none: %s", why);
+		g->patch_note = arena_printf(&g->arena, "patches: none: %s", why);
 		return;
 	}
 	full = st.n;
@@ -350,7 +350,7 @@ void pass_patch(Graph *g)
 		why = "a tensor of the first layers is read for different rows by two layers";
 	}
 	if (c == st.ncand) {
-		ir_note(g, -1, "patches: none: %s", why);
+		g->patch_note = arena_printf(&g->arena, "patches: none: %s", why);
 		return;
 	}
 	order = malloc(sizeof(int) * (size_t)(g->nn + (int64_t)nbands * (st.n + 2) + 1));
@@ -384,8 +384,8 @@ void pass_patch(Graph *g)
 			order[norder++] = i;
 	ir_reorder(g, order, norder);
 	g->patched = nbands;
-	ir_note(g, -1, "patches: the first %d layers (to '%s') run in %d bands of rows", st.n,
-		g->t[y].name, nbands);
+	g->patch_note = arena_printf(&g->arena, "patches: the first %d layers (to '%s') run in %d "
+				     "bands of rows", st.n, g->t[y].name, nbands);
 	free(order);
 	free(map);
 }
