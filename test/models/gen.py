@@ -117,6 +117,30 @@ class LeNet5(nn.Module):
         return self.f3(torch.tanh(self.f2(torch.tanh(self.f1(x)))))
 
 
+class PatchStem(nn.Module):
+    """A stem for patch-based execution (--patches, passes/patch.c) to cut into bands:
+    strides 2, an asymmetric zero pad (a depthwise 4x4 after it), a dilated conv, a 1x1
+    with a residual, a 5x5 stride 2 with a pad smaller than usual, then a small output."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = conv_bn(3, 16, 3, stride=2)
+        self.pad = nn.ZeroPad2d((1, 2, 2, 1))
+        self.b = nn.Conv2d(16, 16, 4, groups=16)
+        self.c = nn.Conv2d(16, 32, 3, padding=2, dilation=2)
+        self.d = nn.Conv2d(32, 32, 1)
+        self.e = nn.Conv2d(32, 48, 5, stride=2, padding=1)
+        self.f = nn.Conv2d(48, 4, 1)
+        self.fc = nn.Linear(4, 3)
+
+    def forward(self, x):
+        x = F.relu6(self.a(x))
+        x = F.relu(self.b(self.pad(x)))
+        c = F.relu(self.c(x))
+        x = F.relu(self.e(c + self.d(c)))
+        return self.fc(self.f(x).mean((2, 3)))
+
+
 def conv_bn(cin, cout, k, stride=1, groups=1, pad=None):
     pad = (k - 1) // 2 if pad is None else pad
     return nn.Sequential(nn.Conv2d(cin, cout, k, stride, pad, groups=groups, bias=False),
@@ -356,6 +380,8 @@ def zoo():
         "lstm": lambda: export("lstm", r(LSTMNet(), 14), [randn(1, 20, 16)], 13),
         "gru": lambda: export("gru", r(GRUNet(), 15), [randn(1, 20, 16)], 13, fold=False),
         "digits_cnn": digits,
+        "patch_stem": lambda: export("patch_stem", r(PatchStem(), 16), [randn(1, 3, 64, 64)],
+                                     13, sets=2),
     }
 
 
