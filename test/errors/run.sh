@@ -231,6 +231,7 @@ expect 0 "RAM: 145704 of 98304 bytes (148.2%; arena 133376, inputs and outputs 1
 mb2=$here/../models/mobilenet_v2_035/model.onnx
 expect 0 "note: --ram-limit: 4 patches: RAM 251424 bytes instead of 553592, for 3.6% more estimated cycles" compile "$mb2" -o "$out/patch" --ram-limit 276776
 expect 0 "note: patches: the first 6 layers (to '.*') run in 4 bands of rows" compile "$mb2" -o "$out/patch" --ram-limit 276776
+expect 0 "verdict: PASS" validate "$mb2" --data "$here/../models/mobilenet_v2_035" --ram-limit 276776
 expect 2 "--patches wants a count of bands from 1 to 64, not '0'" compile "$m8" -o "$out/patch" --patches 0
 expect 0 "note: patches: none: a tensor of the first layers is read" compile "$m8" -o "$out/patch" --patches 4
 # no limits: a model no part could hold (issue 11: a ResNet-50 compiled silently into
