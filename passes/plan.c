@@ -4,8 +4,8 @@
    tensor and scratch buffer gets an arena offset.
    Views share their input's buffer and in-place kernels write over an input that dies
    there (a buffer is then pieces at one offset: one grows when a kernel's contract lets
-   its output be larger, one shrinks after a node whose output is smaller); buffers whose lifetimes (first write to last read, in node order) overlap
-   never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
+   its output be larger, one shrinks after a node whose output is smaller); buffers
+   whose lifetimes (first write to last read, in node order) overlap never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
    but for buffers live at once. */
 #include "passes.h"
 
