@@ -156,6 +156,10 @@ int cli_inspect(CliOptions *o)
 	printf("arena: %lld bytes (live peak %lld, layer-wise bound %lld, %lld without buffer "
 	       "sharing)\n", (long long)g->plan->arena_size, (long long)g->plan->live_peak,
 	       (long long)g->plan->layer_bound, (long long)g->plan->naive_size);
+	printf("schedule: the %s order; modelled peak %lld bytes in the given order, %lld in "
+	       "the best found (%s%s)\n", g->sched.order, (long long)g->sched.given_peak,
+	       (long long)g->sched.peak, g->sched.found,
+	       g->sched.optimal ? ": no order peaks lower" : "");
 	cli_layers_print(g, stdout);
 	cli_timeline_print(g, stdout);
 	ir_graph_free(g);

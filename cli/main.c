@@ -1,5 +1,5 @@
 /* main.c - the onnx2mcu command line. The pipeline reads top to bottom in compile():
-   load (frontend) -> passes (fold, identity, dce, lower, plan) -> emit (codegen).
+   load (frontend) -> passes (flow ... lower, schedule, plan) -> emit (codegen).
    Exit codes: 0 success, 1 the model cannot be compiled (bad file, unsupported op,
    unpinned dim, unbound input), 2 bad command line, 3 I/O or tool failure,
    4 validate: outputs differ from the reference. */
@@ -47,7 +47,8 @@ static const char *usage_common =
 	"                       layout from the data set)\n"
 	"  --empty INPUT        an optional input holds no value\n"
 	"  --dump-after PASSES  print the IR after the named passes (comma list, or all);\n"
-	"                       passes: flow, fold, identity, dce, rewrite, lower, plan\n"
+	"                       passes: flow, fold, identity, dce, quant, rewrite, patch,\n"
+	"                       lower, schedule, plan\n"
 	"  --verify-each        run the IR verifier after every pass\n"
 	"  -O0, -O1             -O0 turns graph rewriting off (the ONNX graph as it is,\n"
 	"                       constants folded); -O1, the default, rewrites and fuses\n"
@@ -92,6 +93,10 @@ static const char *usage_common =
 	"                       where bands meet: less RAM for more instructions; under\n"
 	"                       --ram-limit the compiler picks N itself when the plan does\n"
 	"                       not fit (1: never)\n"
+	"  --schedule best|given\n"
+	"                       the order kernels run in: the one with the lowest peak of\n"
+	"                       live arena bytes (best, the default), or the order of the\n"
+	"                       model's nodes after the rewrites (given)\n"
 	"  --int8-layout fast|compact\n"
 	"                       int8 weights on a Cortex-M target: packed for its kernels\n"
 	"                       (fast, the default; conv and fully connected weights take\n"
@@ -269,7 +274,7 @@ static const struct {
 	{"--cflags", C_VALIDATE},       {"--keep", C_VALIDATE},
 	{"--code", C_VALIDATE},         {"--target", C_MODEL},
 	{"--scratch-limit", C_MODEL},   {"--int8-layout", C_MODEL},
-	{"--patches", C_MODEL},
+	{"--patches", C_MODEL},         {"--schedule", C_MODEL},
 	{"--qemu", C_VALIDATE},         {"--arena", C_COMPILE | C_VALIDATE},
 	{"--io-in-arena", C_COMPILE | C_VALIDATE | C_FLAG},
 	{"-h", C_MODEL | C_FLAG},       {"--help", C_MODEL | C_FLAG},
@@ -632,6 +637,12 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 						       "64, not '%.64s'", next);
 			o->passes.patch_bands = v > 1 ? (int)v : 0;
 			o->patches_set = 1;
+		} else if (!strcmp(a, "--schedule")) {
+			NEED_ARG();
+			if (strcmp(next, "best") && strcmp(next, "given"))
+				return cli_usage_error(cmd, "--schedule is best or given, not '%.64s'",
+						       next);
+			o->passes.schedule = !strcmp(next, "best");
 		} else if (!strcmp(a, "--int8-layout")) {
 			NEED_ARG();
 			if (strcmp(next, "fast") && strcmp(next, "compact"))

@@ -386,7 +386,7 @@ static cJSON *layer(Graph *g, const ReportLayer *rl)
 static cJSON *report_json(Graph *g, const CliOptions *o)
 {
 	cJSON *r = cJSON_CreateObject(), *rw = cJSON_CreateObject(), *s = cJSON_CreateObject();
-	cJSON *layers = cJSON_CreateArray();
+	cJSON *layers = cJSON_CreateArray(), *sc;
 	Report rep;
 	const ReportTotals *tot = &rep.tot;
 
@@ -402,6 +402,12 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	cJSON_AddNumberToObject(r, "live_peak_bytes", (double)g->plan->live_peak);
 	cJSON_AddNumberToObject(r, "layer_bound_bytes", (double)g->plan->layer_bound);
 	cJSON_AddNumberToObject(r, "patch_bands", g->patched);
+	sc = cJSON_AddObjectToObject(r, "schedule");
+	cJSON_AddStringToObject(sc, "order", g->sched.order ? g->sched.order : "given");
+	cJSON_AddStringToObject(sc, "found", g->sched.found ? g->sched.found : "given");
+	cJSON_AddBoolToObject(sc, "optimal", g->sched.optimal);
+	cJSON_AddNumberToObject(sc, "given_peak_bytes", (double)g->sched.given_peak);
+	cJSON_AddNumberToObject(sc, "peak_bytes", (double)g->sched.peak);
 	cJSON_AddNumberToObject(r, "weights_bytes", (double)tot->weights);
 	for (int k = 0; k < rw_nrules; k++)
 		if (o->rule_counts[k])

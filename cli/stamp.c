@@ -86,6 +86,8 @@ static void stamp_options(const CliOptions *o, const char *name, char *buf, size
 		add(buf, len, " --scratch-limit %lld", (long long)p->scratch_limit);
 	if (p->int8_compact)
 		add(buf, len, " --int8-layout compact");
+	if (!p->schedule)
+		add(buf, len, " --schedule given");
 	if (p->patch_bands > 1)
 		add(buf, len, " --patches %d", p->patch_bands);
 	for (int i = 0; i < o->ndims; i++)

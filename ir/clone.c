@@ -78,6 +78,7 @@ Graph *ir_graph_clone(const Graph *g)
 	c->patch_bands = g->patch_bands;
 	c->patched = g->patched;
 	c->patch_note = g->patch_note;
+	c->sched = g->sched;
 	c->int8_compact = g->int8_compact;
 	c->io_in_arena = g->io_in_arena;
 	c->const_bytes = g->const_bytes;

@@ -285,6 +285,15 @@ typedef struct {
 				constant output is copied there at the end) */
 } Plan;
 
+/* ---- the schedule (passes/schedule.c): what chose the order the kernels run in ---- */
+typedef struct {
+	const char *order;  /* kept: "given" (the order the passes left), "greedy", "exact" */
+	const char *found;  /* which search found the order of the lowest peak */
+	int optimal;        /* the search proved no order has a lower peak */
+	int64_t given_peak; /* live arena bytes at the peak, as the schedule models them: */
+	int64_t peak;       /* of the given order and of the order found */
+} Sched;
+
 /* ---- graph inputs and outputs as ONNX declares them ---- */
 typedef enum { V_TENSOR, V_SEQ, V_OPT } ValueKind;
 
@@ -344,6 +353,7 @@ struct Graph {
 	int patch_bands;        /* bands pass_patch splits the first layers into; 0 none */
 	int patched;            /* the bands it made (0: none) */
 	const char *patch_note; /* what it did, or why it did nothing (the CLI says it) */
+	Sched sched;            /* set by pass_schedule */
 	int64_t const_bytes;    /* of the constants loaded and folded so far: at most
 				   ir_max_const_bytes */
 	Graph **keep;        /* graphs whose memory this one's constants may point into, */

@@ -16,6 +16,7 @@ static const struct {
 	{"rewrite", pass_rewrite},
 	{"patch", pass_patch},
 	{"lower", pass_lower},
+	{"schedule", pass_schedule},
 	{"plan", pass_plan},
 };
 #define NPASSES (int)(sizeof pass_table / sizeof pass_table[0])

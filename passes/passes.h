@@ -37,10 +37,12 @@ typedef struct {
 	int io_in_arena;        /* 1: graph inputs and outputs in the arena (--io-in-arena) */
 	int patch_bands;        /* >= 2: the first layers run in that many bands of rows
 				   (pass_patch; the CLI sets it under --ram-limit) */
+	int schedule;           /* 1: pass_schedule may reorder nodes to lower the peak;
+				   0: the order stays (--schedule given) */
 } PassOptions;
 
 #define PASS_DEFAULTS \
-	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1, 0, 0, 0}
+	{NULL, 0, NULL, 1, NULL, NULL, 0, NULL, 1.05, 64, 1.0, 0.05, 0, NULL, NULL, -1, 0, 0, 0, 1}
 
 void pass_flow(Graph *g);     /* unrolls control flow, resolves sequences and optionals */
 void pass_fold(Graph *g);     /* shape inference and constant folding, float16 widening */
@@ -50,6 +52,7 @@ void pass_quant(Graph *g);    /* QDQ groups and QLinear ops become integer ops *
 void pass_rewrite(Graph *g);  /* graph substitution and fusion by the rules of rules.c */
 void pass_patch(Graph *g);    /* the first layers in bands of rows (patch-based execution) */
 void pass_lower(Graph *g);    /* lowers every node to kernel calls */
+void pass_schedule(Graph *g); /* the order of nodes with the lowest peak of live bytes */
 void pass_plan(Graph *g);     /* assigns arena offsets by liveness */
 
 /* runs the pipeline; 0 on success, -1 when a pass reported errors */
