@@ -66,10 +66,8 @@ static void node_steps(const Report *r, const Graph *g, int i, int *first, int *
 static int buf_root(const Graph *g, int t)
 {
 	for (;;) {
-		int p = g->t[t].producer, in;
-		if (p < 0 || g->n[p].low->alias < 0 || g->n[p].out[0] != t)
-			return t;
-		in = g->n[p].in[g->n[p].low->alias];
+		int64_t off;
+		int in = ir_tensor_view(g, t, &off);
 		if (in < 0 || g->plan->tensor[in].kind != ST_ARENA)
 			return t;
 		t = in;

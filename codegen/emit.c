@@ -152,6 +152,7 @@ static void print_storage(Emit *e, FILE *f, int t, int64_t extra, int writable)
 		return;
 	case ST_INPUT: case ST_OUTPUT: {
 		const char *io = s->kind == ST_INPUT ? e->inname[s->index] : e->outname[s->index];
+		extra += s->offset; /* a view of a part of it */
 		if (extra)
 			fprintf(f, "%s((const uint8_t *)%s + %lld)", cv, io, (long long)extra);
 		else
@@ -770,7 +771,9 @@ static void emit_run(Emit *e, FILE *f)
 		if (n->dead)
 			continue;
 		fprintf(f, "\t/* node %d '%s' (%s)%s */\n", i, comment_text(g, n->name), n->op_type,
-			L->alias >= 0 && !L->ncall ? ": a view, no code" : "");
+			L->alias >= 0 && !L->ncall ? ": a view, no code"
+			: g->plan->into[i] ? ": its inputs were written in place, each copy finds "
+					     "its part there" : "");
 		for (int c = 0; c < L->ncall; c++, call++) {
 			const KCall *k = &L->call[c];
 			fprintf(f, "\tif (%s(&%s_p%d", kernel_table[k->kernel].name, e->P, e->pid[call]);

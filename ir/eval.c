@@ -55,9 +55,12 @@ int ir_eval_node(Graph *g, int node)
 		t = &g->t[n->out[k]];
 		t->data = arena_alloc(&g->arena, (size_t)ir_nbytes(t) + 1);
 	}
-	if (L.alias >= 0)
-		memcpy(g->t[n->out[0]].data, g->t[n->in[L.alias]].data,
-		       (size_t)ir_nbytes(&g->t[n->out[0]]));
+	for (int k = 0; L.alias >= 0 && k < n->nout; k++) { /* views, as copies */
+		int64_t off = L.view_off ? L.view_off[k] : 0;
+		if (n->out[k] >= 0 && (k == 0 || L.view_off))
+			memcpy(g->t[n->out[k]].data, (const char *)g->t[n->in[L.alias]].data + off,
+			       (size_t)ir_nbytes(&g->t[n->out[k]]));
+	}
 	scratch = arena_alloc(&g->arena, sizeof(void *) * (size_t)(L.nscratch + 1));
 	for (int s = 0; s < L.nscratch; s++)
 		scratch[s] = arena_alloc(&g->arena, (size_t)L.scratch[s] + 1);

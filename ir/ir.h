@@ -224,6 +224,14 @@ typedef struct {
 
 struct Lowered {
 	int alias;         /* >= 0: output 0 is input `alias` with a new shape; no calls */
+	int64_t *view_off; /* with alias: every output k is a view of input `alias`
+			      starting view_off[k] bytes into it (Split, Slice); NULL:
+			      output 0 only, at 0. Offsets are multiples of PLAN_ALIGN. */
+	int64_t *into_off; /* a Concat whose inputs are contiguous parts of its output:
+			      input k is bytes [into_off[k], ...) of it, so the planner may
+			      have its producers write there (Plan.into); its copies then find
+			      each part in place and do nothing. Multiples of PLAN_ALIGN;
+			      NULL: not so. */
 	int inplace;       /* >= 0: output 0 may overwrite input `inplace` */
 	int grow;          /* with inplace: output 0 may also be larger than that input (its
 			      buffer grows to hold it) */
@@ -233,6 +241,11 @@ struct Lowered {
 	int64_t *scratch;  /* bytes */
 	int capcall, capcst, capscratch;
 };
+
+/* the input tensor output k of a lowered node is a view of, with the byte offset it
+   starts at; -1 when it is not a view */
+int ir_view_of(const Graph *g, int node, int k, int64_t *offset);
+int ir_tensor_view(const Graph *g, int t, int64_t *offset); /* the same, for tensor t */
 
 /* ---- the runtime stub as the compiler sees it (ir/kernels.c, ir/params.def) ---- */
 typedef int (*KernelThunk)(const void *params, void *const *args);
@@ -283,6 +296,9 @@ typedef struct {
 				kernels that write over their input go below */
 	int64_t *out_offset; /* io_in_arena: per graph output, where the caller reads it (a
 				constant output is copied there at the end) */
+	unsigned char *into; /* per node: a Concat whose inputs their producers write into
+				its output (Lowered.into_off) */
+	int ninto;           /* how many */
 } Plan;
 
 /* ---- the schedule (passes/schedule.c): what chose the order the kernels run in ---- */

@@ -19,6 +19,30 @@ int ir_lower_node(Graph *g, int node, Lowered *L)
 	return 0;
 }
 
+int ir_view_of(const Graph *g, int node, int k, int64_t *offset)
+{
+	const Node *n = &g->n[node];
+	const Lowered *L = n->low;
+
+	*offset = 0;
+	if (!L || L->alias < 0 || k >= n->nout || n->out[k] < 0 || (!L->view_off && k))
+		return -1;
+	if (L->view_off)
+		*offset = L->view_off[k];
+	return n->in[L->alias];
+}
+
+int ir_tensor_view(const Graph *g, int t, int64_t *offset)
+{
+	int p = g->t[t].producer;
+
+	*offset = 0;
+	for (int k = 0; p >= 0 && k < g->n[p].nout; k++)
+		if (g->n[p].out[k] == t)
+			return ir_view_of(g, p, k, offset);
+	return -1;
+}
+
 void lw_call(Graph *g, Lowered *L, int kernel, ParamType pt, const void *params, int nargs, ...)
 {
 	KCall *c;

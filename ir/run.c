@@ -98,8 +98,11 @@ static int run_node(IrRun *r, int node)
 		in[k] = n->in[k] >= 0 ? r->buf[n->in[k]] : NULL;
 	for (int k = 0; k < n->nout; k++)
 		out[k] = n->out[k] >= 0 ? r->buf[n->out[k]] : NULL;
-	if (L->alias >= 0)
-		memcpy(out[0], in[L->alias], (size_t)ir_nbytes(&g->t[n->out[0]]));
+	for (int k = 0; k < n->nout; k++) { /* views: the host keeps a copy */
+		int64_t off;
+		if (ir_view_of(g, node, k, &off) >= 0)
+			memcpy(out[k], (const char *)in[L->alias] + off, (size_t)ir_nbytes(&g->t[n->out[k]]));
+	}
 	b.in = in, b.out = out, b.scratch = r->scratch[node];
 	return ir_call_all(g, node, L, &b);
 }

@@ -2,7 +2,8 @@
    (with --io-in-arena in the arena: an input from the start, so its bytes are reused once
    it is read for the last time; an output to the end), constants in flash; every other
    tensor and scratch buffer gets an arena offset.
-   Views share their input's buffer and in-place kernels write over an input that dies
+   Views share their input's buffer (a Split's or Slice's from an offset into it: its
+   outputs are contiguous parts of it) and in-place kernels write over an input that dies
    there (a buffer is then pieces at one offset: one grows when a kernel's contract lets
    its output be larger, one shrinks after a node whose output is smaller); buffers
    whose lifetimes (first write to last read, in node order) overlap never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
@@ -28,6 +29,7 @@ typedef struct {
 	Buf *b;
 	int n, cap;
 	int *of;          /* tensor id -> buffer, -1 when not in the arena */
+	int64_t *sub;     /* tensor id -> bytes into its buffer (a view of a part) */
 	int *last_read;   /* tensor id -> the last node reading it, -1 for none */
 } Bufs;
 
@@ -137,7 +139,14 @@ static int64_t layer_bound(Graph *g)
 	return most;
 }
 
-void pass_plan(Graph *g)
+/* Concats whose producers write into their output: per tensor, the Concat node it is a
+   part of (-1 none) and its byte offset there */
+typedef struct {
+	int *node;
+	int64_t *off;
+} Into;
+
+static Plan *plan_make(Graph *g, const Into *into)
 {
 	Plan *p = arena_alloc(&g->arena, sizeof *p);
 	Bufs bs = {0};
@@ -149,8 +158,9 @@ void pass_plan(Graph *g)
 	p->tensor = arena_alloc(&g->arena, sizeof(Storage) * (size_t)(g->nt + 1));
 	p->scratch = arena_alloc(&g->arena, sizeof(Storage *) * (size_t)(g->nn + 1));
 	bs.of = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	bs.sub = calloc((size_t)g->nt + 1, sizeof(int64_t));
 	bs.last_read = last_reads(g);
-	IR_ASSERT(bs.of);
+	IR_ASSERT(bs.of && bs.sub);
 	for (int t = 0; t < g->nt; t++) {
 		p->tensor[t] = storage_of(g, t);
 		bs.of[t] = -1;
@@ -167,8 +177,8 @@ void pass_plan(Graph *g)
 	   and constants are copied there at the end */
 	for (int i = g->noutputs - 1; i >= 0 && !g->io_in_arena; i--) {
 		int t = g->outputs[i], pr = g->t[t].producer;
-		if (pr >= 0 && !(g->t[t].flags & T_CONST) &&
-		    !(g->n[pr].low->alias >= 0 && g->n[pr].out[0] == t))
+		int64_t off;
+		if (pr >= 0 && !(g->t[t].flags & T_CONST) && ir_tensor_view(g, t, &off) < 0)
 			p->tensor[t] = (Storage){ST_OUTPUT, i, 0};
 	}
 	for (int i = 0; i < g->nn; i++) {
@@ -183,13 +193,28 @@ void pass_plan(Graph *g)
 			scratch_buf[i][s] = buf_new(&bs, L->scratch[s], i);
 		for (int k = 0; k < n->nout; k++) {
 			int t = n->out[k], in;
+			int64_t off;
 			if (t < 0 || p->tensor[t].kind != ST_NONE)
 				continue;
 			if (!ir_numel(&g->t[t]))
 				continue; /* empty: no storage, kernels never touch it */
-			in = k == 0 && L->alias >= 0 ? n->in[L->alias] : -1;
-			if (in >= 0) { /* a view: the input's storage */
+			if (into->node[t] >= 0) { /* a part of a Concat's output: there */
+				int y = g->n[into->node[t]].out[0];
+				if (p->tensor[y].kind == ST_NONE) { /* from its first part on */
+					p->tensor[y].kind = ST_ARENA;
+					assign(&bs, y, buf_new(&bs, ir_nbytes(&g->t[y]), i));
+				}
+				p->tensor[t] = p->tensor[y];
+				p->tensor[t].offset += into->off[t];
+				bs.sub[t] = into->off[t];
+				assign(&bs, t, bs.of[y]);
+				continue;
+			}
+			in = ir_view_of(g, i, k, &off);
+			if (in >= 0) { /* a view: the input's storage, from off bytes in */
 				p->tensor[t] = p->tensor[in];
+				p->tensor[t].offset += off;
+				bs.sub[t] = bs.sub[in] + off;
 				assign(&bs, t, bs.of[in]);
 				if (bs.of[t] >= 0 && (g->t[t].flags & T_OUTPUT))
 					bs.b[find(&bs, bs.of[t])].pinned = 1;
@@ -199,9 +224,13 @@ void pass_plan(Graph *g)
 			if (in >= 0 && bs.of[in] >= 0 && !bs.b[find(&bs, bs.of[in])].pinned &&
 			    (L->grow || bs.b[find(&bs, bs.of[in])].size >= ir_nbytes(&g->t[t])) &&
 			    bs.b[find(&bs, bs.of[in])].read_until <= i &&
-			    !shared_by_other_input(&bs, n, L->inplace)) {
+			    !shared_by_other_input(&bs, n, L->inplace) &&
+			    (!bs.sub[in] || ir_nbytes(&g->t[t]) <= ir_nbytes(&g->t[in]))) {
 				int b = find(&bs, bs.of[in]);
-				if (bs.b[b].size != ir_nbytes(&g->t[t])) {
+				if (bs.sub[in]) { /* over a part further in: at the same bytes, the
+						     buffer kept whole */
+					bs.sub[t] = bs.sub[in];
+				} else if (bs.b[b].size != ir_nbytes(&g->t[t])) {
 					/* a new piece at the same offset: larger from this node on,
 					   smaller from the next (this one still reads all of it) */
 					int grows = bs.b[b].size < ir_nbytes(&g->t[t]);
@@ -255,7 +284,7 @@ void pass_plan(Graph *g)
 	free(pb);
 	for (int t = 0; t < g->nt; t++)
 		if (bs.of[t] >= 0 && p->tensor[t].kind == ST_ARENA) {
-			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset;
+			p->tensor[t].offset = bs.b[find(&bs, bs.of[t])].offset + bs.sub[t];
 			p->tensor[t].buffer = bs.b[find(&bs, bs.of[t])].base;
 		}
 	if (outbuf) {
@@ -275,11 +304,111 @@ void pass_plan(Graph *g)
 			p->scratch[i][s] = (Storage){ST_ARENA, 0, bs.b[scratch_buf[i][s]].offset,
 						     find(&bs, scratch_buf[i][s])};
 	}
-	g->plan = p;
 	free(order);
 	free(bs.b);
 	free(bs.of);
+	free(bs.sub);
 	free(bs.last_read);
+	return p;
+}
+
+/* Concat c's producers may write into its output: its inputs are contiguous parts of
+   it, each a tensor some kernel writes (not a constant, graph input or output, view,
+   or another such Concat's output), read by c alone, once, and part of no other
+   Concat chosen; and its output is not a part itself */
+static int into_ok(Graph *g, const Into *into, const int *readers, int c)
+{
+	const Node *n = &g->n[c];
+	int64_t off;
+
+	if (n->dead || n->op != OP_CONCAT || !n->low->into_off || into->node[n->out[0]] >= 0)
+		return 0;
+	for (int k = 0; k < n->nin; k++) {
+		int t = n->in[k], pr = t >= 0 ? g->t[t].producer : -1;
+		if (t < 0 || !ir_numel(&g->t[t]))
+			continue;
+		if (pr < 0 || (g->t[t].flags & (T_CONST | T_INPUT | T_OUTPUT)) || readers[t] != 1 ||
+		    into->node[t] >= 0 || ir_tensor_view(g, t, &off) >= 0 ||
+		    (g->n[pr].op == OP_CONCAT && g->plan && g->plan->into[pr]))
+			return 0;
+		for (int j = 0; j < k; j++)
+			if (n->in[j] == t)
+				return 0;
+	}
+	return 1;
+}
+
+static void into_set(Graph *g, Into *into, int c, int on)
+{
+	const Node *n = &g->n[c];
+
+	for (int k = 0; k < n->nin; k++)
+		if (n->in[k] >= 0 && ir_numel(&g->t[n->in[k]])) {
+			into->node[n->in[k]] = on ? c : -1;
+			into->off[n->in[k]] = on ? n->low->into_off[k] : 0;
+		}
+}
+
+/* Plans without Concats written into, then adds them one at a time, in node order,
+   each kept when the arena does not grow (equal: the copies are saved); beyond
+   PLAN_INTO_TRIES candidates the rest are tried together. */
+#define PLAN_INTO_TRIES 64
+
+void pass_plan(Graph *g)
+{
+	Into into;
+	int *readers = calloc((size_t)g->nt + 1, sizeof(int)), tries = 0, nrest = 0;
+	int *rest = malloc(sizeof(int) * (size_t)(g->nn + 1));
+	Plan *best;
+
+	IR_ASSERT(g->lowered && readers && rest);
+	into.node = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	into.off = calloc((size_t)g->nt + 1, sizeof(int64_t));
+	IR_ASSERT(into.node && into.off);
+	for (int t = 0; t < g->nt; t++)
+		into.node[t] = -1;
+	for (int i = 0; i < g->nn; i++)
+		for (int k = 0; !g->n[i].dead && k < g->n[i].nin; k++)
+			if (g->n[i].in[k] >= 0)
+				readers[g->n[i].in[k]]++;
+	g->plan = best = plan_make(g, &into);
+	best->into = arena_alloc(&g->arena, (size_t)g->nn + 1);
+	for (int c = 0; c < g->nn; c++) {
+		Plan *p;
+		if (!into_ok(g, &into, readers, c))
+			continue;
+		into_set(g, &into, c, 1);
+		best->into[c] = 1;
+		if (++tries < PLAN_INTO_TRIES) {
+			p = plan_make(g, &into);
+			if (p->arena_size <= best->arena_size) {
+				p->into = best->into;
+				p->ninto = best->ninto + 1;
+				g->plan = best = p;
+			} else {
+				into_set(g, &into, c, 0);
+				best->into[c] = 0;
+			}
+		} else {
+			rest[nrest++] = c;
+		}
+	}
+	if (nrest) { /* the rest together, kept when no larger */
+		Plan *p = plan_make(g, &into);
+		if (p->arena_size <= best->arena_size) {
+			p->into = best->into;
+			p->ninto = best->ninto + nrest;
+			best = p;
+		} else {
+			for (int r = 0; r < nrest; r++)
+				best->into[rest[r]] = 0;
+		}
+	}
+	g->plan = best;
+	free(rest);
+	free(readers);
+	free(into.node);
+	free(into.off);
 }
 
 void plan_print(Graph *g, FILE *f)

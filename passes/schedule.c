@@ -5,9 +5,11 @@
    arena (not constants, not graph inputs and outputs in the caller's buffers unless
    --io-in-arena), which outputs are views of an input (no bytes of their own: their
    buffer lives until the last reader of any of its views), which kernels may write over
-   an input that dies there, and each node's scratch. The bytes live while a node runs
-   are those live before it, its scratch and its new outputs (an in-place output only
-   what it adds to its input); after it, the buffers no node left reads are freed.
+   an input that dies there (not over a part further into a buffer: the planner then
+   keeps the whole buffer, which this counts as no saving), and each node's scratch.
+   The bytes live while a node runs are those live before it, its scratch and its new
+   outputs (an in-place output only what it adds to its input); after it, the buffers
+   no node left reads are freed.
    Sizes are rounded up to the plan's alignment, as the planner's live peak counts them.
 
    The live bytes after a set of nodes has run do not depend on the order they ran in,
@@ -36,6 +38,7 @@ typedef struct {
 	int nn;          /* live nodes, in the current order */
 	int *node;       /* live node -> graph node */
 	int *buf;        /* tensor -> its buffer (the tensor whose bytes it is), -1 none */
+	int64_t *off;    /* tensor -> bytes into its buffer (a view of a part) */
 	int64_t *size;   /* tensor -> bytes when it is a buffer */
 	int *pinned;     /* tensor -> a buffer the end of the run still reads */
 	int *readers;    /* tensor -> live nodes reading its buffer (as a buffer) */
@@ -54,8 +57,10 @@ static int in_arena(Graph *g, int t)
 		return 0;
 	if (x->flags & T_INPUT)
 		return g->io_in_arena;
-	if ((x->flags & T_OUTPUT) && !g->io_in_arena) /* a kernel writes the caller's buffer */
-		return pr >= 0 && g->n[pr].low->alias >= 0 && g->n[pr].out[0] == t;
+	if ((x->flags & T_OUTPUT) && !g->io_in_arena) { /* a kernel writes the caller's buffer */
+		int64_t off;
+		return pr >= 0 && ir_tensor_view(g, t, &off) >= 0;
+	}
 	return 1;
 }
 
@@ -76,6 +81,7 @@ static void model_build(Graph *g, Model *m)
 	m->nn = 0;
 	m->node = malloc(sizeof(int) * (size_t)(g->nn + 1));
 	m->buf = malloc(sizeof(int) * (size_t)(g->nt + 1));
+	m->off = calloc((size_t)g->nt + 1, sizeof(int64_t));
 	m->size = calloc((size_t)g->nt + 1, sizeof(int64_t));
 	m->pinned = calloc((size_t)g->nt + 1, sizeof(int));
 	m->readers = calloc((size_t)g->nt + 1, sizeof(int));
@@ -88,9 +94,9 @@ static void model_build(Graph *g, Model *m)
 	m->start = 0;
 	for (int t = 0; t < g->nt; t++) { /* producers come first: one walk in tensor id
 					      order may meet a view before its input */
+		int64_t off;
 		m->buf[t] = -1;
-		if (in_arena(g, t) && (g->t[t].producer < 0 || g->n[g->t[t].producer].low->alias < 0 ||
-				       g->n[g->t[t].producer].out[0] != t)) {
+		if (in_arena(g, t) && ir_tensor_view(g, t, &off) < 0) {
 			m->buf[t] = t;
 			m->size[t] = (ir_nbytes(&g->t[t]) + PLAN_ALIGN - 1) / PLAN_ALIGN * PLAN_ALIGN;
 			if (g->t[t].flags & T_INPUT)
@@ -99,8 +105,14 @@ static void model_build(Graph *g, Model *m)
 	}
 	for (int j = 0; j < m->nn; j++) { /* views share their input's buffer */
 		const Node *n = &g->n[m->node[j]];
-		if (n->low->alias >= 0 && n->out[0] >= 0 && in_arena(g, n->out[0]))
-			m->buf[n->out[0]] = n->in[n->low->alias] >= 0 ? m->buf[n->in[n->low->alias]] : -1;
+		for (int k = 0; k < n->nout; k++) {
+			int64_t off;
+			int in = ir_view_of(g, m->node[j], k, &off);
+			if (in >= 0 && in_arena(g, n->out[k])) {
+				m->buf[n->out[k]] = m->buf[in];
+				m->off[n->out[k]] = m->off[in] + off;
+			}
+		}
 	}
 	for (int i = 0; i < g->noutputs; i++)
 		if (m->buf[g->outputs[i]] >= 0)
@@ -153,6 +165,7 @@ static void model_free(Model *m)
 	free(m->scr);
 	free(m->node);
 	free(m->buf);
+	free(m->off);
 	free(m->size);
 	free(m->pinned);
 	free(m->readers);
@@ -173,7 +186,7 @@ static int64_t step(Graph *g, const Model *m, int j, int *left, int64_t *mem, in
 		int b = m->buf[n->in[L->inplace]], shared = 0;
 		for (int k = 0; k < n->nin; k++)
 			shared |= k != L->inplace && n->in[k] >= 0 && m->buf[n->in[k]] == b;
-		if (b >= 0 && left[b] == 1 && !m->pinned[b] && !shared &&
+		if (b >= 0 && left[b] == 1 && !m->pinned[b] && !shared && !m->off[n->in[L->inplace]] &&
 		    (L->grow || m->size[b] >= m->size[n->out[0]]))
 			over = b;
 	}
@@ -201,7 +214,7 @@ static int64_t step(Graph *g, const Model *m, int j, int *left, int64_t *mem, in
 static int64_t order_peak(Graph *g, const Model *m, const int *order)
 {
 	int *left = malloc(sizeof(int) * (size_t)(g->nt + 1));
-	int64_t mem = m->start, peak = m->start;
+	int64_t mem = m->start, peak = mem;
 
 	IR_ASSERT(left);
 	memcpy(left, m->readers, sizeof(int) * (size_t)g->nt);
@@ -228,7 +241,7 @@ static int64_t greedy(Graph *g, const Model *m, int *order)
 {
 	int *left = malloc(sizeof(int) * (size_t)(g->nt + 1));
 	unsigned char *done = calloc((size_t)m->nn + 1, 1);
-	int64_t mem = m->start, peak = m->start;
+	int64_t mem = m->start, peak = mem;
 
 	IR_ASSERT(left && done);
 	memcpy(left, m->readers, sizeof(int) * (size_t)g->nt);
@@ -291,14 +304,14 @@ static int lookup(Search *s, const uint64_t *w, int *fresh)
 		int id = s->hash[at];
 		if (id < 0)
 			break;
-		if (!memcmp(&s->bits[(size_t)id * (size_t)s->words], w, sizeof(uint64_t) * (size_t)s->words)) {
+		if (!memcmp(s->bits + (size_t)id * (size_t)s->words, w, sizeof(uint64_t) * (size_t)s->words)) {
 			*fresh = 0;
 			return id;
 		}
 	}
 	if (s->n == s->cap)
 		return -1;
-	memcpy(&s->bits[(size_t)s->n * (size_t)s->words], w, sizeof(uint64_t) * (size_t)s->words);
+	memcpy(s->bits + (size_t)s->n * (size_t)s->words, w, sizeof(uint64_t) * (size_t)s->words);
 	s->hash[at] = s->n;
 	*fresh = 1;
 	return s->n++;
@@ -328,7 +341,7 @@ static int64_t exact(Graph *g, const Model *m, int64_t bound, int *order)
 	for (int level = 0; level < m->nn && lo < s.n && result != -2; level++) {
 		hi = s.n;
 		for (int id = lo; id < hi && result != -2; id++) {
-			const uint64_t *set = &s.bits[(size_t)id * (size_t)s.words];
+			const uint64_t *set = s.bits + (size_t)id * (size_t)s.words;
 			memcpy(left, m->readers, sizeof(int) * (size_t)g->nt);
 			for (int j = 0; j < m->nn; j++) {
 				done[j] = (set[j / 64] >> (j % 64)) & 1;

@@ -164,37 +164,39 @@ static void chain_is_kept(void **state)
 }
 
 /* A random DAG of n nodes over input x: Relu, Sigmoid (in place), Add of two tensors
-   of one length, Concat of two (the lengths add); every tensor nothing reads is a
-   graph output. Lengths stay even, so every buffer is a multiple of the plan's
-   alignment and the planner's live peak is exact bytes. */
+   of one length, Tile twice along the row (the length doubles); every tensor nothing
+   reads is a graph output. Lengths stay even, so every buffer is a multiple of the
+   plan's alignment and the planner's live peak is exact bytes. (Not Concat: the
+   planner may have its producers write into it, which the schedule does not model.) */
 static Graph *random_dag(int n)
 {
 	Graph *g = ir_graph_new("unit");
 	int t[16], nt = 0, read[16] = {0};
-	int64_t len[16];
+	int64_t len[16], two[2] = {1, 2}, rank1 = 2;
+	int reps = ir_const_new(g, "reps", DT_S64, 1, &rank1, two);
 	char name[16];
 
 	t[nt] = input(g, 2 * (1 + rnd(8)));
 	len[nt++] = g->t[t[0]].dims[1];
 	for (int i = 0; i < n; i++) {
-		int a = rnd(nt), b = rnd(nt), op = rnd(4), in[2], k;
+		int a = rnd(nt), b = -1, op = rnd(4), in[2];
 		snprintf(name, sizeof name, "n%d", i);
 		if (op == 2) { /* Add: a partner of a's length, else a Relu */
 			for (b = nt - 1; b >= 0 && (len[b] != len[a] || b == a); b--)
 				;
 			op = b < 0 ? 0 : 2;
 		}
+		if (op == 3 && len[a] > 64)
+			op = 1;
 		in[0] = t[a];
-		in[1] = t[b >= 0 ? b : a];
-		k = node(g, op == 0 ? OP_RELU : op == 1 ? OP_SIGMOID : op == 2 ? OP_ADD : OP_CONCAT, name,
-			 in, op < 2 ? 1 : 2);
-		if (op == 3)
-			ir_attr_set_int(g, k, "axis", 1);
+		in[1] = op == 2 ? t[b] : reps;
+		node(g, op == 0 ? OP_RELU : op == 1 ? OP_SIGMOID : op == 2 ? OP_ADD : OP_TILE, name, in,
+		     op < 2 ? 1 : 2);
 		read[a] = 1;
-		if (op >= 2)
+		if (op == 2)
 			read[b] = 1;
-		len[nt] = op == 3 ? len[a] + len[b] : len[a];
-		t[nt++] = g->n[k].out[0];
+		len[nt] = op == 3 ? 2 * len[a] : len[a];
+		t[nt++] = g->n[g->nn - 1].out[0];
 	}
 	for (int i = 1; i < nt; i++)
 		if (!read[i])
