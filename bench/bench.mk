@@ -26,6 +26,11 @@ bench-q8: $(B)/onnx2mcu
 bench-ram: $(B)/onnx2mcu
 	bench/ram.sh $(B)/onnx2mcu
 
+# what patch-based execution costs: RAM and instructions without and with the bands
+# --ram-limit picks, measured on the emulated Cortex-M4
+bench-patches: $(B)/onnx2mcu
+	bench/patches.sh $(B)/onnx2mcu $(M4RUN)
+
 # compile time: onnx2mcu on the MLPerf Tiny models, onnx2mcu and gcc -O2 on a ResNet-50
 bench-compile: $(B)/onnx2mcu
 	/usr/bin/python3 bench/compile.py $(B)/onnx2mcu $(B)/bench/compile
@@ -37,4 +42,4 @@ calibrate: $(B)/onnx2mcu
 bench-nodes: $(B)/onnx2mcu
 	bench/nodes.sh $(B)/onnx2mcu $(M4RUN) $(BENCH_MODEL)
 
-.PHONY: bench bench-nodes bench-scale bench-q8 bench-ram calibrate bench-compile
+.PHONY: bench bench-nodes bench-scale bench-q8 bench-ram bench-patches calibrate bench-compile

@@ -25,29 +25,7 @@ pairs=${*:-resnet8_cifar:resnet8_cifar_qdq_pc_u8 ds_cnn_kws:ds_cnn_kws_qdq_pc_s8
 	fc_autoencoder_ad:fc_autoencoder_ad_qdq_pt_s8}
 mkdir -p "$out"
 fail=0
-tab=$(printf '\t')
-field() { sed -n "s/^$tab\"$1\":[[:space:]]*\([0-9.e+]*\),\$/\1/p" "$2"; } # top level only
-
-# build TAG DIR FLAGS...: the generated code, input and expected output in $out/TAG
-build() {
-	o=$out/$1 d=$2
-	shift 2
-	rm -rf "$o"
-	mkdir -p "$o"
-	"$bin" compile "$d/model.onnx" -o "$o/gen" -n model --report "$o/report.json" "$@" &&
-		"$bin" tensor "$d/test_data_set_0/input_0.pb" --c model_input >"$o/input.h" &&
-		"$bin" tensor "$d/test_data_set_0/output_0.pb" --c model_expected >"$o/expected.h"
-}
-
-# count TAG MACHINE FLAGS...: prints the instructions of one inference, or fails
-count() {
-	o=$out/$1 m=$2
-	shift 2
-	"$m4run" -M "$m" -t 1800 "$here/main.c" "$o"/gen/*.c -I"$o/gen" -I"$o" -std=c99 -Wall "$@" \
-		>"$o/m4run.txt" 2>&1 || return 1
-	grep -q '^bench: .* ok$' "$o/m4run.txt" || return 1
-	sed -n 's/^insns: //p' "$o/m4run.txt"
-}
+. "$here/lib.sh"
 
 # the bytes of the weights a report lists (its "weights" total)
 weights() { field weights_bytes "$1"; }

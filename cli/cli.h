@@ -50,6 +50,8 @@ typedef struct {
 	const struct Mcu *mcu;  /* --mcu NAME, or NULL */
 	int64_t ram_limit;      /* --ram-limit (or the --mcu's SRAM); 0 for none */
 	int patches_set;        /* --patches given: the compiler does not choose */
+	int64_t unpatched_ram;  /* when --ram-limit chose patches: the RAM and estimated */
+	int64_t unpatched_cycles; /* cycles of the build without them (the report says) */
 	int64_t flash_limit;    /* --flash-limit (or the --mcu's flash); 0 for none */
 	int force;              /* --force: over a limit is a warning */
 	int arena_extern;       /* --arena extern: NAME_run_with takes the arena */

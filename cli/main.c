@@ -860,6 +860,8 @@ static Graph *fit_patches(Graph *g, CliOptions *o)
 		cli_fit_bytes(c, &ram2, &io, &flash);
 		if (ram2 < ram && (ram2 <= o->ram_limit || i + 1 == sizeof tries / sizeof *tries)) {
 			cli_totals(c, &after);
+			o->unpatched_ram = ram;
+			o->unpatched_cycles = before.cycles;
 			ir_note(c, -1, "%s", c->patch_note);
 			ir_note(c, -1, "--ram-limit: %d patches: RAM %lld bytes instead of %lld, for "
 				"%.1f%% more estimated cycles (%.0f instead of %.0f)", c->patched,

@@ -385,6 +385,7 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 {
 	cJSON *r = cJSON_CreateObject(), *rw = cJSON_CreateObject(), *s = cJSON_CreateObject();
 	cJSON *layers = cJSON_CreateArray(), *sc;
+	int64_t ram, io, flash;
 	Report rep;
 	const ReportTotals *tot = &rep.tot;
 
@@ -397,9 +398,18 @@ static cJSON *report_json(Graph *g, const CliOptions *o)
 	cJSON_AddNumberToObject(r, "macs", (double)tot->macs);
 	cJSON_AddNumberToObject(r, "est_cycles", (double)tot->cycles);
 	cJSON_AddNumberToObject(r, "arena_bytes", (double)tot->arena);
+	cli_fit_bytes(g, &ram, &io, &flash);
+	cJSON_AddNumberToObject(r, "ram_bytes", (double)ram); /* arena and caller buffers */
 	cJSON_AddNumberToObject(r, "live_peak_bytes", (double)g->plan->live_peak);
 	cJSON_AddNumberToObject(r, "layer_bound_bytes", (double)g->plan->layer_bound);
 	cJSON_AddNumberToObject(r, "patch_bands", g->patched);
+	if (o->unpatched_ram) { /* --ram-limit chose the bands: what they cost */
+		cJSON *pt = cJSON_AddObjectToObject(r, "patches");
+		cJSON_AddNumberToObject(pt, "bands", g->patched);
+		cJSON_AddNumberToObject(pt, "ram_bytes_without", (double)o->unpatched_ram);
+		cJSON_AddNumberToObject(pt, "est_cycles_without", (double)o->unpatched_cycles);
+		cJSON_AddNumberToObject(pt, "est_cycles", (double)tot->cycles);
+	}
 	sc = cJSON_AddObjectToObject(r, "schedule");
 	cJSON_AddStringToObject(sc, "order", g->sched.order ? g->sched.order : "given");
 	cJSON_AddStringToObject(sc, "found", g->sched.found ? g->sched.found : "given");
