@@ -230,6 +230,21 @@ static const Field fields_o2m_q8_conv_params[] = {
 	F32(o2m_q8_conv_params, conv.act_beta), QC_(input_offset), QC_(output_offset),
 	QC_(act_min), QC_(act_max), END};
 #undef QC_
+#define QQ_(f) I32(o2m_q8_conv_fq_params, f)
+static const Field fields_o2m_q8_conv_fq_params[] = {
+	QQ_(conv.conv.n), QQ_(conv.conv.c_in), QQ_(conv.conv.c_out), QQ_(conv.conv.group),
+	QQ_(conv.conv.in_d), QQ_(conv.conv.in_h), QQ_(conv.conv.in_w), QQ_(conv.conv.out_d),
+	QQ_(conv.conv.out_h), QQ_(conv.conv.out_w), QQ_(conv.conv.k_d), QQ_(conv.conv.k_h),
+	QQ_(conv.conv.k_w), QQ_(conv.conv.stride_d), QQ_(conv.conv.stride_h),
+	QQ_(conv.conv.stride_w), QQ_(conv.conv.dil_d), QQ_(conv.conv.dil_h),
+	QQ_(conv.conv.dil_w), QQ_(conv.conv.pad_d), QQ_(conv.conv.pad_h), QQ_(conv.conv.pad_w),
+	F32(o2m_q8_conv_fq_params, conv.conv.act_min),
+	F32(o2m_q8_conv_fq_params, conv.conv.act_max), QQ_(conv.conv.act),
+	F32(o2m_q8_conv_fq_params, conv.conv.act_alpha),
+	F32(o2m_q8_conv_fq_params, conv.conv.act_beta), QQ_(conv.input_offset),
+	QQ_(conv.output_offset), QQ_(conv.act_min), QQ_(conv.act_max),
+	F32(o2m_q8_conv_fq_params, in_scale), QQ_(in_zero), END};
+#undef QQ_
 #define QF_(f) I32(o2m_q8_fc_params, f)
 static const Field fields_o2m_q8_fc_params[] = {
 	QF_(batch), QF_(in), QF_(out), QF_(input_offset), QF_(output_offset), QF_(act_min),

@@ -333,7 +333,7 @@ static int is_mac_family(int kernel)
 	static const char *const macs[] = {"conv", "conv_dw", "conv_1x1", "conv_im2col",
 					   "conv_gemm", "conv_dw_rows", "conv_transpose", "gemm",
 					   "gemm_pk", "matmul", "matmul_bt", "q8_conv", "q8_conv_dw",
-					   "q8_conv_1x1", "q8_conv_w16", "q8_conv_mve", "q8_fc",
+					   "q8_conv_1x1", "q8_conv_w16", "q8_conv_mve", "q8_conv_fq", "q8_fc",
 					   "q8_fc_w16", "q8_fc_mve", NULL};
 	const char *f = model[family_row(kernel)].family;
 

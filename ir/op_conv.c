@@ -201,7 +201,8 @@ static int conv_win(Graph *g, int node, Win *w)
 	int64_t group = ir_attr_int(g, node, "group", 1);
 	int n = spatial_axes(g, node, x);
 
-	if (n < 0 || same_type(g, node, 1) ||
+	if (n < 0 ||
+	    (!(g->n[node].op == OP_QCONV && in_t(g, node, 0)->dtype == DT_F32) && same_type(g, node, 1)) ||
 	    (g->n[node].op != OP_QCONV && same_type(g, node, 2)))
 		return -1;
 	if (wt->rank != x->rank) {
@@ -245,14 +246,16 @@ int shape_conv(Graph *g, int node)
 {
 	Tensor *x = in_t(g, node, 0);
 	int64_t dims[IR_MAX_RANK];
+	/* a QConv quantizing its float input as it reads it (quantize-into-qconv) is int8 */
+	DType dt = g->n[node].op == OP_QCONV && x->dtype == DT_F32 ? DT_S8 : x->dtype;
 	Win w;
 
 	if (conv_win(g, node, &w))
 		return -1;
 	out_dims(x, in_t(g, node, 1)->dims[0], &w, dims);
-	if (residual_ok(g, node, x->dtype, x->rank, dims))
+	if (residual_ok(g, node, dt, x->rank, dims))
 		return -1;
-	set_out(g, node, 0, x->dtype, x->rank, dims);
+	set_out(g, node, 0, dt, x->rank, dims);
 	return 0;
 }
 

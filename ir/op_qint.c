@@ -8,8 +8,25 @@
 #include <math.h>
 #include <string.h>
 
+/* A QConv of a float input quantizes it as it reads it (rules_fuse.c quantize-into-qconv):
+   the facts of that int8 input, which no tensor holds, are its in_scale and
+   in_zero_point attributes */
+static int q_float_in(Graph *g, int node)
+{
+	return g->n[node].op == OP_QCONV && in_t(g, node, 0)->dtype == DT_F32;
+}
+
 static const Quant *q_of(Graph *g, int node, int k, int out)
 {
+	if (!out && !k && q_float_in(g, node)) {
+		Quant *q = arena_alloc(&g->arena, sizeof *q);
+		q->n = 1;
+		q->scale = arena_alloc(&g->arena, sizeof *q->scale);
+		q->zero_point = arena_alloc(&g->arena, sizeof *q->zero_point);
+		q->scale[0] = ir_attr_float(g, node, "in_scale", 0);
+		q->zero_point[0] = (int32_t)ir_attr_int(g, node, "in_zero_point", 0);
+		return q;
+	}
 	return &g->t[out ? g->n[node].out[k] : g->n[node].in[k]].quant;
 }
 
@@ -18,7 +35,7 @@ static int q_tensor(Graph *g, int node, int k, int out)
 {
 	const Tensor *t = out ? out_t(g, node, k) : in_t(g, node, k);
 
-	if (t->dtype == DT_S8 && t->quant.n == 1)
+	if ((t->dtype == DT_S8 && t->quant.n == 1) || (!out && !k && q_float_in(g, node)))
 		return 0;
 	ir_error(g, node, "%s %d ('%s') must be int8 with one scale and zero point", out ?
 		 "output" : "input", k, t->name);
@@ -225,6 +242,32 @@ static int q8conv_residual(Graph *g, int node, Lowered *L, const o2m_q8_conv_par
 	return 0;
 }
 
+/* The convolution of a float input, quantized as it is read (o2m_q8_conv_fq_s8): a
+   2-D one without a residual; the input's scale must give a finite, positive float */
+static int q8conv_float_in(Graph *g, int node, Lowered *L, const o2m_q8_conv_params *p, int ri)
+{
+	o2m_q8_conv_fq_params *fp = LW_PARAMS(g, o2m_q8_conv_fq_params);
+	int k;
+
+	fp->conv = *p;
+	fp->in_scale = ir_attr_float(g, node, "in_scale", 0);
+	fp->in_zero = (int32_t)ir_attr_int(g, node, "in_zero_point", 0);
+	if (q_residual(g, node) || p->conv.k_d != 1 || p->conv.in_d != 1 ||
+	    !(fp->in_scale > 0.0f) || !isfinite(fp->in_scale) || fp->in_zero < -128 ||
+	    fp->in_zero > 127) {
+		ir_error(g, node, "quantizes a float input its kernel does not take (a 2-D "
+			 "convolution without a residual, a positive scale, an int8 zero point)");
+		return -1;
+	}
+	k = lw_kernel(g, node, "q8_conv_fq", DT_S8);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_CONV_FQ, fp, 6, A_IN(0), A_IN(1),
+		has_in(g, node, 2) ? A_IN(2) : A_NONE, A_CST(ri),
+		A_SCR(lw_scratch(g, L, o2m_q8_conv_fq_scratch_bytes(fp))), A_OUT(0));
+	return 0;
+}
+
 int prep_q8conv(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
@@ -244,6 +287,8 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 	}
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
+	if (q_float_in(g, node))
+		return q8conv_float_in(g, node, L, p, ri);
 	if (!strcmp(family, "conv_1x1") && p->conv.group > 1) /* the 1x1 kernel is group 1 */
 		family = p->conv.group == p->conv.c_in ? "conv_dw" : "conv";
 	if (q_residual(g, node))

@@ -56,6 +56,9 @@ const RwRule rw_rules[] = {
 	R("residual-into-qconv", "QAdd(QConv#c(...), $r)", residual_qconv,
 	  "an int8 residual Add after a QConv is added as each output is written (over the "
 	  "residual when it dies there)")
+	R("quantize-into-qconv", "QConv(QuantizeLinear#q($x, $s:c, $z?:c), ...)", quantize_qconv,
+	  "a float input quantized for a QConv is quantized as the QConv reads it, a few rows at "
+	  "a time (portable int8 kernels)")
 
 	/* ---- splitting and scaling ---- */
 	R("split-gemm-by-slices", "Slice#s($y, ...)", slices_gemm,

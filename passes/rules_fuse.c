@@ -217,6 +217,39 @@ int build_residual_qconv(Graph *g, const RwMatch *m)
 	return 0;
 }
 
+/* A QConv of a QuantizeLinear of a float tensor (the float input of a model quantized
+   by onnxruntime) reads the float tensor and quantizes the rows its windows cover as it
+   goes (o2m_q8_conv_fq_s8), so the quantized input never exists whole. A 2-D convolution
+   without a residual, per-tensor int8 quantization in float32 (not a float16 quotient),
+   and the portable int8 kernels: at a Cortex-M target the packed ones are faster, and
+   the rule leaves the pair to them (as on Helium). */
+int guard_quantize_qconv(Graph *g, const RwMatch *m)
+{
+	int c = m->node[0], q = rw_n(m, "q"), x = rw_t(m, "x"), y = g->n[q].out[0];
+	const Tensor *w = &g->t[ir_in(g, c, 1)];
+
+	return g->t[x].dtype == DT_F32 && g->t[x].rank == 4 && w->rank == 4 &&
+	       g->t[y].dtype == DT_S8 && g->t[y].quant.n == 1 && ir_in(g, c, 0) == y &&
+	       ir_in(g, c, 3) < 0 && ir_attr_int(g, q, "precision", 1) == 1 &&
+	       (!g->target || !strcmp(g->target->name, "host") || g->int8_compact);
+}
+
+int build_quantize_qconv(Graph *g, const RwMatch *m)
+{
+	int c = m->node[0], y = g->n[rw_n(m, "q")].out[0], ins[3], node;
+	const float scale = g->t[y].quant.scale[0];
+	const int64_t zero = g->t[y].quant.zero_point[0];
+
+	ins[0] = rw_t(m, "x");
+	ins[1] = ir_in(g, c, 1);
+	ins[2] = ir_in(g, c, 2);
+	rw_kill_match(g, m);
+	node = rw_node(g, m, OP_QCONV, ins, 3, rw_root_out(g, m), c);
+	ir_attr_set_float(g, node, "in_scale", scale);
+	ir_attr_set_int(g, node, "in_zero_point", zero);
+	return 0;
+}
+
 /* ---- BatchNormalization into the weights ---- */
 
 /* per channel: k = scale / sqrt(var + eps), and shift = bias - mean * k; NULL unless

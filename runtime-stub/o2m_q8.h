@@ -279,6 +279,37 @@ static inline int64_t o2m_q8_conv_w16_scratch_bytes(const o2m_q8_conv_params *q,
 	return (int64_t)12 * p->c_out + (k1x1 ? 8 : 16) * k8;
 }
 
+/** A 2-D convolution of a float input x quantized as it is read, bit for bit
+    QuantizeLinear(x, in_scale, in_zero) (int8) and then o2m_q8_conv_s8 (conv.input_offset
+    is -in_zero), without the quantized input in memory: the rows one output row's windows
+    cover ((k_h - 1) * dil_h + 1 of them, every input channel) are kept quantized in the
+    scratch, each input row quantized once as the output rows go down (rows between
+    windows, when the stride is longer, never). Any group count; conv.k_d and conv.in_d 1.
+    Scratch: o2m_q8_conv_fq_scratch_bytes (4-byte aligned). */
+typedef struct {
+	o2m_q8_conv_params conv;
+	float in_scale;
+	int32_t in_zero;
+} o2m_q8_conv_fq_params;
+
+int o2m_q8_conv_fq_s8(const o2m_q8_conv_fq_params *p, const float *x, const int8_t *w,
+		      const int32_t *bias, const int32_t *requant, int16_t *scratch, int8_t *y);
+
+/** the rows of input kept: the window's extent along the rows */
+static inline int64_t o2m_q8_fq_rows(const o2m_conv_params *p)
+{
+	return (int64_t)(p->k_h - 1) * p->dil_h + 1;
+}
+
+/** the scratch of o2m_q8_conv_fq_s8: o2m_q8_conv_s8's, then the quantized rows */
+static inline int64_t o2m_q8_conv_fq_scratch_bytes(const o2m_q8_conv_fq_params *q)
+{
+	const o2m_conv_params *p = &q->conv.conv;
+
+	return o2m_q8_conv_scratch_bytes(&q->conv, 0, 0) +
+	       (int64_t)p->c_in * o2m_q8_fq_rows(p) * p->in_w;
+}
+
 /** A convolution and the int8 Add of a residual r (y's shape) after it, in one pass: each
     output of the convolution (quantized by conv: output_offset, act_min, act_max) goes
     straight into TFLite's Add with the residual's element (add: a the convolution's

@@ -8,6 +8,7 @@
    int32 sum must not overflow, which 8-bit data allows for about 2^31 / (255 * 127) =
    66000 taps. */
 #include "o2m_q8_def.h"
+#include "o2m_qround.h"
 
 #include <string.h>
 
@@ -414,6 +415,97 @@ int o2m_q8_conv_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w
 		   const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
 {
 	return conv_s8(p, x, w, bias, rq, scratch, y, NULL);
+}
+
+/* ---- a float input quantized as it is read ---- */
+
+/* input rows [from, to) of image row h0 + r (r from `from`), every channel, quantized
+   into rows r of the band (c_in planes of rows x in_w); rows outside the image hold the
+   zero point, which reads as x + input_offset = 0 as padding does */
+static void fq_rows(const o2m_q8_conv_fq_params *p, const float *x, int32_t h0, int32_t from,
+		    int32_t to, int32_t rows, int8_t *band)
+{
+	const o2m_conv_params *c = &p->conv.conv;
+	const int32_t in_w = c->in_w, plane = c->in_h * in_w;
+	int32_t ch, r, i;
+
+	for (ch = 0; ch < c->c_in; ch++)
+		for (r = from; r < to; r++) {
+			int8_t *b = band + (ch * rows + r) * in_w;
+			const int32_t h = h0 + r;
+			const float *xr = x + ch * plane + h * in_w;
+			if (h < 0 || h >= c->in_h) {
+				memset(b, (int8_t)p->in_zero, (size_t)in_w);
+				continue;
+			}
+			for (i = 0; i < in_w; i++)
+				b[i] = (int8_t)o2m_sat_f32(xr[i] / p->in_scale, p->in_zero, -128, 127);
+		}
+}
+
+int o2m_q8_conv_fq_s8(const o2m_q8_conv_fq_params *p, const float *x, const int8_t *w,
+		      const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
+{
+	const o2m_conv_params *c = &p->conv.conv;
+	const int32_t rows = (int32_t)o2m_q8_fq_rows(c), s = c->stride_h;
+	o2m_q8_conv_params band_p = p->conv; /* one output row over the band's rows */
+	q8_geo g, bg;
+	int16_t *cols, *t;
+	int8_t *band;
+	int32_t n, oy, ox, gr, k, h0, keep, j, j1;
+	rq_ch *tab;
+
+	if (!x || !q8_conv_geo(&p->conv, (const int8_t *)(const void *)x, w, rq, scratch, y, &g) ||
+	    c->k_d != 1 || c->in_d != 1 || c->out_d != 1 || p->in_zero < -128 || p->in_zero > 127 ||
+	    p->conv.input_offset != -p->in_zero || !(p->in_scale > 0.0f))
+		return O2M_ERR_ARG;
+	k = g.cin * g.ksize;
+	cols = rq_scratch(&p->conv, rq, scratch, &tab);
+#ifdef Q8_DSP
+	t = cols + 2 * k;
+	band = (int8_t *)(t + 2 * k);
+#else
+	t = cols;
+	band = (int8_t *)(cols + 4 * k);
+#endif
+	band_p.conv.in_h = rows;
+	band_p.conv.out_h = 1;
+	band_p.conv.pad_h = 0;
+	bg = g;
+	bg.in_plane = rows * c->in_w;
+	bg.out_plane = c->out_w;
+	for (n = 0; n < c->n; n++, x += c->c_in * g.in_plane, y += c->c_out * g.out_plane) {
+		keep = 0; /* rows of the band still holding the next output row's first rows */
+		for (oy = 0; oy < c->out_h; oy++) {
+			h0 = oy * s - c->pad_h;
+			if (oy && keep > 0) { /* slide: the last `keep` rows move up */
+				for (gr = 0; gr < c->c_in; gr++)
+					memmove(band + gr * rows * c->in_w,
+						band + (gr * rows + rows - keep) * c->in_w,
+						(size_t)(keep * c->in_w));
+			}
+			fq_rows(p, x, h0, oy ? keep : 0, rows, rows, band);
+			keep = rows - s > 0 ? rows - s : 0;
+			for (gr = 0; gr < c->group; gr++) {
+				const int8_t *xg = band + gr * g.cin * bg.in_plane;
+				const int32_t oc = gr * g.cout;
+				for (ox = 0; ox < c->out_w; ox += 2) {
+					const int32_t ox1 = ox + 1 < c->out_w ? ox + 1 : ox;
+					j = oy * c->out_w + ox;
+					j1 = oy * c->out_w + ox1;
+					im2col(&band_p, &bg, xg, ox, t);
+					im2col(&band_p, &bg, xg, ox1, t + k);
+#ifdef Q8_DSP
+					cols_pack(t, t + k, k, cols);
+#endif
+					cols_out(&p->conv, g.cout, g.out_plane, cols, k, w + oc * k,
+						 bias ? bias + oc : NULL, tab + oc, j, j1,
+						 y + oc * g.out_plane);
+				}
+			}
+		}
+	}
+	return O2M_OK;
 }
 
 /* ---- 1x1 convolution ---- */

@@ -2,30 +2,7 @@
    without libm or the FPU rounding mode; integer products accumulate in 32 bits and wrap
    (unsigned arithmetic, so overflow is defined) as ONNX allows. */
 #include "o2m_quant.h"
-
-/* round_half_even(v) + zp saturated to [lo, hi]; v is clamped first so the conversion to
-   int32 stays in range, and a NaN saturates low */
-#define DEF_SAT_(name, FT)                                                     \
-	static int32_t name(FT v, int32_t zp, int32_t lo, int32_t hi)          \
-	{                                                                      \
-		const FT vlo = (FT)(lo - zp) - 1, vhi = (FT)(hi - zp) + 1;     \
-		int32_t q;                                                     \
-		FT d;                                                          \
-		if (!(v >= vlo))                                               \
-			v = vlo;                                               \
-		if (v > vhi)                                                   \
-			v = vhi;                                               \
-		q = (int32_t)v; /* toward zero; v - q is exact */              \
-		d = v - (FT)q;                                                 \
-		if (d > (FT)0.5 || (d == (FT)0.5 && q % 2 != 0))               \
-			q++;                                                   \
-		else if (d < (FT)-0.5 || (d == (FT)-0.5 && q % 2 != 0))        \
-			q--;                                                   \
-		q += zp;                                                       \
-		return q < lo ? lo : q > hi ? hi : q;                          \
-	}
-DEF_SAT_(sat_f32, float)
-DEF_SAT_(sat_f64, double)
+#include "o2m_qround.h"
 
 /* v rounded to float16 (half 1) or bfloat16 (half 2) */
 static float round_half(float v, int32_t half)
@@ -95,7 +72,7 @@ static float quotient(const o2m_qaxis_params *p, float x, float scale)
 	int o2m_quantize_f32_##sfx(const o2m_qaxis_params *p, const float *x, const float *scale, \
 				   const T *zero_point, T *y)                                   \
 	{                                                                                  \
-		QAXIS_LOOP(p, y[n] = (T)sat_f32(quotient(p, x[n], scale[s]),               \
+		QAXIS_LOOP(p, y[n] = (T)o2m_sat_f32(quotient(p, x[n], scale[s]),               \
 						zero_point ? zero_point[s] : 0, QMIN_##sfx,  \
 						QMAX_##sfx));                                \
 		return O2M_OK;                                                             \
@@ -107,7 +84,7 @@ O2M_TYPES_QUANT(DEF_QUANTIZE_F32_, 0)
 	int o2m_quantize_s32_##sfx(const o2m_qaxis_params *p, const int32_t *x, const float *scale, \
 				   const T *zero_point, T *y)                                     \
 	{                                                                                    \
-		QAXIS_LOOP(p, y[n] = (T)sat_f64((double)x[n] / (double)scale[s],             \
+		QAXIS_LOOP(p, y[n] = (T)o2m_sat_f64((double)x[n] / (double)scale[s],             \
 						zero_point ? zero_point[s] : 0, QMIN_##sfx,    \
 						QMAX_##sfx));                                  \
 		return O2M_OK;                                                               \
@@ -154,9 +131,9 @@ int o2m_dynquant_f32_u8(const o2m_unary_params *p, const float *x, uint8_t *y, f
 	}
 	/* the range always holds 0, so it is empty only when x is all zeros: scale 1 */
 	s = hi == lo ? 1.0f : (hi - lo) / 255.0f;
-	z = sat_f32(0.0f - lo / s, 0, 0, 255);
+	z = o2m_sat_f32(0.0f - lo / s, 0, 0, 255);
 	for (i = 0; i < p->count; i++)
-		y[i] = (uint8_t)sat_f32(x[i] / s, z, 0, 255);
+		y[i] = (uint8_t)o2m_sat_f32(x[i] / s, z, 0, 255);
 	*scale = s;
 	*zero_point = (uint8_t)z;
 	return O2M_OK;
@@ -267,7 +244,7 @@ O2M_QPAIRS_(DEF_CONVINT_, 0)
 				g, x + xoff, xz, w + woff,                                    \
 				w_zero_point ? w_zero_point[oc * p->wz_step] : 0, od, oh, ow); \
 			acc += bias ? (uint32_t)bias[oc] : 0u;                                \
-			y[at] = (TY)sat_f32((float)(int32_t)acc * multiplier[oc * p->mul_step], \
+			y[at] = (TY)o2m_sat_f32((float)(int32_t)acc * multiplier[oc * p->mul_step], \
 					    yz, lo, hi);                                      \
 		});                                                                           \
 		return O2M_OK;                                                                \
@@ -356,7 +333,7 @@ O2M_QPAIRS_(DEF_MATMULINT_, 0)
 			const int32_t acc = dot_##TA##_##TB(                                  \
 				a + ra, a_zero_point ? a_zero_point[r * p->za_row] : 0, b + cb, \
 				b_zero_point ? b_zero_point[c * p->zb_col] : 0, g->k, g->n);  \
-			y[at] = (TY)sat_f32(                                                  \
+			y[at] = (TY)o2m_sat_f32(                                                  \
 				(float)acc * multiplier[r * p->mul_row + c * p->mul_col],     \
 				y_zero_point ? y_zero_point[r * p->zy_row + c * p->zy_col] : 0, \
 				QMIN_##TY, QMAX_##TY);                                        \

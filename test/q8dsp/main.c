@@ -1,10 +1,12 @@
 /* main.c - the int8 kernels with the Arm DSP paths against the portable C, on random
    cases (fixed seed): o2m_q8_* is the build for the core, ref_q8_* the same source built
    with -DO2M_NO_DSP and renamed (run.sh); the residual kernels against the convolution
-   then the Add. Prints each mismatch with its case index, a
+   then the Add; the convolution of a float input quantized as it is read against
+   QuantizeLinear's arithmetic then the portable convolution. Prints each mismatch with its case index, a
    checksum of every output (the host build of this file, portable only, must print the
    same one) and one verdict line. */
 #include "o2m_q8.h"
+#include "o2m_qround.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -212,6 +214,39 @@ static int res_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 	return same(what, kase, ny);
 }
 
+static float xf[XMAX]; /* a float input */
+static int fq_run;     /* convolutions of it run */
+
+/* o2m_q8_conv_fq_s8 on a float input against QuantizeLinear's rounding (o2m_sat_f32, as
+   o2m_quantize_f32_s8) and the portable convolution; scales that saturate some values */
+static int fq_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
+		   int32_t nx, int32_t ny)
+{
+	o2m_q8_conv_fq_params fp;
+	int32_t i, rc, rr;
+
+	memset(&fp, 0, sizeof fp);
+	fp.conv = *q;
+	fp.in_zero = -q->input_offset;
+	fp.in_scale = 0.01f + (float)rnd(0, 1000) * 1e-4f;
+	if (fp.in_zero < -128 || fp.in_zero > 127 ||
+	    o2m_q8_conv_fq_scratch_bytes(&fp) > (int64_t)sizeof scr32)
+		return 1; /* not run (main counts the ones run) */
+	fq_run++;
+	for (i = 0; i < nx; i++) {
+		xf[i] = (float)rnd(-20000, 20000) * 1e-3f;
+		x[i] = (int8_t)o2m_sat_f32(xf[i] / fp.in_scale, fp.in_zero, -128, 127);
+	}
+	rr = ref_q8_conv_s8(q, x, w, b, rq, scr, yref);
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_conv_fq_s8(&fp, xf, w, b, rq, scr, y);
+	if (rc != O2M_OK || rr != O2M_OK) {
+		printf("MISMATCH %s case %d: status %d, portable %d\n", what, kase, rc, rr);
+		return 0;
+	}
+	return same(what, kase, ny);
+}
+
 /* general (dw 0) or depthwise (dw 1) convolution, 2-D */
 static int conv_case(int k, int dw)
 {
@@ -270,7 +305,8 @@ static int conv_case(int k, int dw)
 		return 0;
 	return dw || (w16_case("conv_w16", k, &q, b, cin * p->k_h * p->k_w, ny) &&
 		      mve_case("conv_mve", k, &q, b, cin * p->k_h * p->k_w, ny) &&
-		      res_case("conv_res", k, &q, b, cin * p->k_h * p->k_w, ny));
+		      res_case("conv_res", k, &q, b, cin * p->k_h * p->k_w, ny) &&
+		      fq_case("conv_fq", k, &q, b, nx, ny));
 }
 
 static int conv_1x1_case(int k)
@@ -403,8 +439,10 @@ int main(void)
 #else
 	printf("dsp: no\n");
 #endif
-	printf("w16 convolutions: %d, Helium layers: %d, residual kernels: %d\n", w16_run, mve_run,
-	       res_run);
+	printf("w16 convolutions: %d, Helium layers: %d, residual kernels: %d, float inputs: %d\n",
+	       w16_run, mve_run, res_run, fq_run);
+	if (fq_run < CASES / 2) /* of CASES */
+		fail++;
 	if (res_run < CASES) /* of 2 * CASES */
 		fail++;
 	if (mve_run < CASES) /* of 3 * CASES */

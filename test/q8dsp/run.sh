@@ -16,6 +16,7 @@ ren="-DO2M_NO_DSP -Do2m_q8_conv_s8=ref_q8_conv_s8 -Do2m_q8_conv_dw_s8=ref_q8_con
 	-Do2m_q8_conv_1x1_s8=ref_q8_conv_1x1_s8 -Do2m_q8_fc_s8=ref_q8_fc_s8
 	-Do2m_q8_conv_w16_s8=ref_q8_conv_w16_s8 -Do2m_q8_fc_w16_s8=ref_q8_fc_w16_s8
 	-Do2m_q8_conv_res_s8=ref_q8_conv_res_s8 -Do2m_q8_conv_w16_res_s8=ref_q8_conv_w16_res_s8
+	-Do2m_q8_conv_fq_s8=ref_q8_conv_fq_s8
 	-Do2m_q8_add_s8=ref_q8_add_s8 -Do2m_q8_add_lut_s8=ref_q8_add_lut_s8
 	-Do2m_q8_requant_s8=ref_q8_requant_s8 -Do2m_q8_lut_s8=ref_q8_lut_s8
 	-Do2m_q8_mul_s8=ref_q8_mul_s8 -DO2M_NO_MVE

@@ -492,6 +492,49 @@ static void i_residual_q(int v)
 	result(out(a));
 }
 
+/* QConv(QuantizeLinear(x)) of a float x: 3x3 pad 1; stride 2 padded at the end only;
+   dilation 2; 1x1; two groups; 2x2 of stride 3 (rows between windows unread); two
+   images; a scale that saturates (v 7); weights per channel for odd v, a Relu clamp for
+   v % 3 == 2 */
+static void i_quantize_q(int v)
+{
+	static const struct {
+		int n, c, h, w, k, s, dil, group, pad0, pad1;
+	} geo[8] = {
+		{1, 3, 7, 6, 3, 1, 1, 1, 1, 1}, {1, 3, 9, 8, 3, 2, 1, 1, 0, 1},
+		{1, 2, 8, 7, 3, 1, 2, 1, 2, 2}, {1, 4, 5, 5, 1, 1, 1, 1, 0, 0},
+		{1, 4, 6, 5, 3, 1, 1, 2, 1, 1}, {1, 3, 8, 8, 2, 3, 1, 1, 0, 0},
+		{2, 3, 6, 6, 3, 1, 1, 1, 1, 1}, {1, 3, 6, 7, 3, 1, 1, 1, 1, 1},
+	};
+	const float sw[4] = {0.02f, 0.03f, 0.015f, 0.025f}, sx = v == 7 ? 0.01f : 0.05f;
+	const int32_t zw[4] = {0, 0, 0, 0}, zx = v == 7 ? -7 : 11;
+	const int co = 4, ci = geo[v].c / geo[v].group, k = geo[v].k;
+	int x = input("x", DT_F32, 4, D(geo[v].n, geo[v].c, geo[v].h, geo[v].w));
+	int zp = cfill(DT_S8, zx, 0, NULL);
+	int q = op(OP_QUANTIZE_LINEAR, 3, x, K(sx), zp);
+	int w = qfact(cints(DT_S8, -100, 100, 4, D(co, ci, k, k)), 0.02f, 0);
+	int b = qfact(cints(DT_S32, -300, 300, 1, D(co)), sx * 0.02f, 0);
+	int c;
+
+	qfact(out(q), sx, zx);
+	c = op(OP_QCONV, 3, out(q), w, b);
+	if (v % 2) {
+		float s[4];
+		for (int i = 0; i < co; i++)
+			s[i] = sw[i] * sx;
+		ir_quant_set(G, w, co, 0, sw, zw);
+		ir_quant_set(G, b, co, 0, s, zw);
+	}
+	av(c, "pads", 4, D(geo[v].pad0, geo[v].pad0, geo[v].pad1, geo[v].pad1));
+	av(c, "strides", 2, D(geo[v].s, geo[v].s));
+	av(c, "dilations", 2, D(geo[v].dil, geo[v].dil));
+	ai(c, "group", geo[v].group);
+	qfact(out(c), 0.1f, -2);
+	if (v % 3 == 2)
+		ai(c, "act_min", -2);
+	result(out(c));
+}
+
 /* (x - mean) / sqrt(var + eps) over the last (v 1: two last) axes */
 static int layernorm(int x, int v)
 {
@@ -659,6 +702,7 @@ static const Inst insts[] = {
 	{"clip-into-producer", "act-into-producer", i_clip_into, 3, EXACT},
 	{"residual-into-conv", "act-into-producer", i_residual, 12, EXACT},
 	{"residual-into-qconv", NULL, i_residual_q, 6, EXACT},
+	{"quantize-into-qconv", NULL, i_quantize_q, 8, EXACT},
 	{"layernorm", NULL, i_layernorm, 2, ROUNDED},
 	{"layernorm-scale", NULL, i_ln_scale, 3, FOLDED},
 	{"layernorm-shift", NULL, i_ln_shift, 3, FOLDED},
