@@ -12,8 +12,13 @@ RT_OBJ    := $(RT:%.c=$(B)/%.o)
 test: unit lint errors link integration pernode fixtures frontend ops conformance zoo qmodels \
 	qcalib firmware-test q8dsp fasm target-validate html-report
 
-unit: $(UNIT_BIN) $(B)/onnx2mcu
+unit: $(UNIT_BIN) $(B)/onnx2mcu $(B)/test/plan-check
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
+	@for f in test/plan/cases/*.json; do \
+		case $$(basename $$f) in ok_*) want=0 ;; *) want=1 ;; esac; \
+		$(B)/test/plan-check $$f >/dev/null 2>&1; rc=$$?; \
+		[ $$rc -eq $$want ] || { echo "plan-check on $$f: exit $$rc, not $$want"; exit 1; }; \
+	done; echo "plan-check: its cases (test/plan/cases) pass and fail as named"
 	test/unit/runtime-symbols.sh $(B)/test/test_core $(RT_OBJ)
 	@$(B)/onnx2mcu ops --markdown | diff -u docs/ops.md - >/dev/null || \
 		{ echo "docs/ops.md is out of date: run make docs"; exit 1; }

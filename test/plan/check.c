@@ -2,8 +2,11 @@
    `onnx2mcu compile --memory-plan FILE.json` (or validate's) and proves that no two live
    bytes overlap: every buffer lies inside the arena, its steps inside the schedule, and
    two buffers of different roots that are live at a common step (first and last are
-   inclusive) share no byte. Buffers of one root are views or in-place partners by the
-   plan's own account. Shares no code with the compiler.
+   inclusive) share no byte. Buffers of one root are views, parts or in-place partners
+   by the plan's own account, so two of them may share bytes while both live only as
+   those do: one lies inside the other (a view, a part of a Concat, a piece that grew
+   or shrank at its offset), or they meet at a single step (an output written over an
+   input that dies there). Shares no code with the compiler.
    usage: check FILE.json...   exit 0 when every plan holds, 1 otherwise */
 #include <cjson/cJSON.h>
 #include <stdio.h>
@@ -14,6 +17,17 @@ typedef struct {
 	const char *name;
 	long long root, offset, size, first, last;
 } Buf;
+
+/* two buffers of one root that overlap while both live: one inside the other, or live
+   together at one step only */
+static int partners(const Buf *a, const Buf *b)
+{
+	long long from = a->first > b->first ? a->first : b->first;
+	long long to = a->last < b->last ? a->last : b->last;
+
+	return (a->offset <= b->offset && b->offset + b->size <= a->offset + a->size) ||
+	       (b->offset <= a->offset && a->offset + a->size <= b->offset + b->size) || from == to;
+}
 
 static int by_first(const void *x, const void *y)
 {
@@ -95,8 +109,9 @@ static int check(const char *path)
 	qsort(b, (size_t)n, sizeof *b, by_first);
 	for (int i = 0; i < n; i++) /* every later buffer starting before this one ends */
 		for (int j = i + 1; j < n && b[j].first <= b[i].last; j++)
-			if (b[i].root != b[j].root && b[i].offset < b[j].offset + b[j].size &&
-			    b[j].offset < b[i].offset + b[i].size) {
+			if (b[i].offset < b[j].offset + b[j].size &&
+			    b[j].offset < b[i].offset + b[i].size &&
+			    (b[i].root != b[j].root || !partners(&b[i], &b[j]))) {
 				if (errors++ < 10)
 					fprintf(stderr, "%s: '%s' [%lld, +%lld) and '%s' [%lld, +%lld) "
 						"overlap while both live (steps %lld..%lld and "
