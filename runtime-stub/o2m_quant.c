@@ -68,10 +68,21 @@ static float quotient(const o2m_qaxis_params *p, float x, float scale)
 #define QMIN_s2 (-2)
 #define QMAX_s2 1
 
+/* one scale and zero point, a float32 quotient (the input of a model quantized by
+   onnxruntime): the same arithmetic without the per-element index */
 #define DEF_QUANTIZE_F32_(sfx, T, unused)                                                  \
 	int o2m_quantize_f32_##sfx(const o2m_qaxis_params *p, const float *x, const float *scale, \
 				   const T *zero_point, T *y)                                   \
 	{                                                                                  \
+		if (!p->half && !p->s_outer && !p->s_block && !p->s_inner && p->block >= 1) { \
+			const float s0 = scale[0];                                         \
+			const int32_t z0 = zero_point ? zero_point[0] : 0;                 \
+			const int32_t count = p->outer * p->len * p->inner;                \
+			int32_t i;                                                         \
+			for (i = 0; i < count; i++)                                        \
+				y[i] = (T)o2m_sat_f32(x[i] / s0, z0, QMIN_##sfx, QMAX_##sfx); \
+			return O2M_OK;                                                     \
+		}                                                                          \
 		QAXIS_LOOP(p, y[n] = (T)o2m_sat_f32(quotient(p, x[n], scale[s]),               \
 						zero_point ? zero_point[s] : 0, QMIN_##sfx,  \
 						QMAX_##sfx));                                \
