@@ -18,6 +18,18 @@ typedef struct {
 #define I32(T, f) {#f, offsetof(T, f), sizeof(((T *)0)->f), F_I32}
 #define F32(T, f) {#f, offsetof(T, f), sizeof(((T *)0)->f), F_F32}
 #define END {NULL, 0, 0, F_I32}
+/* the o2m_conv_params member m of a struct T (nested: .conv.n = 1 is a C99
+   designator), and an o2m_q8_conv_params member's */
+#define CONV_FIELDS(T, m)                                                                    \
+	I32(T, m.n), I32(T, m.c_in), I32(T, m.c_out), I32(T, m.group), I32(T, m.in_d),        \
+	I32(T, m.in_h), I32(T, m.in_w), I32(T, m.out_d), I32(T, m.out_h), I32(T, m.out_w),   \
+	I32(T, m.k_d), I32(T, m.k_h), I32(T, m.k_w), I32(T, m.stride_d), I32(T, m.stride_h), \
+	I32(T, m.stride_w), I32(T, m.dil_d), I32(T, m.dil_h), I32(T, m.dil_w),               \
+	I32(T, m.pad_d), I32(T, m.pad_h), I32(T, m.pad_w), F32(T, m.act_min),                \
+	F32(T, m.act_max), I32(T, m.act), F32(T, m.act_alpha), F32(T, m.act_beta)
+#define Q8_CONV_FIELDS(T, m)                                                                 \
+	CONV_FIELDS(T, m.conv), I32(T, m.input_offset), I32(T, m.output_offset),              \
+	I32(T, m.act_min), I32(T, m.act_max)
 
 static const Field fields_o2m_none_params[] = {I32(o2m_none_params, unused), END};
 static const Field fields_o2m_copy_params[] = {
@@ -191,23 +203,9 @@ static const Field fields_o2m_qaxis_params[] = {
 	I32(o2m_qaxis_params, block), I32(o2m_qaxis_params, s_outer),
 	I32(o2m_qaxis_params, s_block), I32(o2m_qaxis_params, s_inner),
 	I32(o2m_qaxis_params, half), END};
-/* the shared geometry structs are nested: .conv.n = 1 is a C99 designator */
 static const Field fields_o2m_qconv_params[] = {
-	I32(o2m_qconv_params, conv.n), I32(o2m_qconv_params, conv.c_in),
-	I32(o2m_qconv_params, conv.c_out), I32(o2m_qconv_params, conv.group),
-	I32(o2m_qconv_params, conv.in_d), I32(o2m_qconv_params, conv.in_h),
-	I32(o2m_qconv_params, conv.in_w), I32(o2m_qconv_params, conv.out_d),
-	I32(o2m_qconv_params, conv.out_h), I32(o2m_qconv_params, conv.out_w),
-	I32(o2m_qconv_params, conv.k_d), I32(o2m_qconv_params, conv.k_h),
-	I32(o2m_qconv_params, conv.k_w), I32(o2m_qconv_params, conv.stride_d),
-	I32(o2m_qconv_params, conv.stride_h), I32(o2m_qconv_params, conv.stride_w),
-	I32(o2m_qconv_params, conv.dil_d), I32(o2m_qconv_params, conv.dil_h),
-	I32(o2m_qconv_params, conv.dil_w), I32(o2m_qconv_params, conv.pad_d),
-	I32(o2m_qconv_params, conv.pad_h), I32(o2m_qconv_params, conv.pad_w),
-	F32(o2m_qconv_params, conv.act_min), F32(o2m_qconv_params, conv.act_max),
-	I32(o2m_qconv_params, conv.act), F32(o2m_qconv_params, conv.act_alpha),
-	F32(o2m_qconv_params, conv.act_beta),
-	I32(o2m_qconv_params, wz_step), I32(o2m_qconv_params, mul_step), END};
+	CONV_FIELDS(o2m_qconv_params, conv), I32(o2m_qconv_params, wz_step),
+	I32(o2m_qconv_params, mul_step), END};
 static const Field fields_o2m_qmatmul_params[] = {
 	I32(o2m_qmatmul_params, mm.m), I32(o2m_qmatmul_params, mm.n),
 	I32(o2m_qmatmul_params, mm.k), I32(o2m_qmatmul_params, mm.batch_rank),
@@ -220,31 +218,12 @@ static const Field fields_o2m_qmatmul_params[] = {
 /* q8 */
 #define QC_(f) I32(o2m_q8_conv_params, f)
 static const Field fields_o2m_q8_conv_params[] = {
-	QC_(conv.n), QC_(conv.c_in), QC_(conv.c_out), QC_(conv.group), QC_(conv.in_d),
-	QC_(conv.in_h), QC_(conv.in_w), QC_(conv.out_d), QC_(conv.out_h), QC_(conv.out_w),
-	QC_(conv.k_d), QC_(conv.k_h), QC_(conv.k_w), QC_(conv.stride_d), QC_(conv.stride_h),
-	QC_(conv.stride_w), QC_(conv.dil_d), QC_(conv.dil_h), QC_(conv.dil_w),
-	QC_(conv.pad_d), QC_(conv.pad_h), QC_(conv.pad_w),
-	F32(o2m_q8_conv_params, conv.act_min), F32(o2m_q8_conv_params, conv.act_max),
-	QC_(conv.act), F32(o2m_q8_conv_params, conv.act_alpha),
-	F32(o2m_q8_conv_params, conv.act_beta), QC_(input_offset), QC_(output_offset),
+	CONV_FIELDS(o2m_q8_conv_params, conv), QC_(input_offset), QC_(output_offset),
 	QC_(act_min), QC_(act_max), END};
 #undef QC_
-#define QQ_(f) I32(o2m_q8_conv_fq_params, f)
 static const Field fields_o2m_q8_conv_fq_params[] = {
-	QQ_(conv.conv.n), QQ_(conv.conv.c_in), QQ_(conv.conv.c_out), QQ_(conv.conv.group),
-	QQ_(conv.conv.in_d), QQ_(conv.conv.in_h), QQ_(conv.conv.in_w), QQ_(conv.conv.out_d),
-	QQ_(conv.conv.out_h), QQ_(conv.conv.out_w), QQ_(conv.conv.k_d), QQ_(conv.conv.k_h),
-	QQ_(conv.conv.k_w), QQ_(conv.conv.stride_d), QQ_(conv.conv.stride_h),
-	QQ_(conv.conv.stride_w), QQ_(conv.conv.dil_d), QQ_(conv.conv.dil_h),
-	QQ_(conv.conv.dil_w), QQ_(conv.conv.pad_d), QQ_(conv.conv.pad_h), QQ_(conv.conv.pad_w),
-	F32(o2m_q8_conv_fq_params, conv.conv.act_min),
-	F32(o2m_q8_conv_fq_params, conv.conv.act_max), QQ_(conv.conv.act),
-	F32(o2m_q8_conv_fq_params, conv.conv.act_alpha),
-	F32(o2m_q8_conv_fq_params, conv.conv.act_beta), QQ_(conv.input_offset),
-	QQ_(conv.output_offset), QQ_(conv.act_min), QQ_(conv.act_max),
-	F32(o2m_q8_conv_fq_params, in_scale), QQ_(in_zero), END};
-#undef QQ_
+	Q8_CONV_FIELDS(o2m_q8_conv_fq_params, conv), F32(o2m_q8_conv_fq_params, in_scale),
+	I32(o2m_q8_conv_fq_params, in_zero), END};
 #define QF_(f) I32(o2m_q8_fc_params, f)
 static const Field fields_o2m_q8_fc_params[] = {
 	QF_(batch), QF_(in), QF_(out), QF_(input_offset), QF_(output_offset), QF_(act_min),
@@ -264,21 +243,11 @@ static const Field fields_o2m_q8_binary_params[] = {
 #undef QB_
 #define QS_(f) I32(o2m_q8_conv_res_params, f)
 static const Field fields_o2m_q8_conv_res_params[] = {
-	QS_(conv.conv.n), QS_(conv.conv.c_in), QS_(conv.conv.c_out), QS_(conv.conv.group),
-	QS_(conv.conv.in_d), QS_(conv.conv.in_h), QS_(conv.conv.in_w), QS_(conv.conv.out_d),
-	QS_(conv.conv.out_h), QS_(conv.conv.out_w), QS_(conv.conv.k_d), QS_(conv.conv.k_h),
-	QS_(conv.conv.k_w), QS_(conv.conv.stride_d), QS_(conv.conv.stride_h),
-	QS_(conv.conv.stride_w), QS_(conv.conv.dil_d), QS_(conv.conv.dil_h),
-	QS_(conv.conv.dil_w), QS_(conv.conv.pad_d), QS_(conv.conv.pad_h), QS_(conv.conv.pad_w),
-	F32(o2m_q8_conv_res_params, conv.conv.act_min),
-	F32(o2m_q8_conv_res_params, conv.conv.act_max), QS_(conv.conv.act),
-	F32(o2m_q8_conv_res_params, conv.conv.act_alpha),
-	F32(o2m_q8_conv_res_params, conv.conv.act_beta), QS_(conv.input_offset),
-	QS_(conv.output_offset), QS_(conv.act_min), QS_(conv.act_max), QS_(add.b.rank),
-	QS_(add.b.count), QS_(add.b.dims), QS_(add.b.sa), QS_(add.b.sb), QS_(add.b.sc),
-	QS_(add.a_offset), QS_(add.b_offset), QS_(add.output_offset), QS_(add.left_shift),
-	QS_(add.a_mult), QS_(add.a_shift), QS_(add.b_mult), QS_(add.b_shift),
-	QS_(add.out_mult), QS_(add.out_shift), QS_(add.act_min), QS_(add.act_max), END};
+	Q8_CONV_FIELDS(o2m_q8_conv_res_params, conv), QS_(add.b.rank), QS_(add.b.count),
+	QS_(add.b.dims), QS_(add.b.sa), QS_(add.b.sb), QS_(add.b.sc), QS_(add.a_offset),
+	QS_(add.b_offset), QS_(add.output_offset), QS_(add.left_shift), QS_(add.a_mult),
+	QS_(add.a_shift), QS_(add.b_mult), QS_(add.b_shift), QS_(add.out_mult),
+	QS_(add.out_shift), QS_(add.act_min), QS_(add.act_max), END};
 #undef QS_
 #define QP_(f) I32(o2m_q8_pool_params, f)
 static const Field fields_o2m_q8_pool_params[] = {

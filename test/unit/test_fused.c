@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../codegen/codegen.h"
+#include "ir_build.h"
 #include "../../ir/lower.h"
 #include "../../passes/passes.h"
 
@@ -69,12 +70,7 @@ static int scalar(Graph *g, const char *name, float v)
 /* a node of op over inputs in[0..nin) (-1: left out) with one new output */
 static int node(Graph *g, OpKind op, const char *name, const int *in, int nin)
 {
-	int n = ir_node_new(g, op, name, nin, 1);
-
-	for (int k = 0; k < nin; k++)
-		g->n[n].in[k] = in[k];
-	g->n[n].out[0] = ir_tensor_new(g, name);
-	return n;
+	return tb_node(g, op, name, in, nin, 1);
 }
 
 /* infers and evaluates node n; its output */

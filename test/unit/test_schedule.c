@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../../passes/passes.h"
+#include "ir_build.h"
 
 static uint32_t seed = 12345;
 
@@ -21,23 +22,7 @@ static int rnd(int n)
 	return (int)((seed >> 8) % (uint32_t)n);
 }
 
-static int node(Graph *g, OpKind op, const char *name, const int *in, int nin)
-{
-	int n = ir_node_new(g, op, name, nin, 1);
 
-	for (int k = 0; k < nin; k++)
-		g->n[n].in[k] = in[k];
-	g->n[n].out[0] = ir_tensor_new(g, name);
-	return n;
-}
-
-/* the output of a new node (the node array may move: read it after the call) */
-static int out(Graph *g, OpKind op, const char *name, const int *in, int nin)
-{
-	int n = node(g, op, name, in, nin);
-
-	return g->n[n].out[0];
-}
 
 static int input(Graph *g, int64_t len)
 {
@@ -52,11 +37,11 @@ static int input(Graph *g, int64_t len)
 /* the node named name, in the order the graph has now */
 static int at(const Graph *g, const char *name)
 {
-	for (int i = 0; i < g->nn; i++)
-		if (!strcmp(g->n[i].name, name))
-			return i;
-	fail_msg("no node %s", name);
-	return -1;
+	int i = tb_at(g, name);
+
+	if (i < 0)
+		fail_msg("no node %s", name);
+	return i;
 }
 
 /* x feeds two branches, each a large Concat made small by a ReduceMax, joined by an
@@ -68,15 +53,15 @@ static Graph *two_branches(void)
 	int in[2];
 
 	in[0] = in[1] = x;
-	a = out(g, OP_CONCAT, "A1", in, 2);
-	b = out(g, OP_CONCAT, "B1", in, 2);
+	a = tb_out(g, OP_CONCAT, "A1", in, 2);
+	b = tb_out(g, OP_CONCAT, "B1", in, 2);
 	ir_attr_set_int(g, at(g, "A1"), "axis", 1);
 	ir_attr_set_int(g, at(g, "B1"), "axis", 1);
-	c = out(g, OP_REDUCE_MAX, "A2", &a, 1);
-	d = out(g, OP_REDUCE_MAX, "B2", &b, 1);
+	c = tb_out(g, OP_REDUCE_MAX, "A2", &a, 1);
+	d = tb_out(g, OP_REDUCE_MAX, "B2", &b, 1);
 	in[0] = c;
 	in[1] = d;
-	ir_output_add(g, out(g, OP_ADD, "out", in, 2));
+	ir_output_add(g, tb_out(g, OP_ADD, "out", in, 2));
 	return g;
 }
 
@@ -123,16 +108,16 @@ static void wide_graph_proved_by_bound(void **state)
 	in[0] = in[1] = x;
 	for (int i = 0; i < 40; i++) {
 		snprintf(name, sizeof name, "big%d", i);
-		big[i] = out(g, OP_CONCAT, name, in, 2);
+		big[i] = tb_out(g, OP_CONCAT, name, in, 2);
 		ir_attr_set_int(g, g->nn - 1, "axis", 1);
 	}
 	for (int i = 0; i < 40; i++) {
 		int m;
 		snprintf(name, sizeof name, "max%d", i);
-		m = out(g, OP_REDUCE_MAX, name, &big[i], 1);
+		m = tb_out(g, OP_REDUCE_MAX, name, &big[i], 1);
 		in[0] = m;
 		in[1] = sum;
-		sum = i ? out(g, OP_ADD, "sum", in, 2) : m;
+		sum = i ? tb_out(g, OP_ADD, "sum", in, 2) : m;
 	}
 	ir_output_add(g, sum);
 	assert_int_equal(passes_run(g, &po), 0);
@@ -154,7 +139,7 @@ static void chain_is_kept(void **state)
 	(void)state;
 	po.schedule = 1;
 	for (int i = 0; i < 5; i++)
-		t = out(g, i % 2 ? OP_RELU : OP_SIGMOID, i % 2 ? "r" : "s", &t, 1);
+		t = tb_out(g, i % 2 ? OP_RELU : OP_SIGMOID, i % 2 ? "r" : "s", &t, 1);
 	ir_output_add(g, t);
 	assert_int_equal(passes_run(g, &po), 0);
 	assert_string_equal(g->sched.order, "given");
@@ -190,8 +175,8 @@ static Graph *random_dag(int n)
 			op = 1;
 		in[0] = t[a];
 		in[1] = op == 2 ? t[b] : reps;
-		node(g, op == 0 ? OP_RELU : op == 1 ? OP_SIGMOID : op == 2 ? OP_ADD : OP_TILE, name, in,
-		     op < 2 ? 1 : 2);
+		tb_node(g, op == 0 ? OP_RELU : op == 1 ? OP_SIGMOID : op == 2 ? OP_ADD : OP_TILE, name, in,
+		     op < 2 ? 1 : 2, 1);
 		read[a] = 1;
 		if (op == 2)
 			read[b] = 1;

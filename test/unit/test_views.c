@@ -10,25 +10,16 @@
 #include <string.h>
 
 #include "../../passes/passes.h"
+#include "ir_build.h"
 
-static int node(Graph *g, OpKind op, const char *name, const int *in, int nin, int nout)
-{
-	int n = ir_node_new(g, op, name, nin, nout);
-
-	for (int k = 0; k < nin; k++)
-		g->n[n].in[k] = in[k];
-	for (int k = 0; k < nout; k++)
-		g->n[n].out[k] = ir_tensor_new(g, name);
-	return n;
-}
 
 static int at(const Graph *g, const char *name)
 {
-	for (int i = 0; i < g->nn; i++)
-		if (!strcmp(g->n[i].name, name))
-			return i;
-	fail_msg("no node %s", name);
-	return -1;
+	int i = tb_at(g, name);
+
+	if (i < 0)
+		fail_msg("no node %s", name);
+	return i;
 }
 
 /* x [1, 8, 4] float -> Relu -> r; r split along axis (two halves) -> each Sigmoid -> out */
@@ -40,14 +31,14 @@ static Graph *split_graph(int axis)
 
 	ir_set_shape(g, x, DT_F32, 3, d);
 	ir_input_add(g, x);
-	r = node(g, OP_RELU, "relu", &x, 1, 1);
+	r = tb_node(g, OP_RELU, "relu", &x, 1, 1);
 	in = g->n[r].out[0];
-	s = node(g, OP_SPLIT, "split", &in, 1, 2);
+	s = tb_node(g, OP_SPLIT, "split", &in, 1, 2);
 	ir_attr_set_int(g, s, "axis", axis);
 	ir_attr_set_int(g, s, "num_outputs", 2);
 	for (int k = 0; k < 2; k++) {
 		int part = g->n[at(g, "split")].out[k], o;
-		o = node(g, OP_SIGMOID, k ? "sig1" : "sig0", &part, 1, 1);
+		o = tb_node(g, OP_SIGMOID, k ? "sig1" : "sig0", &part, 1, 1);
 		ir_output_add(g, g->n[o].out[0]);
 	}
 	return g;
@@ -99,14 +90,14 @@ static void concat_written_into(void **state)
 	(void)state;
 	ir_set_shape(g, x, DT_F32, 3, d);
 	ir_input_add(g, x);
-	c = node(g, OP_RELU, "a", &x, 1, 1);
+	c = tb_node(g, OP_RELU, "a", &x, 1, 1);
 	in[0] = g->n[c].out[0];
-	c = node(g, OP_SIGMOID, "b", &x, 1, 1);
+	c = tb_node(g, OP_SIGMOID, "b", &x, 1, 1);
 	in[1] = g->n[c].out[0];
-	c = node(g, OP_CONCAT, "cat", in, 2, 1);
+	c = tb_node(g, OP_CONCAT, "cat", in, 2, 1);
 	ir_attr_set_int(g, c, "axis", 1);
 	y = g->n[c].out[0];
-	o = node(g, OP_TANH, "out", &y, 1, 1);
+	o = tb_node(g, OP_TANH, "out", &y, 1, 1);
 	ir_output_add(g, g->n[o].out[0]);
 	assert_int_equal(passes_run(g, &po), 0);
 	assert_int_equal(plan_check(g), 0);
