@@ -427,6 +427,7 @@ static void fq_rows(const o2m_q8_conv_fq_params *p, const float *x, int32_t h0, 
 {
 	const o2m_conv_params *c = &p->conv.conv;
 	const int32_t in_w = c->in_w, plane = c->in_h * in_w;
+	const o2m_qdiv d = o2m_qdiv_make(p->in_scale);
 	int32_t ch, r, i;
 
 	for (ch = 0; ch < c->c_in; ch++)
@@ -439,7 +440,7 @@ static void fq_rows(const o2m_q8_conv_fq_params *p, const float *x, int32_t h0, 
 				continue;
 			}
 			for (i = 0; i < in_w; i++)
-				b[i] = (int8_t)o2m_sat_f32(xr[i] / p->in_scale, p->in_zero, -128, 127);
+				b[i] = (int8_t)o2m_qdiv_sat(xr[i], &d, p->in_zero, -128, 127);
 		}
 }
 

@@ -46,4 +46,98 @@ O2M_DEF_SAT_(o2m_sat_f32, float, 12582912.0)
 O2M_DEF_SAT_(o2m_sat_f64, double, 6755399441055744.0)
 #undef O2M_DEF_SAT_
 
+/* QuantizeLinear of one float32 value x by a positive scale s: round_half_even(x / s)
+   (the quotient rounded to float32 first) + zp saturated to [lo, hi], for 8- and 16-bit
+   types. Where floating point is software (cores without an FPU) and the core divides
+   integers, the same bits come from integer arithmetic: the 24-bit significands
+   divided 7 bits at a time (four UDIVs), the quotient rounded half to even to 24 bits
+   (the remainder as sticky bit), then to an integer. Elsewhere, or for a scale that is
+   not a normal float, the float division. O2M_QDIV_INT forces the integer path (the
+   unit tests compare it with the float one on the host). */
+typedef struct {
+	float s;
+	uint32_t m;  /* s's significand with its leading bit, [2^23, 2^24) */
+	int32_t e;   /* its biased exponent; 0 when s is not a positive normal float */
+} o2m_qdiv;
+
+static inline o2m_qdiv o2m_qdiv_make(float s)
+{
+	o2m_qdiv d;
+	union { float f; uint32_t u; } b;
+
+	b.f = s;
+	d.s = s;
+	d.e = (int32_t)((b.u >> 23) & 0xffu);
+	d.m = (b.u & 0x7fffffu) | 0x800000u;
+	if ((b.u >> 31) || d.e == 0 || d.e == 255)
+		d.e = 0;
+	return d;
+}
+
+#if (defined(__SOFTFP__) && defined(__ARM_FEATURE_IDIV)) || defined(O2M_QDIV_INT)
+static inline int32_t o2m_qdiv_sat(float x, const o2m_qdiv *d, int32_t zp, int32_t lo, int32_t hi)
+{
+	union { float f; uint32_t u; } b;
+	uint32_t mx, r, q, m24, g, half, n;
+	int32_t ex, e, v;
+	int neg, i;
+
+	if (!d->e)
+		return o2m_sat_f32(x / d->s, zp, lo, hi);
+	b.f = x;
+	neg = (int)(b.u >> 31);
+	ex = (int32_t)((b.u >> 23) & 0xffu);
+	mx = b.u & 0x7fffffu;
+	if (ex == 255) /* a NaN saturates low, an infinity by its sign */
+		return mx || neg ? lo : hi;
+	if (ex == 0 && !mx) { /* zero */
+		ex = -1000;
+	} else if (ex == 0) { /* subnormal: normalised */
+		for (ex = 1; !(mx & 0x800000u); ex--)
+			mx <<= 1;
+	} else {
+		mx |= 0x800000u;
+	}
+	e = ex - d->e; /* x / s = (mx / m) 2^e, mx / m in (1/2, 2) */
+	if (e >= 24) { /* 2^23 and more: beyond every clamp */
+		v = neg ? -(1 << 24) : (1 << 24);
+	} else if (e <= -2) { /* below one half, so is its float: 0 */
+		v = 0;
+	} else {
+		q = mx >= d->m;
+		r = mx - (q ? d->m : 0u);
+		for (i = 0; i < 4; i++) { /* 28 bits after the point; r < m < 2^24 */
+			const uint32_t t = (r << 7) / d->m;
+			r = (r << 7) - t * d->m;
+			q = (q << 7) | t;
+		}
+		n = q >> 28 ? 5u : 4u; /* the bits below the 24 significant ones */
+		m24 = q >> n;
+		g = q & ((1u << n) - 1u);
+		half = 1u << (n - 1u);
+		if (g > half || (g == half && (r || (m24 & 1u))))
+			m24++; /* the float32 quotient: m24 2^(e - 28 + n), e - 28 + n <= 0 */
+		n = (uint32_t)(28 - (int32_t)n - e); /* 0 .. 25: bits below the point */
+		if (!n) {
+			v = (int32_t)m24;
+		} else {
+			v = (int32_t)(m24 >> n);
+			g = m24 & ((1u << n) - 1u);
+			half = 1u << (n - 1u);
+			if (g > half || (g == half && ((uint32_t)v & 1u)))
+				v++;
+		}
+		if (neg)
+			v = -v;
+	}
+	v += zp;
+	return v < lo ? lo : v > hi ? hi : v;
+}
+#else
+static inline int32_t o2m_qdiv_sat(float x, const o2m_qdiv *d, int32_t zp, int32_t lo, int32_t hi)
+{
+	return o2m_sat_f32(x / d->s, zp, lo, hi);
+}
+#endif
+
 #endif

@@ -75,12 +75,12 @@ static float quotient(const o2m_qaxis_params *p, float x, float scale)
 				   const T *zero_point, T *y)                                   \
 	{                                                                                  \
 		if (!p->half && !p->s_outer && !p->s_block && !p->s_inner && p->block >= 1) { \
-			const float s0 = scale[0];                                         \
+			const o2m_qdiv d = o2m_qdiv_make(scale[0]);                        \
 			const int32_t z0 = zero_point ? zero_point[0] : 0;                 \
 			const int32_t count = p->outer * p->len * p->inner;                \
 			int32_t i;                                                         \
 			for (i = 0; i < count; i++)                                        \
-				y[i] = (T)o2m_sat_f32(x[i] / s0, z0, QMIN_##sfx, QMAX_##sfx); \
+				y[i] = (T)o2m_qdiv_sat(x[i], &d, z0, QMIN_##sfx, QMAX_##sfx); \
 			return O2M_OK;                                                     \
 		}                                                                          \
 		QAXIS_LOOP(p, y[n] = (T)o2m_sat_f32(quotient(p, x[n], scale[s]),               \

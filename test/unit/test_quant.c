@@ -1,6 +1,8 @@
 /* test_quant.c - unit tests of the quantization kernels where ONNX is exact about the
    result: rounding half to even, saturation (NaN included), blocked scales with a partial
-   last block, the float16 precision of QuantizeLinear, and int32 dequantization. */
+   last block, the float16 precision of QuantizeLinear, and int32 dequantization; the
+   integer division of cores without an FPU (o2m_qround.h, forced on here) against the
+   float division on 4 million values. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +11,10 @@
 #include <math.h>
 
 #include "../../runtime-stub/o2m_quant.h"
+#define O2M_QDIV_INT 1 /* the integer path of o2m_qdiv_sat, on the host */
+#include "../../runtime-stub/o2m_qround.h"
+
+#include <string.h>
 
 static o2m_qaxis_params per_tensor(int32_t count)
 {
@@ -133,6 +139,61 @@ static void dynamic_quantize_of_zeros_has_scale_one(void **state)
 	assert_int_equal(y[0], 0);
 }
 
+static uint32_t xs = 1;
+static uint32_t rnd32(void) /* xorshift32 */
+{
+	xs ^= xs << 13;
+	xs ^= xs >> 17;
+	xs ^= xs << 5;
+	return xs;
+}
+
+static float from_bits(uint32_t u)
+{
+	float f;
+
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+/* o2m_qdiv_sat's integer path against round_half_even(x / s) in float: scales of any
+   bits (subnormal, huge, NaN: the float fallback) or of ordinary size; values of any
+   bits, a few ulps around (j + 1/2) s (the ties and the values next to them), or
+   ordinary; int8, uint8 and int16 ranges with their zero points */
+static void integer_division_matches_float(void **state)
+{
+	long bad = 0;
+
+	(void)state;
+	for (long k = 0; k < 4000000; k++) {
+		int32_t zp = (int32_t)(rnd32() % 256) - 128, lo = -128, hi = 127, got, want;
+		float s = rnd32() % 8 ? from_bits((rnd32() & 0x7fffffu) |
+						  ((100u + rnd32() % 40u) << 23))
+				      : from_bits(rnd32() & 0x7fffffffu), x;
+		o2m_qdiv d;
+		if (k % 3 == 0) {
+			uint32_t u;
+			x = ((float)((int32_t)(rnd32() % 600) - 300) + 0.5f) * s;
+			memcpy(&u, &x, sizeof u);
+			x = from_bits(u + rnd32() % 5u - 2u);
+		} else if (k % 3 == 1) {
+			x = from_bits(rnd32());
+		} else {
+			x = ((float)(rnd32() % 2000000) / 1000.0f - 1000.0f) * s;
+		}
+		if (k % 7 == 0)
+			lo = -32768, hi = 32767, zp = (int32_t)(rnd32() % 2000) - 1000;
+		else if (k % 11 == 0)
+			lo = 0, hi = 255, zp = (int32_t)(rnd32() % 256);
+		d = o2m_qdiv_make(s);
+		got = o2m_qdiv_sat(x, &d, zp, lo, hi);
+		want = o2m_sat_f32(x / s, zp, lo, hi);
+		if (got != want && bad++ < 5)
+			print_error("x %a / s %a + %d: %d, float %d\n", (double)x, (double)s, zp, got, want);
+	}
+	assert_int_equal(bad, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +205,7 @@ int main(void)
 		cmocka_unit_test(dequantize_int32_takes_the_difference_exactly),
 		cmocka_unit_test(float8_forms_leave_rounding_to_the_cast),
 		cmocka_unit_test(dynamic_quantize_of_zeros_has_scale_one),
+		cmocka_unit_test(integer_division_matches_float),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
