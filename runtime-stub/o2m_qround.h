@@ -75,6 +75,9 @@ static inline o2m_qdiv o2m_qdiv_make(float s)
 }
 
 #if (defined(__SOFTFP__) && defined(__ARM_FEATURE_IDIV)) || defined(O2M_QDIV_INT)
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* in the loop of its caller: no call per value */
+#endif
 static inline int32_t o2m_qdiv_sat(float x, const o2m_qdiv *d, int32_t zp, int32_t lo, int32_t hi)
 {
 	union { float f; uint32_t u; } b;
