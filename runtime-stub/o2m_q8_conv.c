@@ -1589,38 +1589,27 @@ static void mm2x4_sums(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *b
 #ifdef Q8_ASM
 	MM2X4_ASM("add	r3, r3, #24\n\tstm	r3, {r4-r11}\n\t");
 #else
-	/* two columns at a time: four sums, the pair's four weights and two values fit the
-	   registers of a core without DSP (no spills on a Cortex-M3) */
-	int32_t h, t, a0, a1, a2, a3, w0, w1, w2, w3;
-	const int16_t *cc, *ww;
+	/* the eight sums at once, a tap at a time: its two weights, then each column's
+	   value meets both (six loads per eight products, a multiply-accumulate each; the
+	   sums, two weights, a value and the pointers fill a Cortex-M3's registers) */
+	int32_t a0 = blk->b0, a1 = a0, a2 = a0, a3 = a0;
+	int32_t b0 = blk->b1, b1 = b0, b2 = b0, b3 = b0, wa, wb, v;
+	const int16_t *end = c + 4 * k8;
 
-	for (h = 0; h < 2; h++) {
-		a0 = a1 = blk->b0;
-		a2 = a3 = blk->b1;
-		for (t = 0, cc = c + 4 * h, ww = w; t < k8; t += 4, cc += 16, ww += 8) {
-			/* one product per statement: a multiply-accumulate each (MLA) */
-			w0 = ww[0], w1 = ww[1], w2 = ww[2], w3 = ww[3];
-			a0 += cc[0] * w0;
-			a0 += cc[1] * w1;
-			a2 += cc[0] * w2;
-			a2 += cc[1] * w3;
-			a1 += cc[2] * w0;
-			a1 += cc[3] * w1;
-			a3 += cc[2] * w2;
-			a3 += cc[3] * w3;
-			w0 = ww[4], w1 = ww[5], w2 = ww[6], w3 = ww[7];
-			a0 += cc[8] * w0;
-			a0 += cc[9] * w1;
-			a2 += cc[8] * w2;
-			a2 += cc[9] * w3;
-			a1 += cc[10] * w0;
-			a1 += cc[11] * w1;
-			a3 += cc[10] * w2;
-			a3 += cc[11] * w3;
-		}
-		blk->acc[2 * h] = a0, blk->acc[2 * h + 1] = a1;
-		blk->acc[4 + 2 * h] = a2, blk->acc[5 + 2 * h] = a3;
+	for (; c < end; c += 8, w += 4) {
+		wa = w[0], wb = w[2]; /* tap t of the two filters */
+		v = c[0], a0 += v * wa, b0 += v * wb;
+		v = c[2], a1 += v * wa, b1 += v * wb;
+		v = c[4], a2 += v * wa, b2 += v * wb;
+		v = c[6], a3 += v * wa, b3 += v * wb;
+		wa = w[1], wb = w[3]; /* tap t + 1 */
+		v = c[1], a0 += v * wa, b0 += v * wb;
+		v = c[3], a1 += v * wa, b1 += v * wb;
+		v = c[5], a2 += v * wa, b2 += v * wb;
+		v = c[7], a3 += v * wa, b3 += v * wb;
 	}
+	blk->acc[0] = a0, blk->acc[1] = a1, blk->acc[2] = a2, blk->acc[3] = a3;
+	blk->acc[4] = b0, blk->acc[5] = b1, blk->acc[6] = b2, blk->acc[7] = b3;
 #endif
 }
 
