@@ -77,7 +77,8 @@ for dir in "$here"/calib/*/; do
 done
 # coverage: every other zoo model quantized from its own test inputs (not an accuracy
 # claim: the input is also the reference) must compile, run integer-only and stay within
-# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float
+# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float,
+# and --quantize does not convert Split or ReduceMax yet (views_concat: issue 8)
 for dir in test/models/*/; do
 	m=$(basename "$dir")
 	[ -d "$here/calib/$m" ] && continue
@@ -90,7 +91,7 @@ for dir in test/models/*/; do
 	sqnr=$(lowest_sqnr "$log")
 	intonly=ok
 	case $m in
-	lstm|gru) ;;
+	lstm|gru|views_concat) ;;
 	*) sh "$here/intonly.sh" "$out/$m.cover/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
 	esac
 	if [ $rc -eq 0 ] && [ "$intonly" = ok ] &&
