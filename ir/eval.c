@@ -55,9 +55,9 @@ int ir_eval_node(Graph *g, int node)
 		t = &g->t[n->out[k]];
 		t->data = arena_alloc(&g->arena, (size_t)ir_nbytes(t) + 1);
 	}
-	for (int k = 0; L.alias >= 0 && k < n->nout; k++) { /* views, as copies */
-		int64_t off = L.view_off ? L.view_off[k] : 0;
-		if (n->out[k] >= 0 && (k == 0 || L.view_off))
+	for (int k = 0; k < n->nout; k++) { /* views, as copies */
+		int64_t off;
+		if (n->out[k] >= 0 && ir_lowered_view(&L, k, &off) >= 0)
 			memcpy(g->t[n->out[k]].data, (const char *)g->t[n->in[L.alias]].data + off,
 			       (size_t)ir_nbytes(&g->t[n->out[k]]));
 	}

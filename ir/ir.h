@@ -242,8 +242,10 @@ struct Lowered {
 	int capcall, capcst, capscratch;
 };
 
-/* the input tensor output k of a lowered node is a view of, with the byte offset it
+/* the input (its index) output k of lowering L is a view of, with the byte offset it
    starts at; -1 when it is not a view */
+int ir_lowered_view(const Lowered *L, int k, int64_t *offset);
+/* the same as a tensor id, for output k of a lowered node (-1: not a view, or absent) */
 int ir_view_of(const Graph *g, int node, int k, int64_t *offset);
 int ir_tensor_view(const Graph *g, int t, int64_t *offset); /* the same, for tensor t */
 

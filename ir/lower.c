@@ -19,17 +19,25 @@ int ir_lower_node(Graph *g, int node, Lowered *L)
 	return 0;
 }
 
-int ir_view_of(const Graph *g, int node, int k, int64_t *offset)
+int ir_lowered_view(const Lowered *L, int k, int64_t *offset)
 {
-	const Node *n = &g->n[node];
-	const Lowered *L = n->low;
-
 	*offset = 0;
-	if (!L || L->alias < 0 || k >= n->nout || n->out[k] < 0 || (!L->view_off && k))
+	if (L->alias < 0 || (!L->view_off && k))
 		return -1;
 	if (L->view_off)
 		*offset = L->view_off[k];
-	return n->in[L->alias];
+	return L->alias;
+}
+
+int ir_view_of(const Graph *g, int node, int k, int64_t *offset)
+{
+	const Node *n = &g->n[node];
+	int a;
+
+	*offset = 0;
+	if (!n->low || k >= n->nout || n->out[k] < 0 || (a = ir_lowered_view(n->low, k, offset)) < 0)
+		return -1;
+	return n->in[a];
 }
 
 int ir_tensor_view(const Graph *g, int t, int64_t *offset)

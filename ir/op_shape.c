@@ -423,6 +423,52 @@ int shape_concat(Graph *g, int node)
 	return 0;
 }
 
+/* Output k is bytes [off[k], off[k] + its size) of input 0 (contiguous_box): the node
+   becomes views of its input, no copies. Not over a constant (kept in flash as
+   its own array) and only at offsets the plan aligns buffers to, so every kernel reads
+   a view as it reads a buffer. 1 when it did. */
+static int lw_views(Graph *g, int node, Lowered *L, int nout, const int64_t *off)
+{
+	if (ir_is_const(g, ir_in(g, node, 0)))
+		return 0;
+	for (int k = 0; k < nout; k++)
+		if (off[k] % PLAN_ALIGN)
+			return 0;
+	L->alias = 0;
+	L->view_off = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(nout + 1));
+	memcpy(L->view_off, off, sizeof(int64_t) * (size_t)nout);
+	return 1;
+}
+
+/* the byte offset of the box start[0..rank) + len[0..rank) of x when it is one
+   contiguous run of x's bytes (every axis before the first partial one has one index,
+   every axis after it is whole), else -1 */
+static int64_t contiguous_box(const Tensor *x, const int64_t *start, const int64_t *len)
+{
+	int64_t xs[IR_MAX_RANK], off = 0;
+	int a = 0;
+
+	lw_strides(x->rank, x->dims, xs);
+	while (a < x->rank && len[a] == 1)
+		a++;
+	for (int i = a + 1; i < x->rank; i++)
+		if (len[i] != x->dims[i])
+			return -1;
+	for (int i = 0; i < x->rank; i++)
+		off += start[i] * xs[i];
+	return off * dt_size(x->dtype);
+}
+
+/* the same for a part of x's shape but along axis, from index at there: a Split's
+   output, a Concat's input */
+static int64_t contiguous_part(const Tensor *x, int axis, int64_t at, const Tensor *part)
+{
+	int64_t start[IR_MAX_RANK] = {0};
+
+	start[axis] = at;
+	return contiguous_box(x, start, part->dims);
+}
+
 int prep_concat(Graph *g, int node, Lowered *L)
 {
 	Node *n = &g->n[node];
@@ -433,20 +479,17 @@ int prep_concat(Graph *g, int node, Lowered *L)
 	ir_norm_axis(g, node, ir_attr_int(g, node, "axis", 0), y->rank, &axis);
 	lw_strides(y->rank, y->dims, ds);
 	L->into_off = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(n->nin + 1));
-	for (int i = 0; i < axis; i++) /* parts are contiguous: every axis before has one index */
-		if (y->dims[i] != 1)
-			L->into_off = NULL;
 	for (int k = 0; k < n->nin; k++) {
 		Tensor *t = in_t(g, node, k);
-		int64_t ss[IR_MAX_RANK];
+		int64_t ss[IR_MAX_RANK], off = ir_numel(t) ? contiguous_part(y, axis, at, t) : 0;
 		lw_strides(t->rank, t->dims, ss);
 		if (ir_numel(t) && lw_copy(g, node, L, dt_size(t->dtype), t->rank, t->dims, ss, ds,
 					     0, at * ds[axis], A_IN(k), A_OUT(0)))
 			return -1;
-		if (L->into_off && (at * ds[axis] * dt_size(t->dtype)) % PLAN_ALIGN)
+		if (off < 0 || off % PLAN_ALIGN) /* not every part its own run of the output */
 			L->into_off = NULL;
 		if (L->into_off)
-			L->into_off[k] = at * ds[axis] * dt_size(t->dtype);
+			L->into_off[k] = off;
 		at += t->dims[axis];
 	}
 	return 0;
@@ -501,60 +544,22 @@ int shape_split(Graph *g, int node)
 	return 0;
 }
 
-/* Output k is bytes [off[k], off[k] + its size) of input 0 (a box of the input's
-   elements, from element `start` along each axis, len of them, step 1, when every axis
-   before the first partial one has one index and every axis after it is whole): the
-   node becomes views of its input, no copies. Not over a constant (kept in flash as
-   its own array) and only at offsets the plan aligns buffers to, so every kernel reads
-   a view as it reads a buffer. 1 when it did. */
-static int lw_views(Graph *g, int node, Lowered *L, int nout, const int64_t *off)
-{
-	if (ir_is_const(g, ir_in(g, node, 0)))
-		return 0;
-	for (int k = 0; k < nout; k++)
-		if (off[k] % PLAN_ALIGN)
-			return 0;
-	L->alias = 0;
-	L->view_off = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(nout + 1));
-	memcpy(L->view_off, off, sizeof(int64_t) * (size_t)nout);
-	return 1;
-}
-
-/* the byte offset of the box start[0..rank) + len[0..rank) of x when it is one
-   contiguous run of x's bytes, else -1 */
-static int64_t contiguous_box(const Tensor *x, const int64_t *start, const int64_t *len)
-{
-	int64_t xs[IR_MAX_RANK], off = 0;
-	int a = 0;
-
-	lw_strides(x->rank, x->dims, xs);
-	while (a < x->rank && len[a] == 1)
-		a++;
-	for (int i = a + 1; i < x->rank; i++)
-		if (len[i] != x->dims[i])
-			return -1;
-	for (int i = 0; i < x->rank; i++)
-		off += start[i] * xs[i];
-	return off * dt_size(x->dtype);
-}
-
 int prep_split(Graph *g, int node, Lowered *L)
 {
 	Node *n = &g->n[node];
 	Tensor *x = in_t(g, node, 0);
 	int64_t ss[IR_MAX_RANK], at = 0;
 	int64_t *off = arena_alloc(&g->arena, sizeof(int64_t) * (size_t)(n->nout + 1));
-	int axis = (int)ir_attr_int(g, node, "axis", 0), whole = 1;
+	int axis = (int)ir_attr_int(g, node, "axis", 0), views = 1;
 
-	for (int i = 0; i < axis; i++) /* axes before the split one all of one index */
-		whole &= x->dims[i] == 1;
 	lw_strides(x->rank, x->dims, ss);
 	for (int k = 0; k < n->nout; k++) {
-		off[k] = at * ss[axis] * dt_size(x->dtype);
+		off[k] = n->out[k] >= 0 ? contiguous_part(x, axis, at, out_t(g, node, k)) : 0;
+		views &= off[k] >= 0;
 		at += n->out[k] >= 0 ? out_t(g, node, k)->dims[axis] : 0;
 	}
 	at = 0;
-	if (whole && lw_views(g, node, L, n->nout, off))
+	if (views && lw_views(g, node, L, n->nout, off))
 		return 0;
 	for (int k = 0; k < n->nout; k++) {
 		Tensor *t;
@@ -649,15 +654,15 @@ int prep_slice(Graph *g, int node, Lowered *L)
 	Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
 	int64_t start[IR_MAX_RANK], step[IR_MAX_RANK], len[IR_MAX_RANK];
 	int64_t xs[IR_MAX_RANK], ss[IR_MAX_RANK], ds[IR_MAX_RANK], off = 0;
+	int unit = 1; /* every axis of step 1 (or of one element) */
 
 	if (slice_params(g, node, start, step, len))
 		return -1;
 	if (!ir_numel(y))
 		return 0;
-	off = 1;
 	for (int i = 0; i < x->rank; i++)
-		off &= step[i] == 1 || len[i] == 1;
-	if (off && (off = contiguous_box(x, start, len)) >= 0 && lw_views(g, node, L, 1, &off))
+		unit &= step[i] == 1 || len[i] == 1;
+	if (unit && (off = contiguous_box(x, start, len)) >= 0 && lw_views(g, node, L, 1, &off))
 		return 0;
 	off = 0;
 	lw_strides(x->rank, x->dims, xs);
