@@ -300,7 +300,6 @@ typedef struct {
 				constant output is copied there at the end) */
 	unsigned char *into; /* per node: a Concat whose inputs their producers write into
 				its output (Lowered.into_off) */
-	int ninto;           /* how many */
 } Plan;
 
 /* ---- the schedule (passes/schedule.c): what chose the order the kernels run in ---- */
@@ -338,6 +337,9 @@ typedef struct {
 	const char *needs;  /* the build flags it takes, for the #error of a mismatch */
 } IrTarget;
 const IrTarget *ir_target_find(const char *name); /* NULL if unknown */
+/* the int8 kernels trade flash for speed: a Cortex-M target (--target), not the portable
+   default nor --int8-layout compact (ir/target.c) */
+int ir_int8_packed(const Graph *g);
 const char *ir_target_names(void);                /* "host cortex-m0plus ..." */
 
 /* ---- the graph ---- */

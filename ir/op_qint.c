@@ -153,21 +153,16 @@ static int q8_conv_mve(Graph *g, int node, Lowered *L, o2m_q8_conv_params *p, in
 	return 0;
 }
 
-/* whether the int8 kernels trade flash for speed: on a Cortex-M target (--target), not
-   in the portable default nor with --int8-layout compact (which the CLI also takes when
-   the packed layouts do not fit the flash limit). Then the convolutions and fully
-   connected layers read constant weights packed at compile time: int16 for the SMLAD
-   assembly (o2m_q8_pack_conv_w16, _fc_w16; twice the flash), or on Helium int8 in blocks
-   of 4 x 16 taps with the input offset in the bias (o2m_q8_pack_mve); and a large Add
-   reads its inputs' rescales from a 2 KB table. */
-static int q8_speed(Graph *g)
-{
-	return g->target && strcmp(g->target->name, "host") && !g->int8_compact;
-}
-
+/* When the int8 kernels trade flash for speed (ir_int8_packed: a Cortex-M target, not
+   --int8-layout compact, which the CLI also takes when the packed layouts do not fit the
+   flash limit), the convolutions and fully connected layers read constant weights
+   packed at compile time: int16 for the SMLAD assembly (o2m_q8_pack_conv_w16, _fc_w16;
+   twice the flash), or on Helium int8 in blocks of 4 x 16 taps with the input offset in
+   the bias (o2m_q8_pack_mve); and a large Add reads its inputs' rescales from a 2 KB
+   table. */
 static int q8_w16(Graph *g, int node)
 {
-	return q8_speed(g) && ir_is_const(g, ir_in(g, node, 1)) && in_t(g, node, 1)->data;
+	return ir_int8_packed(g) && ir_is_const(g, ir_in(g, node, 1)) && in_t(g, node, 1)->data;
 }
 
 /* the packed kernels' scratch fits --scratch-limit (above it: the portable kernels, which
@@ -417,7 +412,7 @@ int prep_q8binary(Graph *g, int node, Lowered *L)
 	}
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
-	if (n->op == OP_QADD && q8_speed(g) && ir_numel(out_t(g, node, 0)) >= 1024) {
+	if (n->op == OP_QADD && ir_int8_packed(g) && ir_numel(out_t(g, node, 0)) >= 1024) {
 		int32_t *t = arena_alloc(&g->arena, sizeof *t * 512);
 		o2m_q8_add_tables(p, t); /* left_shift 20, shifts from ir_quant_multiplier */
 		k = lw_kernel(g, node, "q8_add_lut", DT_S8);

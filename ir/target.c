@@ -36,3 +36,8 @@ const char *ir_target_names(void)
 		}
 	return names;
 }
+
+int ir_int8_packed(const Graph *g)
+{
+	return g->target && strcmp(g->target->name, "host") && !g->int8_compact;
+}

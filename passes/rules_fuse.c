@@ -233,7 +233,7 @@ int guard_quantize_qconv(Graph *g, const RwMatch *m)
 	return g->t[x].dtype == DT_F32 && g->t[x].rank == 4 && w->rank == 4 &&
 	       g->t[y].dtype == DT_S8 && g->t[y].quant.n == 1 && ir_in(g, c, 0) == y &&
 	       ir_in(g, c, 3) < 0 && ir_attr_int(g, q, "precision", 1) == 1 &&
-	       (!g->target || !strcmp(g->target->name, "host") || g->int8_compact);
+	       !ir_int8_packed(g);
 }
 
 int build_quantize_qconv(Graph *g, const RwMatch *m)
