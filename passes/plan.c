@@ -5,9 +5,11 @@
    Views share their input's buffer (a Split's or Slice's from an offset into it: its
    outputs are contiguous parts of it) and in-place kernels write over an input that dies
    there (a buffer is then pieces at one offset: one grows when a kernel's contract lets
-   its output be larger, one shrinks after a node whose output is smaller); buffers
-   whose lifetimes (first write to last read, in node order) overlap never share bytes. Offsets come from place.c. Linear or n log n in the graph's size
-   but for buffers live at once. */
+   its output be larger, one shrinks after a node whose output is smaller); a Concat's
+   inputs may be parts of its output's buffer, when that keeps the arena as small.
+   Buffers whose lifetimes (first write to last read, in node order) overlap never
+   share bytes. Offsets come from place.c. Linear or n log n in the graph's size but for
+   buffers live at once. */
 #include "passes.h"
 
 #include <stdlib.h>
@@ -383,7 +385,6 @@ void pass_plan(Graph *g)
 			p = plan_make(g, &into);
 			if (p->arena_size <= best->arena_size) {
 				p->into = best->into;
-				p->ninto = best->ninto + 1;
 				g->plan = best = p;
 			} else {
 				into_set(g, &into, c, 0);
@@ -397,7 +398,6 @@ void pass_plan(Graph *g)
 		Plan *p = plan_make(g, &into);
 		if (p->arena_size <= best->arena_size) {
 			p->into = best->into;
-			p->ninto = best->ninto + nrest;
 			best = p;
 		} else {
 			for (int r = 0; r < nrest; r++)

@@ -85,7 +85,7 @@ static void model_build(Graph *g, Model *m)
 	m->size = calloc((size_t)g->nt + 1, sizeof(int64_t));
 	m->pinned = calloc((size_t)g->nt + 1, sizeof(int));
 	m->readers = calloc((size_t)g->nt + 1, sizeof(int));
-	IR_ASSERT(m->node && m->buf && m->size && m->pinned && m->readers);
+	IR_ASSERT(m->node && m->buf && m->off && m->size && m->pinned && m->readers);
 	for (int i = 0; i < g->nn; i++) {
 		live[i] = g->n[i].dead ? -1 : m->nn;
 		if (!g->n[i].dead)

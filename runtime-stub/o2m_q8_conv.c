@@ -463,12 +463,11 @@ int o2m_q8_conv_fq_s8(const o2m_q8_conv_fq_params *p, const float *x, const int8
 	k = g.cin * g.ksize;
 	cols = rq_scratch(&p->conv, rq, scratch, &tab);
 #ifdef Q8_DSP
-	t = cols + 2 * k;
-	band = (int8_t *)(t + 2 * k);
+	t = cols + 2 * k; /* the plain columns, packed into cols */
 #else
 	t = cols;
-	band = (int8_t *)(cols + 4 * k);
 #endif
+	band = (int8_t *)(cols + 4 * k); /* after o2m_q8_conv_s8's scratch */
 	band_p.conv.in_h = rows;
 	band_p.conv.out_h = 1;
 	band_p.conv.pad_h = 0;
