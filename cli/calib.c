@@ -351,20 +351,17 @@ static int float_twin(const Graph *f, const Graph *q, int t)
 	return r >= 0 && f->t[r].dtype == DT_F32 && ir_numel(&f->t[r]) == ir_numel(&q->t[t]) ? r : -1;
 }
 
-/* the input values q takes for a float sample: quantized when q's input is int8 */
+/* the input values q takes for a float sample: quantized when q's input is int8 (int16) */
 static void q_inputs(const Graph *q, const void *const *in, void **buf)
 {
 	for (int k = 0; k < q->ninputs; k++) {
 		const Tensor *x = &q->t[q->inputs[k]];
-		if (x->dtype != DT_S8 || x->quant.n != 1) {
+		if (!ir_quant_act(x)) {
 			buf[k] = (void *)(uintptr_t)in[k];
 			continue;
 		}
-		for (int64_t i = 0; i < ir_numel(x); i++) {
-			double r = nearbyint(((const float *)in[k])[i] / x->quant.scale[0]) +
-				   x->quant.zero_point[0];
-			((int8_t *)buf[k])[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
-		}
+		for (int64_t i = 0; i < ir_numel(x); i++)
+			ir_quantize1(x, ((const float *)in[k])[i], buf[k], i);
 	}
 }
 
@@ -388,7 +385,7 @@ int cli_quant_report(Graph *q, CliOptions *o)
 	for (int i = -1; i < q->nn; i++) /* the inputs, then each node's outputs in order */
 		for (int k = 0; k < (i < 0 ? q->ninputs : q->n[i].dead ? 0 : q->n[i].nout); k++) {
 			int t = i < 0 ? q->inputs[k] : q->n[i].out[k];
-			if (t >= 0 && q->t[t].dtype == DT_S8 && q->t[t].quant.n == 1 &&
+			if (t >= 0 && ir_quant_act(&q->t[t]) &&
 			    (p[np].ref = float_twin(s->flt, q, t)) >= 0)
 				p[np++].t = t;
 		}
@@ -403,10 +400,10 @@ int cli_quant_report(Graph *q, CliOptions *o)
 		}
 		for (int j = 0; j < np; j++) {
 			const Tensor *x = &q->t[p[j].t];
-			const int8_t *v = ir_run_data(rq, p[j].t);
+			const void *v = ir_run_data(rq, p[j].t);
 			const float *r = ir_run_data(rf, p[j].ref);
 			for (int64_t e = 0; e < ir_numel(x); e++) {
-				double d = (v[e] - x->quant.zero_point[0]) * (double)x->quant.scale[0];
+				double d = ir_dequant1(x, v, e);
 				p[j].signal += (double)r[e] * r[e];
 				p[j].noise += (d - r[e]) * (d - r[e]);
 			}

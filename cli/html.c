@@ -93,8 +93,9 @@ static void put_header(FILE *f, const CliOptions *o, const CliStamp *s, const ch
 		"</tr></table>\n", t->kernels, (long long)t->macs, (long long)t->arena,
 		(long long)t->weights, (long long)t->cycles);
 	if (o->nqlayers)
-		fprintf(f, "<p class=\"stamp\">int8 against float on %d calibration sample%s: "
-			"the SQNR column of the layer table.</p>\n", o->qsamples,
+		fprintf(f, "<p class=\"stamp\">%s against float on %d calibration sample%s: "
+			"the SQNR column of the layer table.</p>\n",
+			o->calib_opt.a16 ? "a16w8" : "int8", o->qsamples,
 			o->qsamples == 1 ? "" : "s");
 }
 

@@ -63,6 +63,7 @@ static const char *usage_common =
 	"  --cost-ram W         the cost model's price of one arena byte, in cycles (1)\n"
 	"  --cost-flash W       the price of one byte of weights, in cycles (0.05)\n"
 	"  --quantize int8      quantize a float model from the --calib samples\n"
+	"  --quantize a16w8     the same with int16 activations (int8 weights)\n"
 	"  --calib PATH         calibration samples (repeatable): an ONNX test data folder\n"
 	"                       (input_K.pb, or test_data_set_* folders), a TensorProto\n"
 	"                       file or a .npy array holding any number of samples\n"
@@ -509,9 +510,11 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 									: &o->passes.cost_flash) = v;
 		} else if (!strcmp(a, "--quantize")) {
 			NEED_ARG();
-			if (strcmp(next, "int8"))
-				return cli_usage_error(cmd, "--quantize takes int8, not '%s'", next);
+			if (strcmp(next, "int8") && strcmp(next, "a16w8"))
+				return cli_usage_error(cmd, "--quantize takes int8 or a16w8, not '%s'",
+						       next);
 			o->quantize = 1;
+			o->calib_opt.a16 = !strcmp(next, "a16w8");
 		} else if (!strcmp(a, "--calib")) {
 			NEED_ARG();
 			o->calib = realloc(o->calib, sizeof *o->calib * (size_t)(o->ncalib + 1));
@@ -922,8 +925,9 @@ static void summary(Graph *g, const CliOptions *o, double seconds)
 		for (int i = 1; i < o->nqlayers; i++)
 			if (o->qlayers[i].sqnr_db < w->sqnr_db)
 				w = &o->qlayers[i];
-		fprintf(stderr, "onnx2mcu: int8 against float on %d calibration sample%s: lowest "
-			"SQNR %.1f dB at '%s' (%s), last %.1f dB\n", o->qsamples,
+		fprintf(stderr, "onnx2mcu: %s against float on %d calibration sample%s: lowest "
+			"SQNR %.1f dB at '%s' (%s), last %.1f dB\n",
+			o->calib_opt.a16 ? "a16w8" : "int8", o->qsamples,
 			o->qsamples == 1 ? "" : "s", w->sqnr_db, w->node, w->op,
 			o->qlayers[o->nqlayers - 1].sqnr_db);
 	}

@@ -143,12 +143,13 @@ static int compare_int8(Graph *g, const Tensor *x, const Record *rec, const Tens
 	double sig = 0, err = 0, sqnr;
 	int steps = 0;
 
-	if (rec->bytes != n || ir_numel(ref) != n || !ref->data ||
-	    (ref->dtype != DT_F32 && ref->dtype != DT_U8 && ref->dtype != DT_S8))
+	if (rec->bytes != ir_nbytes(x) || ir_numel(ref) != n || !ref->data ||
+	    (ref->dtype != DT_F32 && ref->dtype != DT_U8 && ref->dtype != DT_S8 &&
+	     ref->dtype != DT_S16) || (ref->dtype != DT_F32 && dt_size(ref->dtype) != dt_size(x->dtype)))
 		return -1;
 	for (int64_t i = 0; i < n; i++) {
-		int q = ((const int8_t *)rec->data)[i];
-		double got = (q - x->quant.zero_point[0]) * (double)x->quant.scale[0], want;
+		int q = (int)dt_get_i64(x->dtype, rec->data, i);
+		double got = ir_dequant1(x, rec->data, i), want;
 		if (ref->dtype == DT_F32) {
 			want = ((const float *)ref->data)[i];
 		} else { /* the same quantization; uint8 stored 128 higher */
@@ -187,7 +188,7 @@ int val_per_node(const CliOptions *o, Graph *g, const OnnxTensor *inputs, const 
 	}
 	for (int i = 0; i < n; i++) {
 		int t = ir_tensor_find(r, rec[i].tensor), x = ir_tensor_find(g, rec[i].tensor);
-		if (x >= 0 && g->t[x].dtype == DT_S8 && g->t[x].quant.n == 1) {
+		if (x >= 0 && ir_quant_act(&g->t[x])) {
 			int tw = int8_twin(r, rec[i].tensor);
 			int c = tw >= 0 && !bad ? compare_int8(g, &g->t[x], &rec[i], &r->t[tw]) : -1;
 			compared += c >= 0;

@@ -29,7 +29,7 @@ static void quant_options(const CliOptions *o, char *buf, size_t len)
 	const CalibOptions *c = &o->calib_opt;
 	char hex[65];
 
-	add(buf, len, " --quantize int8");
+	add(buf, len, c->a16 ? " --quantize a16w8" : " --quantize int8");
 	for (int i = 0; i < o->ncalib; i++) {
 		if (sha256_file(o->calib[i], hex))
 			add(buf, len, " --calib %s", o->calib[i]);

@@ -246,11 +246,11 @@ static IoValue input_value(Graph *g, const char *name, int k)
 	return v;
 }
 
-/* an int8 input or output of a model quantized with --quantize (int8 interface) whose
-   data is float: quantized going in, dequantized coming out */
+/* an int8 (int16) input or output of a model quantized with --quantize (an integer
+   interface) whose data is float: quantized going in, dequantized coming out */
 static int quantized_io(const Tensor *x, const OnnxTensor *t)
 {
-	return x->dtype == DT_S8 && x->quant.n == 1 && t->dtype == DT_F32;
+	return ir_quant_act(x) && t->dtype == DT_F32;
 }
 
 static int fits(const Tensor *x, const OnnxTensor *t)
@@ -261,13 +261,11 @@ static int fits(const Tensor *x, const OnnxTensor *t)
 	return (t->dtype == x->dtype || quantized_io(x, t)) && n == ir_numel(x);
 }
 
-/* float values as the int8 tensor x holds them: round half even, saturate */
-static void quantize_values(const Tensor *x, const float *v, int8_t *q)
+/* float values as the integer tensor x holds them: round half even, saturate */
+static void quantize_values(const Tensor *x, const float *v, void *q)
 {
-	for (int64_t i = 0; i < ir_numel(x); i++) {
-		double r = nearbyint((double)v[i] / x->quant.scale[0]) + x->quant.zero_point[0];
-		q[i] = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
-	}
+	for (int64_t i = 0; i < ir_numel(x); i++)
+		ir_quantize1(x, v[i], q, i);
 }
 
 /* the tensors of a value file, one per run-time input of the value */
@@ -291,7 +289,7 @@ static int write_value(Graph *g, const char *path, const IoValue *iv, const Onnx
 		}
 		snprintf(out, sizeof out, "%s/in_%d.bin", work, i);
 		if (quantized_io(&g->t[g->inputs[i]], &v->t[j])) {
-			int8_t *q = malloc((size_t)ir_numel(&g->t[g->inputs[i]]) + 1);
+			void *q = malloc((size_t)ir_nbytes(&g->t[g->inputs[i]]) + 1);
 			int rc;
 			IR_ASSERT(q);
 			quantize_values(&g->t[g->inputs[i]], v->t[j].data, q);
@@ -422,15 +420,14 @@ static int compare_one(Graph *g, int k, const OnnxTensor *ref, const char *work,
 		printf("no output: FAIL\n");
 		return -1;
 	}
-	if (quantized_io(y, ref)) { /* compared as the real values the int8 output holds */
+	if (quantized_io(y, ref)) { /* compared as the real values the integer output holds */
 		float *f = malloc(sizeof *f * (size_t)(ir_numel(y) + 1));
 		IR_ASSERT(f);
 		for (int64_t i = 0; i < ir_numel(y); i++)
-			f[i] = (float)(((const int8_t *)got)[i] - y->quant.zero_point[0]) *
-			       y->quant.scale[0];
+			f[i] = (float)ir_dequant1(y, got, i);
 		free(got);
 		got = f;
-		printf("(int8, dequantized) ");
+		printf("(%s, dequantized) ", y->dtype == DT_S16 ? "int16" : "int8");
 	}
 	val_compare(ref->dtype, got, ref->data, ir_numel(y), o->atol, o->rtol, &m);
 	printf("max_abs %.3g max_rel %.3g mean_abs %.3g cosine %.6f sqnr %.1f dB  %s\n",

@@ -89,6 +89,9 @@ void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift);
 /* m as one packed word (o2m_q8.h): (mult & ~63) | (shift + 32), mult a multiple of 64
    rounded from m directly (0 | 32 for m == 0 or too small) */
 int32_t ir_quant_pack(double m);
+/* the per-channel word of the int16-activation kernels (o2m_q16.h): TFLite's multiplier
+   of m reduced to 15 bits, shifted left by 16, or'ed with shift + 32 */
+int32_t ir_quant_pack16(double m);
 
 /* ---- tensors ---- */
 enum {
@@ -402,6 +405,12 @@ int64_t ir_numel(const Tensor *t);
 /* its quantization parameters fit it: none, or an integer type with positive finite
    scales, zero points in the type's range, one per tensor or one per index of axis */
 int ir_quant_ok(const Tensor *t);
+/* an activation of a quantized graph: int8 or int16 with one scale and zero point */
+int ir_quant_act(const Tensor *x);
+/* element i of such a tensor's data as a real value, and a real value quantized to it
+   (round half to even, saturated) */
+double ir_dequant1(const Tensor *x, const void *data, int64_t i);
+void ir_quantize1(const Tensor *x, double v, void *data, int64_t i);
 /* element count of a shape, or -1 if a dim is negative or the count exceeds max, or
    the product of its dims other than 0 does (an empty [0, 2^31-1, 2^31-1] is refused:
    strides and partial products of its dims would overflow) */

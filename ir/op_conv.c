@@ -202,7 +202,7 @@ static int conv_win(Graph *g, int node, Win *w)
 	int n = spatial_axes(g, node, x);
 
 	if (n < 0 ||
-	    (!(g->n[node].op == OP_QCONV && in_t(g, node, 0)->dtype == DT_F32) && same_type(g, node, 1)) ||
+	    (g->n[node].op != OP_QCONV && same_type(g, node, 1)) ||
 	    (g->n[node].op != OP_QCONV && same_type(g, node, 2)))
 		return -1;
 	if (wt->rank != x->rank) {

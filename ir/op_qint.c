@@ -263,12 +263,164 @@ static int q8conv_float_in(Graph *g, int node, Lowered *L, const o2m_q8_conv_par
 	return 0;
 }
 
+/* ---- int16 activations, int8 weights (a16w8; runtime-stub/o2m_q16.h) ---- */
+
+/* input/output k is int16 with one scale and zero point */
+static int q16_tensor(Graph *g, int node, int k, int out)
+{
+	const Tensor *t = out ? out_t(g, node, k) : in_t(g, node, k);
+
+	if (t->dtype == DT_S16 && t->quant.n == 1)
+		return 0;
+	ir_error(g, node, "%s %d ('%s') must be int16 with one scale and zero point, as "
+		 "input 0 is", out ? "output" : "input", k, t->name);
+	return -1;
+}
+
+/* int8 weights (zero point 0, per tensor or per output channel along axis), an int64
+   bias, and one o2m_q16 word per channel: x_scale * w_scale[c] / y_scale */
+static int q16_channel_words(Graph *g, int node, Lowered *L, int64_t channels, int *ri)
+{
+	const Quant *w = q_of(g, node, 1, 0);
+	double sx = qscale(g, node, 0, 0), sy = qscale(g, node, 0, 1);
+	int32_t *r = arena_alloc(&g->arena, sizeof *r * (size_t)channels);
+
+	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && (w->n != channels || w->axis != 0)) ||
+	    (has_in(g, node, 2) && in_t(g, node, 2)->dtype != DT_S64)) {
+		ir_error(g, node, "with int16 activations needs int8 weights quantized per tensor "
+			 "or per output channel and an int64 bias");
+		return -1;
+	}
+	for (int64_t c = 0; c < channels; c++) {
+		double m = sx * w->scale[w->n > 1 ? c : 0] / sy;
+		if (w->zero_point[w->n > 1 ? c : 0] || m >= 128) {
+			ir_error(g, node, "weights must have zero point 0 and x_scale * w_scale / "
+				 "y_scale stay below 128");
+			return -1;
+		}
+		r[c] = ir_quant_pack16(m);
+	}
+	*ri = lw_const(g, L, DT_S32, channels, r);
+	return 0;
+}
+
+static int prep_q16conv(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
+	const char *family;
+	int ri, k;
+
+	if (q16_tensor(g, node, 0, 1) || lw_conv_geom(g, node, &p->conv, &family) ||
+	    q16_channel_words(g, node, L, p->conv.c_out, &ri))
+		return -1;
+	if (q_residual(g, node)) {
+		ir_error(g, node, "has a residual its kernels do not take");
+		return -1;
+	}
+	p->input_offset = -qzero(g, node, 0, 0);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)))
+		return 0;
+	k = lw_kernel(g, node, "q16_conv", DT_S16);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(ri), A_OUT(0));
+	return 0;
+}
+
+static int prep_q16fc(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_fc_params *p = LW_PARAMS(g, o2m_q8_fc_params);
+	Tensor *x = in_t(g, node, 0), *w = in_t(g, node, 1);
+	int ri, k;
+
+	if (q16_tensor(g, node, 0, 1) || q16_channel_words(g, node, L, w->dims[0], &ri))
+		return -1;
+	p->in = lw_i32(g, node, w->dims[1]);
+	p->out = lw_i32(g, node, w->dims[0]);
+	p->batch = lw_i32(g, node, w->dims[1] ? ir_numel(x) / w->dims[1] : 0);
+	p->input_offset = -qzero(g, node, 0, 0);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
+		return g->nerrors ? -1 : 0;
+	k = lw_kernel(g, node, "q16_fc", DT_S16);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_FC, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,
+		A_CST(ri), A_OUT(0));
+	return 0;
+}
+
+/* Add as TFLite's int16 Add (left shift 15; 14 with a non-zero zero point), Mul */
+static int prep_q16binary(Graph *g, int node, Lowered *L)
+{
+	o2m_q8_binary_params *p = LW_PARAMS(g, o2m_q8_binary_params);
+	const Node *n = &g->n[node];
+	double sa, sb, sy;
+	int k;
+
+	if (q16_tensor(g, node, 1, 0) || q16_tensor(g, node, 0, 1))
+		return -1;
+	sa = qscale(g, node, 0, 0), sb = qscale(g, node, 1, 0), sy = qscale(g, node, 0, 1);
+	lw_bcast(g, node, n->in, 2, &p->b);
+	p->a_offset = -qzero(g, node, 0, 0);
+	p->b_offset = -qzero(g, node, 1, 0);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
+	if (n->op == OP_QADD) {
+		double twice_max = 2 * (sa > sb ? sa : sb);
+		p->left_shift = p->a_offset || p->b_offset ? 14 : 15;
+		ir_quant_multiplier(sa / twice_max, &p->a_mult, &p->a_shift);
+		ir_quant_multiplier(sb / twice_max, &p->b_mult, &p->b_shift);
+		ir_quant_multiplier(twice_max / (ldexp(1, p->left_shift) * sy), &p->out_mult,
+				    &p->out_shift);
+	} else if (sa * sb / sy >= 128) {
+		ir_error(g, node, "a_scale * b_scale / y_scale must stay below 128");
+		return -1;
+	} else {
+		ir_quant_multiplier(sa * sb / sy, &p->out_mult, &p->out_shift);
+	}
+	if (!ir_numel(out_t(g, node, 0)))
+		return 0;
+	k = lw_kernel(g, node, n->op == OP_QADD ? "q16_add" : "q16_mul", DT_S16);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_BINARY, p, 3, A_IN(0), A_IN(1), A_OUT(0));
+	return 0;
+}
+
+/* the int16 average of the pooling geometry p already holds */
+static int prep_q16pool(Graph *g, int node, Lowered *L, o2m_q8_pool_params *p)
+{
+	int k;
+
+	if (q16_tensor(g, node, 0, 1))
+		return -1;
+	if (qscale(g, node, 0, 0) / qscale(g, node, 0, 1) >= 128) {
+		ir_error(g, node, "x_scale / y_scale must stay below 128");
+		return -1;
+	}
+	p->input_offset = -qzero(g, node, 0, 0);
+	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
+		return g->nerrors ? -1 : 0;
+	k = lw_kernel(g, node, g->n[node].op == OP_QGLOBAL_AVERAGE_POOL ? "q16_gavgpool"
+									 : "q16_avgpool", DT_S16);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q8_POOL, p, 2, A_IN(0), A_OUT(0));
+	return 0;
+}
+
 int prep_q8conv(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
 	const char *family;
 	int ri, k, scr;
 
+	if (in_t(g, node, 0)->dtype == DT_S16)
+		return prep_q16conv(g, node, L);
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) ||
 	    lw_conv_geom(g, node, &p->conv, &family) ||
 	    channel_multipliers(g, node, L, p->conv.c_out, &ri))
@@ -339,6 +491,8 @@ int prep_q8fc(Graph *g, int node, Lowered *L)
 	Tensor *x = in_t(g, node, 0), *w = in_t(g, node, 1);
 	int ri, k;
 
+	if (x->dtype == DT_S16)
+		return prep_q16fc(g, node, L);
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) ||
 	    channel_multipliers(g, node, L, w->dims[0], &ri))
 		return -1;
@@ -393,6 +547,8 @@ int prep_q8binary(Graph *g, int node, Lowered *L)
 	double sa, sb, sy;
 	int k;
 
+	if (in_t(g, node, 0)->dtype == DT_S16)
+		return prep_q16binary(g, node, L);
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 1, 0) || q_tensor(g, node, 0, 1))
 		return -1;
 	sa = qscale(g, node, 0, 0), sb = qscale(g, node, 1, 0), sy = qscale(g, node, 0, 1);
@@ -437,7 +593,8 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 	Tensor *x = in_t(g, node, 0);
 	int global = g->n[node].op == OP_QGLOBAL_AVERAGE_POOL, k;
 
-	if (q_tensor_wide(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if (q_tensor_wide(g, node, 0, 0) ||
+	    (out_t(g, node, 0)->dtype != DT_S16 && q_tensor(g, node, 0, 1)))
 		return -1;
 	if (global) {
 		int64_t size = 1;
@@ -452,6 +609,8 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 	} else if (lw_pool_geom(g, node, &p->pool)) {
 		return -1;
 	}
+	if (out_t(g, node, 0)->dtype == DT_S16) /* int16 activations, not an intermediate */
+		return prep_q16pool(g, node, L, p);
 	p->input_offset = -qzero(g, node, 0, 0);
 	ir_quant_multiplier(qscale(g, node, 0, 0) / qscale(g, node, 0, 1), &p->mult, &p->shift);
 	if (x->dtype == DT_S16) { /* the input's scale: the output's / 2^shift, zero point 0 */
@@ -479,9 +638,11 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 int prep_q8requant(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_requant_params *p = LW_PARAMS(g, o2m_q8_requant_params);
+	const int wide = in_t(g, node, 0)->dtype == DT_S16;
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if (wide ? q16_tensor(g, node, 0, 0) || q16_tensor(g, node, 0, 1)
+		 : q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
 		return -1;
 	p->count = lw_i32(g, node, ir_numel(in_t(g, node, 0)));
 	p->input_offset = -qzero(g, node, 0, 0);
@@ -489,7 +650,7 @@ int prep_q8requant(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!p->count || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, "q8_requant", DT_S8);
+	k = lw_kernel(g, node, wide ? "q16_requant" : "q8_requant", wide ? DT_S16 : DT_S8);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_REQUANT, p, 2, A_IN(0), A_OUT(0));

@@ -77,6 +77,33 @@ int32_t ir_quant_pack(double m)
 	return (int32_t)((uint32_t)mult | (uint32_t)(shift + 32));
 }
 
+int32_t ir_quant_pack16(double m)
+{
+	int32_t mult, shift, r;
+
+	quant_round(m, 1, &mult, &shift);
+	r = mult < 0x7FFF0000 ? (int32_t)(((int64_t)mult + (1 << 15)) >> 16) : 0x7FFF;
+	return (int32_t)(((uint32_t)r << 16) | (uint32_t)(shift + 32));
+}
+
+int ir_quant_act(const Tensor *x)
+{
+	return (x->dtype == DT_S8 || x->dtype == DT_S16) && x->quant.n == 1;
+}
+
+double ir_dequant1(const Tensor *x, const void *data, int64_t i)
+{
+	return (double)(dt_get_i64(x->dtype, data, i) - x->quant.zero_point[0]) * x->quant.scale[0];
+}
+
+void ir_quantize1(const Tensor *x, double v, void *data, int64_t i)
+{
+	double r = nearbyint(v / x->quant.scale[0]) + x->quant.zero_point[0];
+
+	r = r < ir_qmin(x->dtype) ? ir_qmin(x->dtype) : r > ir_qmax(x->dtype) ? ir_qmax(x->dtype) : r;
+	dt_set_i64(x->dtype, data, i, (int64_t)r);
+}
+
 int ir_quant_ok(const Tensor *x)
 {
 	const Quant *q = &x->quant;

@@ -70,7 +70,8 @@ int ir_verify(Graph *g, const char *after)
 			if (t < 0)
 				continue;
 			CHECK(t >= g->nt || !(op_info[n->op].flags & OPF_QUANT) ||
-			      !dt_is_int(g->t[t].dtype) || g->t[t].quant.n || g->t[t].dtype == DT_S32,
+			      !dt_is_int(g->t[t].dtype) || g->t[t].quant.n || g->t[t].dtype == DT_S32 ||
+		      g->t[t].dtype == DT_S64, /* biases: int32, int64 for int16 activations */
 			      "node '%s' (%s) input '%s' has no quantization parameters", n->name,
 			      n->op_type, g->t[t].name);
 			CHECK(t < g->nt, "node '%s' input %d is tensor %d out of range", n->name, k, t);

@@ -84,10 +84,10 @@ static void percentile(const Stat *s, double pct, int *a, int *b)
 		acc += s->hist[*b - 1];
 }
 
-/* expected squared error of quantizing the histogram to 256 levels over [x0, x1] */
-static double mse_of(const Stat *s, double x0, double x1)
+/* expected squared error of quantizing the histogram to `levels` levels over [x0, x1] */
+static double mse_of(const Stat *s, double x0, double x1, int levels)
 {
-	double step = (x1 - x0) / 255, err = 0, w = (s->hi - s->lo) / BINS;
+	double step = (x1 - x0) / (levels - 1), err = 0, w = (s->hi - s->lo) / BINS;
 
 	for (int b = 0; b < BINS; b++) {
 		double c = bin_lo(s, b) + w / 2, e;
@@ -156,7 +156,9 @@ static void choose(const Stat *s, const CalibOptions *co, const char *name, doub
 			double e;
 			if (cb - ca < 256)
 				continue;
-			e = o->method == CAL_MSE ? mse_of(s, bin_lo(s, ca), bin_lo(s, cb)) : kl_of(s, ca, cb);
+			e = o->method == CAL_MSE ? mse_of(s, bin_lo(s, ca), bin_lo(s, cb),
+							  co->a16 ? 65536 : 256)
+						 : kl_of(s, ca, cb);
 			if (e < best)
 				best = e, a = ca, b = cb;
 		}
@@ -173,9 +175,17 @@ static int needs_histograms(const CalibOptions *co)
 	return any;
 }
 
-/* every --calib-method TENSOR=... names a float tensor of g */
+/* every --calib-method TENSOR=... names a float tensor of g; entropy (KL over 256
+   levels) chooses 8-bit ranges only */
 static int check_tensors(Graph *g, const CalibOptions *co)
 {
+	int entropy = co->method == CAL_ENTROPY;
+
+	for (int i = 0; i < co->nper_tensor; i++)
+		entropy |= co->per_tensor[i].method == CAL_ENTROPY;
+	if (co->a16 && entropy)
+		ir_error(g, -1, "--calib-method entropy chooses 8-bit ranges; with --quantize "
+			 "a16w8 take minmax, percentile or mse");
 	for (int i = 0; i < co->nper_tensor; i++)
 		if (ir_tensor_find(g, co->per_tensor[i].tensor) < 0)
 			ir_error(g, -1, "--calib-method: no tensor '%s'", co->per_tensor[i].tensor);
@@ -184,21 +194,30 @@ static int check_tensors(Graph *g, const CalibOptions *co)
 
 /* ---- the QuantizeLinear/DequantizeLinear pairs ---- */
 
-static void quant_params(double lo, double hi, float *scale, int8_t *zp)
+/* int8: asymmetric over [lo, hi] widened to hold 0; int16 (a16): symmetric, zero point
+   0, as TFLite's 16x8 */
+static void quant_params(double lo, double hi, int a16, float *scale, int32_t *zp)
 {
-	double z;
+	double z, m;
 
 	lo = lo < 0 ? lo : 0;
 	hi = hi > 0 ? hi : 0;
+	if (a16) {
+		m = hi > -lo ? hi : -lo;
+		*scale = m > 0 ? (float)(m / 32767) : 1.0f;
+		*zp = 0;
+		return;
+	}
 	*scale = hi > lo ? (float)((hi - lo) / 255) : 1.0f;
 	z = rint(-128 - lo / *scale);
-	*zp = (int8_t)(z < -128 ? -128 : z > 127 ? 127 : z);
+	*zp = (int32_t)(z < -128 ? -128 : z > 127 ? 127 : z);
 }
 
 /* The TFLite int8 specification fixes the output quantization of functions with a known
    range: Sigmoid and Softmax 1/256 with zero point -128 ([0, 1)), Tanh 1/128 with 0
-   ([-1, 1)), LogSoftmax 16/256 with 127 ((-16, 0]) */
-static void fixed_range(const Graph *g, int t, float *scale, int8_t *zp)
+   ([-1, 1)), LogSoftmax 16/256 with 127 ((-16, 0]); its 16x8 one Sigmoid, Softmax and
+   Tanh 1/32768 with 0 */
+static void fixed_range(const Graph *g, int t, int a16, float *scale, int32_t *zp)
 {
 	int p = g->t[t].producer;
 
@@ -206,25 +225,35 @@ static void fixed_range(const Graph *g, int t, float *scale, int8_t *zp)
 		return;
 	switch (g->n[p].op) {
 	case OP_SIGMOID: case OP_SOFTMAX:
-		*scale = 1.0f / 256, *zp = -128;
+		*scale = a16 ? 1.0f / 32768 : 1.0f / 256, *zp = a16 ? 0 : -128;
 		break;
 	case OP_TANH:
-		*scale = 1.0f / 128, *zp = 0;
+		*scale = a16 ? 1.0f / 32768 : 1.0f / 128, *zp = 0;
 		break;
 	case OP_LOG_SOFTMAX:
-		*scale = 16.0f / 256, *zp = 127;
+		if (!a16)
+			*scale = 16.0f / 256, *zp = 127;
 		break;
 	default:
 		break;
 	}
 }
 
+/* the zero point constant of a Q or DQ node: int8, or int16 (a16) */
+static int zero_point(Graph *g, const char *name, DType dt, int32_t zp)
+{
+	void *d = arena_alloc(&g->arena, (size_t)dt_size(dt));
+
+	dt_set_i64(dt, d, 0, zp);
+	return ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", name), dt, 0, NULL, d);
+}
+
 /* t becomes DequantizeLinear(QuantizeLinear(t)) for every reader and graph output */
-static void insert_pair(Graph *g, int t, float scale, int8_t zp)
+static void insert_pair(Graph *g, int t, float scale, int32_t zp, DType et)
 {
 	const char *name = g->t[t].name;
 	int s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", name), DT_F32, 0, NULL, &scale);
-	int z = ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", name), DT_S8, 0, NULL, &zp);
+	int z = zero_point(g, name, et, zp);
 	int qt = ir_tensor_new(g, arena_printf(&g->arena, "%s_quantized", name));
 	int dt = ir_tensor_new(g, arena_printf(&g->arena, "%s_dequantized", name));
 	int q = ir_node_new(g, OP_QUANTIZE_LINEAR, arena_printf(&g->arena, "%s_QuantizeLinear", name),
@@ -241,17 +270,16 @@ static void insert_pair(Graph *g, int t, float scale, int8_t zp)
 	ir_infer_node(g, d);
 }
 
-/* a float graph input t becomes an int8 one (same name) read through a
+/* a float graph input t becomes an int8 (int16) one (same name) read through a
    DequantizeLinear */
-static void int8_input(Graph *g, int k, float scale, int8_t zp)
+static void int8_input(Graph *g, int k, float scale, int32_t zp, DType et)
 {
 	int t = g->inputs[k], qt = ir_tensor_new(g, g->t[t].name), dt, d, s, z;
-	int32_t zp32 = zp;
 
-	ir_set_shape(g, qt, DT_S8, g->t[t].rank, g->t[t].dims);
-	ir_quant_set(g, qt, 1, 0, &scale, &zp32);
+	ir_set_shape(g, qt, et, g->t[t].rank, g->t[t].dims);
+	ir_quant_set(g, qt, 1, 0, &scale, &zp);
 	s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", g->t[t].name), DT_F32, 0, NULL, &scale);
-	z = ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", g->t[t].name), DT_S8, 0, NULL, &zp);
+	z = zero_point(g, g->t[t].name, et, zp);
 	dt = ir_tensor_new(g, arena_printf(&g->arena, "%s_dequantized", g->t[t].name));
 	d = ir_node_new(g, OP_DEQUANTIZE_LINEAR,
 			arena_printf(&g->arena, "%s_DequantizeLinear", g->t[t].name), 3, 1);
@@ -264,13 +292,13 @@ static void int8_input(Graph *g, int k, float scale, int8_t zp)
 	g->t[t].flags &= ~(unsigned)T_INPUT;
 }
 
-/* a float graph output t becomes an int8 one: its QuantizeLinear's result */
-static void int8_output(Graph *g, int k, float scale, int8_t zp)
+/* a float graph output t becomes an int8 (int16) one: its QuantizeLinear's result */
+static void int8_output(Graph *g, int k, float scale, int32_t zp, DType et)
 {
 	int t = g->outputs[k], s, z, qt, q;
 
 	s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", g->t[t].name), DT_F32, 0, NULL, &scale);
-	z = ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", g->t[t].name), DT_S8, 0, NULL, &zp);
+	z = zero_point(g, g->t[t].name, et, zp);
 	qt = ir_tensor_new(g, g->t[t].name);
 	q = ir_node_new(g, OP_QUANTIZE_LINEAR,
 			arena_printf(&g->arena, "%s_QuantizeLinear", g->t[t].name), 3, 1);
@@ -414,20 +442,21 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 		}
 	}
 	for (int t = 0; t < nt && !rc; t++) {
+		const DType et = co->a16 ? DT_S16 : DT_S8;
 		double lo, hi;
 		float scale;
-		int8_t zp;
+		int32_t zp;
 		if (!col.st[t].seen || !wanted(g, t) || takes_next(g, t))
 			continue;
 		choose(&col.st[t], co, g->t[t].name, &lo, &hi);
-		quant_params(lo, hi, &scale, &zp);
-		fixed_range(g, t, &scale, &zp);
+		quant_params(lo, hi, co->a16, &scale, &zp);
+		fixed_range(g, t, co->a16, &scale, &zp);
 		if (!co->io_float && io_index(g->inputs, g->ninputs, t) >= 0)
-			int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp);
+			int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp, et);
 		else if (!co->io_float && io_index(g->outputs, g->noutputs, t) >= 0)
-			int8_output(g, io_index(g->outputs, g->noutputs, t), scale, zp);
+			int8_output(g, io_index(g->outputs, g->noutputs, t), scale, zp, et);
 		else
-			insert_pair(g, t, scale, zp);
+			insert_pair(g, t, scale, zp, et);
 	}
 	for (int t = 0; t < nt; t++)
 		free(col.st[t].hist);

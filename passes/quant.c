@@ -33,6 +33,10 @@
 
 static int verbose(void) { return passes_options()->verbose; }
 
+/* int16 activations (a16w8) are operands only while take_wide is set: for the converters of
+   convert_wide and for step 5; every other converter sees int8 only */
+static int take_wide;
+
 static int producer_is(Graph *g, int t, OpKind op)
 {
 	return t >= 0 && g->t[t].producer >= 0 && g->n[g->t[t].producer].op == op ? g->t[t].producer
@@ -284,7 +288,8 @@ static void record(Graph *g, int node)
 
 /* ---- 4. integer ops ---- */
 
-/* an operand: the int8 tensor a DequantizeLinear reads (whose facts it agrees with) */
+/* an operand: the int8 (or int16) tensor a DequantizeLinear reads (whose facts it agrees
+   with) */
 static int operand(Graph *g, int t, const Quant **q)
 {
 	int d = producer_is(g, t, OP_DEQUANTIZE_LINEAR), x;
@@ -293,7 +298,9 @@ static int operand(Graph *g, int t, const Quant **q)
 	if (d < 0)
 		return -1;
 	x = g->n[d].in[0];
-	if (g->t[x].dtype != DT_S8 || node_quant(g, d, x, &dq) || !g->t[x].quant.n ||
+	if ((g->t[x].dtype != DT_S8 && (g->t[x].dtype != DT_S16 || !take_wide)) ||
+	    node_quant(g, d, x, &dq) ||
+	    !g->t[x].quant.n ||
 	    !ir_quant_same(&dq, &g->t[x].quant))
 		return -1;
 	*q = &g->t[x].quant;
@@ -307,7 +314,7 @@ static int activation(Graph *g, int t, const Quant **q)
 	return x >= 0 && (*q)->n == 1 ? x : -1;
 }
 
-/* the int8 tensor that every reader of float t quantizes it to (all QuantizeLinear with
+/* the int8 (or int16) tensor that every reader of float t quantizes it to (all QuantizeLinear with
    the same facts; the others are replaced by the first) */
 static int result_of(Graph *g, int t, const Quant **q, int commit)
 {
@@ -317,8 +324,10 @@ static int result_of(Graph *g, int t, const Quant **q, int commit)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		int o = g->n[nodes[i]].out[0];
-		if (g->n[nodes[i]].op != OP_QUANTIZE_LINEAR || g->t[o].dtype != DT_S8 ||
-		    g->t[o].quant.n != 1 || (y >= 0 && !ir_quant_same(&g->t[o].quant, &g->t[y].quant)))
+		if (g->n[nodes[i]].op != OP_QUANTIZE_LINEAR ||
+		    (g->t[o].dtype != DT_S8 && g->t[o].dtype != DT_S16) || g->t[o].quant.n != 1 ||
+		    (y >= 0 && (g->t[o].dtype != g->t[y].dtype ||
+				!ir_quant_same(&g->t[o].quant, &g->t[y].quant))))
 			return -1;
 		if (y < 0)
 			y = o;
@@ -337,6 +346,13 @@ static int result_of(Graph *g, int t, const Quant **q, int commit)
 }
 
 static int result(Graph *g, int t, const Quant **q) { return result_of(g, t, q, 1); }
+
+/* the same, when the result is of type dt (the operands', int8 or int16) */
+static int result_typed(Graph *g, int t, const Quant **q, DType dt)
+{
+	int y = result_of(g, t, q, 0);
+	return y < 0 || g->t[y].dtype != dt ? -1 : result(g, t, q);
+}
 
 /* a new node of op with inputs in[0..nin) writing y; the float node it replaces is gone */
 static int emit(Graph *g, int node, OpKind op, const int *in, int nin, int y)
@@ -359,12 +375,12 @@ static int emit(Graph *g, int node, OpKind op, const int *in, int nin, int y)
 	return id;
 }
 
-/* an int8 tensor like t with facts q, for an intermediate result */
-static int int8_like(Graph *g, int t, const Quant *q)
+/* a tensor of type dt (int8 or int16) like t with facts q, for an intermediate result */
+static int quantized_like(Graph *g, int t, const Quant *q, DType dt)
 {
 	int y = ir_tensor_new(g, arena_printf(&g->arena, "%s.q", g->t[t].name));
 
-	ir_set_shape(g, y, DT_S8, g->t[t].rank, g->t[t].dims);
+	ir_set_shape(g, y, dt, g->t[t].rank, g->t[t].dims);
 	ir_quant_set(g, y, q->n, q->axis, q->scale, q->zero_point);
 	return y;
 }
@@ -419,7 +435,7 @@ static int weights(Graph *g, int t, int axis, Weights *W)
 	W->c = wt->dims[axis];
 	W->scale = arena_alloc(&g->arena, sizeof(float) * (size_t)W->c);
 	if (x >= 0 && ir_is_const(g, x)) {
-		if ((q->n != 1 && (q->n != W->c || q->axis != axis)))
+		if (g->t[x].dtype != DT_S8 || (q->n != 1 && (q->n != W->c || q->axis != axis)))
 			return -1;
 		for (int64_t c = 0; c < W->c; c++) {
 			if (q->zero_point[q->n > 1 ? c : 0])
@@ -465,27 +481,30 @@ static void weights_fact(Graph *g, const Weights *W, int axis)
 		g->t[W->w].quant.axis = 0;
 }
 
-/* the int32 bias at scale x_scale * w_scale[c]: from a float constant b (c values or one,
-   times beta), or none (-2 for "none", -1 when it cannot be) */
-static int bias(Graph *g, int t, double sx, const Weights *W, double beta)
+/* the bias at scale x_scale * w_scale[c], int32 (int64 for int16 activations: TFLite's
+   16x8, up to 2^40): from a float constant b (c values or one, times beta), or none (-2
+   for "none", -1 when it cannot be) */
+static int bias(Graph *g, int t, double sx, const Weights *W, double beta, DType xdt)
 {
+	const int wide = xdt == DT_S16;
+	const double lim = wide ? 1099511627776.0 : 2147483647.0;
 	int64_t n;
 	const float *b;
-	int32_t *d;
+	void *d;
 
 	if (t < 0)
 		return -2;
 	b = const_floats(g, t, &n, INT64_MAX);
 	if (!b || (n != W->c && n != 1))
 		return -1;
-	d = arena_alloc(&g->arena, sizeof(int32_t) * (size_t)W->c);
+	d = arena_alloc(&g->arena, (wide ? sizeof(int64_t) : sizeof(int32_t)) * (size_t)W->c);
 	for (int64_t c = 0; c < W->c; c++) {
 		double v = rint(beta * b[n > 1 ? c : 0] / (sx * W->scale[c]));
-		if (fabs(v) > 2147483647.0)
+		if (fabs(v) > lim)
 			return -1;
-		d[c] = (int32_t)v;
+		dt_set_i64(wide ? DT_S64 : DT_S32, d, c, (int64_t)v);
 	}
-	return ir_const_new(g, "", DT_S32, 1, &W->c, d);
+	return ir_const_new(g, "", wide ? DT_S64 : DT_S32, 1, &W->c, d);
 }
 
 /* gives a node made by emit() its own attribute array (it shares the float node's),
@@ -508,8 +527,8 @@ static int conv(Graph *g, int node)
 
 	if (x < 0 || weights(g, n->in[1], 0, &W) || g->t[W.w].rank != g->t[x].rank)
 		return -1;
-	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1);
-	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1, g->t[x].dtype);
+	if (b == -1 || (y = result_typed(g, g->n[node].out[0], &qy, g->t[x].dtype)) < 0)
 		return -1;
 	weights_fact(g, &W, 0);
 	in[0] = x, in[1] = W.w, in[2] = b;
@@ -560,9 +579,10 @@ static int fully_connected(Graph *g, int node)
 		const Tensor *c = &g->t[n->in[2]];
 		if (c->rank > 1 && ir_numel(c) != c->dims[c->rank - 1])
 			return -1; /* varies over rows */
-		b = bias(g, n->in[2], qx->scale[0], &W, ir_attr_float(g, node, "beta", 1));
+		b = bias(g, n->in[2], qx->scale[0], &W, ir_attr_float(g, node, "beta", 1),
+			 g->t[x].dtype);
 	}
-	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+	if (b == -1 || (y = result_typed(g, g->n[node].out[0], &qy, g->t[x].dtype)) < 0)
 		return -1;
 	weights_fact(g, &W, 0);
 	in[0] = x, in[1] = W.w, in[2] = b;
@@ -579,8 +599,10 @@ static int binary(Graph *g, int node)
 
 	in[0] = activation(g, n->in[0], &qa);
 	in[1] = activation(g, n->in[1], &qb);
-	if (in[0] < 0 || in[1] < 0 || (y = result(g, n->out[0], &qy)) < 0)
+	if (in[0] < 0 || in[1] < 0 || (y = result_of(g, n->out[0], &qy, 0)) < 0 ||
+	    g->t[in[0]].dtype != g->t[y].dtype || g->t[in[1]].dtype != g->t[y].dtype)
 		return -1;
+	y = result(g, n->out[0], &qy);
 	emit(g, node, n->op == OP_ADD ? OP_QADD : OP_QMUL, in, 2, y);
 	return 0;
 }
@@ -591,8 +613,9 @@ static int pool(Graph *g, int node)
 	const Quant *qx, *qy;
 	int x = activation(g, n->in[0], &qx), y;
 
-	if (x < 0 || (y = result(g, n->out[0], &qy)) < 0)
+	if (x < 0 || (y = result_of(g, n->out[0], &qy, 0)) < 0 || g->t[x].dtype != g->t[y].dtype)
 		return -1;
+	y = result(g, n->out[0], &qy);
 	emit(g, node, n->op == OP_AVERAGE_POOL ? OP_QAVERAGE_POOL : OP_QGLOBAL_AVERAGE_POOL, &x, 1,
 	     y);
 	return 0;
@@ -605,11 +628,13 @@ static int move(Graph *g, int node)
 	const Quant *qx, *qy;
 	int x = activation(g, n->in[0], &qx), y, id, t, in[IR_MAX_ARGS];
 
-	if (x < 0 || n->nout != 1 || n->nin > IR_MAX_ARGS || (y = result(g, n->out[0], &qy)) < 0)
+	if (x < 0 || n->nout != 1 || n->nin > IR_MAX_ARGS ||
+	    (y = result_of(g, n->out[0], &qy, 0)) < 0 || g->t[x].dtype != g->t[y].dtype)
 		return -1;
+	y = result(g, n->out[0], &qy);
 	memcpy(in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
 	in[0] = x;
-	t = ir_quant_same(qx, qy) ? y : int8_like(g, y, qx);
+	t = ir_quant_same(qx, qy) ? y : quantized_like(g, y, qx, g->t[y].dtype);
 	id = emit(g, node, g->n[node].op, in, g->n[node].nin, t);
 	ir_infer_node(g, id);
 	if (t != y)
@@ -625,21 +650,25 @@ static int pad(Graph *g, int node)
 	int64_t cnt = 1;
 	const float *val = NULL;
 	float zero = 0;
-	int8_t q;
 	double r;
+	DType dt;
+	void *qv;
 
 	if (x < 0 || g->n[node].nin > 4 || (v >= 0 && (!(val = const_floats(g, v, &cnt, 1)) ||
 						       cnt != 1)) ||
-	    result_of(g, g->n[node].out[0], &qy, 0) < 0)
+	    (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0 || g->t[x].dtype != g->t[y].dtype)
 		return -1;
+	dt = g->t[x].dtype;
 	r = nearbyint((double)(val ? *val : zero) / qx->scale[0]) + qx->zero_point[0];
-	q = (int8_t)(r < -128 ? -128 : r > 127 ? 127 : r);
+	r = r < ir_qmin(dt) ? ir_qmin(dt) : r > ir_qmax(dt) ? ir_qmax(dt) : r;
 	y = result(g, g->n[node].out[0], &qy);
 	for (int k = 0; k < 4; k++)
 		in[k] = ir_in(g, node, k);
 	in[0] = x;
-	in[2] = ir_const_new(g, "", DT_S8, 0, NULL, &q);
-	t = ir_quant_same(qx, qy) ? y : int8_like(g, y, qx);
+	qv = arena_alloc(&g->arena, (size_t)dt_size(dt));
+	dt_set_i64(dt, qv, 0, (int64_t)r);
+	in[2] = ir_const_new(g, "", dt, 0, NULL, qv);
+	t = ir_quant_same(qx, qy) ? y : quantized_like(g, y, qx, g->t[y].dtype);
 	id = emit(g, node, OP_PAD, in, 4, t);
 	ir_infer_node(g, id);
 	if (t != y)
@@ -656,14 +685,16 @@ static int concat(Graph *g, int node)
 
 	if (nin > 64)
 		return -1;
-	for (int k = 0; k < nin; k++)
-		if ((in[k] = activation(g, g->n[node].in[k], &qx)) < 0)
-			return -1;
-	if ((y = result(g, g->n[node].out[0], &qy)) < 0)
+	if ((y = result_of(g, g->n[node].out[0], &qy, 0)) < 0)
 		return -1;
 	for (int k = 0; k < nin; k++)
+		if ((in[k] = activation(g, g->n[node].in[k], &qx)) < 0 ||
+		    g->t[in[k]].dtype != g->t[y].dtype)
+			return -1;
+	y = result(g, g->n[node].out[0], &qy);
+	for (int k = 0; k < nin; k++)
 		if (!ir_quant_same(&g->t[in[k]].quant, qy)) {
-			int t = int8_like(g, in[k], qy);
+			int t = quantized_like(g, in[k], qy, g->t[y].dtype);
 			requantize(g, node, in[k], t);
 			in[k] = t;
 		}
@@ -724,16 +755,17 @@ static int batchnorm(Graph *g, int node)
 		dims[i] = 1;
 	in[1] = ir_const_new(g, "", DT_F32, wrank, dims, wf);
 	in[2] = ir_const_new(g, "", DT_F32, 1, dims, bf);
-	if (weights(g, in[1], 0, &W) || (in[2] = bias(g, in[2], qx->scale[0], &W, 1)) < 0 ||
-	    (y = result(g, g->n[node].out[0], &qy)) < 0)
+	if (weights(g, in[1], 0, &W) ||
+	    (in[2] = bias(g, in[2], qx->scale[0], &W, 1, g->t[x].dtype)) < 0 ||
+	    (y = result_typed(g, g->n[node].out[0], &qy, g->t[x].dtype)) < 0)
 		return -1;
 	weights_fact(g, &W, 0);
 	in[0] = x, in[1] = W.w;
 	if (rank == 2) { /* [N, C] -> [N, C, 1] -> QConv -> [N, C] */
 		int64_t d3[3] = {g->t[x].dims[0], c, 1};
-		int t3 = int8_like(g, y, qy);
+		int t3 = quantized_like(g, y, qy, g->t[x].dtype);
 		in[0] = reshape_to(g, node, x, 3, d3, qx);
-		ir_set_shape(g, t3, DT_S8, 3, d3);
+		ir_set_shape(g, t3, g->t[x].dtype, 3, d3);
 		id = emit(g, node, OP_QCONV, in, 3, t3);
 		g->n[id].nattr = 0, g->n[id].attr = NULL;
 		ir_attr_set_int(g, id, "group", c);
@@ -872,13 +904,16 @@ static int is_clamp(const int8_t *tab, int *lo, int *hi)
 static int fold_clamp(Graph *g, int x, int lo, int hi)
 {
 	int p = g->t[x].producer, nodes[MAX_READERS], d;
+	int64_t amin, amax;
 
 	if (p < 0 || !(op_info[g->n[p].op].flags & OPF_QUANT) || g->n[p].op == OP_QLOOKUP ||
 	    readers(g, x, nodes) != 1 || (d = nodes[0], g->n[d].op != OP_DEQUANTIZE_LINEAR) ||
 	    readers(g, g->n[d].out[0], nodes) != 1)
 		return -1;
-	lo = lo > ir_attr_int(g, p, "act_min", -128) ? lo : (int)ir_attr_int(g, p, "act_min", -128);
-	hi = hi < ir_attr_int(g, p, "act_max", 127) ? hi : (int)ir_attr_int(g, p, "act_max", 127);
+	amin = ir_attr_int(g, p, "act_min", ir_qmin(g->t[x].dtype));
+	amax = ir_attr_int(g, p, "act_max", ir_qmax(g->t[x].dtype));
+	lo = lo > amin ? lo : (int)amin;
+	hi = hi < amax ? hi : (int)amax;
 	own_attrs(g, p);
 	ir_attr_set_int(g, p, "act_min", lo);
 	ir_attr_set_int(g, p, "act_max", hi);
@@ -962,7 +997,7 @@ static int relu_before(Graph *g, int node)
 	const Quant *qx;
 	int t = g->n[node].in[0], x = activation(g, t, &qx);
 
-	if (x < 0 || fold_clamp(g, x, qx->zero_point[0], 127) < 0)
+	if (x < 0 || fold_clamp(g, x, qx->zero_point[0], ir_qmax(g->t[x].dtype)) < 0)
 		return -1;
 	ir_replace_value(g, g->n[node].out[0], t);
 	g->n[node].dead = 1;
@@ -1113,7 +1148,7 @@ static int conv_transpose(Graph *g, int node)
 
 	if (x < 0 || ir_attr_int(g, node, "group", 1) != 1 || weights(g, g->n[node].in[1], 1, &W))
 		return -1;
-	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1);
+	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1, g->t[x].dtype);
 	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
 		return -1;
 	weights_fact(g, &W, 1);
@@ -1221,7 +1256,7 @@ static int reduce_mean(Graph *g, int node)
 	d3[0] = 1, d3[1] = kept, d3[2] = inner;
 	t = reshape_to(g, node, t, 3, d3, qx);
 	d3[2] = 1;
-	perm_t = int8_like(g, y, qy);
+	perm_t = quantized_like(g, y, qy, DT_S8);
 	ir_set_shape(g, perm_t, DT_S8, 3, d3);
 	id = emit(g, node, OP_QGLOBAL_AVERAGE_POOL, &t, 1, perm_t);
 	g->n[id].nattr = 0, g->n[id].attr = NULL;
@@ -1234,6 +1269,119 @@ static int reduce_mean(Graph *g, int node)
 	g->n[id].out[0] = y;
 	g->t[y].producer = id;
 	return 0;
+}
+
+/* ---- int16 activations ---- */
+
+/* Relu or Clip (constant bounds) of an int16 tensor: folded into the clamp of the op
+   that makes it when the facts agree and nothing else reads it, else a QRequantize
+   with the clamp */
+static int clamp_wide(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), y, id, k;
+	double b[2] = {-HUGE_VAL, HUGE_VAL};
+	int32_t q[2];
+	DType dt;
+
+	if (x < 0 || (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0 ||
+	    g->t[x].dtype != g->t[y].dtype)
+		return -1;
+	dt = g->t[y].dtype;
+	if (g->n[node].op == OP_RELU) {
+		b[0] = 0;
+	} else if (g->n[node].opset < 11) {
+		b[0] = ir_attr_float(g, node, "min", -HUGE_VALF);
+		b[1] = ir_attr_float(g, node, "max", HUGE_VALF);
+	} else {
+		for (k = 0; k < 2; k++) {
+			int64_t cnt;
+			const float *v;
+			if (ir_in(g, node, k + 1) < 0)
+				continue;
+			if (!(v = const_floats(g, g->n[node].in[k + 1], &cnt, 1)) || cnt != 1)
+				return -1;
+			b[k] = *v;
+		}
+	}
+	for (k = 0; k < 2; k++) { /* each bound quantized as the result is */
+		double r = nearbyint(b[k] / qy->scale[0]) + qy->zero_point[0];
+		q[k] = (int32_t)(r < ir_qmin(dt) ? ir_qmin(dt) : r > ir_qmax(dt) ? ir_qmax(dt) : r);
+	}
+	y = result(g, g->n[node].out[0], &qy);
+	if (ir_quant_same(qx, qy) && fold_clamp(g, x, q[0], q[1]) >= 0) {
+		ir_replace_value(g, y, x); /* the op before writes the clamped result, */
+		g->t[x].name = g->t[y].name; /* which is what y was */
+		g->n[node].dead = 1;
+		return 0;
+	}
+	g->n[node].dead = 1;
+	id = requantize(g, node, x, y);
+	ir_attr_set_int(g, id, "act_min", q[0]);
+	ir_attr_set_int(g, id, "act_max", q[1]);
+	return 0;
+}
+
+/* whether the node reads a dequantized int16 activation or its result is quantized to
+   int16 */
+static int touches_wide(Graph *g, int node)
+{
+	int nodes[MAX_READERS], n;
+
+	for (int k = 0; k < g->n[node].nin; k++) {
+		int d = producer_is(g, g->n[node].in[k], OP_DEQUANTIZE_LINEAR);
+		if (d >= 0 && g->t[g->n[d].in[0]].dtype == DT_S16)
+			return 1;
+	}
+	for (int k = 0; k < g->n[node].nout; k++) {
+		if (g->n[node].out[k] < 0)
+			continue;
+		n = ir_consumers(g, g->n[node].out[k], nodes, MAX_READERS);
+		for (int i = 0; i < n && i < MAX_READERS; i++)
+			if (g->n[nodes[i]].op == OP_QUANTIZE_LINEAR &&
+			    g->t[g->n[nodes[i]].out[0]].dtype == DT_S16)
+				return 1;
+	}
+	return 0;
+}
+
+/* the ops the int16 kernels (o2m_q16.h) run; the others stay float */
+static int convert_wide(Graph *g, int node)
+{
+	int rc;
+
+	take_wide = 1;
+	switch (g->n[node].op) {
+	case OP_CONV:
+		rc = conv(g, node);
+		break;
+	case OP_GEMM: case OP_MATMUL:
+		rc = fully_connected(g, node);
+		break;
+	case OP_ADD: case OP_MUL:
+		rc = binary(g, node);
+		break;
+	case OP_AVERAGE_POOL: case OP_GLOBAL_AVERAGE_POOL:
+		rc = pool(g, node);
+		break;
+	case OP_CONCAT:
+		rc = concat(g, node);
+		break;
+	case OP_PAD:
+		rc = pad(g, node);
+		break;
+	case OP_BATCH_NORM:
+		rc = batchnorm(g, node);
+		break;
+	case OP_RELU: case OP_CLIP:
+		rc = clamp_wide(g, node);
+		break;
+	default:
+		rc = moves_data(g, node) ? move(g, node) : -1;
+		break;
+	}
+	take_wide = 0;
+	return rc;
 }
 
 static int convert(Graph *g, int node)
@@ -1299,16 +1447,16 @@ static int single_operand(Graph *g, int node)
    the model asks: they stay float.) */
 static void close_chain(Graph *g, int m)
 {
-	int t = g->n[m].in[0], nodes[MAX_READERS], q, d, qt, dt, p;
+	int t = g->n[m].in[0], nodes[MAX_READERS], q, d, qt, dt, p, y;
 	const Quant *qy;
 
 	if (!single_operand(g, m) || t < 0 || (p = g->t[t].producer) < 0 ||
 	    g->n[p].op == OP_DEQUANTIZE_LINEAR || g->t[t].dtype != DT_F32 ||
-	    readers(g, t, nodes) != 1 || result_of(g, g->n[m].out[0], &qy, 0) < 0 ||
+	    readers(g, t, nodes) != 1 || (y = result_of(g, g->n[m].out[0], &qy, 0)) < 0 ||
 	    ir_consumers(g, g->n[m].out[0], nodes, MAX_READERS) < 1)
 		return;
 	q = nodes[0]; /* a QuantizeLinear of M's result: its scale and zero point */
-	qt = int8_like(g, t, qy);
+	qt = quantized_like(g, t, qy, g->t[y].dtype);
 	d = ir_node_new(g, OP_QUANTIZE_LINEAR, arena_printf(&g->arena, "%s/q", g->n[p].name), 3, 1);
 	memcpy(g->n[d].in, g->n[q].in, sizeof(int) * 3);
 	g->n[d].nin = g->n[q].nin;
@@ -1336,8 +1484,8 @@ static void cancel(Graph *g, int node)
 	int d = producer_is(g, g->n[node].in[0], OP_DEQUANTIZE_LINEAR), x, y = g->n[node].out[0];
 	const Quant *qx;
 
-	if (d < 0 || (x = activation(g, g->n[node].in[0], &qx)) < 0 || g->t[y].dtype != DT_S8 ||
-	    g->t[y].quant.n != 1 || ir_is_const(g, x))
+	if (d < 0 || (x = activation(g, g->n[node].in[0], &qx)) < 0 ||
+	    g->t[y].dtype != g->t[x].dtype || g->t[y].quant.n != 1 || ir_is_const(g, x))
 		return;
 	g->n[node].dead = 1;
 	g->t[y].producer = -1;
@@ -1403,13 +1551,15 @@ void pass_quant(Graph *g)
 		    (!reads_dequantized(g, i) && !(op_info[op].flags & OPF_ELEMENTWISE) &&
 		     op != OP_AVERAGE_POOL && op != OP_GLOBAL_AVERAGE_POOL && op != OP_REDUCE_MEAN))
 			continue;
-		if (convert(g, i) && verbose())
+		if ((touches_wide(g, i) ? convert_wide(g, i) : convert(g, i)) && verbose())
 			ir_note(g, i, "stays float: its operands or its result are not quantized "
 				"as an integer op needs");
 	}
+	take_wide = 1; /* QuantizeLinear(DequantizeLinear(x)) of int16 x too */
 	for (int i = 0; i < nn; i++)
 		if (!g->n[i].dead && g->n[i].op == OP_QUANTIZE_LINEAR)
 			cancel(g, i);
+	take_wide = 0;
 	fold_dequantized(g);
 	ir_toposort(g); /* the new nodes were appended: pass_dce walks a schedule */
 	pass_dce(g);

@@ -36,6 +36,7 @@
 #include "o2m_q8.h"
 #include "o2m_q8x.h"
 #include "o2m_q8w.h"
+#include "o2m_q16.h"
 
 /* extra */
 #include "o2m_attention.h"

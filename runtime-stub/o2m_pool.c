@@ -1,6 +1,6 @@
 /* o2m_pool.c - the pooling kernels. Window geometry is integer code shared by every
    type and lives here; the typed loops are in o2m_pool_impl.h, included once per
-   element type (max pooling also for int8 and uint8). */
+   element type (max pooling also for int8, uint8 and int16). */
 #include "o2m_pool.h"
 #include "o2m_window.h"
 
@@ -118,6 +118,14 @@ static int64_t pool_index(const o2m_pool_params *p, const geo *g, int32_t plane,
 #define T uint8_t
 #define SFX(name) name##_u8
 #define LOWEST 0
+#include "o2m_pool_impl.h"
+#undef T
+#undef SFX
+#undef LOWEST
+
+#define T int16_t
+#define SFX(name) name##_s16
+#define LOWEST INT16_MIN
 #include "o2m_pool_impl.h"
 #undef T
 #undef SFX

@@ -36,9 +36,11 @@ typedef struct {
 	int32_t out_d, out_h, out_w;
 } o2m_unpool_params;
 
-/* MaxPool takes the float types and 8-bit integers */
+/* MaxPool takes the float types and 8-bit integers (ONNX's), and int16 (the int16
+   activations of a16w8) */
 #define O2M_TYPES_MAXPOOL(X, ...) \
-	O2M_TYPES_FLOAT(X, __VA_ARGS__) X(s8, int8_t, __VA_ARGS__) X(u8, uint8_t, __VA_ARGS__)
+	O2M_TYPES_FLOAT(X, __VA_ARGS__) X(s8, int8_t, __VA_ARGS__) X(u8, uint8_t, __VA_ARGS__) \
+	X(s16, int16_t, __VA_ARGS__)
 
 #define O2M_DECL_POOL_(sfx, T, name) int o2m_##name##_##sfx(const o2m_pool_params *p, const T *x, T *y);
 #define O2M_DECL_POOL_IDX_(sfx, T, name) \
