@@ -69,6 +69,8 @@ static const char *usage_common =
 	"                       file or a .npy array holding any number of samples\n"
 	"  --calib-method M     minmax (default), percentile[=P] (99.99), entropy or mse;\n"
 	"                       TENSOR=M for one tensor (repeatable)\n"
+	"  --a16w8 NODE         with --quantize int8: the node computes with int16\n"
+	"                       activations, converted at its edges (repeatable)\n"
 	"  --keep-float NODE    with --quantize: the node stays float, quantized and\n"
 	"                       dequantized at its edges (repeatable)\n"
 	"  --io MODE            a model quantized by --quantize takes and returns int8\n"
@@ -263,7 +265,7 @@ static const struct {
 	{"--max-constants", C_MODEL},   {"--max-nodes", C_MODEL},   {"--qdq", C_MODEL},
 	{"--quantize", C_MODEL},        {"--calib", C_MODEL},
 	{"--calib-method", C_MODEL},    {"--io", C_MODEL},
-	{"--keep-float", C_MODEL},
+	{"--keep-float", C_MODEL},       {"--a16w8", C_MODEL},
 	{"--mcu", C_MODEL},
 	{"--ram-limit", C_COMPILE | C_INSPECT | C_VALIDATE},
 	{"--flash-limit", C_COMPILE | C_INSPECT | C_VALIDATE},
@@ -393,6 +395,7 @@ static int calib_method_arg(CalibOptions *co, const char *arg)
 static int quant_options_ok(const CliOptions *o)
 {
 	const char *lone = o->ncalib ? "--calib" : o->calib_opt.nkeep_float ? "--keep-float"
+			 : o->calib_opt.na16_nodes ? "--a16w8"
 			 : o->calib_opt.nper_tensor ? "--calib-method" : NULL;
 
 	if (o->quantize && !o->ncalib) {
@@ -532,6 +535,12 @@ int cli_parse(const char *cmd, int argc, char **argv, CliOptions *o)
 							  sizeof(char *) * (size_t)(o->calib_opt.nkeep_float + 1));
 			IR_ASSERT(o->calib_opt.keep_float);
 			o->calib_opt.keep_float[o->calib_opt.nkeep_float++] = next;
+		} else if (!strcmp(a, "--a16w8")) {
+			NEED_ARG();
+			o->calib_opt.a16_nodes = realloc(o->calib_opt.a16_nodes,
+							 sizeof(char *) * (size_t)(o->calib_opt.na16_nodes + 1));
+			IR_ASSERT(o->calib_opt.a16_nodes);
+			o->calib_opt.a16_nodes[o->calib_opt.na16_nodes++] = next;
 		} else if (!strcmp(a, "--io")) {
 			NEED_ARG();
 			if (strcmp(next, "int8") && strcmp(next, "float"))
@@ -728,6 +737,7 @@ void cli_free(CliOptions *o)
 		free((char *)o->calib_opt.per_tensor[i].tensor);
 	free(o->calib_opt.per_tensor);
 	free(o->calib_opt.keep_float);
+	free(o->calib_opt.a16_nodes);
 	for (int i = 0; i < o->nqlayers; i++) {
 		free((char *)o->qlayers[i].tensor);
 		free((char *)o->qlayers[i].node);

@@ -48,6 +48,8 @@ static void quant_options(const CliOptions *o, char *buf, size_t len)
 	}
 	for (int i = 0; i < c->nkeep_float; i++)
 		add(buf, len, " --keep-float %s", c->keep_float[i]);
+	for (int i = 0; i < c->na16_nodes; i++)
+		add(buf, len, " --a16w8 %s", c->a16_nodes[i]);
 	if (c->io_float)
 		add(buf, len, " --io float");
 }

@@ -635,14 +635,33 @@ int prep_q8pool(Graph *g, int node, Lowered *L)
 
 /* ---- QRequantize: X -> Y, another scale and zero point ---- */
 
+/* Y has X's shape, and its type: attribute `to` (an ONNX type number: int8 or int16,
+   from int8 to int16 or back where an int16 layer meets int8 ones), else X's */
+int shape_q8requant(Graph *g, int node)
+{
+	const Tensor *x = in_t(g, node, 0);
+	int64_t to = ir_attr_int(g, node, "to", 0);
+	DType dt = to ? dt_from_onnx((int)to) : x->dtype;
+
+	if (dt != DT_S8 && dt != DT_S16) {
+		ir_error(g, node, "converts to int8 or int16 only");
+		return -1;
+	}
+	set_out(g, node, 0, dt, x->rank, x->dims);
+	return 0;
+}
+
 int prep_q8requant(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_requant_params *p = LW_PARAMS(g, o2m_q8_requant_params);
-	const int wide = in_t(g, node, 0)->dtype == DT_S16;
+	const DType xt = in_t(g, node, 0)->dtype, yt = out_t(g, node, 0)->dtype;
+	/* int8 or int16 in and out: the kernel by the pair */
+	const char *family = xt == DT_S16 ? (yt == DT_S16 ? "q16_requant" : "q16_narrow")
+					  : (yt == DT_S16 ? "q16_widen" : "q8_requant");
 	int k;
 
-	if (wide ? q16_tensor(g, node, 0, 0) || q16_tensor(g, node, 0, 1)
-		 : q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if ((xt == DT_S16 ? q16_tensor(g, node, 0, 0) : q_tensor(g, node, 0, 0)) ||
+	    (yt == DT_S16 ? q16_tensor(g, node, 0, 1) : q_tensor(g, node, 0, 1)))
 		return -1;
 	p->count = lw_i32(g, node, ir_numel(in_t(g, node, 0)));
 	p->input_offset = -qzero(g, node, 0, 0);
@@ -650,7 +669,7 @@ int prep_q8requant(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!p->count || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, wide ? "q16_requant" : "q8_requant", wide ? DT_S16 : DT_S8);
+	k = lw_kernel(g, node, family, xt);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_REQUANT, p, 2, A_IN(0), A_OUT(0));

@@ -248,10 +248,10 @@ static int zero_point(Graph *g, const char *name, DType dt, int32_t zp)
 	return ir_const_new(g, arena_printf(&g->arena, "%s_zero_point", name), dt, 0, NULL, d);
 }
 
-/* t becomes DequantizeLinear(QuantizeLinear(t)) for every reader and graph output */
-static void insert_pair(Graph *g, int t, float scale, int32_t zp, DType et)
+/* DequantizeLinear(QuantizeLinear(t)), its tensors and nodes named after name; the
+   dequantized tensor */
+static int qdq_of(Graph *g, int t, const char *name, float scale, int32_t zp, DType et)
 {
-	const char *name = g->t[t].name;
 	int s = ir_const_new(g, arena_printf(&g->arena, "%s_scale", name), DT_F32, 0, NULL, &scale);
 	int z = zero_point(g, name, et, zp);
 	int qt = ir_tensor_new(g, arena_printf(&g->arena, "%s_quantized", name));
@@ -264,15 +264,24 @@ static void insert_pair(Graph *g, int t, float scale, int32_t zp, DType et)
 	g->n[q].in[0] = t, g->n[q].in[1] = s, g->n[q].in[2] = z, g->n[q].out[0] = qt;
 	g->n[d].in[0] = qt, g->n[d].in[1] = s, g->n[d].in[2] = z, g->n[d].out[0] = dt;
 	g->t[qt].producer = q, g->t[dt].producer = d;
-	ir_replace_value(g, t, dt);
-	g->n[q].in[0] = t;
 	ir_infer_node(g, q);
 	ir_infer_node(g, d);
+	return dt;
+}
+
+/* t becomes DequantizeLinear(QuantizeLinear(t)) for every reader and graph output */
+static int insert_pair(Graph *g, int t, float scale, int32_t zp, DType et)
+{
+	int dt = qdq_of(g, t, g->t[t].name, scale, zp, et), q = g->t[g->n[g->t[dt].producer].in[0]].producer;
+
+	ir_replace_value(g, t, dt);
+	g->n[q].in[0] = t;
+	return dt;
 }
 
 /* a float graph input t becomes an int8 (int16) one (same name) read through a
    DequantizeLinear */
-static void int8_input(Graph *g, int k, float scale, int32_t zp, DType et)
+static int int8_input(Graph *g, int k, float scale, int32_t zp, DType et)
 {
 	int t = g->inputs[k], qt = ir_tensor_new(g, g->t[t].name), dt, d, s, z;
 
@@ -290,6 +299,7 @@ static void int8_input(Graph *g, int k, float scale, int32_t zp, DType et)
 	g->inputs[k] = qt;
 	g->t[qt].flags |= T_INPUT;
 	g->t[t].flags &= ~(unsigned)T_INPUT;
+	return dt;
 }
 
 /* a float graph output t becomes an int8 (int16) one: its QuantizeLinear's result */
@@ -373,28 +383,118 @@ static int has_name(const Node *n, const char *name)
 	return 0;
 }
 
-/* --keep-float: marks the named nodes; an error for a name no node has */
-static int keep_float(Graph *g, const CalibOptions *co)
+/* mark[i] = 1 for each node named by names (--keep-float, --a16w8); an error for a name
+   no node has */
+static int mark_nodes(Graph *g, const char **names, int n, const char *option,
+		      unsigned char *mark)
 {
-	for (int k = 0; k < co->nkeep_float; k++) {
+	for (int k = 0; k < n; k++) {
 		int found = 0;
 		for (int i = 0; i < g->nn; i++)
-			if (!g->n[i].dead && has_name(&g->n[i], co->keep_float[k]))
-				g->n[i].keep_float = found = 1;
+			if (!g->n[i].dead && has_name(&g->n[i], names[k]))
+				mark[i] = found = 1;
 		if (!found) {
-			const char **names = malloc(sizeof *names * (size_t)(g->nn + 1));
+			const char **all = malloc(sizeof *all * (size_t)(g->nn + 1));
 			int near;
-			IR_ASSERT(names);
+			IR_ASSERT(all);
 			for (int i = 0; i < g->nn; i++)
-				names[i] = g->n[i].name;
-			near = ir_nearest(co->keep_float[k], names, g->nn);
-			ir_error(g, -1, "--keep-float: no node '%s'%s%s%s", co->keep_float[k],
-				 near >= 0 ? " (did you mean '" : "", near >= 0 ? names[near] : "",
+				all[i] = g->n[i].name;
+			near = ir_nearest(names[k], all, g->nn);
+			ir_error(g, -1, "%s: no node '%s'%s%s%s", option, names[k],
+				 near >= 0 ? " (did you mean '" : "", near >= 0 ? all[near] : "",
 				 near >= 0 ? "'?)" : "");
-			free(names);
+			free(all);
 		}
 	}
 	return g->nerrors ? -1 : 0;
+}
+
+/* --keep-float: the named nodes stay float */
+static int keep_float(Graph *g, const CalibOptions *co)
+{
+	unsigned char *mark = calloc((size_t)g->nn + 1, 1);
+	int rc;
+
+	IR_ASSERT(mark);
+	rc = mark_nodes(g, co->keep_float, co->nkeep_float, "--keep-float", mark);
+	for (int i = 0; i < g->nn; i++)
+		if (mark[i])
+			g->n[i].keep_float = 1;
+	free(mark);
+	return rc;
+}
+
+/* ---- --a16w8 NODE: int16 activations for chosen nodes of an int8 model ---- */
+
+/* the nodes named by --a16w8, and after each the Relu or data movement that takes its
+   result's quantization (takes_next), so the pair stays one int16 op */
+static unsigned char *a16_marks(Graph *g, const CalibOptions *co)
+{
+	unsigned char *mark = calloc((size_t)g->nn + 1, 1);
+
+	IR_ASSERT(mark);
+	if (mark_nodes(g, co->a16_nodes, co->na16_nodes, "--a16w8", mark)) {
+		free(mark);
+		return NULL;
+	}
+	for (int i = 0; i < g->nn; i++) {
+		int t = mark[i] && g->n[i].nout == 1 ? g->n[i].out[0] : -1, r;
+		while (t >= 0 && takes_next(g, t) && ir_consumers(g, t, &r, 1) == 1) {
+			mark[r] = 1;
+			t = g->n[r].out[0];
+		}
+	}
+	return mark;
+}
+
+/* the type node i computes in: int16 with --quantize a16w8 or when --a16w8 names it */
+static DType node_type(const CalibOptions *co, const unsigned char *mark, int nmark, int i)
+{
+	return co->a16 || (i >= 0 && i < nmark && mark[i]) ? DT_S16 : DT_S8;
+}
+
+/* the type of activation t: its producer's; a graph input's, int16 when every reader
+   computes in int16 */
+static DType act_type(Graph *g, const CalibOptions *co, const unsigned char *mark, int nmark,
+		      int t)
+{
+	int nodes[64], n;
+
+	if (co->a16 || g->t[t].producer >= 0)
+		return node_type(co, mark, nmark, g->t[t].producer);
+	n = ir_consumers(g, t, nodes, 64);
+	for (int i = 0; i < n && i < 64; i++)
+		if (node_type(co, mark, nmark, nodes[i]) != DT_S16)
+			return DT_S8;
+	return n > 0 && n <= 64 ? DT_S16 : DT_S8;
+}
+
+/* the readers of dequantized dt (type et, range [lo, hi]) that compute in the other
+   type read it quantized again in theirs: DequantizeLinear(QuantizeLinear(dt)), which
+   the quant pass makes one QRequantize from int8 to int16 or back */
+static void retype_readers(Graph *g, int t, int dt, double lo, double hi, DType et,
+			   const CalibOptions *co, const unsigned char *mark, int nmark)
+{
+	int nodes[64], n = ir_consumers(g, dt, nodes, 64), other = -1;
+	const DType ot = et == DT_S16 ? DT_S8 : DT_S16;
+
+	for (int i = 0; i < n && i < 64; i++) {
+		float scale;
+		int32_t zp;
+		if (node_type(co, mark, nmark, nodes[i]) == et ||
+		    g->n[nodes[i]].op == OP_QUANTIZE_LINEAR)
+			continue;
+		if (other < 0) {
+			quant_params(lo, hi, ot == DT_S16, &scale, &zp);
+			fixed_range(g, t, ot == DT_S16, &scale, &zp);
+			other = qdq_of(g, dt, arena_printf(&g->arena, "%s_%s", g->t[t].name,
+							   ot == DT_S16 ? "int16" : "int8"),
+				       scale, zp, ot);
+		}
+		for (int k = 0; k < g->n[nodes[i]].nin; k++)
+			if (g->n[nodes[i]].in[k] == dt)
+				g->n[nodes[i]].in[k] = other;
+	}
 }
 
 static int io_index(const int *list, int n, int t)
@@ -411,14 +511,18 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 	Graph *c;
 	IrRun *run;
 	Collect col;
-	int nt, rc = 0;
+	unsigned char *mark;
+	int nt, nmark, rc = 0;
 
-	if (simplify(g, popt) || keep_float(g, co) || check_tensors(g, co))
+	if (simplify(g, popt) || keep_float(g, co) || check_tensors(g, co) ||
+	    !(mark = a16_marks(g, co)))
 		return -1;
+	nmark = g->nn;
 	c = ir_graph_clone(g);
 	pass_lower(c);
 	if (c->nerrors || !(run = ir_run_new(c))) {
 		ir_graph_free(c);
+		free(mark);
 		return -1;
 	}
 	nt = g->nt;
@@ -442,22 +546,27 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 		}
 	}
 	for (int t = 0; t < nt && !rc; t++) {
-		const DType et = co->a16 ? DT_S16 : DT_S8;
 		double lo, hi;
 		float scale;
 		int32_t zp;
+		DType et;
+		int dt = -1;
 		if (!col.st[t].seen || !wanted(g, t) || takes_next(g, t))
 			continue;
+		et = act_type(g, co, mark, nmark, t);
 		choose(&col.st[t], co, g->t[t].name, &lo, &hi);
-		quant_params(lo, hi, co->a16, &scale, &zp);
-		fixed_range(g, t, co->a16, &scale, &zp);
+		quant_params(lo, hi, et == DT_S16, &scale, &zp);
+		fixed_range(g, t, et == DT_S16, &scale, &zp);
 		if (!co->io_float && io_index(g->inputs, g->ninputs, t) >= 0)
-			int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp, et);
+			dt = int8_input(g, io_index(g->inputs, g->ninputs, t), scale, zp, et);
 		else if (!co->io_float && io_index(g->outputs, g->noutputs, t) >= 0)
 			int8_output(g, io_index(g->outputs, g->noutputs, t), scale, zp, et);
 		else
-			insert_pair(g, t, scale, zp, et);
+			dt = insert_pair(g, t, scale, zp, et);
+		if (dt >= 0 && !co->a16 && co->na16_nodes)
+			retype_readers(g, t, dt, lo, hi, et, co, mark, nmark);
 	}
+	free(mark);
 	for (int t = 0; t < nt; t++)
 		free(col.st[t].hist);
 	free(col.st);

@@ -24,6 +24,8 @@ typedef struct {
 			      0: int8 (int16) ones, their scale and zero point in the header */
 	const char **keep_float; /* nodes that stay float (by ONNX name) */
 	int nkeep_float;
+	const char **a16_nodes;  /* nodes whose activations are int16 in an int8 model */
+	int na16_nodes;
 } CalibOptions;
 
 /* sample i's input values, one pointer per g->inputs (in ONNX order) */

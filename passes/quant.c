@@ -1485,14 +1485,17 @@ static void cancel(Graph *g, int node)
 	const Quant *qx;
 
 	if (d < 0 || (x = activation(g, g->n[node].in[0], &qx)) < 0 ||
-	    g->t[y].dtype != g->t[x].dtype || g->t[y].quant.n != 1 || ir_is_const(g, x))
+	    (g->t[y].dtype != DT_S8 && g->t[y].dtype != DT_S16) || g->t[y].quant.n != 1 ||
+	    ir_is_const(g, x))
 		return;
 	g->n[node].dead = 1;
 	g->t[y].producer = -1;
-	if (ir_quant_same(qx, &g->t[y].quant))
+	if (g->t[y].dtype == g->t[x].dtype && ir_quant_same(qx, &g->t[y].quant))
 		ir_replace_value(g, y, x);
-	else
+	else if (g->t[y].dtype == g->t[x].dtype)
 		requantize(g, node, x, y);
+	else /* int8 to int16 or back (--a16w8 NODE) */
+		ir_attr_set_int(g, requantize(g, node, x, y), "to", dt_onnx(g->t[y].dtype));
 }
 
 static void fold_dequantized(Graph *g)

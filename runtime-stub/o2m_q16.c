@@ -304,3 +304,30 @@ int o2m_q16_requant_s16(const o2m_q8_requant_params *p, const int16_t *x, int16_
 			     p->output_offset, p->act_min, p->act_max);
 	return O2M_OK;
 }
+
+int o2m_q16_widen_s8(const o2m_q8_requant_params *p, const int8_t *x, int16_t *y)
+{
+	int32_t i;
+
+	if (!x || !y || p->count < 0 || p->input_offset < -128 || p->input_offset > 128 ||
+	    !scale_ok(p->mult, p->shift) || !out_ok(p->output_offset, p->act_min, p->act_max))
+		return O2M_ERR_ARG;
+	for (i = 0; i < p->count; i++)
+		y[i] = out16(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
+			     p->output_offset, p->act_min, p->act_max);
+	return O2M_OK;
+}
+
+int o2m_q16_narrow_s16(const o2m_q8_requant_params *p, const int16_t *x, int8_t *y)
+{
+	int32_t i;
+
+	if (!x || !y || p->count < 0 || !off_ok(p->input_offset) || !scale_ok(p->mult, p->shift) ||
+	    p->output_offset < -128 || p->output_offset > 127 || p->act_min < INT8_MIN ||
+	    p->act_min > p->act_max || p->act_max > INT8_MAX)
+		return O2M_ERR_ARG;
+	for (i = 0; i < p->count; i++)
+		y[i] = (int8_t)out16(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
+				     p->output_offset, p->act_min, p->act_max);
+	return O2M_OK;
+}

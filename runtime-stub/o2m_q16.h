@@ -74,7 +74,11 @@ int o2m_q16_mul_s16(const o2m_q8_binary_params *p, const int16_t *a, const int16
 int o2m_q16_avgpool_s16(const o2m_q8_pool_params *p, const int16_t *x, int16_t *y);
 int o2m_q16_gavgpool_s16(const o2m_q8_pool_params *p, const int16_t *x, int16_t *y);
 
-/** One rescale of every element, as o2m_q8_requant_s8 on int16. */
+/** One rescale of every element, as o2m_q8_requant_s8 on int16; from int8 to int16
+    (widen, where an int16 layer of an int8 model reads an int8 tensor) and back
+    (narrow), the clamp in the output's type. */
 int o2m_q16_requant_s16(const o2m_q8_requant_params *p, const int16_t *x, int16_t *y);
+int o2m_q16_widen_s8(const o2m_q8_requant_params *p, const int8_t *x, int16_t *y);
+int o2m_q16_narrow_s16(const o2m_q8_requant_params *p, const int16_t *x, int8_t *y);
 
 #endif

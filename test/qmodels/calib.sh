@@ -138,6 +138,35 @@ for dir in "$here"/calib/*/; do
 		fi
 	done
 done
+# int16 for chosen nodes of an int8 model (--a16w8 NODE): a convolution in the middle
+# and the last layer (whose output, and so the interface, becomes int16); integer-only,
+# with the int8/int16 conversions at their edges, SQNR >= 25 dB; a name no node has
+# is an error
+m=resnet8_cifar
+rm -rf "$out/$m.pn"
+"$bin" validate "test/models/$m/model.onnx" --data "test/models/$m" --quantize int8 \
+	--a16w8 /stacks/stacks.1/a/a.0/Conv --a16w8 /fc/Gemm --calib "$here/calib/$m/input_0.npy" \
+	--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.pn" >"$out/$m.pn.log" 2>&1
+rc=$?
+sqnr=$(lowest_sqnr "$out/$m.pn.log")
+calls=$(grep -o "o2m_q16_[a-z]*_s[0-9]*(" "$out/$m.pn/gen/model.c" 2>/dev/null | sort -u | tr -d '(' | tr '\n' ' ')
+if [ $rc -eq 0 ] && sh "$here/intonly.sh" "$out/$m.pn/gen/model.c" >/dev/null 2>&1 &&
+	sqnr_ok "$sqnr" && [ "$calls" = "o2m_q16_conv_s16 o2m_q16_fc_s16 o2m_q16_narrow_s16 o2m_q16_widen_s8 " ]; then
+	pass=$((pass + 1))
+	echo "PASS $m --quantize int8 --a16w8 NODE x2 (sqnr $sqnr dB; $calls)"
+else
+	fail=$((fail + 1))
+	echo "FAIL $m --quantize int8 --a16w8 NODE x2: exit $rc, sqnr ${sqnr:-none}, int16 kernels: $calls"
+fi
+if "$bin" compile "test/models/$m/model.onnx" -o "$out/$m.pnbad" --quantize int8 \
+	--a16w8 /fc/Gem --calib "$here/calib/$m/input_0.npy" >"$out/$m.pnbad.log" 2>&1 ||
+	! grep -q "a16w8: no node '/fc/Gem' (did you mean '/fc/Gemm'?)" "$out/$m.pnbad.log"; then
+	fail=$((fail + 1))
+	echo "FAIL --a16w8 of a name no node has: $(head -1 "$out/$m.pnbad.log")"
+else
+	pass=$((pass + 1))
+	echo "PASS --a16w8 of a name no node has is an error"
+fi
 if "$bin" compile test/models/ds_cnn_kws/model.onnx -o "$out/entropy16" --quantize a16w8 \
 	--calib "$here/calib/ds_cnn_kws/input_0.npy" --calib-method entropy \
 	>"$out/entropy16.log" 2>&1 || ! grep -q "entropy chooses 8-bit ranges" "$out/entropy16.log"; then

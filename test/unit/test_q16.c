@@ -322,6 +322,39 @@ static void requant_is_within_a_step(void **state)
 	}
 }
 
+/* int8 to int16 (a scale 100 to 128 times finer: any int8 value fits) and back */
+static void widen_and_narrow(void **state)
+{
+	int8_t b[256], b2[256];
+	int16_t w[256];
+	o2m_q8_requant_params up, down;
+	(void)state;
+	reseed(21);
+	for (int t = 0; t < 100; t++) {
+		double s8 = rndu(0.001, 0.1), s16 = s8 / rndu(100, 128); /* 255 steps fit */
+		int z8 = rnd(-128, 127);
+		up.count = down.count = 256;
+		up.input_offset = -z8, up.output_offset = 0;
+		up.act_min = -32768, up.act_max = 32767;
+		quantize_multiplier(s8 / s16, &up.mult, &up.shift);
+		down.input_offset = 0, down.output_offset = z8;
+		down.act_min = -128, down.act_max = 127;
+		quantize_multiplier(s16 / s8, &down.mult, &down.shift);
+		for (int i = 0; i < 256; i++)
+			b[i] = (int8_t)(i - 128);
+		assert_int_equal(o2m_q16_widen_s8(&up, b, w), O2M_OK);
+		assert_int_equal(o2m_q16_narrow_s16(&down, w, b2), O2M_OK);
+		for (int i = 0; i < 256; i++) {
+			assert_int_equal(w[i], clamp16(ref_requant(b[i] - z8, up.mult, up.shift), -32768,
+						       32767));
+			near_real(w[i], (b[i] - z8) * s8 / s16, -32768, 32767, "widen", i);
+			assert_int_equal(b2[i], b[i]); /* the round trip is exact */
+		}
+		down.act_max = 200; /* beyond int8 */
+		assert_int_equal(o2m_q16_narrow_s16(&down, w, b2), O2M_ERR_ARG);
+	}
+}
+
 static void kernels_reject_bad_arguments(void **state)
 {
 	o2m_q8_fc_params f = {1, 1, 1, 0, 0, -32768, 32767};
@@ -356,6 +389,7 @@ int main(void)
 		cmocka_unit_test(add_mul_match_reference_and_real),
 		cmocka_unit_test(pools_are_the_mean),
 		cmocka_unit_test(requant_is_within_a_step),
+		cmocka_unit_test(widen_and_narrow),
 		cmocka_unit_test(kernels_reject_bad_arguments),
 	};
 	(void)ref_out; /* q8ref.h's int8 clamp: the int16 one is clamp16 */
