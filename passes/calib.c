@@ -363,7 +363,8 @@ static int takes_next(const Graph *g, int t)
 		return 0;
 	switch (r->op) {
 	case OP_RELU: case OP_MAX_POOL: case OP_RESHAPE: case OP_FLATTEN: case OP_SQUEEZE:
-	case OP_UNSQUEEZE: case OP_TRANSPOSE:
+	case OP_UNSQUEEZE: case OP_TRANSPOSE: case OP_REDUCE_MAX: case OP_REDUCE_MIN:
+	case OP_GLOBAL_MAX_POOL:
 		return 1;
 	default:
 		return 0;
@@ -512,7 +513,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 	IrRun *run;
 	Collect col;
 	unsigned char *mark;
-	int nt, nmark, rc = 0;
+	int nt, nmark, rc = 0, *src;
 
 	if (simplify(g, popt) || keep_float(g, co) || check_tensors(g, co) ||
 	    !(mark = a16_marks(g, co)))
@@ -545,6 +546,15 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 			}
 		}
 	}
+	/* the parts of a Split take the range of what it splits, as TFLite's converter
+	   gives them its scale: the Split runs on int8 without rescaling */
+	src = malloc(sizeof *src * ((size_t)nt + 1));
+	IR_ASSERT(src);
+	for (int t = 0; t < nt; t++) {
+		int p = g->t[t].producer;
+		src[t] = p >= 0 && g->n[p].op == OP_SPLIT && col.st[g->n[p].in[0]].seen ? g->n[p].in[0]
+										   : t;
+	}
 	for (int t = 0; t < nt && !rc; t++) {
 		double lo, hi;
 		float scale;
@@ -554,7 +564,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 		if (!col.st[t].seen || !wanted(g, t) || takes_next(g, t))
 			continue;
 		et = act_type(g, co, mark, nmark, t);
-		choose(&col.st[t], co, g->t[t].name, &lo, &hi);
+		choose(&col.st[src[t]], co, g->t[src[t]].name, &lo, &hi);
 		quant_params(lo, hi, et == DT_S16, &scale, &zp);
 		fixed_range(g, t, et == DT_S16, &scale, &zp);
 		if (!co->io_float && io_index(g->inputs, g->ninputs, t) >= 0)
@@ -566,6 +576,7 @@ int calib_quantize(Graph *g, const PassOptions *popt, const CalibOptions *co, Ca
 		if (dt >= 0 && !co->a16 && co->na16_nodes)
 			retype_readers(g, t, dt, lo, hi, et, co, mark, nmark);
 	}
+	free(src);
 	free(mark);
 	for (int t = 0; t < nt; t++)
 		free(col.st[t].hist);

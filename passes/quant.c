@@ -170,13 +170,15 @@ static void expand_qlinear(Graph *g, int node)
 
 /* ---- 2. uint8 to int8 ---- */
 
-/* ops that move or select elements: they run on int8 as on real values, and commute with
-   subtracting 128 */
+/* ops that move or select elements (the largest or smallest of them too: dequantizing is
+   increasing): they run on int8 as on real values, and commute with subtracting 128 */
 static int moves_data(Graph *g, int node)
 {
 	switch (g->n[node].op) {
 	case OP_MAX_POOL:
 		return g->n[node].nout < 2 || g->n[node].out[1] < 0;
+	case OP_REDUCE_MAX: case OP_REDUCE_MIN: case OP_GLOBAL_MAX_POOL:
+		return 1;
 	case OP_RESIZE:
 		return !strcmp(ir_attr_str(g, node, "mode", "nearest"), "nearest");
 	case OP_RESHAPE: case OP_FLATTEN: case OP_TRANSPOSE: case OP_SQUEEZE: case OP_UNSQUEEZE:
@@ -639,6 +641,45 @@ static int move(Graph *g, int node)
 	ir_infer_node(g, id);
 	if (t != y)
 		requantize(g, node, t, y);
+	return 0;
+}
+
+/* Split: the parts on int8 (int16), each rescaled after it when its facts differ */
+static int split(Graph *g, int node)
+{
+	const Quant *qx, *qy;
+	int x = activation(g, g->n[node].in[0], &qx), id, nout = g->n[node].nout, t[64];
+
+	if (x < 0 || nout > 64)
+		return -1;
+	for (int k = 0; k < nout; k++) {
+		int y = g->n[node].out[k];
+		if (y >= 0 && ((y = result_of(g, y, &qy, 0)) < 0 || g->t[y].dtype != g->t[x].dtype))
+			return -1;
+	}
+	id = ir_node_new(g, OP_SPLIT, g->n[node].name, g->n[node].nin, nout);
+	memcpy(g->n[id].in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
+	g->n[id].in[0] = x;
+	g->n[id].opset = g->n[node].opset;
+	g->n[id].nattr = g->n[node].nattr;
+	g->n[id].attr = g->n[node].attr;
+	g->n[id].fused = g->n[node].fused;
+	for (int k = 0; k < nout; k++) {
+		int f = g->n[node].out[k], y;
+		t[k] = -1;
+		if (f < 0)
+			continue;
+		y = result(g, f, &qy);
+		g->t[f].producer = -1;
+		t[k] = ir_quant_same(qx, qy) ? y : quantized_like(g, y, qx, g->t[y].dtype);
+		g->n[id].out[k] = t[k];
+		g->t[t[k]].producer = id;
+		if (t[k] != y)
+			requantize(g, node, t[k], y);
+	}
+	for (int k = 0; k < nout; k++)
+		g->n[id].out[k] = t[k];
+	g->n[node].dead = 1;
 	return 0;
 }
 
@@ -1370,6 +1411,9 @@ static int convert_wide(Graph *g, int node)
 	case OP_PAD:
 		rc = pad(g, node);
 		break;
+	case OP_SPLIT:
+		rc = split(g, node);
+		break;
 	case OP_BATCH_NORM:
 		rc = batchnorm(g, node);
 		break;
@@ -1411,6 +1455,8 @@ static int convert(Graph *g, int node)
 		return concat(g, node);
 	case OP_PAD:
 		return pad(g, node);
+	case OP_SPLIT:
+		return split(g, node);
 	case OP_BATCH_NORM:
 		return batchnorm(g, node);
 	case OP_RELU:

@@ -10,9 +10,11 @@
 #define O2M_TYPES_REDUCE(X, ...) O2M_TYPES_FLOAT(X, __VA_ARGS__) \
 	X(s32, int32_t, __VA_ARGS__) X(s64, int64_t, __VA_ARGS__) \
 	X(u32, uint32_t, __VA_ARGS__) X(u64, uint64_t, __VA_ARGS__)
-/* ... and ReduceMax, ReduceMin, which also take int8, uint8 and bool (False < True). */
+/* ... and ReduceMax, ReduceMin, which also take int8, uint8 and bool (False < True), and
+   int16 (the int16 activations of a16w8). */
 #define O2M_TYPES_MINMAX(X, ...) O2M_TYPES_REDUCE(X, __VA_ARGS__) \
-	X(s8, int8_t, __VA_ARGS__) X(u8, uint8_t, __VA_ARGS__) X(bool, uint8_t, __VA_ARGS__)
+	X(s8, int8_t, __VA_ARGS__) X(u8, uint8_t, __VA_ARGS__) X(bool, uint8_t, __VA_ARGS__) \
+	X(s16, int16_t, __VA_ARGS__)
 
 /** Geometry of a reduction. Output element i (the output is dense) reduces the inner box
     that starts at input offset base(i); base walks the outer box (the kept dims) with
