@@ -89,9 +89,6 @@ void ir_quant_multiplier(double m, int32_t *mult, int32_t *shift);
 /* m as one packed word (o2m_q8.h): (mult & ~63) | (shift + 32), mult a multiple of 64
    rounded from m directly (0 | 32 for m == 0 or too small) */
 int32_t ir_quant_pack(double m);
-/* the per-channel word of the int16-activation kernels (o2m_q16.h): TFLite's multiplier
-   of m reduced to 15 bits, shifted left by 16, or'ed with shift + 32 */
-int32_t ir_quant_pack16(double m);
 
 /* ---- tensors ---- */
 enum {

@@ -298,7 +298,7 @@ static int q16_channel_words(Graph *g, int node, Lowered *L, int64_t channels, i
 				 "y_scale stay below 128");
 			return -1;
 		}
-		r[c] = ir_quant_pack16(m);
+		r[c] = ir_quant_pack(m);
 	}
 	*ri = lw_const(g, L, DT_S32, channels, r);
 	return 0;
@@ -682,8 +682,16 @@ int shape_q8lut(Graph *g, int node)
 {
 	Tensor *t = in_t(g, node, 1);
 
-	if ((t->dtype != DT_S8 && t->dtype != DT_S16) || ir_numel(t) != 256 ||
-	    !ir_is_const(g, g->n[node].in[1])) {
+	if (in_t(g, node, 0)->dtype == DT_S16) { /* int16 input: an interpolated table */
+		if (t->dtype != DT_S32 || ir_numel(t) != 513 || !ir_is_const(g, g->n[node].in[1])) {
+			ir_error(g, node, "the table (input 1) of an int16 input must be 513 int32 "
+				 "constants");
+			return -1;
+		}
+		set_out(g, node, 0, DT_S16, in_t(g, node, 0)->rank, in_t(g, node, 0)->dims);
+		return 0;
+	} else if ((t->dtype != DT_S8 && t->dtype != DT_S16) || ir_numel(t) != 256 ||
+		   !ir_is_const(g, g->n[node].in[1])) {
 		ir_error(g, node, "the table (input 1) must be 256 int8 or int16 constants");
 		return -1;
 	}
@@ -694,14 +702,16 @@ int shape_q8lut(Graph *g, int node)
 int prep_q8lut(Graph *g, int node, Lowered *L)
 {
 	o2m_unary_params *p = LW_PARAMS(g, o2m_unary_params);
+	const int wide = in_t(g, node, 0)->dtype == DT_S16;
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor_wide(g, node, 0, 1))
+	if (wide ? q16_tensor(g, node, 0, 0) || q16_tensor(g, node, 0, 1)
+		 : q_tensor(g, node, 0, 0) || q_tensor_wide(g, node, 0, 1))
 		return -1;
 	p->count = lw_i32(g, node, ir_numel(in_t(g, node, 0)));
 	if (!p->count || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, "q8_lut", out_t(g, node, 0)->dtype);
+	k = lw_kernel(g, node, wide ? "q16_lut" : "q8_lut", out_t(g, node, 0)->dtype);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_UNARY, p, 3, A_IN(0), A_IN(1), A_OUT(0));

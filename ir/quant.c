@@ -77,15 +77,6 @@ int32_t ir_quant_pack(double m)
 	return (int32_t)((uint32_t)mult | (uint32_t)(shift + 32));
 }
 
-int32_t ir_quant_pack16(double m)
-{
-	int32_t mult, shift, r;
-
-	quant_round(m, 1, &mult, &shift);
-	r = mult < 0x7FFF0000 ? (int32_t)(((int64_t)mult + (1 << 15)) >> 16) : 0x7FFF;
-	return (int32_t)(((uint32_t)r << 16) | (uint32_t)(shift + 32));
-}
-
 int ir_quant_act(const Tensor *x)
 {
 	return (x->dtype == DT_S8 || x->dtype == DT_S16) && x->quant.n == 1;

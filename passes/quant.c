@@ -879,10 +879,10 @@ static int function_chain(Graph *g, int node, int *chain, int *xin, int *x, cons
 	return 0;
 }
 
-/* values v[256] through one float op (input xin), computed by the op itself */
-static int apply(Graph *g, int node, int xin, float *v)
+/* values v[nv] through one float op (input xin), computed by the op itself */
+static int apply(Graph *g, int node, int xin, float *v, int64_t nv)
 {
-	int64_t dims[1] = {256};
+	int64_t dims[1] = {nv};
 	int id = ir_node_new(g, g->n[node].op, g->n[node].name, g->n[node].nin, 1), ok;
 
 	memcpy(g->n[id].in, g->n[node].in, sizeof(int) * (size_t)g->n[node].nin);
@@ -893,9 +893,9 @@ static int apply(Graph *g, int node, int xin, float *v)
 	g->n[id].attr = g->n[node].attr;
 	g->t[g->n[id].out[0]].producer = id;
 	ok = ir_infer_node(g, id) == 0 && ir_eval_node(g, id) == 0 &&
-	     g->t[g->n[id].out[0]].dtype == DT_F32 && ir_numel(&g->t[g->n[id].out[0]]) == 256;
+	     g->t[g->n[id].out[0]].dtype == DT_F32 && ir_numel(&g->t[g->n[id].out[0]]) == nv;
 	if (ok)
-		memcpy(v, g->t[g->n[id].out[0]].data, sizeof(float) * 256);
+		memcpy(v, g->t[g->n[id].out[0]].data, sizeof(float) * (size_t)nv);
 	g->n[id].dead = 1;
 	g->t[g->n[id].out[0]].producer = -1;
 	return ok ? 0 : -1;
@@ -909,7 +909,7 @@ static int chain_values(Graph *g, const int *chain, const int *xin, int n, const
 	for (int i = 0; i < 256; i++)
 		v[i] = (float)((i - 128) - qx->zero_point[0]) * qx->scale[0];
 	for (int c = 0; c < n; c++)
-		if (apply(g, chain[c], xin[c], v))
+		if (apply(g, chain[c], xin[c], v, 256))
 			return -1;
 	return 0;
 }
@@ -1314,6 +1314,111 @@ static int reduce_mean(Graph *g, int node)
 
 /* ---- int16 activations ---- */
 
+/* A chain of elementwise functions of an int16 tensor (Sigmoid, Tanh, HardSwish, Erf,
+   ...): QLookup on TFLite's int16 table, 513 values at every 128th input (the chain's
+   float ops evaluated there, quantized to the result), linearly interpolated between
+   (o2m_q16_lut_s16) */
+/* The table of o2m_q16_lut_s16 for the chain from x (facts qx) to a result of facts qy:
+   the chain's float ops evaluated at every 128th input, in output steps times 256. 0
+   when, checked on all 65536 inputs against the chain's own values rounded, every
+   interpolated output is within one step; -1 otherwise (a kink between two samples:
+   LeakyRelu with its zero point off a sample, HardSwish), or when the ops fail. */
+static int wide_table(Graph *g, const int *chain, const int *xin, int n, const Quant *qx,
+		      const Quant *qy, int32_t *tab)
+{
+	float *v = malloc(sizeof *v * 65536);
+	int rc = 0;
+
+	IR_ASSERT(v);
+	for (int i = 0; i < 65536; i++)
+		v[i] = (float)((i - 32768) - qx->zero_point[0]) * qx->scale[0];
+	for (int c = 0; c < n && !rc; c++)
+		rc = apply(g, chain[c], xin[c], v, 65536);
+	for (int j = 0; j < 513 && !rc; j++) { /* the last sample, at 32768, extrapolated */
+		double f = j < 512 ? v[128 * j] : 2.0 * v[65535] - v[65534];
+		double t = nearbyint((f / qy->scale[0] + qy->zero_point[0]) * 256);
+		tab[j] = (int32_t)(t < -8388608 ? -8388608 : t > 8388607 ? 8388607 : t);
+	}
+	for (int i = 0; i < 65536 && !rc; i++) {
+		const int32_t j = i >> 7, r = i & 127;
+		int32_t got = (tab[j] * (128 - r) + tab[j + 1] * r + (1 << 14)) >> 15;
+		double want = nearbyint(v[i] / qy->scale[0]) + qy->zero_point[0];
+		got = got < -32768 ? -32768 : got > 32767 ? 32767 : got;
+		want = want < -32768 ? -32768 : want > 32767 ? 32767 : want;
+		if (fabs(got - want) > 1)
+			rc = -1;
+	}
+	free(v);
+	return rc;
+}
+
+/* QLookup of int16 x by table tab into y, made for node and the chain before it (dead) */
+static void emit_wide_table(Graph *g, int node, const int *chain, int n, int x,
+			    const int32_t *tab, int y)
+{
+	int64_t dims[1] = {513};
+	int in[2];
+
+	for (int c = 0; c < n - 1; c++) /* the ops before node are in the table too */
+		g->n[chain[c]].dead = 1;
+	in[0] = x, in[1] = ir_const_new(g, "", DT_S32, 1, dims, tab);
+	emit(g, node, OP_QLOOKUP, in, 2, y);
+}
+
+static int lookup_wide(Graph *g, int node)
+{
+	int chain[MAX_CHAIN], xin[MAX_CHAIN], n, x = -1, y;
+	const Quant *qx = NULL, *qy;
+	int32_t tab[513];
+
+	n = function_chain(g, node, chain, xin, &x, &qx);
+	if (!n || g->t[x].dtype != DT_S16 || (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0 ||
+	    g->t[y].dtype != DT_S16 || wide_table(g, chain, xin, n, qx, qy, tab))
+		return -1;
+	y = result(g, g->n[node].out[0], &qy);
+	emit_wide_table(g, node, chain, n, x, tab, y);
+	return 0;
+}
+
+/* An average of a function of an int16 tensor with no quantization between (Tanh then
+   AveragePool): the function's values as int16 over their whole range (zero point 0,
+   the finest scale that holds them all: the average's own scale may clip values its
+   mean never reaches), then the int16 average of those, rescaled once */
+static int pool_of_function_wide(Graph *g, int node)
+{
+	int t = g->n[node].in[0], p = g->t[t].producer, nodes[MAX_READERS];
+	int chain[MAX_CHAIN], xin[MAX_CHAIN], n, x, y, t16;
+	const Quant *qx, *qy;
+	float v[513], big = 0, s16;
+	int32_t zero = 0, tab[513];
+	Quant q16;
+
+	if (p < 0 || readers(g, t, nodes) != 1 ||
+	    !(n = function_chain(g, p, chain, xin, &x, &qx)) || g->t[x].dtype != DT_S16 ||
+	    (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0 || g->t[y].dtype != DT_S16)
+		return -1;
+	for (int j = 0; j < 513; j++) /* the function's largest magnitude, at the samples */
+		v[j] = (float)((-32768 + 128 * j) - qx->zero_point[0]) * qx->scale[0];
+	for (int c = 0; c < n; c++)
+		if (apply(g, chain[c], xin[c], v, 513))
+			return -1;
+	for (int j = 0; j < 513; j++)
+		big = fmaxf(big, fabsf(v[j]));
+	s16 = big > 0 && isfinite(big) ? big / 32000 : qy->scale[0];
+	q16.n = 1, q16.axis = 0, q16.scale = &s16, q16.zero_point = &zero;
+	if (s16 / qy->scale[0] >= 128 || /* the average's rescale stays below 128 */
+	    wide_table(g, chain, xin, n, qx, &q16, tab))
+		return -1;
+	y = result(g, g->n[node].out[0], &qy);
+	t16 = ir_tensor_new(g, arena_printf(&g->arena, "%s.q16", g->t[t].name));
+	ir_set_shape(g, t16, DT_S16, g->t[t].rank, g->t[t].dims);
+	ir_quant_set(g, t16, 1, 0, &s16, &zero);
+	emit_wide_table(g, p, chain, n, x, tab, t16);
+	emit(g, node, g->n[node].op == OP_AVERAGE_POOL ? OP_QAVERAGE_POOL : OP_QGLOBAL_AVERAGE_POOL,
+	     &t16, 1, y);
+	return 0;
+}
+
 /* Relu or Clip (constant bounds) of an int16 tensor: folded into the clamp of the op
    that makes it when the facts agree and nothing else reads it, else a QRequantize
    with the clamp */
@@ -1400,10 +1505,10 @@ static int convert_wide(Graph *g, int node)
 		rc = fully_connected(g, node);
 		break;
 	case OP_ADD: case OP_MUL:
-		rc = binary(g, node);
+		rc = binary(g, node) && lookup_wide(g, node) ? -1 : 0;
 		break;
 	case OP_AVERAGE_POOL: case OP_GLOBAL_AVERAGE_POOL:
-		rc = pool(g, node);
+		rc = pool(g, node) && pool_of_function_wide(g, node) ? -1 : 0;
 		break;
 	case OP_CONCAT:
 		rc = concat(g, node);
@@ -1421,7 +1526,7 @@ static int convert_wide(Graph *g, int node)
 		rc = clamp_wide(g, node);
 		break;
 	default:
-		rc = moves_data(g, node) ? move(g, node) : -1;
+		rc = moves_data(g, node) ? move(g, node) : lookup_wide(g, node);
 		break;
 	}
 	take_wide = 0;

@@ -21,13 +21,14 @@ static int scale_ok(int32_t mult, int32_t shift)
 	return mult >= 0 && shift >= -31 && shift <= 30;
 }
 
-/* n per-channel words o2m_q16_requant64 takes */
+/* n packed per-channel words o2m_q16_requant64 takes */
 static int words_ok(const int32_t *rq, int32_t n)
 {
 	int32_t i;
 
 	for (i = 0; i < n; i++)
-		if (o2m_q16_rq_shift(rq[i]) < -31 || o2m_q16_rq_shift(rq[i]) > 7)
+		if (o2m_q8_rq_mult(rq[i]) < 0 || o2m_q8_rq_shift(rq[i]) < -31 ||
+		    o2m_q8_rq_shift(rq[i]) > 7)
 			return 0;
 	return 1;
 }
@@ -37,12 +38,6 @@ static int16_t out16(int32_t v, int32_t off, int32_t lo, int32_t hi)
 	int64_t s = (int64_t)v + off;
 
 	return (int16_t)(s < lo ? lo : s > hi ? hi : s);
-}
-
-/* TFLite's multiplier reduced to 15 bits, from a 31-bit one (o2m_q8_requant's) */
-static int32_t reduced(int32_t mult)
-{
-	return mult < 0x7FFF0000 ? (int32_t)(((int64_t)mult + (1 << 15)) >> 16) : 0x7FFF;
 }
 
 /* ---- the convolution ---- */
@@ -108,7 +103,7 @@ int o2m_q16_conv_s16(const o2m_q8_conv_params *q, const int16_t *x, const int8_t
 			for (oc = g * cout; oc < (g + 1) * cout; oc++) {
 				const int8_t *wf = w + (int64_t)oc * cin * ksize;
 				const int16_t *xg = x + ((int64_t)n * p->c_in + (int64_t)g * cin) * plane;
-				const int32_t r = o2m_q16_rq_mult(rq[oc]), s = o2m_q16_rq_shift(rq[oc]);
+				const int32_t r = o2m_q8_rq_mult(rq[oc]), s = o2m_q8_rq_shift(rq[oc]);
 				for (od = 0; od < p->out_d; od++)
 					for (oh = 0; oh < p->out_h; oh++)
 						for (ow = 0; ow < p->out_w; ow++) {
@@ -143,8 +138,8 @@ int o2m_q16_fc_s16(const o2m_q8_fc_params *p, const int16_t *x, const int8_t *w,
 			int64_t acc = bias ? bias[o] : 0;
 			for (i = 0; i < p->in; i++)
 				acc += (int64_t)(x[i] + p->input_offset) * wr[i];
-			*y++ = out16(o2m_q16_requant64(acc, o2m_q16_rq_mult(rq[o]),
-						       o2m_q16_rq_shift(rq[o])),
+			*y++ = out16(o2m_q16_requant64(acc, o2m_q8_rq_mult(rq[o]),
+						       o2m_q8_rq_shift(rq[o])),
 				     p->output_offset, p->act_min, p->act_max);
 		}
 	return O2M_OK;
@@ -199,7 +194,7 @@ static int16_t mul1(const o2m_q8_binary_params *q, int32_t a, int32_t b)
 	if (prod >= INT32_MIN && prod <= INT32_MAX)
 		v = o2m_q8_requant((int32_t)prod, q->out_mult, q->out_shift);
 	else
-		v = o2m_q16_requant64(prod, reduced(q->out_mult), q->out_shift);
+		v = o2m_q16_requant64(prod, q->out_mult, q->out_shift);
 	return out16(v, q->output_offset, q->act_min, q->act_max);
 }
 
@@ -232,7 +227,7 @@ static int16_t mean16(const o2m_q8_pool_params *q, int64_t sum, int32_t count)
 
 	if (count == 0)
 		return out16(0, q->output_offset, q->act_min, q->act_max);
-	v = o2m_q16_requant64(sum * 256, reduced(q->mult), q->shift);
+	v = o2m_q16_requant64(sum * 256, q->mult, q->shift);
 	v = v >= 0 ? (v + d / 2) / d : (v - d / 2) / d;
 	return out16((int32_t)v, q->output_offset, q->act_min, q->act_max);
 }
@@ -286,6 +281,23 @@ int o2m_q16_gavgpool_s16(const o2m_q8_pool_params *q, const int16_t *x, int16_t 
 		for (i = 0; i < (int32_t)n; i++)
 			sum += *x++ + q->input_offset;
 		y[c] = mean16(q, sum, (int32_t)n);
+	}
+	return O2M_OK;
+}
+
+/* ---- a function by table ---- */
+
+int o2m_q16_lut_s16(const o2m_unary_params *p, const int16_t *x, const int32_t *table,
+		    int16_t *y)
+{
+	int32_t i;
+
+	if (!x || !table || !y || p->count < 0)
+		return O2M_ERR_ARG;
+	for (i = 0; i < p->count; i++) {
+		const int32_t u = x[i] + 32768, j = u >> 7, r = u & 127;
+		const int32_t v = (table[j] * (128 - r) + table[j + 1] * r + (1 << 14)) >> 15;
+		y[i] = (int16_t)(v < INT16_MIN ? INT16_MIN : v > INT16_MAX ? INT16_MAX : v);
 	}
 	return O2M_OK;
 }

@@ -1,21 +1,22 @@
 /* o2m_q16.h - integer-only kernels for int16 activations and int8 weights (a16w8:
    `--quantize a16w8`, and QDQ models whose activations are int16), with the arithmetic
-   of TFLite's 16x8 reference kernels. They take the parameter structs of the int8
+   of TFLite's 16x8 reference kernels but for a finer rescale. They take the parameter structs of the int8
    kernels (o2m_q8.h); what differs:
 
    - activations are int16, offsets (-zero_point) in [-32768, 32768], clamps inside
      int16. TFLite's 16x8 has zero point 0; a non-zero one is taken too (onnxruntime
      quantizes int16 activations asymmetrically by default);
    - the convolution and fully connected layer accumulate in int64 with an int64 bias
-     and rescale by one rounding: o2m_q16_requant64 (TFLite's int64
-     MultiplyByQuantizedMultiplier, whose multiplier is reduced to 15 bits). Their
-     per-channel words are (reduced multiplier << 16) | (shift + 32): o2m_q16_rq_mult,
-     o2m_q16_rq_shift; the compiler makes them from the real factor (ir_quant_pack16);
+     (as TFLite's 16x8) and rescale by one rounding, o2m_q16_requant64, with the packed
+     per-channel words of o2m_q8.h (a multiplier of 25 significant bits). TFLite's
+     int64 MultiplyByQuantizedMultiplier reduces its multiplier to 15 bits, up to 2^-15
+     of the result: 1.5 steps at full scale, 2.5 with onnxruntime's asymmetric int16;
+     this one stays within 0.5 + 2^-9 steps of the real value;
    - Add shifts its offset inputs left by 15 (TFLite's int16 Add) when both offsets are
      0, else by 14, so that (x + offset) << left_shift stays inside int32;
    - Mul rescales the int32 product as the int8 Mul does when it fits int32 (always
      with zero points 0), else the int64 product by o2m_q16_requant64;
-   - average pooling sums in int64.
+   - average pooling sums in int64 and rescales by o2m_q16_requant64.
 
    Empty tensors are allowed and do nothing; bad parameters give O2M_ERR_ARG. */
 #ifndef O2M_Q16_H
@@ -23,41 +24,36 @@
 
 #include "o2m_q8.h"
 
-/** The reduced multiplier of a per-channel word: its upper 16 bits. */
-static inline int32_t o2m_q16_rq_mult(int32_t word)
+/** x * mult / 2^(31 - shift) rounded once, ties away from zero, for mult in [0, 2^31)
+    and shift in [-31, 7] (a factor below 128): the 78-bit product in two int64 halves
+    (|x| saturated to 2^47 first, the range TFLite's int64 rescale assumes), the
+    result saturated to int32. */
+static inline int32_t o2m_q16_requant64(int64_t x, int32_t mult, int32_t shift)
 {
-	return (int32_t)((uint32_t)word >> 16);
-}
+	const int s = 31 - shift; /* 24 .. 62 */
+	const uint64_t lim = (uint64_t)1 << 47, top = (uint64_t)INT32_MAX + (x < 0 ? 1 : 0);
+	uint64_t a = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x, q, lo;
 
-/** The shift of a per-channel word: its low 6 bits less 32. */
-static inline int32_t o2m_q16_rq_shift(int32_t word)
-{
-	return (word & 63) - 32;
-}
-
-/** x * m rounded once, half up, as TFLite's MultiplyByQuantizedMultiplier of an int64:
-    (x * r + 2^(14 - shift)) >> (15 - shift), r the multiplier reduced to 15 bits
-    (o2m_q16_rq_mult), shift in [-31, 7]; x is saturated to [-2^47, 2^47) first (the
-    range TFLite assumes) and the result to int32. */
-static inline int32_t o2m_q16_requant64(int64_t x, int32_t r, int32_t shift)
-{
-	const int32_t total = 15 - shift;
-	const int64_t lim = (int64_t)1 << 47;
-	int64_t v;
-
-	x = x < -lim ? -lim : x >= lim ? lim - 1 : x;
-	v = (x * r + ((int64_t)1 << (total - 1))) >> total;
-	return (int32_t)(v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : v);
+	a = a > lim ? lim : a;
+	lo = (a & 0xffffff) * (uint64_t)mult;       /* < 2^55 */
+	q = (a >> 24) * (uint64_t)mult + (lo >> 24); /* the product / 2^24, < 2^55 */
+	lo &= 0xffffff;                              /* and its remainder */
+	if (s == 24)
+		q += (lo + ((uint64_t)1 << 23)) >> 24;
+	else /* the remainder, below 2^24, cannot carry the half at bit s - 1 >= 24 */
+		q = (q + ((uint64_t)1 << (s - 25))) >> (s - 24);
+	q = q > top ? top : q;
+	return x < 0 ? (int32_t)(0 - (int64_t)q) : (int32_t)q;
 }
 
 /** Convolution (general: groups, dilations, pads, 1 to 3 spatial axes), as
-    o2m_q8_conv_s8 with int16 x and y, an int64 bias and per-channel words of
-    o2m_q16_rq_mult and o2m_q16_rq_shift. Padding reads as real zero. */
+    o2m_q8_conv_s8 with int16 x and y, an int64 bias, the packed words of o2m_q8.h
+    (shifts up to 7) and o2m_q16_requant64. Padding reads as real zero. */
 int o2m_q16_conv_s16(const o2m_q8_conv_params *p, const int16_t *x, const int8_t *w,
 		     const int64_t *bias, const int32_t *requant, int16_t *y);
 
-/** Fully connected, as o2m_q8_fc_s8 with int16 x and y, an int64 bias and the
-    per-channel words above. */
+/** Fully connected, as o2m_q8_fc_s8 with int16 x and y, an int64 bias and the packed
+    words, as the convolution. */
 int o2m_q16_fc_s16(const o2m_q8_fc_params *p, const int16_t *x, const int8_t *w,
 		   const int64_t *bias, const int32_t *requant, int16_t *y);
 
@@ -73,6 +69,16 @@ int o2m_q16_mul_s16(const o2m_q8_binary_params *p, const int16_t *a, const int16
     away from zero: with equal scales, TFLite's rounded int16 mean). */
 int o2m_q16_avgpool_s16(const o2m_q8_pool_params *p, const int16_t *x, int16_t *y);
 int o2m_q16_gavgpool_s16(const o2m_q8_pool_params *p, const int16_t *x, int16_t *y);
+
+/** A function of one int16 value by an interpolated table, TFLite's layout of 513
+    samples at x = -32768 + 128 j (the last at 32768) but each with 8 more bits:
+    table[j] = the function's value in output steps (zero point added) times 256, in
+    [-2^23, 2^23). y = clamp((table[i] (128 - r) + table[i + 1] r + 2^14) >> 15) with
+    i = (x + 32768) >> 7, r = (x + 32768) & 127: half a step of rounding, and the
+    interpolation's error (the compiler checks every input against the function and
+    takes the table only where it stays within one step). */
+int o2m_q16_lut_s16(const o2m_unary_params *p, const int16_t *x, const int32_t *table,
+		    int16_t *y);
 
 /** One rescale of every element, as o2m_q8_requant_s8 on int16; from int8 to int16
     (widen, where an int16 layer of an int8 model reads an int8 tensor) and back

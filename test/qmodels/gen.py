@@ -63,6 +63,8 @@ s16a asymmetric (onnxruntime's default for 16 bits):
   mobilenet_v2_035_qdq_pc_s16      qdq  pc  -   s16
   digits_cnn_qdq_pc_s16a           qdq  pc  -   s16a
   fc_autoencoder_ad_qdq_pc_s16a    qdq  pc  -   s16a
+  act_gates_qdq_pc_s16             qdq  pc  -   s16    (Sigmoid, LeakyRelu: int16 tables)
+  lenet5_qdq_pt_s16a               qdq  pt  -   s16a   (Tanh: an int16 table)
 """
 import os
 import shutil
@@ -112,7 +114,8 @@ for _m, _f, _pc, _rr, _act, _pre in [
         ("act_gates", "qdq", 1, 0, "u8", 1),
         ("resnet8_cifar", "qdq", 1, 0, "s16", 1), ("ds_cnn_kws", "qdq", 0, 0, "s16", 1),
         ("mobilenet_v2_035", "qdq", 1, 0, "s16", 1),
-        ("digits_cnn", "qdq", 1, 0, "s16a", 1), ("fc_autoencoder_ad", "qdq", 1, 0, "s16a", 1)]:
+        ("digits_cnn", "qdq", 1, 0, "s16a", 1), ("fc_autoencoder_ad", "qdq", 1, 0, "s16a", 1),
+        ("act_gates", "qdq", 1, 0, "s16", 1), ("lenet5", "qdq", 0, 0, "s16a", 1)]:
     _name = "%s_%s_%s_%s%s%s" % (_m, _f, "pc" if _pc else "pt", _act, "_rr" if _rr else "",
                                  "" if _pre else "_nopre")
     FIXTURES[_name] = (_m, _f, _pc, _rr, _act, _pre)

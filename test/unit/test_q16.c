@@ -1,7 +1,7 @@
 /* test_q16.c - the int16-activation kernels (runtime-stub/o2m_q16.h) against a naive
-   reference written here (TFLite's 16x8 arithmetic: int64 sums, the multiplier reduced
-   to 15 bits, one rounding) and against the real values they stand for (within one
-   output step), on random geometry, scales and zero points. */
+   reference written here (int64 sums, one rounding of the exact 128-bit product by the
+   packed multiplier) and against the real values they stand for (within half a step
+   and the multiplier's 2^-25), on random geometry, scales and zero points. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,23 +13,31 @@
 #include "../../runtime-stub/o2m_q16.h"
 #include "q8ref.h"
 
-/* TFLite's MultiplyByQuantizedMultiplier of an int64, from the 31-bit multiplier */
+__extension__ typedef __int128 i128;
+
+/* x * mult / 2^(31 - shift) rounded once, ties away from zero, in 128 bits; |x| at
+   most 2^47 */
 static int32_t ref_requant64(int64_t x, int32_t mult, int32_t shift)
 {
-	int64_t r = mult < 0x7FFF0000 ? ((int64_t)mult + (1 << 15)) >> 16 : 0x7FFF;
-	int total = 15 - shift;
+	const int64_t lim = (int64_t)1 << 47;
+	i128 p, d = (i128)1 << (31 - shift), q;
 
-	return (int32_t)floor_div(x * r + ((int64_t)1 << (total - 1)), (int64_t)1 << total);
+	x = x > lim ? lim : x < -lim ? -lim : x;
+	p = (i128)x * mult;
+	q = p >= 0 ? (p + d / 2) / d : -((-p + d / 2) / d);
+	return (int32_t)(q > INT32_MAX ? INT32_MAX : q < INT32_MIN ? INT32_MIN : q);
 }
 
-/* the per-channel word of o2m_q16.h, from the real factor */
+/* the packed word of o2m_q8.h (the multiplier rounded to a multiple of 64) */
 static int32_t word16(double m, int32_t *mult, int32_t *shift)
 {
-	int32_t r;
+	int e;
+	int64_t q = (int64_t)llround(frexp(m, &e) * 2147483648.0 / 64) * 64;
 
-	quantize_multiplier(m, mult, shift);
-	r = *mult < 0x7FFF0000 ? (int32_t)(((int64_t)*mult + (1 << 15)) >> 16) : 0x7FFF;
-	return (int32_t)(((uint32_t)r << 16) | (uint32_t)(*shift + 32));
+	if (q == (int64_t)1 << 31)
+		q /= 2, e++;
+	*mult = (int32_t)q, *shift = e;
+	return (int32_t)((uint32_t)q | (uint32_t)(e + 32));
 }
 
 static int16_t clamp16(int64_t v, int32_t lo, int32_t hi)
@@ -44,12 +52,11 @@ static void near_real(int y, double real, int lo, int hi, const char *what, int 
 		fail_msg("%s: y[%d] = %d, real %.3f", what, i, y, real);
 }
 
-/* the same for the int64 rescale, whose multiplier has 15 bits: half a step of rounding
-   and up to 2^-15 of the result (zero point off) from the multiplier, so up to 1.5
-   steps at full scale */
-static void near_real15(int y, double real, int zy, int lo, int hi, const char *what, int i)
+/* the same for the int64 rescale: half a step of rounding and up to 2^-25 of the result
+   (zero point off) from the packed multiplier */
+static void near_real25(int y, double real, int zy, int lo, int hi, const char *what, int i)
 {
-	if (y > lo && y < hi && fabs(y - real) > 0.5 + fabs(real - zy) / 32768 + 1e-6)
+	if (y > lo && y < hi && fabs(y - real) > 0.5 + fabs(real - zy) / 33554432.0 + 1e-6)
 		fail_msg("%s: y[%d] = %d, real %.3f", what, i, y, real);
 }
 
@@ -138,7 +145,7 @@ static void conv_case(int t)
 			fail_msg("conv case %d: y[%d] = %d, want %d", t, n, cy[n],
 				 clamp16(zy + (int64_t)ref_requant64(acc, cmult[oc], cshift[oc]),
 					 q.act_min, q.act_max));
-		near_real15(cy[n], real, (int)zy, q.act_min, q.act_max, "conv", n);
+		near_real25(cy[n], real, (int)zy, q.act_min, q.act_max, "conv", n);
 	}
 }
 
@@ -181,7 +188,7 @@ static void fc_matches_reference_and_real(void **state)
 				want = clamp16(zy + (int64_t)ref_requant64(acc, cmult[o], cshift[o]), -32768,
 					       32767);
 				assert_int_equal(cy[b * q.out + o], want);
-				near_real15(cy[b * q.out + o], (double)acc * xs * cws[o] / ys + zy, zy,
+				near_real25(cy[b * q.out + o], (double)acc * xs * cws[o] / ys + zy, zy,
 					    -32768, 32767, "fc", b * q.out + o);
 			}
 	}
@@ -355,6 +362,51 @@ static void widen_and_narrow(void **state)
 	}
 }
 
+/* the rescale on random and extreme sums, multipliers and shifts, ties included */
+static void requant64_is_exact(void **state)
+{
+	(void)state;
+	reseed(22);
+	for (int t = 0; t < 200000; t++) {
+		int32_t mult = t % 7 ? (int32_t)(rnd32() >> 1) : (int32_t)(1u << 30) + 64 * rnd(0, 3);
+		int32_t shift = rnd(-31, 7);
+		int64_t x = ((int64_t)rnd32() << 16 ^ rnd32()) >> rnd(0, 40);
+		if (t % 5 == 0) /* an exact tie: x * mult = (2k + 1) 2^(30 - shift) */
+			mult = 1 << 30, x = (2 * (int64_t)rnd(-1000000, 1000000) + 1) << (shift > 0 ? 0 : -shift);
+		if (t % 11 == 0)
+			x = t % 2 ? ((int64_t)1 << 47) : -((int64_t)1 << 47);
+		if (o2m_q16_requant64(x, mult, shift) != ref_requant64(x, mult, shift))
+			fail_msg("requant64(%lld, %d, %d) = %d, want %d", (long long)x, mult, shift,
+				 o2m_q16_requant64(x, mult, shift), ref_requant64(x, mult, shift));
+	}
+}
+
+/* the interpolated table: its formula, and tanh within half a step of rounding and the
+   interpolation's error h^2/8 max|f''| (h = 1/64 here: 0.77 of a step; the compiler
+   takes a table only where every input comes within one step) */
+static void lut_interpolates(void **state)
+{
+	static int16_t x[65536], y[65536];
+	int32_t tab[513];
+	o2m_unary_params p;
+	const double sx = 4.0 / 32768, sy = 1.0 / 32768;
+	(void)state;
+	for (int j = 0; j < 513; j++)
+		tab[j] = (int32_t)nearbyint(tanh((-32768 + 128 * j) * sx) / sy * 256);
+	for (int i = 0; i < 65536; i++)
+		x[i] = (int16_t)(i - 32768);
+	p.count = 65536;
+	assert_int_equal(o2m_q16_lut_s16(&p, x, tab, y), O2M_OK);
+	for (int i = 0; i < 65536; i++) {
+		int u = x[i] + 32768, j = u >> 7, r = u & 127;
+		int64_t want = ((int64_t)tab[j] * (128 - r) + (int64_t)tab[j + 1] * r + (1 << 14)) >> 15;
+		assert_int_equal(y[i], clamp16(want, -32768, 32767));
+		if (fabs(y[i] - tanh(x[i] * sx) / sy) > 0.5 + 0.77 + 1.0 / 256)
+			fail_msg("lut: tanh(%d) = %d, real %.2f", x[i], y[i], tanh(x[i] * sx) / sy);
+	}
+	assert_int_equal(o2m_q16_lut_s16(&p, x, NULL, y), O2M_ERR_ARG);
+}
+
 static void kernels_reject_bad_arguments(void **state)
 {
 	o2m_q8_fc_params f = {1, 1, 1, 0, 0, -32768, 32767};
@@ -390,6 +442,8 @@ int main(void)
 		cmocka_unit_test(pools_are_the_mean),
 		cmocka_unit_test(requant_is_within_a_step),
 		cmocka_unit_test(widen_and_narrow),
+		cmocka_unit_test(requant64_is_exact),
+		cmocka_unit_test(lut_interpolates),
 		cmocka_unit_test(kernels_reject_bad_arguments),
 	};
 	(void)ref_out; /* q8ref.h's int8 clamp: the int16 one is clamp16 */
