@@ -60,6 +60,11 @@ static int conv_ok(const o2m_q8_conv_params *q, const int16_t *x, const int8_t *
 	       out_ok(q->output_offset, q->act_min, q->act_max) && words_ok(rq, p->c_out);
 }
 
+/* Sums of x * w go into int32 in runs of at most 256 products (|x| <= 2^15, |w| <= 127:
+   each below 2^22), then into the int64 accumulator; the input offset is added as
+   offset * (the sum of the weights met), so the inner loops are plain multiply-adds. */
+#define RUN 256
+
 /* the sum over one output's window of (x + offset) * w, the taps outside the data
    skipped (they read as real zero); x the image's first channel of the group, w the
    filter */
@@ -68,9 +73,9 @@ static int64_t conv_window(const o2m_q8_conv_params *q, const int16_t *x, const 
 {
 	const o2m_conv_params *p = &q->conv;
 	const int32_t cin = p->c_in / p->group, plane = p->in_d * p->in_h * p->in_w;
-	const int32_t ksize = p->k_d * p->k_h * p->k_w;
-	int32_t d0, nd, h0, nh, w0, nw, c, i, j, l;
-	int64_t acc = 0;
+	const int32_t ksize = p->k_d * p->k_h * p->k_w, dw = p->dil_w;
+	int32_t d0, nd, h0, nh, w0, nw, c, i, j, l, run = 0, s = 0, ws = 0;
+	int64_t acc = 0, wsum = 0;
 
 	o2m_taps_1d(sd, p->k_d, p->dil_d, p->in_d, &d0, &nd);
 	o2m_taps_1d(sh, p->k_h, p->dil_h, p->in_h, &h0, &nh);
@@ -79,43 +84,139 @@ static int64_t conv_window(const o2m_q8_conv_params *q, const int16_t *x, const 
 		for (i = d0; i < d0 + nd; i++)
 			for (j = h0; j < h0 + nh; j++) {
 				const int16_t *xr = x + ((sd + i * p->dil_d) * p->in_h + sh +
-							 j * p->dil_h) * p->in_w + sw;
-				const int8_t *wr = w + (i * p->k_h + j) * p->k_w;
-				for (l = w0; l < w0 + nw; l++)
-					acc += (int64_t)(xr[l * p->dil_w] + q->input_offset) * wr[l];
+							 j * p->dil_h) * p->in_w + sw + w0 * dw;
+				const int8_t *wr = w + (i * p->k_h + j) * p->k_w + w0;
+				if (run + nw > RUN) {
+					acc += s, wsum += ws;
+					s = ws = run = 0;
+				}
+				for (l = 0; l < nw; l++, xr += dw) {
+					s += *xr * wr[l];
+					ws += wr[l];
+				}
+				run += nw;
 			}
-	return acc;
+	return acc + s + (wsum + ws) * q->input_offset;
+}
+
+/* the offsets in x of a window's taps from its first (at most 64: the windows of up to
+   8 x 8 taps take the interior path below), -1 when there are more */
+static int32_t tap_offsets(const o2m_conv_params *p, int32_t *off)
+{
+	int32_t n = 0, i, j, l;
+
+	if ((int64_t)p->k_d * p->k_h * p->k_w > 64)
+		return -1;
+	for (i = 0; i < p->k_d; i++)
+		for (j = 0; j < p->k_h; j++)
+			for (l = 0; l < p->k_w; l++)
+				off[n++] = (i * p->dil_d * p->in_h + j * p->dil_h) * p->in_w +
+					   l * p->dil_w;
+	return n;
+}
+
+/* the sum of x * w over a window wholly inside the data: ksize taps at off[] in each
+   of cin planes, in int32 runs of at most RUN products */
+static int64_t interior_window(const int16_t *x, const int8_t *w, const int32_t *off,
+			       int32_t ksize, int32_t cin, int32_t plane)
+{
+	int64_t acc = 0;
+	int32_t s = 0, run = 0, c, t;
+
+	for (c = 0; c < cin; c++, x += plane, w += ksize) {
+		if (run + ksize > RUN) {
+			acc += s;
+			s = run = 0;
+		}
+		for (t = 0; t < ksize; t++)
+			s += x[off[t]] * w[t];
+		run += ksize;
+	}
+	return acc + s;
+}
+
+/* the same for four windows `step` apart along the row: each weight loaded once */
+static void interior_window4(const int16_t *x, const int8_t *w, const int32_t *off,
+			     int32_t ksize, int32_t cin, int32_t plane, int32_t step, int64_t *acc)
+{
+	int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, run = 0, c, t;
+
+	for (c = 0; c < cin; c++, x += plane, w += ksize) {
+		if (run + ksize > RUN) {
+			acc[0] += s0, acc[1] += s1, acc[2] += s2, acc[3] += s3;
+			s0 = s1 = s2 = s3 = run = 0;
+		}
+		for (t = 0; t < ksize; t++) {
+			const int16_t *xp = x + off[t];
+			const int32_t wv = w[t];
+			s0 += xp[0] * wv;
+			s1 += xp[step] * wv;
+			s2 += xp[2 * step] * wv;
+			s3 += xp[3 * step] * wv;
+		}
+		run += ksize;
+	}
+	acc[0] += s0, acc[1] += s1, acc[2] += s2, acc[3] += s3;
+}
+
+/* whether the window at (sd, sh, sw) lies wholly inside the data */
+static int inside(const o2m_conv_params *p, int32_t sd, int32_t sh, int32_t sw)
+{
+	return sd >= 0 && sh >= 0 && sw >= 0 && sd + (p->k_d - 1) * p->dil_d < p->in_d &&
+	       sh + (p->k_h - 1) * p->dil_h < p->in_h && sw + (p->k_w - 1) * p->dil_w < p->in_w;
 }
 
 int o2m_q16_conv_s16(const o2m_q8_conv_params *q, const int16_t *x, const int8_t *w,
 		     const int64_t *bias, const int32_t *rq, int16_t *y)
 {
 	const o2m_conv_params *p = &q->conv;
-	int32_t n, g, oc, od, oh, ow, cin, cout, plane, ksize;
+	int32_t n, g, oc, od, oh, ow, cin, cout, plane, ksize, off[64], ntaps, i;
 
-	if (!conv_ok(q, x, w, rq, y))
+	if (!conv_ok(q, x, w, rq, y) || p->k_w > RUN)
 		return O2M_ERR_ARG;
 	cin = p->c_in / p->group, cout = p->c_out / p->group;
 	plane = p->in_d * p->in_h * p->in_w;
 	ksize = p->k_d * p->k_h * p->k_w;
+	ntaps = tap_offsets(p, off);
 	for (n = 0; n < p->n; n++)
 		for (g = 0; g < p->group; g++)
 			for (oc = g * cout; oc < (g + 1) * cout; oc++) {
 				const int8_t *wf = w + (int64_t)oc * cin * ksize;
 				const int16_t *xg = x + ((int64_t)n * p->c_in + (int64_t)g * cin) * plane;
 				const int32_t r = o2m_q8_rq_mult(rq[oc]), s = o2m_q8_rq_shift(rq[oc]);
+				int64_t b = bias ? bias[oc] : 0, bw = 0; /* bw: b + offset * sum w */
+				for (i = 0; i < cin * ksize; i++)
+					bw += wf[i];
+				bw = b + bw * q->input_offset;
 				for (od = 0; od < p->out_d; od++)
 					for (oh = 0; oh < p->out_h; oh++)
-						for (ow = 0; ow < p->out_w; ow++) {
-							int64_t acc = conv_window(
-								q, xg, wf, od * p->stride_d - p->pad_d,
-								oh * p->stride_h - p->pad_h,
-								ow * p->stride_w - p->pad_w);
-							if (bias)
-								acc += bias[oc];
-							*y++ = out16(o2m_q16_requant64(acc, r, s),
-								     q->output_offset, q->act_min,
-								     q->act_max);
+						for (ow = 0; ow < p->out_w;) {
+							const int32_t sd = od * p->stride_d - p->pad_d;
+							const int32_t sh = oh * p->stride_h - p->pad_h;
+							const int32_t sw = ow * p->stride_w - p->pad_w;
+							const int32_t st = p->stride_w;
+							int64_t acc[4];
+							int k, m = 1;
+							if (ntaps > 0 && ow + 3 < p->out_w &&
+							    inside(p, sd, sh, sw) &&
+							    inside(p, sd, sh, sw + 3 * st)) {
+								acc[0] = acc[1] = acc[2] = acc[3] = bw;
+								interior_window4(
+									xg + (sd * p->in_h + sh) * p->in_w + sw,
+									wf, off, ntaps, cin, plane, st, acc);
+								m = 4;
+							} else {
+								acc[0] = ntaps > 0 && inside(p, sd, sh, sw)
+									? bw + interior_window(
+										  xg + (sd * p->in_h + sh) * p->in_w + sw,
+										  wf, off, ntaps, cin, plane)
+									: b + conv_window(q, xg, wf, sd, sh, sw);
+							}
+							for (k = 0; k < m; k++)
+								*y++ = out16(o2m_q16_requant64(acc[k], r, s),
+									     q->output_offset, q->act_min,
+									     q->act_max);
+							ow += m;
 						}
 			}
 	return O2M_OK;
@@ -126,7 +227,7 @@ int o2m_q16_conv_s16(const o2m_q8_conv_params *q, const int16_t *x, const int8_t
 int o2m_q16_fc_s16(const o2m_q8_fc_params *p, const int16_t *x, const int8_t *w,
 		   const int64_t *bias, const int32_t *rq, int16_t *y)
 {
-	int32_t b, o, i;
+	int32_t b, o, i, e;
 
 	if (!x || !w || !rq || !y || p->batch < 0 || p->in < 0 || p->out < 0 ||
 	    !off_ok(p->input_offset) || !out_ok(p->output_offset, p->act_min, p->act_max) ||
@@ -135,11 +236,18 @@ int o2m_q16_fc_s16(const o2m_q8_fc_params *p, const int16_t *x, const int8_t *w,
 	for (b = 0; b < p->batch; b++, x += p->in)
 		for (o = 0; o < p->out; o++) {
 			const int8_t *wr = w + (int64_t)o * p->in;
-			int64_t acc = bias ? bias[o] : 0;
-			for (i = 0; i < p->in; i++)
-				acc += (int64_t)(x[i] + p->input_offset) * wr[i];
-			*y++ = out16(o2m_q16_requant64(acc, o2m_q8_rq_mult(rq[o]),
-						       o2m_q8_rq_shift(rq[o])),
+			int64_t acc = bias ? bias[o] : 0, wsum = 0;
+			for (i = 0; i < p->in; i = e) {
+				int32_t s = 0, ws = 0;
+				e = p->in - i > RUN ? i + RUN : p->in;
+				for (; i < e; i++) {
+					s += x[i] * wr[i];
+					ws += wr[i];
+				}
+				acc += s, wsum += ws;
+			}
+			*y++ = out16(o2m_q16_requant64(acc + wsum * p->input_offset,
+						       o2m_q8_rq_mult(rq[o]), o2m_q8_rq_shift(rq[o])),
 				     p->output_offset, p->act_min, p->act_max);
 		}
 	return O2M_OK;

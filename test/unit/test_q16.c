@@ -93,7 +93,7 @@ static void conv_case(int t)
 	p->c_in = cin * p->group, p->c_out = cout * p->group;
 	p->in_d = p->k_d = p->out_d = p->stride_d = p->dil_d = 1;
 	do {
-		p->in_h = rnd(1, 7), p->in_w = rnd(1, 9);
+		p->in_h = rnd(1, 7), p->in_w = rnd(1, 14);
 		p->k_h = rnd(1, 3), p->k_w = rnd(1, 3);
 		p->stride_h = rnd(1, 2), p->stride_w = rnd(1, 2);
 		p->dil_h = rnd(1, 2), p->dil_w = rnd(1, 2);
