@@ -351,17 +351,18 @@ static int float_twin(const Graph *f, const Graph *q, int t)
 	return r >= 0 && f->t[r].dtype == DT_F32 && ir_numel(&f->t[r]) == ir_numel(&q->t[t]) ? r : -1;
 }
 
-/* the input values q takes for a float sample: quantized when q's input is int8 (int16) */
-static void q_inputs(const Graph *q, const void *const *in, void **buf)
+/* the input values q takes for a float sample (use[k]): quantized into buf[k] when q's
+   input is int8 (int16), the sample's own values when it is float (--io float) */
+static void q_inputs(const Graph *q, const void *const *in, void **buf, const void **use)
 {
 	for (int k = 0; k < q->ninputs; k++) {
 		const Tensor *x = &q->t[q->inputs[k]];
-		if (!ir_quant_act(x)) {
-			buf[k] = (void *)(uintptr_t)in[k];
+		use[k] = in[k];
+		if (!ir_quant_act(x))
 			continue;
-		}
 		for (int64_t i = 0; i < ir_numel(x); i++)
 			ir_quantize1(x, ((const float *)in[k])[i], buf[k], i);
+		use[k] = buf[k];
 	}
 }
 
@@ -371,13 +372,15 @@ int cli_quant_report(Graph *q, CliOptions *o)
 	IrRun *rf, *rq;
 	Pair *p;
 	void **qin;
+	const void **use;
 	int np = 0, rc = 0;
 
 	if (!s || !s->flt || q->ninputs != s->g->ninputs)
 		return 0;
 	p = calloc((size_t)q->nt + (size_t)q->ninputs + 1, sizeof *p);
 	qin = calloc((size_t)q->ninputs + 1, sizeof *qin);
-	IR_ASSERT(p && qin);
+	use = calloc((size_t)q->ninputs + 1, sizeof *use);
+	IR_ASSERT(p && qin && use);
 	for (int k = 0; k < q->ninputs; k++) {
 		qin[k] = malloc((size_t)ir_nbytes(&q->t[q->inputs[k]]) + 1);
 		IR_ASSERT(qin[k]);
@@ -393,8 +396,8 @@ int cli_quant_report(Graph *q, CliOptions *o)
 	rq = ir_run_new(q);
 	for (int i = 0; i < s->n && rf && rq && !rc; i++) {
 		const void *const *in = sample(s, i);
-		q_inputs(q, in, qin);
-		if (ir_run(rf, in, NULL, NULL) || ir_run(rq, (const void *const *)qin, NULL, NULL)) {
+		q_inputs(q, in, qin, use);
+		if (ir_run(rf, in, NULL, NULL) || ir_run(rq, use, NULL, NULL)) {
 			rc = -1;
 			break;
 		}
@@ -423,6 +426,7 @@ int cli_quant_report(Graph *q, CliOptions *o)
 	for (int k = 0; k < q->ninputs; k++)
 		free(qin[k]);
 	free(qin);
+	free(use);
 	free(p);
 	ir_run_free(rf);
 	ir_run_free(rq);

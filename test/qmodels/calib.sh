@@ -137,6 +137,25 @@ for dir in "$here"/calib/*/; do
 		fi
 	done
 done
+# a float interface (--io float: the conversions inside model_run), int8 and a16w8 on
+# DS-CNN: the generated function takes float, SQNR >= 25 dB
+m=ds_cnn_kws
+for q in int8 a16w8; do
+	rm -rf "$out/$m.iof"
+	"$bin" validate "test/models/$m/model.onnx" --data "test/models/$m" --quantize $q --io float \
+		--calib "$here/calib/$m/input_0.npy" --atol 1e30 --cflags "$cflags" \
+		--keep "$out/$m.iof" >"$out/$m.iof.log" 2>&1
+	rc=$?
+	sqnr=$(lowest_sqnr "$out/$m.iof.log")
+	if [ $rc -eq 0 ] && sqnr_ok "$sqnr" && grep -q "const float \*in0" "$out/$m.iof/gen/model.h"; then
+		pass=$((pass + 1))
+		echo "PASS $m --quantize $q --io float (sqnr $sqnr dB)"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $m --quantize $q --io float: exit $rc, sqnr ${sqnr:-none} ($(tail -1 "$out/$m.iof.log"))"
+	fi
+done
+
 # int16 for chosen nodes of an int8 model (--a16w8 NODE): a convolution in the middle
 # and the last layer (whose output, and so the interface, becomes int16); integer-only,
 # with the int8/int16 conversions at their edges, SQNR >= 25 dB; a name no node has
