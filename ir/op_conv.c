@@ -472,7 +472,7 @@ static int convt_win(Graph *g, int node, Win *w)
 	int64_t group = ir_attr_int(g, node, "group", 1);
 	int n = spatial_axes(g, node, x);
 
-	if (n < 0 || same_type(g, node, 1) ||
+	if (n < 0 || (g->n[node].op != OP_QCONV_TRANSPOSE && same_type(g, node, 1)) ||
 	    (g->n[node].op != OP_QCONV_TRANSPOSE && same_type(g, node, 2)))
 		return -1;
 	if (wt->rank != x->rank || group < 1 || group > INT32_MAX || wt->dims[0] != x->dims[1] ||

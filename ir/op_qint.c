@@ -278,14 +278,15 @@ static int q16_tensor(Graph *g, int node, int k, int out)
 }
 
 /* int8 weights (zero point 0, per tensor or per output channel along axis), an int64
-   bias, and one o2m_q16 word per channel: x_scale * w_scale[c] / y_scale */
-static int q16_channel_words(Graph *g, int node, Lowered *L, int64_t channels, int *ri)
+   bias, and one packed word per channel: x_scale * w_scale[c] / y_scale, below 128 */
+static int q16_channel_words_axis(Graph *g, int node, Lowered *L, int64_t channels, int axis,
+				  int *ri)
 {
 	const Quant *w = q_of(g, node, 1, 0);
 	double sx = qscale(g, node, 0, 0), sy = qscale(g, node, 0, 1);
 	int32_t *r = arena_alloc(&g->arena, sizeof *r * (size_t)channels);
 
-	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && (w->n != channels || w->axis != 0)) ||
+	if (in_t(g, node, 1)->dtype != DT_S8 || (w->n != 1 && (w->n != channels || w->axis != axis)) ||
 	    (has_in(g, node, 2) && in_t(g, node, 2)->dtype != DT_S64)) {
 		ir_error(g, node, "with int16 activations needs int8 weights quantized per tensor "
 			 "or per output channel and an int64 bias");
@@ -302,6 +303,11 @@ static int q16_channel_words(Graph *g, int node, Lowered *L, int64_t channels, i
 	}
 	*ri = lw_const(g, L, DT_S32, channels, r);
 	return 0;
+}
+
+static int q16_channel_words(Graph *g, int node, Lowered *L, int64_t channels, int *ri)
+{
+	return q16_channel_words_axis(g, node, L, channels, 0, ri);
 }
 
 static int prep_q16conv(Graph *g, int node, Lowered *L)
@@ -723,22 +729,26 @@ int prep_q8lut(Graph *g, int node, Lowered *L)
 int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_conv_params *p = LW_PARAMS(g, o2m_q8_conv_params);
+	const int wide = in_t(g, node, 0)->dtype == DT_S16;
 	int ri, k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1) || lw_convt_geom(g, node, &p->conv))
+	if ((wide ? q16_tensor(g, node, 0, 1) : q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1)) ||
+	    lw_convt_geom(g, node, &p->conv))
 		return -1;
 	if (p->conv.group != 1) {
 		ir_error(g, node, "an int8 ConvTranspose must have one group");
 		return -1;
 	}
 	/* the per-channel facts of W are along its axis 1, the output channels */
-	if (channel_multipliers_axis(g, node, L, p->conv.c_out, 1, &ri))
+	if (wide ? q16_channel_words_axis(g, node, L, p->conv.c_out, 1, &ri)
+		 : channel_multipliers_axis(g, node, L, p->conv.c_out, 1, &ri))
 		return -1;
 	p->input_offset = -qzero(g, node, 0, 0);
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
-	k = lw_kernel(g, node, "q8_conv_transpose", DT_S8);
+	k = lw_kernel(g, node, wide ? "q16_conv_transpose" : "q8_conv_transpose",
+		       wide ? DT_S16 : DT_S8);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_CONV, p, 5, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,

@@ -1190,7 +1190,7 @@ static int conv_transpose(Graph *g, int node)
 	if (x < 0 || ir_attr_int(g, node, "group", 1) != 1 || weights(g, g->n[node].in[1], 1, &W))
 		return -1;
 	b = bias(g, ir_in(g, node, 2), qx->scale[0], &W, 1, g->t[x].dtype);
-	if (b == -1 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+	if (b == -1 || (y = result_typed(g, g->n[node].out[0], &qy, g->t[x].dtype)) < 0)
 		return -1;
 	weights_fact(g, &W, 1);
 	in[0] = x, in[1] = W.w, in[2] = b;
@@ -1263,11 +1263,13 @@ static int reduce_mean(Graph *g, int node)
 		return -1;
 	rank = g->t[g->n[node].in[0]].rank;
 	nax = ir_in(g, node, 1) >= 0 ? ir_const_ints(g, node, g->n[node].in[1], axes, IR_MAX_RANK) : 0;
-	if (nax < 0 || rank < 1 || result_of(g, g->n[node].out[0], &qy, 0) < 0)
+	if (nax < 0 || rank < 1 || (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0)
 		return -1;
-	if (x < 0 && (x = ln_wide(g, g->n[node].in[0], qy, &qx)) < 0)
+	if (x < 0 && (take_wide || (x = ln_wide(g, g->n[node].in[0], qy, &qx)) < 0))
 		return -1;
 	et = g->t[x].dtype;
+	if (take_wide && (et != DT_S16 || g->t[y].dtype != DT_S16)) /* int16 in and out */
+		return -1;
 	for (int i = 0; i < rank; i++)
 		red[i] = nax == 0; /* no axes: all of them */
 	for (int i = 0; i < nax; i++) {
@@ -1297,8 +1299,8 @@ static int reduce_mean(Graph *g, int node)
 	d3[0] = 1, d3[1] = kept, d3[2] = inner;
 	t = reshape_to(g, node, t, 3, d3, qx);
 	d3[2] = 1;
-	perm_t = quantized_like(g, y, qy, DT_S8);
-	ir_set_shape(g, perm_t, DT_S8, 3, d3);
+	perm_t = quantized_like(g, y, qy, g->t[y].dtype);
+	ir_set_shape(g, perm_t, g->t[y].dtype, 3, d3);
 	id = emit(g, node, OP_QGLOBAL_AVERAGE_POOL, &t, 1, perm_t);
 	g->n[id].nattr = 0, g->n[id].attr = NULL;
 	id = ir_node_new(g, OP_RESHAPE, arena_printf(&g->arena, "%s/reshape", g->n[id].name), 2, 1);
@@ -1524,6 +1526,12 @@ static int convert_wide(Graph *g, int node)
 		break;
 	case OP_RELU: case OP_CLIP:
 		rc = clamp_wide(g, node);
+		break;
+	case OP_REDUCE_MEAN:
+		rc = reduce_mean(g, node);
+		break;
+	case OP_CONV_TRANSPOSE:
+		rc = conv_transpose(g, node);
 		break;
 	default:
 		rc = moves_data(g, node) ? move(g, node) : lookup_wide(g, node);

@@ -114,6 +114,10 @@ int o2m_q8_softmax_s8(const o2m_q8_softmax_params *p, const int8_t *x, const int
     @return O2M_OK, or O2M_ERR_ARG for an inconsistent geometry. */
 int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
 			     const int32_t *bias, const int32_t *requant, int8_t *y);
+/** The same with int16 activations (a16w8: o2m_q16.h), an int64 bias and shifts up to
+    7: int64 sums rescaled by o2m_q16_requant64. */
+int o2m_q16_conv_transpose_s16(const o2m_q8_conv_params *p, const int16_t *x, const int8_t *w,
+			       const int64_t *bias, const int32_t *requant, int16_t *y);
 /** Bilinear resize. @return O2M_OK, or O2M_ERR_ARG for bad sizes, an index out of range
     or a weight pair not summing to 32768. */
 int o2m_q8_resize_s8(const o2m_q8_resize_params *p, const int8_t *x, const int32_t *index_h,

@@ -65,6 +65,7 @@ s16a asymmetric (onnxruntime's default for 16 bits):
   fc_autoencoder_ad_qdq_pc_s16a    qdq  pc  -   s16a
   act_gates_qdq_pc_s16             qdq  pc  -   s16    (Sigmoid, LeakyRelu: int16 tables)
   lenet5_qdq_pt_s16a               qdq  pt  -   s16a   (Tanh: an int16 table)
+  unet_nearest_op17_qdq_pc_s16     qdq  pc  -   s16    (ConvTranspose, Concat, nearest Resize)
 """
 import os
 import shutil
@@ -89,7 +90,7 @@ N_CALIB = 100
 CALIB_SEED = {"digits_cnn": 101, "mlp": 102, "lenet5": 103, "ds_cnn_kws": 104,
               "resnet8_cifar": 105, "mobilenet_v1_025_vww": 106, "mobilenet_v2_035": 107,
               "fc_autoencoder_ad": 108, "unet_small": 109, "transformer_op17": 110,
-              "act_gates": 111}
+              "act_gates": 111, "unet_nearest_op17": 112}
 CALIB_SAVED = ["digits_cnn", "ds_cnn_kws", "resnet8_cifar", "fc_autoencoder_ad"]
 # large inputs: the first N samples of the calibration set, stored as float16 (the values
 # are standard normal noise; float16 keeps the file a quarter of 100 float32 samples)
@@ -115,7 +116,8 @@ for _m, _f, _pc, _rr, _act, _pre in [
         ("resnet8_cifar", "qdq", 1, 0, "s16", 1), ("ds_cnn_kws", "qdq", 0, 0, "s16", 1),
         ("mobilenet_v2_035", "qdq", 1, 0, "s16", 1),
         ("digits_cnn", "qdq", 1, 0, "s16a", 1), ("fc_autoencoder_ad", "qdq", 1, 0, "s16a", 1),
-        ("act_gates", "qdq", 1, 0, "s16", 1), ("lenet5", "qdq", 0, 0, "s16a", 1)]:
+        ("act_gates", "qdq", 1, 0, "s16", 1), ("lenet5", "qdq", 0, 0, "s16a", 1),
+        ("unet_nearest_op17", "qdq", 1, 0, "s16", 1)]:
     _name = "%s_%s_%s_%s%s%s" % (_m, _f, "pc" if _pc else "pt", _act, "_rr" if _rr else "",
                                  "" if _pre else "_nopre")
     FIXTURES[_name] = (_m, _f, _pc, _rr, _act, _pre)
