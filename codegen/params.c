@@ -273,6 +273,11 @@ static const Field fields_o2m_q8_softmax_params[] = {
 	QS_(outer), QS_(n), QS_(inner), QS_(output_offset), QS_(inv_scale_q16), QS_(act_min),
 	QS_(act_max), END};
 #undef QS_
+#define QS_(f) I32(o2m_q16_softmax_params, f)
+static const Field fields_o2m_q16_softmax_params[] = {
+	QS_(outer), QS_(n), QS_(inner), QS_(exp_k), QS_(output_offset), QS_(inv_scale_q8),
+	QS_(act_min), QS_(act_max), END};
+#undef QS_
 #define QZ_(f) I32(o2m_q8_resize_params, f)
 static const Field fields_o2m_q8_resize_params[] = {
 	QZ_(planes), QZ_(in_h), QZ_(in_w), QZ_(out_h), QZ_(out_w), QZ_(input_offset),

@@ -782,6 +782,52 @@ int prep_q8matmul(Graph *g, int node, Lowered *L)
 
 /* ---- QSoftmax: X -> Y along axis (opset < 13: the axes from axis on, flattened) ---- */
 
+/* the softmax of int16 values (o2m_q16_softmax_s16): exp by 2^-x, a 257-entry table */
+static int prep_q16softmax(Graph *g, int node, Lowered *L)
+{
+	o2m_q16_softmax_params *p = LW_PARAMS(g, o2m_q16_softmax_params);
+	const Tensor *x = in_t(g, node, 0);
+	int64_t axis = ir_attr_int(g, node, "axis", g->n[node].opset < 13 ? 1 : -1), outer = 1,
+		n = 1, inner = 1;
+	int32_t *tab = arena_alloc(&g->arena, sizeof(int32_t) * 257);
+	double kq, inv;
+	int k;
+
+	if (q16_tensor(g, node, 0, 0) || q16_tensor(g, node, 0, 1))
+		return -1;
+	if (axis < 0)
+		axis += x->rank;
+	if (axis < 0 || axis >= (x->rank ? x->rank : 1)) {
+		ir_error(g, node, "axis %lld is out of range", (long long)axis);
+		return -1;
+	}
+	for (int i = 0; i < x->rank; i++)
+		*(i < axis ? &outer : i == axis || g->n[node].opset < 13 ? &n : &inner) *= x->dims[i];
+	for (int i = 0; i <= 256; i++) /* 2^(-i/256) in Q30 */
+		tab[i] = (int32_t)lround(ldexp(exp2(-i / 256.0), 30));
+	kq = ldexp(qscale(g, node, 0, 0) / log(2.0), 30);
+	inv = ldexp(1.0 / qscale(g, node, 0, 1), 8);
+	if (!(kq < INT32_MAX) || !(inv >= 1 && inv <= 1 << 24)) {
+		ir_error(g, node, "the input scale %g or the output scale %g is out of the int16 "
+			 "Softmax's range", qscale(g, node, 0, 0), qscale(g, node, 0, 1));
+		return -1;
+	}
+	p->outer = lw_i32(g, node, outer);
+	p->n = lw_i32(g, node, n);
+	p->inner = lw_i32(g, node, inner);
+	p->exp_k = (int32_t)lround(kq);
+	p->inv_scale_q8 = (int32_t)lround(inv);
+	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
+	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
+		return g->nerrors ? -1 : 0;
+	k = lw_kernel(g, node, "q16_softmax", DT_S16);
+	if (k < 0)
+		return -1;
+	lw_call(g, L, k, PT_Q16_SOFTMAX, p, 3, A_IN(0), A_CST(lw_const(g, L, DT_S32, 257, tab)),
+		A_OUT(0));
+	return 0;
+}
+
 int prep_q8softmax(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_softmax_params *p = LW_PARAMS(g, o2m_q8_softmax_params);
@@ -792,6 +838,8 @@ int prep_q8softmax(Graph *g, int node, Lowered *L)
 	double sx, inv;
 	int k;
 
+	if (x->dtype == DT_S16)
+		return prep_q16softmax(g, node, L);
 	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
 		return -1;
 	if (axis < 0)

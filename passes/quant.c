@@ -1064,7 +1064,7 @@ static int softmax(Graph *g, int node)
 	const Quant *qx, *qy;
 	int x = activation(g, g->n[node].in[0], &qx), y;
 
-	if (x < 0 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+	if (x < 0 || (y = result_typed(g, g->n[node].out[0], &qy, g->t[x].dtype)) < 0)
 		return -1;
 	emit(g, node, OP_QSOFTMAX, &x, 1, y);
 	return 0;
@@ -1532,6 +1532,9 @@ static int convert_wide(Graph *g, int node)
 		break;
 	case OP_CONV_TRANSPOSE:
 		rc = conv_transpose(g, node);
+		break;
+	case OP_SOFTMAX:
+		rc = softmax(g, node);
 		break;
 	default:
 		rc = moves_data(g, node) ? move(g, node) : lookup_wide(g, node);

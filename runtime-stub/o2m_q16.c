@@ -410,6 +410,56 @@ int o2m_q16_lut_s16(const o2m_unary_params *p, const int16_t *x, const int32_t *
 	return O2M_OK;
 }
 
+/* ---- Softmax ---- */
+
+/* exp(-d x_scale) in Q30 for 0 <= d < 2^16: 2^-(d k / 2^30), k = x_scale / ln 2 in
+   Q30 */
+static int64_t exp_q30(int64_t d, int32_t k, const int32_t *t)
+{
+	const int64_t u = d * k; /* < 2^47 */
+	const int64_t n = u >> 30;
+	const int32_t f = (int32_t)(u & 0x3fffffff), i = f >> 22, lo = f & 0x3fffff;
+	int64_t v;
+
+	if (n >= 31)
+		return 0;
+	v = t[i] + (((int64_t)(t[i + 1] - t[i]) * lo + (1 << 21)) >> 22);
+	return v >> n;
+}
+
+int o2m_q16_softmax_s16(const o2m_q16_softmax_params *p, const int16_t *x,
+			const int32_t *exp2_table, int16_t *y)
+{
+	int32_t o, j, i;
+
+	if (!x || !exp2_table || !y || p->outer < 0 || p->n < 0 || p->inner < 0 ||
+	    p->n >= (1 << 24) || p->exp_k < 0 || p->inv_scale_q8 < 1 ||
+	    p->inv_scale_q8 > (1 << 24) || exp2_table[0] != (1 << 30) ||
+	    !out_ok(p->output_offset, p->act_min, p->act_max))
+		return O2M_ERR_ARG;
+	for (o = 0; o < p->outer; o++, x += p->n * p->inner, y += p->n * p->inner)
+		for (j = 0; j < p->inner; j++) {
+			const int16_t *xr = x + j;
+			int16_t *yr = y + j;
+			int64_t sum = 0, den;
+			int32_t mx = INT16_MIN;
+			for (i = 0; i < p->n; i++)
+				mx = xr[i * p->inner] > mx ? xr[i * p->inner] : mx;
+			for (i = 0; i < p->n; i++)
+				sum += exp_q30(mx - xr[i * p->inner], p->exp_k, exp2_table);
+			if (sum <= 0)
+				continue;
+			den = sum << 8;
+			for (i = 0; i < p->n; i++) {
+				int64_t e = exp_q30(mx - xr[i * p->inner], p->exp_k, exp2_table);
+				int64_t v = (e * p->inv_scale_q8 + den / 2) / den;
+				yr[i * p->inner] = out16((int32_t)v, p->output_offset, p->act_min,
+							 p->act_max);
+			}
+		}
+	return O2M_OK;
+}
+
 /* ---- a rescale ---- */
 
 int o2m_q16_requant_s16(const o2m_q8_requant_params *p, const int16_t *x, int16_t *y)

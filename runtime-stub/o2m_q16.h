@@ -80,6 +80,26 @@ int o2m_q16_gavgpool_s16(const o2m_q8_pool_params *p, const int16_t *x, int16_t 
 int o2m_q16_lut_s16(const o2m_unary_params *p, const int16_t *x, const int32_t *table,
 		    int16_t *y);
 
+/** Softmax along the middle axis of [outer, n, inner] of int16 values: per row, mx =
+    max x, e_i = exp(-(mx - x_i) x_scale) in Q30 as 2^-(n + f): (mx - x_i) * exp_k
+    (x_scale / ln 2 in Q30) split into the integer n and the fraction f, 2^-f from
+    exp2_table (2^(-k/256) in Q30 for k = 0..256, interpolated over f's low 22 bits),
+    shifted right by n; s = sum e_i (int64); y_i = clamp(output_offset +
+    round_half_up(e_i * inv_scale_q8 / (s * 2^8))), inv_scale_q8 = round(2^8 / y_scale).
+    The exponentials are within 1.5e-6 of their value relative to the largest (exactly
+    one: exp_k's rounding and the interpolation), so y is within 0.5 + 2e-6 / y_scale
+    steps of the real softmax (0.57 at the usual 1/32768). n < 2^24. */
+typedef struct {
+	int32_t outer, n, inner;
+	int32_t exp_k;
+	int32_t output_offset;
+	int32_t inv_scale_q8;
+	int32_t act_min, act_max;
+} o2m_q16_softmax_params;
+
+int o2m_q16_softmax_s16(const o2m_q16_softmax_params *p, const int16_t *x,
+			const int32_t *exp2_table, int16_t *y);
+
 /** One rescale of every element, as o2m_q8_requant_s8 on int16; from int8 to int16
     (widen, where an int16 layer of an int8 model reads an int8 tensor) and back
     (narrow), the clamp in the output's type. */

@@ -407,6 +407,46 @@ static void lut_interpolates(void **state)
 	assert_int_equal(o2m_q16_lut_s16(&p, x, NULL, y), O2M_ERR_ARG);
 }
 
+/* Softmax against the real one, within 0.6 steps, on rows of random widths and ranges */
+static void softmax_within_a_step(void **state)
+{
+	static int16_t x[4096], y[4096];
+	int32_t tab[257];
+	o2m_q16_softmax_params p;
+	(void)state;
+	reseed(23);
+	for (int i = 0; i <= 256; i++)
+		tab[i] = (int32_t)lround(ldexp(exp2(-i / 256.0), 30));
+	for (int t = 0; t < 300; t++) {
+		const double sx = rndu(1.0, 40.0) / 32768, sy = t % 3 ? 1.0 / 32768 : 1.0 / 20000;
+		p.outer = rnd(1, 3), p.n = rnd(1, 40), p.inner = rnd(1, 3);
+		p.exp_k = (int32_t)lround(ldexp(sx / log(2.0), 30));
+		p.inv_scale_q8 = (int32_t)lround(ldexp(1.0 / sy, 8));
+		p.output_offset = t % 2 ? 0 : -16384;
+		p.act_min = -32768, p.act_max = 32767;
+		for (int i = 0; i < p.outer * p.n * p.inner; i++)
+			x[i] = (int16_t)rnd(-32768, 32767);
+		assert_int_equal(o2m_q16_softmax_s16(&p, x, tab, y), O2M_OK);
+		for (int o = 0; o < p.outer; o++)
+			for (int j = 0; j < p.inner; j++) {
+				const int base = o * p.n * p.inner + j;
+				double mx = -1e300, sum = 0;
+				for (int i = 0; i < p.n; i++)
+					mx = fmax(mx, x[base + i * p.inner] * sx);
+				for (int i = 0; i < p.n; i++)
+					sum += exp(x[base + i * p.inner] * sx - mx);
+				for (int i = 0; i < p.n; i++) {
+					const int at = base + i * p.inner;
+					double real = exp(x[at] * sx - mx) / sum / sy + p.output_offset;
+					if (y[at] < 32767 && fabs(y[at] - real) > 0.6)
+						fail_msg("softmax: y[%d] = %d, real %.3f", at, y[at], real);
+				}
+			}
+	}
+	tab[0] = 0;
+	assert_int_equal(o2m_q16_softmax_s16(&p, x, tab, y), O2M_ERR_ARG);
+}
+
 static void kernels_reject_bad_arguments(void **state)
 {
 	o2m_q8_fc_params f = {1, 1, 1, 0, 0, -32768, 32767};
@@ -444,6 +484,7 @@ int main(void)
 		cmocka_unit_test(widen_and_narrow),
 		cmocka_unit_test(requant64_is_exact),
 		cmocka_unit_test(lut_interpolates),
+		cmocka_unit_test(softmax_within_a_step),
 		cmocka_unit_test(kernels_reject_bad_arguments),
 	};
 	(void)ref_out; /* q8ref.h's int8 clamp: the int16 one is clamp16 */
