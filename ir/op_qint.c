@@ -761,9 +761,11 @@ int prep_q8conv_transpose(Graph *g, int node, Lowered *L)
 int prep_q8matmul(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_matmul_params *p = LW_PARAMS(g, o2m_q8_matmul_params);
+	const int wide = in_t(g, node, 0)->dtype == DT_S16;
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 1, 0) || q_tensor(g, node, 0, 1) ||
+	if ((wide ? q16_tensor(g, node, 1, 0) || q16_tensor(g, node, 0, 1)
+		  : q_tensor(g, node, 0, 0) || q_tensor(g, node, 1, 0) || q_tensor(g, node, 0, 1)) ||
 	    lw_matmul_geom(g, node, &p->mm))
 		return -1;
 	p->a_offset = -qzero(g, node, 0, 0);
@@ -773,7 +775,11 @@ int prep_q8matmul(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)))
 		return 0;
-	k = lw_kernel(g, node, "q8_matmul", DT_S8);
+	if (wide && qscale(g, node, 0, 0) * qscale(g, node, 1, 0) / qscale(g, node, 0, 1) >= 128) {
+		ir_error(g, node, "a_scale * b_scale / y_scale must stay below 128");
+		return -1;
+	}
+	k = lw_kernel(g, node, wide ? "q16_matmul" : "q8_matmul", wide ? DT_S16 : DT_S8);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_MATMUL, p, 3, A_IN(0), A_IN(1), A_OUT(0));

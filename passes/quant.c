@@ -1053,7 +1053,8 @@ static int matmul_act(Graph *g, int node)
 
 	in[0] = activation(g, g->n[node].in[0], &qa);
 	in[1] = activation(g, g->n[node].in[1], &qb);
-	if (in[0] < 0 || in[1] < 0 || (y = result(g, g->n[node].out[0], &qy)) < 0)
+	if (in[0] < 0 || in[1] < 0 || g->t[in[1]].dtype != g->t[in[0]].dtype ||
+	    (y = result_typed(g, g->n[node].out[0], &qy, g->t[in[0]].dtype)) < 0)
 		return -1;
 	emit(g, node, OP_QMATMUL, in, 2, y);
 	return 0;
@@ -1503,8 +1504,11 @@ static int convert_wide(Graph *g, int node)
 	case OP_CONV:
 		rc = conv(g, node);
 		break;
-	case OP_GEMM: case OP_MATMUL:
+	case OP_GEMM:
 		rc = fully_connected(g, node);
+		break;
+	case OP_MATMUL:
+		rc = fully_connected(g, node) && matmul_act(g, node) ? -1 : 0;
 		break;
 	case OP_ADD: case OP_MUL:
 		rc = binary(g, node) && lookup_wide(g, node) ? -1 : 0;

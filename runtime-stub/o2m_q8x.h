@@ -102,6 +102,10 @@ typedef struct {
     offsets, clamp or k too large for the int32 sum. */
 int o2m_q8_matmul_s8(const o2m_q8_matmul_params *p, const int8_t *a, const int8_t *b,
 		     int8_t *y);
+/** The same with int16 activations (a16w8: o2m_q16.h): int64 sums rescaled by
+    o2m_q16_requant64 (shift at most 7), k below 2^15. */
+int o2m_q16_matmul_s16(const o2m_q8_matmul_params *p, const int16_t *a, const int16_t *b,
+		       int16_t *y);
 /** Softmax. @return O2M_OK, or O2M_ERR_ARG for bad sizes, scale, table or clamp. */
 int o2m_q8_softmax_s8(const o2m_q8_softmax_params *p, const int8_t *x, const int32_t *exp_table,
 		      int8_t *y);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "../../runtime-stub/o2m_q16.h"
+#include "../../runtime-stub/o2m_q8x.h"
 #include "q8ref.h"
 
 __extension__ typedef __int128 i128;
@@ -447,6 +448,47 @@ static void softmax_within_a_step(void **state)
 	assert_int_equal(o2m_q16_softmax_s16(&p, x, tab, y), O2M_ERR_ARG);
 }
 
+/* MatMul of two int16 activations, batched with a broadcast operand */
+static void matmul_within_half_a_step(void **state)
+{
+	int16_t a[2 * 5 * 9], b[9 * 7], y[2 * 5 * 7];
+	o2m_q8_matmul_params q;
+	(void)state;
+	reseed(24);
+	for (int t = 0; t < 200; t++) {
+		const double sa = rndu(1e-4, 1e-3), sb = rndu(1e-4, 1e-3);
+		const int za = t % 2 ? rnd(-3000, 3000) : 0, zb = t % 2 ? rnd(-3000, 3000) : 0;
+		const int zy = t % 2 ? rnd(-3000, 3000) : 0;
+		const int m = rnd(1, 5), n = rnd(1, 7), k = rnd(1, 9);
+		double sy;
+		memset(&q, 0, sizeof q);
+		q.mm.m = m, q.mm.n = n, q.mm.k = k, q.mm.batch_rank = 1, q.mm.batch[0] = 2;
+		q.mm.a_stride[0] = m * k, q.mm.b_stride[0] = 0; /* b broadcasts */
+		q.a_offset = -za, q.b_offset = -zb, q.output_offset = zy;
+		q.act_min = -32768, q.act_max = 32767;
+		for (int i = 0; i < 2 * m * k; i++)
+			a[i] = (int16_t)rnd(-30000, 30000);
+		for (int i = 0; i < k * n; i++)
+			b[i] = (int16_t)rnd(-30000, 30000);
+		sy = sa * sb * 30000.0 * 30000.0 * k / 32767 / 3;
+		quantize_multiplier(sa * sb / sy, &q.mult, &q.shift);
+		assert_int_equal(o2m_q16_matmul_s16(&q, a, b, y), O2M_OK);
+		for (int bt = 0; bt < 2; bt++)
+			for (int i = 0; i < m; i++)
+				for (int j = 0; j < n; j++) {
+					int64_t acc = 0;
+					for (int l = 0; l < k; l++)
+						acc += (int64_t)(a[bt * m * k + i * k + l] - za) *
+						       (b[l * n + j] - zb);
+					assert_int_equal(y[(bt * m + i) * n + j],
+							 clamp16(ref_requant64(acc, q.mult, q.shift) +
+								 (int64_t)zy, -32768, 32767));
+					near_real25(y[(bt * m + i) * n + j], acc * sa * sb / sy + zy, zy,
+						    -32768, 32767, "matmul", i);
+				}
+	}
+}
+
 static void kernels_reject_bad_arguments(void **state)
 {
 	o2m_q8_fc_params f = {1, 1, 1, 0, 0, -32768, 32767};
@@ -485,6 +527,7 @@ int main(void)
 		cmocka_unit_test(requant64_is_exact),
 		cmocka_unit_test(lut_interpolates),
 		cmocka_unit_test(softmax_within_a_step),
+		cmocka_unit_test(matmul_within_half_a_step),
 		cmocka_unit_test(kernels_reject_bad_arguments),
 	};
 	(void)ref_out; /* q8ref.h's int8 clamp: the int16 one is clamp16 */
