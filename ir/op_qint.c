@@ -962,11 +962,13 @@ int prep_q8resize(Graph *g, int node, Lowered *L)
 {
 	o2m_q8_resize_params *p = LW_PARAMS(g, o2m_q8_resize_params);
 	const Tensor *x = in_t(g, node, 0), *y = out_t(g, node, 0);
+	const int wide = x->dtype == DT_S16;
 	int32_t *ih, *iw;
 	int16_t *wh, *ww;
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
+	if (wide ? q16_tensor(g, node, 0, 0) || q16_tensor(g, node, 0, 1)
+		 : q_tensor(g, node, 0, 0) || q_tensor(g, node, 0, 1))
 		return -1;
 	if (x->rank != 4 || y->dims[0] != x->dims[0] || y->dims[1] != x->dims[1]) {
 		ir_error(g, node, "an int8 Resize scales the last two axes of [N, C, H, W]");
@@ -990,7 +992,7 @@ int prep_q8resize(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(y) || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, "q8_resize", DT_S8);
+	k = lw_kernel(g, node, wide ? "q16_resize" : "q8_resize", wide ? DT_S16 : DT_S8);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_RESIZE, p, 6, A_IN(0),

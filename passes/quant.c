@@ -1230,7 +1230,8 @@ static int resize(Graph *g, int node)
 	const Quant *qx, *qy;
 	int x = activation(g, g->n[node].in[0], &qx), y;
 
-	if (x < 0 || !resizable(g, node, x) || (y = result(g, g->n[node].out[0], &qy)) < 0)
+	if (x < 0 || !resizable(g, node, x) ||
+	    (y = result_typed(g, g->n[node].out[0], &qy, g->t[x].dtype)) < 0)
 		return -1;
 	emit_resize(g, node, x, y);
 	return 0;
@@ -1539,6 +1540,9 @@ static int convert_wide(Graph *g, int node)
 		break;
 	case OP_SOFTMAX:
 		rc = softmax(g, node);
+		break;
+	case OP_RESIZE:
+		rc = moves_data(g, node) ? move(g, node) : resize(g, node);
 		break;
 	default:
 		rc = moves_data(g, node) ? move(g, node) : lookup_wide(g, node);

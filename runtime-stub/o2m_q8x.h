@@ -127,6 +127,10 @@ int o2m_q16_conv_transpose_s16(const o2m_q8_conv_params *p, const int16_t *x, co
 int o2m_q8_resize_s8(const o2m_q8_resize_params *p, const int8_t *x, const int32_t *index_h,
 		     const int16_t *weight_h, const int32_t *index_w, const int16_t *weight_w,
 		     int8_t *y);
+/** The same with int16 activations (a16w8), the column sums in int64. */
+int o2m_q16_resize_s16(const o2m_q8_resize_params *p, const int16_t *x, const int32_t *index_h,
+		       const int16_t *weight_h, const int32_t *index_w, const int16_t *weight_w,
+		       int16_t *y);
 
 /** LayerNormalization. @return O2M_OK, or O2M_ERR_ARG for bad sizes, offsets, eps_q16,
     gamma_shift or clamp. */

@@ -489,6 +489,54 @@ static void matmul_within_half_a_step(void **state)
 	}
 }
 
+/* bilinear resize with equal scales: the correctly rounded interpolation */
+static void resize_rounds_once(void **state)
+{
+	int16_t x[2 * 3 * 4], y[2 * 6 * 8];
+	int32_t ih[12], iw[16];
+	int16_t wh[12], ww[16];
+	o2m_q8_resize_params p;
+	(void)state;
+	reseed(25);
+	memset(&p, 0, sizeof p);
+	p.planes = 2, p.in_h = 3, p.in_w = 4, p.out_h = 6, p.out_w = 8;
+	p.input_offset = -1000, p.output_offset = 1000;
+	p.act_min = -32768, p.act_max = 32767;
+	quantize_multiplier(1.0, &p.mult, &p.shift);
+	for (int j = 0; j < 6; j++) { /* half-pixel: source (j + 0.5) / 2 - 0.5 */
+		double sj = fmax(0, (j + 0.5) / 2 - 0.5);
+		int i0 = (int)sj, i1 = i0 + 1 < 3 ? i0 + 1 : 2;
+		long w1 = lround((sj - i0) * 32768);
+		ih[2 * j] = i0, ih[2 * j + 1] = w1 ? i1 : i0; /* one source: half on each, */
+		wh[2 * j + 1] = (int16_t)(w1 ? w1 : 16384);  /* as the compiler writes it */
+		wh[2 * j] = (int16_t)(w1 ? 32768 - w1 : 16384);
+	}
+	for (int k = 0; k < 8; k++) {
+		double sk = fmax(0, (k + 0.5) / 2 - 0.5);
+		int i0 = (int)sk, i1 = i0 + 1 < 4 ? i0 + 1 : 3;
+		long w1 = lround((sk - i0) * 32768);
+		iw[2 * k] = i0, iw[2 * k + 1] = w1 ? i1 : i0;
+		ww[2 * k + 1] = (int16_t)(w1 ? w1 : 16384);
+		ww[2 * k] = (int16_t)(w1 ? 32768 - w1 : 16384);
+	}
+	for (int t = 0; t < 50; t++) {
+		for (int i = 0; i < 24; i++)
+			x[i] = (int16_t)rnd(-31000, 31000);
+		assert_int_equal(o2m_q16_resize_s16(&p, x, ih, wh, iw, ww, y), O2M_OK);
+		for (int c = 0; c < 2; c++)
+			for (int j = 0; j < 6; j++)
+				for (int k = 0; k < 8; k++) {
+					const int16_t *xp = x + c * 12;
+					double v = 0;
+					for (int a = 0; a < 2; a++)
+						for (int b = 0; b < 2; b++)
+							v += wh[2 * j + a] / 32768.0 * ww[2 * k + b] / 32768.0 *
+							     (xp[ih[2 * j + a] * 4 + iw[2 * k + b]] - 1000);
+					assert_true(fabs(y[(c * 6 + j) * 8 + k] - (v + 1000)) <= 0.5 + 1e-9);
+				}
+	}
+}
+
 static void kernels_reject_bad_arguments(void **state)
 {
 	o2m_q8_fc_params f = {1, 1, 1, 0, 0, -32768, 32767};
@@ -528,6 +576,7 @@ int main(void)
 		cmocka_unit_test(lut_interpolates),
 		cmocka_unit_test(softmax_within_a_step),
 		cmocka_unit_test(matmul_within_half_a_step),
+		cmocka_unit_test(resize_rounds_once),
 		cmocka_unit_test(kernels_reject_bad_arguments),
 	};
 	(void)ref_out; /* q8ref.h's int8 clamp: the int16 one is clamp16 */
