@@ -898,9 +898,11 @@ int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 	const Tensor *x = in_t(g, node, 0);
 	int64_t axis = ir_attr_int(g, node, "axis", -1), outer = 1, n = 1;
 	double sx, eps = ir_attr_float(g, node, "epsilon", 1e-5f), e;
+	const int wide = x->dtype == DT_S16; /* int16 activations (a16w8) */
 	int k;
 
-	if (q_tensor(g, node, 0, 0) || q_tensor_wide(g, node, 0, 1))
+	if (wide ? q16_tensor(g, node, 0, 0) || q16_tensor(g, node, 0, 1)
+		 : q_tensor(g, node, 0, 0) || q_tensor_wide(g, node, 0, 1))
 		return -1;
 	if (axis < 0)
 		axis += x->rank;
@@ -924,7 +926,12 @@ int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	k = lw_kernel(g, node, "q8_layer_norm", out_t(g, node, 0)->dtype);
+	if (wide && (n > 4096 || e > INT32_MAX)) {
+		ir_error(g, node, "an int16 LayerNormalization takes at most 4096 values and "
+			 "epsilon / x_scale^2 below 2^15");
+		return -1;
+	}
+	k = lw_kernel(g, node, wide ? "q16_layer_norm" : "q8_layer_norm", out_t(g, node, 0)->dtype);
 	if (k < 0)
 		return -1;
 	lw_call(g, L, k, PT_Q8_NORM, p, 4, A_IN(0), A_IN(1), has_in(g, node, 2) ? A_IN(2) : A_NONE,

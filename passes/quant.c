@@ -1142,8 +1142,15 @@ static int layer_norm(Graph *g, int node)
 	int x = activation(g, g->n[node].in[0], &qx), y, gi, bi, shift;
 	LnWeights w;
 
-	if (x < 0 || result_of(g, g->n[node].out[0], &qy, 0) < 0 || ln_read(g, node, &w) ||
-	    ln_consts(g, &w, qy->scale[0], &gi, &bi, &shift))
+	if (x < 0 || (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0 ||
+	    g->t[y].dtype != g->t[x].dtype || ln_read(g, node, &w))
+		return -1;
+	if (g->t[x].dtype == DT_S16) { /* o2m_q16_layer_norm_s16's bounds */
+		double eps = ir_attr_float(g, node, "epsilon", 1e-5f);
+		if (w.cn > 4096 || ldexp(eps / ((double)qx->scale[0] * qx->scale[0]), 16) > INT32_MAX)
+			return -1;
+	}
+	if (ln_consts(g, &w, qy->scale[0], &gi, &bi, &shift))
 		return -1;
 	y = result(g, g->n[node].out[0], &qy);
 	ln_emit(g, node, x, gi, bi, shift, y, 0);
@@ -1543,6 +1550,9 @@ static int convert_wide(Graph *g, int node)
 		break;
 	case OP_RESIZE:
 		rc = moves_data(g, node) ? move(g, node) : resize(g, node);
+		break;
+	case OP_LAYER_NORM:
+		rc = layer_norm(g, node);
 		break;
 	default:
 		rc = moves_data(g, node) ? move(g, node) : lookup_wide(g, node);

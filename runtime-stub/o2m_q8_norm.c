@@ -97,6 +97,49 @@ int o2m_q8_layer_norm_s8(const o2m_q8_norm_params *p, const int8_t *x, const int
 	return O2M_OK;
 }
 
+/* one row of int16 values: as norm_row without the 2^16 on U (n * sum v^2 - (sum v)^2
+   takes up to 2^56 for n <= 4096), eps_q16 * n^2 / 2^16 added rounded, so z = d * 2^20 /
+   sqrt(U) = d * r / 2^(40 + e) */
+static void norm_row16(const o2m_q8_norm_params *p, const int16_t *x, const int16_t *gamma,
+		       const int32_t *beta, int16_t *y)
+{
+	const int64_t n = p->n;
+	int64_t sum = 0, sq = 0, v, d, z;
+	uint64_t u, r;
+	int32_t i, e;
+
+	for (i = 0; i < p->n; i++) {
+		v = x[i] + p->input_offset;
+		sum += v;
+		sq += v * v;
+	}
+	u = (uint64_t)(n * sq - sum * sum) +
+	    (((uint64_t)p->eps_q16 * (uint64_t)(n * n) + 32768) >> 16);
+	r = inv_sqrt(u ? u : 1, &e);
+	for (i = 0; i < p->n; i++) {
+		d = n * (x[i] + p->input_offset) - sum;
+		z = d * (int64_t)r;
+		z = z >= 0 ? (z + ((int64_t)1 << (39 + e))) >> (40 + e)
+			   : -((-z + ((int64_t)1 << (39 + e))) >> (40 + e));
+		y[i] = (int16_t)norm_out(p, z, gamma[i], beta ? beta[i] : 0);
+	}
+}
+
+int o2m_q16_layer_norm_s16(const o2m_q8_norm_params *p, const int16_t *x, const int16_t *gamma,
+			   const int32_t *beta, int16_t *y)
+{
+	int32_t o;
+
+	if (!x || !gamma || !y || p->outer < 0 || p->n < 1 || p->n > 4096 || p->eps_q16 < 1 ||
+	    p->gamma_shift < 0 || p->gamma_shift > 24 || p->input_offset < -32768 ||
+	    p->input_offset > 32768 || p->output_offset < -32768 || p->output_offset > 32767 ||
+	    p->act_min < -32768 || p->act_min > p->act_max || p->act_max > 32767)
+		return O2M_ERR_ARG;
+	for (o = 0; o < p->outer; o++, x += p->n, y += p->n)
+		norm_row16(p, x, gamma, beta, y);
+	return O2M_OK;
+}
+
 int o2m_q8_layer_norm_s16(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
 			  const int32_t *beta, int16_t *y)
 {

@@ -134,6 +134,8 @@ int o2m_q16_resize_s16(const o2m_q8_resize_params *p, const int16_t *x, const in
 
 /** LayerNormalization. @return O2M_OK, or O2M_ERR_ARG for bad sizes, offsets, eps_q16,
     gamma_shift or clamp. */
+int o2m_q16_layer_norm_s16(const o2m_q8_norm_params *p, const int16_t *x, const int16_t *gamma,
+			   const int32_t *beta, int16_t *y);
 int o2m_q8_layer_norm_s8(const o2m_q8_norm_params *p, const int8_t *x, const int16_t *gamma,
 			 const int32_t *beta, int8_t *y);
 /** The same with an int16 output (an intermediate averaged next, o2m_q8w.h): the output

@@ -537,6 +537,51 @@ static void resize_rounds_once(void **state)
 	}
 }
 
+/* LayerNormalization of int16 rows against the real one, within a step */
+static void layer_norm_within_a_step(void **state)
+{
+	int16_t x[3 * 64], y[3 * 64], gq[64];
+	int32_t bq[64];
+	o2m_q8_norm_params p;
+	(void)state;
+	reseed(26);
+	for (int t = 0; t < 200; t++) {
+		const double sx = rndu(1e-4, 1e-3), sy = 6.0 / 32767, eps = 1e-5;
+		const int zx = t % 2 ? rnd(-5000, 5000) : 0, shift = 10;
+		memset(&p, 0, sizeof p);
+		p.outer = rnd(1, 3), p.n = rnd(2, 64);
+		p.input_offset = -zx, p.output_offset = t % 2 ? rnd(-100, 100) : 0;
+		p.act_min = -32768, p.act_max = 32767;
+		p.eps_q16 = (int32_t)lrint(ldexp(eps / (sx * sx), 16));
+		p.gamma_shift = shift;
+		for (int i = 0; i < p.n; i++) {
+			double gr = rndu(0.5, 1.5), br = rndu(-0.5, 0.5);
+			gq[i] = (int16_t)lrint(ldexp(gr / sy, shift) / 1024); /* gamma / sy in Q(shift - 10) */
+			bq[i] = (int32_t)lrint(ldexp(br / sy, 16));
+		}
+		p.gamma_shift = shift - 10;
+		for (int i = 0; i < p.outer * p.n; i++)
+			x[i] = (int16_t)rnd(-20000, 20000);
+		assert_int_equal(o2m_q16_layer_norm_s16(&p, x, gq, bq, y), O2M_OK);
+		for (int o = 0; o < p.outer; o++) {
+			double mean = 0, var = 0;
+			for (int i = 0; i < p.n; i++)
+				mean += (x[o * p.n + i] - zx) * sx / p.n;
+			for (int i = 0; i < p.n; i++) {
+				double d = (x[o * p.n + i] - zx) * sx - mean;
+				var += d * d / p.n;
+			}
+			for (int i = 0; i < p.n; i++) {
+				double g = ldexp(gq[i], -p.gamma_shift), b = ldexp(bq[i], -16);
+				double real = ((x[o * p.n + i] - zx) * sx - mean) / sqrt(var + eps) * g + b +
+					      p.output_offset;
+				if (fabs(y[o * p.n + i] - real) > 1)
+					fail_msg("layer_norm: y[%d] = %d, real %.3f", i, y[o * p.n + i], real);
+			}
+		}
+	}
+}
+
 static void kernels_reject_bad_arguments(void **state)
 {
 	o2m_q8_fc_params f = {1, 1, 1, 0, 0, -32768, 32767};
@@ -577,6 +622,7 @@ int main(void)
 		cmocka_unit_test(softmax_within_a_step),
 		cmocka_unit_test(matmul_within_half_a_step),
 		cmocka_unit_test(resize_rounds_once),
+		cmocka_unit_test(layer_norm_within_a_step),
 		cmocka_unit_test(kernels_reject_bad_arguments),
 	};
 	(void)ref_out; /* q8ref.h's int8 clamp: the int16 one is clamp16 */
