@@ -77,12 +77,10 @@ for dir in "$here"/calib/*/; do
 done
 # coverage: every other zoo model quantized from its own test inputs (not an accuracy
 # claim: the input is also the reference) must compile, run integer-only and stay within
-# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float
-for dir in test/models/*/; do
-	m=$(basename "$dir")
-	[ -d "$here/calib/$m" ] && continue
-	[ -f "$dir/model.onnx" ] && [ -d "$dir/test_data_set_0" ] || continue
-	log=$out/$m.cover.log
+# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float.
+# JOBS (default: the cores) at a time, each line into $out/MODEL.cover.result
+cover() {
+	m=$1 dir=$2 log=$out/$1.cover.log
 	rm -rf "$out/$m.cover"
 	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize int8 --calib "$dir" \
 		--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.cover" >"$log" 2>&1
@@ -93,14 +91,33 @@ for dir in test/models/*/; do
 	lstm|gru) ;;
 	*) sh "$here/intonly.sh" "$out/$m.cover/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
 	esac
-	if [ $rc -eq 0 ] && [ "$intonly" = ok ] &&
-		sqnr_ok "$sqnr"; then
-		pass=$((pass + 1))
+	if [ $rc -eq 0 ] && [ "$intonly" = ok ] && sqnr_ok "$sqnr"; then
 		echo "PASS $m (coverage, sqnr $sqnr dB)"
 	else
-		fail=$((fail + 1))
 		echo "FAIL $m (coverage): exit $rc, sqnr ${sqnr:-none}, $intonly: $(head -2 "$log" | tr '\n' ' ')"
-	fi
+	fi >"$out/$m.cover.result"
+}
+covered() { [ ! -d "$here/calib/$1" ] && [ -f "$2/model.onnx" ] && [ -d "$2/test_data_set_0" ]; }
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+n=0
+for dir in test/models/*/; do
+	m=$(basename "$dir")
+	covered "$m" "$dir" || continue
+	rm -f "$out/$m.cover.result"
+	cover "$m" "$dir" &
+	n=$((n + 1))
+	[ $((n % jobs)) -eq 0 ] && wait
+done
+wait
+for dir in test/models/*/; do
+	m=$(basename "$dir")
+	covered "$m" "$dir" || continue
+	line=$(cat "$out/$m.cover.result" 2>/dev/null || echo "FAIL $m (coverage): no result")
+	echo "$line"
+	case $line in
+	PASS*) pass=$((pass + 1)) ;;
+	*) fail=$((fail + 1)) ;;
+	esac
 done
 
 # int16 activations (--quantize a16w8) on the same models: integer-only with an int16
