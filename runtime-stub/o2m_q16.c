@@ -33,13 +33,6 @@ static int words_ok(const int32_t *rq, int32_t n)
 	return 1;
 }
 
-static int16_t out16(int32_t v, int32_t off, int32_t lo, int32_t hi)
-{
-	int64_t s = (int64_t)v + off;
-
-	return (int16_t)(s < lo ? lo : s > hi ? hi : s);
-}
-
 /* ---- the convolution ---- */
 
 static int pos3(int32_t a, int32_t b, int32_t c)
@@ -213,7 +206,7 @@ int o2m_q16_conv_s16(const o2m_q8_conv_params *q, const int16_t *x, const int8_t
 									: b + conv_window(q, xg, wf, sd, sh, sw);
 							}
 							for (k = 0; k < m; k++)
-								*y++ = out16(o2m_q16_requant64(acc[k], r, s),
+								*y++ = o2m_q16_out(o2m_q16_requant64(acc[k], r, s),
 									     q->output_offset, q->act_min,
 									     q->act_max);
 							ow += m;
@@ -246,7 +239,7 @@ int o2m_q16_fc_s16(const o2m_q8_fc_params *p, const int16_t *x, const int8_t *w,
 				}
 				acc += s, wsum += ws;
 			}
-			*y++ = out16(o2m_q16_requant64(acc + wsum * p->input_offset,
+			*y++ = o2m_q16_out(o2m_q16_requant64(acc + wsum * p->input_offset,
 						       o2m_q8_rq_mult(rq[o]), o2m_q8_rq_shift(rq[o])),
 				     p->output_offset, p->act_min, p->act_max);
 		}
@@ -272,7 +265,7 @@ static int16_t add1(const o2m_q8_binary_params *q, int32_t a, int32_t b)
 	const int32_t sb = o2m_q8_requant((b + q->b_offset) * (1 << q->left_shift), q->b_mult,
 					  q->b_shift);
 
-	return out16(o2m_q8_requant(sa + sb, q->out_mult, q->out_shift), q->output_offset,
+	return o2m_q16_out(o2m_q8_requant(sa + sb, q->out_mult, q->out_shift), q->output_offset,
 		     q->act_min, q->act_max);
 }
 
@@ -303,7 +296,7 @@ static int16_t mul1(const o2m_q8_binary_params *q, int32_t a, int32_t b)
 		v = o2m_q8_requant((int32_t)prod, q->out_mult, q->out_shift);
 	else
 		v = o2m_q16_requant64(prod, q->out_mult, q->out_shift);
-	return out16(v, q->output_offset, q->act_min, q->act_max);
+	return o2m_q16_out(v, q->output_offset, q->act_min, q->act_max);
 }
 
 int o2m_q16_mul_s16(const o2m_q8_binary_params *q, const int16_t *a, const int16_t *b,
@@ -334,10 +327,10 @@ static int16_t mean16(const o2m_q8_pool_params *q, int64_t sum, int32_t count)
 	int64_t v, d = (int64_t)count * 256;
 
 	if (count == 0)
-		return out16(0, q->output_offset, q->act_min, q->act_max);
+		return o2m_q16_out(0, q->output_offset, q->act_min, q->act_max);
 	v = o2m_q16_requant64(sum * 256, q->mult, q->shift);
 	v = v >= 0 ? (v + d / 2) / d : (v - d / 2) / d;
-	return out16((int32_t)v, q->output_offset, q->act_min, q->act_max);
+	return o2m_q16_out((int32_t)v, q->output_offset, q->act_min, q->act_max);
 }
 
 int o2m_q16_avgpool_s16(const o2m_q8_pool_params *q, const int16_t *x, int16_t *y)
@@ -453,7 +446,7 @@ int o2m_q16_softmax_s16(const o2m_q16_softmax_params *p, const int16_t *x,
 			for (i = 0; i < p->n; i++) {
 				int64_t e = exp_q30(mx - xr[i * p->inner], p->exp_k, exp2_table);
 				int64_t v = (e * p->inv_scale_q8 + den / 2) / den;
-				yr[i * p->inner] = out16((int32_t)v, p->output_offset, p->act_min,
+				yr[i * p->inner] = o2m_q16_out((int32_t)v, p->output_offset, p->act_min,
 							 p->act_max);
 			}
 		}
@@ -470,7 +463,7 @@ int o2m_q16_requant_s16(const o2m_q8_requant_params *p, const int16_t *x, int16_
 	    !out_ok(p->output_offset, p->act_min, p->act_max))
 		return O2M_ERR_ARG;
 	for (i = 0; i < p->count; i++)
-		y[i] = out16(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
+		y[i] = o2m_q16_out(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
 			     p->output_offset, p->act_min, p->act_max);
 	return O2M_OK;
 }
@@ -483,7 +476,7 @@ int o2m_q16_widen_s8(const o2m_q8_requant_params *p, const int8_t *x, int16_t *y
 	    !scale_ok(p->mult, p->shift) || !out_ok(p->output_offset, p->act_min, p->act_max))
 		return O2M_ERR_ARG;
 	for (i = 0; i < p->count; i++)
-		y[i] = out16(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
+		y[i] = o2m_q16_out(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
 			     p->output_offset, p->act_min, p->act_max);
 	return O2M_OK;
 }
@@ -497,7 +490,7 @@ int o2m_q16_narrow_s16(const o2m_q8_requant_params *p, const int16_t *x, int8_t 
 	    p->act_min > p->act_max || p->act_max > INT8_MAX)
 		return O2M_ERR_ARG;
 	for (i = 0; i < p->count; i++)
-		y[i] = (int8_t)out16(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
+		y[i] = (int8_t)o2m_q16_out(o2m_q8_requant(x[i] + p->input_offset, p->mult, p->shift),
 				     p->output_offset, p->act_min, p->act_max);
 	return O2M_OK;
 }

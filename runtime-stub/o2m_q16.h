@@ -24,6 +24,14 @@
 
 #include "o2m_q8.h"
 
+/** The int16 output step: v plus the output offset, clamped to [lo, hi]. */
+static inline int16_t o2m_q16_out(int32_t v, int32_t off, int32_t lo, int32_t hi)
+{
+	int64_t s = (int64_t)v + off;
+
+	return (int16_t)(s < lo ? lo : s > hi ? hi : s);
+}
+
 /** x * mult / 2^(31 - shift) rounded once, ties away from zero, for mult in [0, 2^31)
     and shift in [-31, 7] (a factor below 128): the 78-bit product in two int64 halves
     (|x| saturated to 2^47 first, the range TFLite's int64 rescale assumes), the

@@ -66,14 +66,6 @@ static int convt_ok(const o2m_q8_conv_params *q, const void *x, const int8_t *w,
 	       p->pad_w >= 0 && q8_scales_ok(requant, p->c_out);
 }
 
-/* the int16 output step: offset, clamp */
-static int16_t out16(int32_t v, int32_t off, int32_t lo, int32_t hi)
-{
-	int64_t s = (int64_t)v + off;
-
-	return (int16_t)(s < lo ? lo : s > hi ? hi : s);
-}
-
 /* The gather, one output plane and the kernel, for int8 (int32 sums, TFLite's rescale)
    and int16 activations (int64 sums and bias, o2m_q16_requant64): CONVT_(SFX, T, ACC,
    RQ, OUT) defines gather_SFX, plane_SFX and o2m_SFX_conv_transpose_SFX2 through the
@@ -159,7 +151,7 @@ static int16_t out16(int32_t v, int32_t off, int32_t lo, int32_t hi)
 #define RQ8_(acc, word) o2m_q8_requant(acc, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word))
 #define RQ16_(acc, word) o2m_q16_requant64(acc, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word))
 CONVT_(s8, int8_t, int32_t, RQ8_, q8_out)
-CONVT_(s16, int16_t, int64_t, RQ16_, out16)
+CONVT_(s16, int16_t, int64_t, RQ16_, o2m_q16_out)
 
 int o2m_q8_conv_transpose_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
 			     const int32_t *bias, const int32_t *requant, int8_t *y)

@@ -58,16 +58,8 @@ static int matmul_ok(const o2m_q8_matmul_params *q, int *empty)
 				   idx, &oa, &ob));                                      \
 	}
 
-/* the int16 output step: offset, clamp */
-static int16_t out16(int32_t v, int32_t off, int32_t lo, int32_t hi)
-{
-	int64_t s = (int64_t)v + off;
-
-	return (int16_t)(s < lo ? lo : s > hi ? hi : s);
-}
-
 MATMUL_(s8, int8_t, int32_t, o2m_q8_requant, q8_out)
-MATMUL_(s16, int16_t, int64_t, o2m_q16_requant64, out16)
+MATMUL_(s16, int16_t, int64_t, o2m_q16_requant64, o2m_q16_out)
 
 int o2m_q8_matmul_s8(const o2m_q8_matmul_params *q, const int8_t *a, const int8_t *b, int8_t *y)
 {

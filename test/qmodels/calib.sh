@@ -77,48 +77,33 @@ for dir in "$here"/calib/*/; do
 done
 # coverage: every other zoo model quantized from its own test inputs (not an accuracy
 # claim: the input is also the reference) must compile, run integer-only and stay within
-# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float.
-# JOBS (default: the cores) at a time, each line into $out/MODEL.cover.result
+# 25 dB of float; recurrent layers (LSTM, GRU) have no integer kernels and stay float;
+# and every zoo model with --quantize a16w8. JOBS (default: the cores) at a time.
+# cover KIND MODEL DIR: KIND cover (int8, the model's own inputs as samples) or cover16
+# (a16w8, the calibration samples where the model has them); integer-only but for the
+# recurrent layers (and, in int16, transformer_op13's GELU, whose table would be more
+# than a step off), SQNR >= 25 dB; the line into $out/MODEL.KIND.result
 cover() {
-	m=$1 dir=$2 log=$out/$1.cover.log
-	rm -rf "$out/$m.cover"
-	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize int8 --calib "$dir" \
-		--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.cover" >"$log" 2>&1
+	kind=$1 m=$2 dir=$3 log=$out/$2.$1.log q=int8 calib=$3 tag=coverage exempt="lstm gru"
+	if [ "$kind" = cover16 ]; then
+		q=a16w8 tag="a16w8 coverage" exempt="lstm gru transformer_op13"
+		[ -d "$here/calib/$m" ] && calib=$here/calib/$m/input_0.npy
+	fi
+	rm -rf "$out/$m.$kind"
+	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize $q --calib "$calib" \
+		--atol 1e30 --cflags "$cflags" --verify-each --keep "$out/$m.$kind" >"$log" 2>&1
 	rc=$?
 	sqnr=$(lowest_sqnr "$log")
 	intonly=ok
-	case $m in
-	lstm|gru) ;;
-	*) sh "$here/intonly.sh" "$out/$m.cover/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
+	case " $exempt " in
+	*" $m "*) ;;
+	*) sh "$here/intonly.sh" "$out/$m.$kind/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
 	esac
 	if [ $rc -eq 0 ] && [ "$intonly" = ok ] && sqnr_ok "$sqnr"; then
-		echo "PASS $m (coverage, sqnr $sqnr dB)"
+		echo "PASS $m ($tag, sqnr $sqnr dB)"
 	else
-		echo "FAIL $m (coverage): exit $rc, sqnr ${sqnr:-none}, $intonly: $(head -2 "$log" | tr '\n' ' ')"
-	fi >"$out/$m.cover.result"
-}
-# the same with int16 activations (--quantize a16w8, every zoo model): integer-only but
-# for the recurrent layers and transformer_op13's GELU (its int16 table would be more
-# than a step off), SQNR >= 25 dB
-cover16() {
-	m=$1 dir=$2 log=$out/$1.cover16.log
-	calib=$dir
-	[ -d "$here/calib/$m" ] && calib=$here/calib/$m/input_0.npy
-	rm -rf "$out/$m.cover16"
-	"$bin" validate "$dir/model.onnx" --data "$dir" --quantize a16w8 --calib "$calib" \
-		--atol 1e30 --cflags "$cflags" --keep "$out/$m.cover16" >"$log" 2>&1
-	rc=$?
-	sqnr=$(lowest_sqnr "$log")
-	intonly=ok
-	case $m in
-	lstm|gru|transformer_op13) ;;
-	*) sh "$here/intonly.sh" "$out/$m.cover16/gen/model.c" >/dev/null 2>&1 || intonly="float kernels" ;;
-	esac
-	if [ $rc -eq 0 ] && [ "$intonly" = ok ] && sqnr_ok "$sqnr"; then
-		echo "PASS $m (a16w8 coverage, sqnr $sqnr dB)"
-	else
-		echo "FAIL $m (a16w8 coverage): exit $rc, sqnr ${sqnr:-none}, $intonly: $(head -2 "$log" | tr '\n' ' ')"
-	fi >"$out/$m.cover16.result"
+		echo "FAIL $m ($tag): exit $rc, sqnr ${sqnr:-none}, $intonly: $(head -2 "$log" | tr '\n' ' ')"
+	fi >"$out/$m.$kind.result"
 }
 covered() { [ ! -d "$here/calib/$1" ] && [ -f "$2/model.onnx" ] && [ -d "$2/test_data_set_0" ]; }
 jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
@@ -129,7 +114,7 @@ for dir in test/models/*/; do
 	for kind in cover cover16; do
 		[ $kind = cover ] && ! covered "$m" "$dir" && continue
 		rm -f "$out/$m.$kind.result"
-		$kind "$m" "$dir" &
+		cover $kind "$m" "$dir" &
 		n=$((n + 1))
 		[ $((n % jobs)) -eq 0 ] && wait
 	done
