@@ -266,12 +266,39 @@ static int res_prep(const o2m_q8_conv_res_params *p, const int32_t *lut, const i
 
 /* y at positions j .. j + n - 1 of cout channels (plane apart) from the outputs in rs->t
    and the residual r there; y may be r, each element read before it is written */
+/* res_out on tables whose sums need no saturation (add_lut's small): the table pointers,
+   rescale and clamp in locals, clamp_k kind */
+static inline void res_out_small(const q8_res *rs, int32_t cout, int32_t plane, int32_t j,
+				 int32_t n, const int8_t *r, int8_t *y, int kind)
+{
+	const int32_t *ta = rs->l.ta, *tb = rs->l.tb;
+	const int32_t mult = rs->l.o.mult, c = rs->l.c, sh = rs->l.r, lo = rs->l.o.lo;
+	const int32_t hi = rs->l.o.hi, tn = rs->tn;
+	const int8_t *t = rs->t;
+	int32_t oc, i, h;
+
+	r += j, y += j;
+	for (oc = 0; oc < cout; oc++, r += plane, y += plane, t += tn)
+		for (i = 0; i < n; i++) {
+			h = rq2_round(q8_smmulr(2 * (ta[t[i]] + tb[r[i]]), mult), c, sh);
+			y[i] = (int8_t)clamp_k(h, lo, hi, kind);
+		}
+}
+
 static void res_out(const q8_res *rs, int32_t cout, int32_t plane, int32_t j, int32_t n,
 		    const int8_t *r, int8_t *y)
 {
 	const int8_t *t = rs->t;
 	int32_t oc, i;
 
+	if (rs->lut && rs->l.small) {
+		switch (clamp_kind(rs->l.o.lo, rs->l.o.hi)) {
+		case 1: res_out_small(rs, cout, plane, j, n, r, y, 1); break;
+		case 2: res_out_small(rs, cout, plane, j, n, r, y, 2); break;
+		default: res_out_small(rs, cout, plane, j, n, r, y, 0);
+		}
+		return;
+	}
 	if (rs->lut) {
 		const add_lut l = rs->l;
 		for (oc = 0; oc < cout; oc++, r += plane, y += plane, t += rs->tn)
@@ -1038,6 +1065,52 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 
 /* a depthwise convolution of 1x1x1 filters reading every input once (no padding, unit
    strides): each output the sum of one product and the bias */
+/* b + x w rescaled by the packed word, for a bias outside dw_bias_ok's range */
+#if defined(__GNUC__)
+__attribute__((cold))
+#endif
+static int8_t dw_scale_slow(const out_step *o, int32_t word, int32_t v)
+{
+	return q8_out(o2m_q8_requant(v, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
+		      o->lo, o->hi);
+}
+
+/* dw_scale on planes of one value (BatchNormalization after a fully connected layer):
+   channel after channel; clamp_k kind */
+static inline void dw_scale1(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+			     const int32_t *bias, const int32_t *rq, int8_t *y, int kind)
+{
+	static const int32_t zero = 0;
+	const out_step os = {p->output_offset, p->act_min, p->act_max};
+	const int32_t off = p->input_offset, cn = p->conv.c_out, bs = bias ? 1 : 0;
+	const int32_t *bp;
+	int32_t n, oc, b, v;
+
+	for (n = 0; n < p->conv.n; n++, x += cn, y += cn)
+		for (oc = 0, bp = bias ? bias : &zero; oc < cn; oc++, bp += bs) {
+			b = *bp;
+			v = b + (x[oc] + off) * w[oc];
+			/* doubled sums: |2 (b + 383 * 128)| < 2^31 */
+			y[oc] = dw_bias_ok(b) ? rq2_word(&os, rq[oc], 2 * v, kind)
+					      : dw_scale_slow(&os, rq[oc], v);
+		}
+}
+
+/* dw_scale1 for each clamp kind, a function of its own (inlined into o2m_q8_conv_dw_s8,
+   its loop would share that one's registers) */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void dw_scale1_all(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
+			  const int32_t *bias, const int32_t *rq, int8_t *y)
+{
+	switch (clamp_kind(p->act_min, p->act_max)) {
+	case 1: dw_scale1(p, x, w, bias, rq, y, 1); break;
+	case 2: dw_scale1(p, x, w, bias, rq, y, 2); break;
+	default: dw_scale1(p, x, w, bias, rq, y, 0);
+	}
+}
+
 static void dw_scale(const o2m_q8_conv_params *p, const q8_geo *g, const int8_t *x,
 		     const int8_t *w, const int32_t *bias, const int32_t *rq, int8_t *y)
 {
@@ -1048,6 +1121,10 @@ static void dw_scale(const o2m_q8_conv_params *p, const q8_geo *g, const int8_t 
 	q8_rq r;
 	rq2 e;
 
+	if (g->out_plane == 1 && mult == 1) {
+		dw_scale1_all(p, x, w, bias, rq, y);
+		return;
+	}
 	for (n = 0; n < c->n; n++)
 		for (oc = 0; oc < c->c_out; oc++, y += g->out_plane) {
 			const int8_t *xc = x + (n * c->c_in + oc / mult) * g->in_plane;
@@ -1204,29 +1281,27 @@ static void mm4x1(const int16_t *x, const int16_t *w, int32_t k8, int32_t acc[4]
 	register const int16_t *r2 __asm__("r2") = x + k8;
 	register int32_t *r3 __asm__("r3") = acc;
 
-	__asm__ volatile("push	{r3-r9}\n\t"
+	__asm__ volatile("push	{r3-r11}\n\t"
 			 "ldm	r3, {r4-r7}\n"
 			 "1:\n\t"
 			 ".rept	2\n\t"
-			 "ldrd	r8, r9, [r0], #8\n\t"   /* four inputs */
-			 "ldrd	r3, r12, [r1], #8\n\t"  /* row 0's four */
+			 "ldrd	r8, r9, [r0], #8\n\t"       /* four inputs */
+			 "ldm	r1!, {r3, r10, r11, r12}\n\t" /* rows 0 and 1's four */
 			 "smlad	r4, r8, r3, r4\n\t"
-			 "smlad	r4, r9, r12, r4\n\t"
-			 "ldrd	r3, r12, [r1], #8\n\t"
-			 "smlad	r5, r8, r3, r5\n\t"
+			 "smlad	r4, r9, r10, r4\n\t"
+			 "smlad	r5, r8, r11, r5\n\t"
 			 "smlad	r5, r9, r12, r5\n\t"
-			 "ldrd	r3, r12, [r1], #8\n\t"
+			 "ldm	r1!, {r3, r10, r11, r12}\n\t" /* rows 2 and 3's */
 			 "smlad	r6, r8, r3, r6\n\t"
-			 "smlad	r6, r9, r12, r6\n\t"
-			 "ldrd	r3, r12, [r1], #8\n\t"
-			 "smlad	r7, r8, r3, r7\n\t"
+			 "smlad	r6, r9, r10, r6\n\t"
+			 "smlad	r7, r8, r11, r7\n\t"
 			 "smlad	r7, r9, r12, r7\n\t"
 			 ".endr\n\t"
 			 "cmp	r0, r2\n\t"
 			 "bne	1b\n\t"
 			 "ldr	r3, [sp]\n\t"
 			 "stm	r3, {r4-r7}\n\t"
-			 "pop	{r3-r9}"
+			 "pop	{r3-r11}"
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
 			 :
 			 : "r12", "cc", "memory");
@@ -1370,6 +1445,32 @@ static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_
 			}
 }
 
+#ifdef Q8_DSP
+/* pairs4 at stride 1 for a tap whose positions w..w + 3 of the row xr (in_w >= 4 wide)
+   lie partly before or after it: the row's first or last four bytes per channel, shifted
+   into place, and zero (real padding) at the positions outside */
+static void pairs4_edge(const int8_t *xr, int32_t w, int32_t in_w, int32_t plane, int32_t n,
+			int32_t off, int16_t *c)
+{
+	const int32_t op = q8_pack16(off, off), s = w < 0 ? 0 : in_w - 4;
+	const uint32_t sl = w < 0 ? 8u * (uint32_t)-w : 0, sr = w < 0 ? 0 : 8u * (uint32_t)(w - s);
+	int32_t m, f, k[4], a, b, e, h;
+
+	for (f = 0; f < 4; f++)
+		k[f] = w + f >= 0 && w + f < in_w ? -1 : 0;
+	for (m = 0, xr += s; m < n; m++, xr += 2 * plane, c += 8) {
+		const int32_t u0 = (int32_t)((uint32_t)q8_load4(xr) << sl >> sr);
+		const int32_t u1 = (int32_t)((uint32_t)q8_load4(xr + plane) << sl >> sr);
+		a = __sadd16(__sxtb16(u0), op);
+		b = __sadd16(q8_sxtb16_ror8(u0), op);
+		e = __sadd16(__sxtb16(u1), op);
+		h = __sadd16(q8_sxtb16_ror8(u1), op);
+		q8_put4(c, q8_pkhbt(a, e) & k[0], q8_pkhbt(b, h) & k[1], q8_pkhtb(a, e) & k[2],
+			q8_pkhtb(b, h) & k[3]);
+	}
+}
+#endif
+
 /* the 1x1 columns of positions j[0..3] of x [cin x hw] + off, interleaved as
    cols4_interleave's, zero past cin */
 static void cols4_1x1(const int8_t *x, int32_t cin, int32_t k8, int32_t hw, int32_t off,
@@ -1423,13 +1524,24 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 					d = d0 + i * p->dil_d;
 					h = h0 + a * p->dil_h;
 					w = w0 + b * p->dil_w;
-					if (row && (uint32_t)d < (uint32_t)p->in_d &&
-					    (uint32_t)h < (uint32_t)p->in_h && w >= 0 &&
-					    w + 3 * sw < p->in_w) { /* this tap inside at all four */
+					if (row && ((uint32_t)d >= (uint32_t)p->in_d ||
+						    (uint32_t)h >= (uint32_t)p->in_h || w + 3 * sw < 0 ||
+						    w >= p->in_w)) { /* outside at all four */
+						memset(c, 0, sizeof *c * 8 * (size_t)n);
+						continue;
+					}
+					if (row && w >= 0 && w + 3 * sw < p->in_w) { /* inside at all four */
 						pairs4(x + (d * p->in_h + h) * p->in_w + w, g->in_plane, sw,
 						       n, off, c);
 						continue;
 					}
+#ifdef Q8_DSP
+					if (row && sw == 1 && p->in_w >= 4) { /* inside at some */
+						pairs4_edge(x + (d * p->in_h + h) * p->in_w, w, p->in_w,
+							    g->in_plane, n, off, c);
+						continue;
+					}
+#endif
 					for (f = 0; f < 4; f++) {
 						int16_t *o = c + 2 * f;
 						d = df[f] + i * p->dil_d;
@@ -1488,6 +1600,11 @@ typedef struct {
 	int32_t plane;   /* channel 1's is plane further */
 	int32_t lo;      /* act_min */
 	int32_t acc[8];  /* the sums (mm2x4_sums): 4f + i for filter f, column i */
+	/* mm2x4_run only: the biases of the pairs to come, their count, the columns and
+	   the next pair's weights */
+	const int32_t *bias;
+	int32_t pairs;
+	const int16_t *c, *w;
 } mm_blk;
 
 #ifdef Q8_ASM
@@ -1551,6 +1668,42 @@ typedef struct {
 	"ldr	r3, [r3, #20]\n\t" MM2X4_RQ("r8", "0", CLAMP) MM2X4_RQ("r9", "1", CLAMP)    \
 	MM2X4_RQ("r10", "2", CLAMP) MM2X4_RQ("r11", "3", CLAMP)
 
+/* mm2x4_run: the pairs of filters one after another in one call, each block's biases
+   (doubled) from blk->bias, its columns from blk->c, its weights where the pair before
+   ended; after a pair's outputs, e two rescales on and y two planes on */
+#define MM2X4_RUN(CLAMP)                                                                  \
+	"push	{r2-r11, lr}\n"                                                             \
+	"3:\n\t"                                                                           \
+	"ldr	r3, [sp, #4]\n\t"                                                           \
+	"ldr	r12, [r3, #56]\n\t"                                                         \
+	"ldrd	r4, r8, [r12], #8\n\t" /* the pair's biases */                            \
+	"str	r12, [r3, #56]\n\t"                                                         \
+	"lsl	r4, r4, #1\n\tlsl	r8, r8, #1\n\t"                                         \
+	"ldrd	r0, r1, [r3, #64]\n\t" /* the columns, the pair's weights */              \
+	"mov	r5, r4\n\tmov	r6, r4\n\tmov	r7, r4\n\t"                                   \
+	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n\t"                                 \
+	"ldr	r12, [sp]\n\t"                                                              \
+	"sub	r12, r12, r0\n\t"                                                           \
+	"tst	r12, #64\n\t"                                                               \
+	"bne	2f\n"                                                                        \
+	"1:\n\t" MM2X4_STEP "2:\n\t" MM2X4_STEP                                             \
+	"ldr	r12, [sp]\n\t"                                                              \
+	"cmp	r0, r12\n\t"                                                                \
+	"bne	1b\n\t"                                                                     \
+	"ldr	r3, [sp, #4]\n\t"                                                           \
+	"str	r1, [r3, #68]\n\t" MM2X4_OUT(CLAMP)                                          \
+	"ldr	r3, [sp, #4]\n\t"                                                           \
+	"ldr	r12, [r3, #16]\n\t"                                                         \
+	"add	lr, lr, r12\n\t"                                                            \
+	"str	lr, [r3, #12]\n\t" /* y: the next pair's first plane */                   \
+	"ldr	r2, [r3, #8]\n\t"                                                           \
+	"add	r2, r2, #24\n\t"                                                            \
+	"str	r2, [r3, #8]\n\t" /* e: its rescales */                                   \
+	"ldr	r12, [r3, #60]\n\t"                                                         \
+	"subs	r12, r12, #1\n\t"                                                           \
+	"str	r12, [r3, #60]\n\t"                                                         \
+	"bne	3b\n\t"
+
 /* fixed registers for the assembly; the ones the compiler does not hand over are saved
    and restored by it */
 #define MM2X4_ASM(TAIL)                                                                   \
@@ -1577,6 +1730,33 @@ static void mm2x4_s8(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk
 static void mm2x4_lo(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
 {
 	MM2X4_ASM(MM2X4_OUT(MM2X4_LO));
+}
+
+/* blk->pairs blocks of two filters (their outputs, as mm2x4_u7's and so on): c the
+   columns, w the first pair's weights, k8 their taps */
+#define MM2X4_RUN_ASM(CLAMP)                                                              \
+	register const int16_t *r2 __asm__("r2") = c + 4 * k8;                             \
+	register mm_blk *r3 __asm__("r3") = blk;                                           \
+	blk->c = c;                                                                         \
+	blk->w = w;                                                                         \
+	__asm__ volatile(MM2X4_RUN(CLAMP) "pop	{r2-r11, lr}"                               \
+			 : "+r"(r2), "+r"(r3)                                               \
+			 :                                                                  \
+			 : "r0", "r1", "r12", "cc", "memory")
+
+static void mm2x4_run_u7(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+	MM2X4_RUN_ASM(MM2X4_U7);
+}
+
+static void mm2x4_run_s8(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+	MM2X4_RUN_ASM(MM2X4_S8);
+}
+
+static void mm2x4_run_lo(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *blk)
+{
+	MM2X4_RUN_ASM(MM2X4_LO);
 }
 #endif
 
@@ -1617,19 +1797,35 @@ static void mm2x4_sums(const int16_t *c, const int16_t *w, int32_t k8, mm_blk *b
    channel; clamp_k kind */
 static inline void pairs4_k(const out_step *o, const int16_t *c, int32_t k8, const int16_t *w,
 			    const int32_t *b, const rq2 *e, int32_t cout, int32_t plane,
-			    const int32_t j[4], int8_t *y, int kind)
+			    const int32_t j[4], int8_t *y, int kind, int all_r)
 {
 	const int32_t j0 = j[0], j1 = j[1], j2 = j[2], j3 = j[3];
 	const out_step st = *o;
-	int32_t oc;
+	int32_t oc = 0;
 	mm_blk blk;
 #ifdef Q8_ASM
 	const int run = j3 == j0 + 3 && (kind || st.hi == 127);
 
 	blk.plane = plane;
 	blk.lo = st.lo;
+	if (run && all_r && b && cout >= 2) { /* every pair in one call */
+		blk.e = e;
+		blk.y = y + j0;
+		blk.bias = b;
+		blk.pairs = cout / 2;
+		if (kind == 1)
+			mm2x4_run_u7(c, w, k8, &blk);
+		else if (kind == 2)
+			mm2x4_run_s8(c, w, k8, &blk);
+		else
+			mm2x4_run_lo(c, w, k8, &blk);
+		oc = cout & ~1;
+		w += oc * k8, y += oc * plane, e += oc;
+	}
+#else
+	(void)all_r;
 #endif
-	for (oc = 0; oc < cout; oc += 2, w += 2 * k8, y += 2 * plane, e += 2) {
+	for (; oc < cout; oc += 2, w += 2 * k8, y += 2 * plane, e += 2) {
 		blk.b0 = b ? 2 * b[oc] : 0;
 		blk.b1 = b && oc + 1 < cout ? 2 * b[oc + 1] : 0;
 #ifdef Q8_ASM
@@ -1665,7 +1861,7 @@ static int conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 	int32_t n, gr, j, i, k, k8, jj[4], plane;
 	const int32_t *jo;
 	int8_t *yo;
-	int k1, kind;
+	int k1, kind, all_r = 1;
 	rq2 *tab;
 	q8_geo g;
 
@@ -1677,6 +1873,8 @@ static int conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 	kind = clamp_kind(o.lo, o.hi);
 	tab = (rq2 *)(void *)scratch;
 	rq2_table(rq, c->c_out, o.off, tab);
+	for (i = 0; i < c->c_out; i++) /* every channel's rescale an SMMULR and a shift */
+		all_r &= tab[i].r != 0;
 	cols = (int16_t *)(void *)(tab + c->c_out);
 	t = cols + 4 * k8; /* the plain columns, their tails zero */
 	if (!k1)
@@ -1705,11 +1903,11 @@ static int conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 				yo = rs ? rs->t : yg, plane = rs ? 4 : g.out_plane, jo = rs ? jt : jj;
 				switch (kind) {
 				case 1: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
-						 g.cout, plane, jo, yo, 1); break;
+						 g.cout, plane, jo, yo, 1, all_r); break;
 				case 2: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
-						 g.cout, plane, jo, yo, 2); break;
+						 g.cout, plane, jo, yo, 2, all_r); break;
 				default: pairs4_k(&o, cols, k8, wg, bias ? bias + oc : NULL, tab + oc,
-						  g.cout, plane, jo, yo, 0);
+						  g.cout, plane, jo, yo, 0, all_r);
 				}
 				if (rs)
 					res_out(rs, g.cout, g.out_plane, j,
@@ -1737,12 +1935,37 @@ int o2m_q8_conv_w16_res_s8(const o2m_q8_conv_res_params *p, const int8_t *x, con
 	return conv_w16_s8(&p->conv, x, w, bias, rq, scratch, y, &rs);
 }
 
+/* the rows of fc_w16 for one input (its int16 copy xs), four at a time; clamp_k kind */
+static inline void fc_rows(const o2m_q8_fc_params *p, const int16_t *xs, const int16_t *w,
+			   int32_t k8, const int32_t *bias, const int32_t *rq, int8_t *y, int kind)
+{
+	const out_step st = {p->output_offset, p->act_min, p->act_max};
+	int32_t o, i, a[4];
+
+	for (o = 0; o < p->out; o += 4, w += 4 * k8) {
+		if (bias && o + 4 <= p->out) /* a whole quad: no test per row */
+			a[0] = 2 * bias[o], a[1] = 2 * bias[o + 1], a[2] = 2 * bias[o + 2],
+			a[3] = 2 * bias[o + 3];
+		else
+			for (i = 0; i < 4; i++)
+				a[i] = bias && o + i < p->out ? 2 * bias[o + i] : 0;
+		mm4x1(xs, w, k8, a);
+		if (o + 4 <= p->out) {
+			y[o] = rq2_word(&st, rq[o], a[0], kind);
+			y[o + 1] = rq2_word(&st, rq[o + 1], a[1], kind);
+			y[o + 2] = rq2_word(&st, rq[o + 2], a[2], kind);
+			y[o + 3] = rq2_word(&st, rq[o + 3], a[3], kind);
+		} else {
+			for (i = 0; o + i < p->out; i++)
+				y[o + i] = rq2_word(&st, rq[o + i], a[i], kind);
+		}
+	}
+}
+
 int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *w,
 		     const int32_t *bias, const int32_t *rq, int16_t *scratch, int8_t *y)
 {
-	const out_step st = {p->output_offset, p->act_min, p->act_max};
-	int32_t b, o, i, k8, a[4];
-	rq2 e;
+	int32_t b, k8;
 
 	if (!x || !w || !rq || !scratch || !y || p->batch < 1 || p->in < 1 || p->out < 1 ||
 	    !q8_offset_ok(p->input_offset) ||
@@ -1753,18 +1976,10 @@ int o2m_q8_fc_w16_s8(const o2m_q8_fc_params *p, const int8_t *x, const int16_t *
 	memset(scratch + p->in, 0, sizeof *scratch * (size_t)(k8 - p->in));
 	for (b = 0; b < p->batch; b++, x += p->in, y += p->out) {
 		copy_off(x, p->in, p->input_offset, scratch);
-		for (o = 0; o < p->out; o += 4) {
-			if (bias && o + 4 <= p->out) /* a whole quad: no test per row */
-				a[0] = 2 * bias[o], a[1] = 2 * bias[o + 1], a[2] = 2 * bias[o + 2],
-				a[3] = 2 * bias[o + 3];
-			else
-				for (i = 0; i < 4; i++)
-					a[i] = bias && o + i < p->out ? 2 * bias[o + i] : 0;
-			mm4x1(scratch, w + o * k8, k8, a);
-			for (i = 0; i < 4 && o + i < p->out; i++) {
-				e = rq2_of(rq[o + i], st.off);
-				y[o + i] = rq2_one(&st, &e, a[i], 0);
-			}
+		switch (clamp_kind(p->act_min, p->act_max)) {
+		case 1: fc_rows(p, scratch, w, k8, bias, rq, y, 1); break;
+		case 2: fc_rows(p, scratch, w, k8, bias, rq, y, 2); break;
+		default: fc_rows(p, scratch, w, k8, bias, rq, y, 0);
 		}
 	}
 	return O2M_OK;

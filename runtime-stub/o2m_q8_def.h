@@ -420,6 +420,20 @@ static inline int8_t rq2_one(const out_step *o, const rq2 *e, int32_t a2, int ki
 	return (int8_t)clamp_k(rq2_round(h, e->c, e->r), o->lo, o->hi, kind);
 }
 
+/* rq2_one(o, &rq2_of(word, o->off), a2, kind) without the rq2 made first (the offset
+   added after the shift: (v + off 2^r) >> r is (v >> r) + off), for a word used once */
+static inline int8_t rq2_word(const out_step *o, int32_t word, int32_t a2, int kind)
+{
+	const int32_t r = 32 - (word & 63); /* -shift */
+	int32_t h;
+
+	if (r < 1 || r > RQ2_MAX_R)
+		return (int8_t)rq2_slow(o, word, a2);
+	h = q8_smmulr(a2, o2m_q8_rq_mult(word));
+	return (int8_t)clamp_k(((h + (int32_t)(1u << (r - 1)) - (h < 0)) >> r) + o->off, o->lo,
+			       o->hi, kind);
+}
+
 /* the rq2 of one channel (rq2_table's) */
 static inline rq2 rq2_of(int32_t word, int32_t off)
 {

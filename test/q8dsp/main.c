@@ -272,9 +272,14 @@ static int conv_case(int k, int dw)
 			p->pad_w = 1, p->dil_w = 1,
 			p->out_w = (p->in_w - 1) / p->stride_w + 1;
 	}
+	if (dw && k % 5 == 1) { /* BatchNormalization after a fully connected layer */
+		p->in_h = p->in_w = p->out_h = p->out_w = p->k_h = p->k_w = 1;
+		p->stride_h = p->stride_w = p->dil_h = p->dil_w = 1;
+		p->pad_h = p->pad_w = 0;
+	}
 	if (dw) {
-		p->c_in = p->group = rnd(1, 8);
-		p->c_out = p->c_in * rnd(1, 2);
+		p->c_in = p->group = p->in_h * p->in_w == 1 ? rnd(1, 64) : rnd(1, 8);
+		p->c_out = p->c_in * (p->c_in > 8 ? 1 : rnd(1, 2));
 		cin = 1;
 	} else {
 		p->group = rnd(0, 5) ? 1 : 2;
@@ -290,6 +295,8 @@ static int conv_case(int k, int dw)
 	fill(nx, nw, p->c_out, cin * p->k_h * p->k_w, &q.input_offset, &q.output_offset,
 	     &q.act_min, &q.act_max);
 	b = rnd(0, 9) ? bias : NULL;
+	if (dw && rnd(0, 3) == 0)
+		bias[rnd(0, p->c_out - 1)] = rnd(0, 1) ? 1 << 29 : -(1 << 29) - 40000; /* slow path */
 	if (dw) {
 		rc = o2m_q8_conv_dw_s8(&q, x, w, b, rq, scr, y);
 		rr = ref_q8_conv_dw_s8(&q, x, w, b, rq, scr, yref);

@@ -598,6 +598,53 @@ static void conv_in_place_is_out_of_place(void **state)
 	assert_true(ran > 150);
 }
 
+/* depthwise on planes of one value (BatchNormalization after a fully connected layer,
+   o2m_q8_conv_dw_s8's channel-after-channel path): the naive reference's bits, with
+   channels of a factor >= 1/2, of a very small one and of a bias beyond 2^29 among them */
+static void conv_dw_vector(void **state)
+{
+	o2m_q8_conv_params q;
+	qcase c;
+	int real = 0;
+
+	(void)state;
+	reseed(13);
+	for (int t = 0; t < 300; t++) {
+		o2m_conv_params *p = &q.conv;
+		int ny;
+		random_conv(&q, &c, 1 + t % 3, GEN_DW);
+		p->in_d = p->in_h = p->in_w = p->out_d = p->out_h = p->out_w = 1;
+		p->k_d = p->k_h = p->k_w = p->stride_d = p->stride_h = p->stride_w = 1;
+		p->dil_d = p->dil_h = p->dil_w = 1;
+		p->pad_d = p->pad_h = p->pad_w = 0;
+		p->c_in = p->c_out = p->group = rnd(1, CMAX);
+		ny = p->n * p->c_out;
+		for (int i = 0; i < ny; i++)
+			cx[i] = (int8_t)rnd(-128, 127);
+		for (int oc = 0; oc < p->c_out; oc++) {
+			double m = rndu(0.5, 1.5) / 150.0;
+			int pick = rnd(0, 9);
+			cw[oc] = (int8_t)rnd(-127, 127);
+			cbias[oc] = rnd(-3000, 3000);
+			if (pick == 0)
+				m *= ldexp(1, rnd(7, 10)); /* >= 1/2: shift >= 0 */
+			else if (pick == 1)
+				m = ldexp(rndu(0.5, 1.0), -rnd(23, 30)); /* shift beyond 22 */
+			else if (pick == 2)
+				cbias[oc] = rnd(0, 1) ? (1 << 29) + rnd(0, 1000) : -(1 << 29) - 1000;
+			c.ws[oc] = m * c.ys / c.xs;
+			quantize_packed(m, &cmult[oc], &cshift[oc], &crq[oc]);
+		}
+		if (t % 7 == 0) /* no bias: the reference's are zeros */
+			memset(cbias, 0, sizeof cbias);
+		ref_conv(&q, &c);
+		assert_int_equal(o2m_q8_conv_dw_s8(&q, cx, cw, t % 7 ? cbias : NULL, crq,
+						   scr(&q, 1, 0), cy), O2M_OK);
+		real += check_conv(&q, ny, "conv_dw vector");
+	}
+	assert_true(real > 1000);
+}
+
 /* depthwise on planes wide and tall enough to go in several bands (o2m_q8_dw_band),
    their shared rows carried over: the naive reference's bits, also in place */
 static void conv_dw_bands(void **state)
@@ -1135,6 +1182,7 @@ int main(void)
 		cmocka_unit_test(conv_mve_matches_naive_reference),
 		cmocka_unit_test(conv_in_place_is_out_of_place),
 		cmocka_unit_test(conv_dw_bands),
+		cmocka_unit_test(conv_dw_vector),
 		cmocka_unit_test(conv_bias_may_be_null),
 		cmocka_unit_test(conv_rejects_bad_arguments),
 		cmocka_unit_test(fc_matches_reference_and_conv),
