@@ -1,6 +1,6 @@
 """fit.py SAMPLES DEF - the cost model's coefficients from measured kernel calls.
 
-SAMPLES: tab-separated model, node, family, 8 terms, measured instructions (one kernel
+SAMPLES: tab-separated model, node, family, 9 terms, measured instructions (one kernel
 call each; bench/calibrate.sh). For each family named in FIT, the coefficients c >= 0
 minimising sum(((c . terms) - measured) / measured)^2 (terms never seen stay 0), by
 non-negative least squares (Lawson and Hanson). Rewrites
@@ -15,7 +15,7 @@ FIT = ["conv_gemm", "conv_im2col", "conv_1x1", "conv_dw_rows", "gemm_pk", "conv"
        "avgpool", "q8_conv_w16", "q8_fc_w16", "q8_conv_dw", "q8_add_lut", "q8_lut",
        "q8_conv", "q8_conv_1x1", "q8_fc", "q8_add",
        "q8_avgpool", "q8_gavgpool", "quantize_f32", "dequantize"]
-TERMS = 8
+TERMS = 9
 
 
 def nnls(a, b, tol=1e-10):

@@ -102,8 +102,8 @@ static const struct {
 	TermKind terms;
 	double coef[IR_COST_TERMS];
 } model[] = {
-#define CM(family, terms, c0, c1, c2, c3, c4, c5, c6, c7) \
-	{#family, terms, {c0, c1, c2, c3, c4, c5, c6, c7}},
+#define CM(family, terms, c0, c1, c2, c3, c4, c5, c6, c7, c8) \
+	{#family, terms, {c0, c1, c2, c3, c4, c5, c6, c7, c8}},
 #include "cost_model.def"
 #undef CM
 	{NULL, TERMS_PLAIN, {60, 0, 8, 0, 0, 0, 0, 0}}, /* elementwise */
@@ -121,7 +121,19 @@ static int family_row(int kernel)
 	for (i = 0; model[i].family; i++)
 		if (strlen(model[i].family) == len && !strncmp(model[i].family, name, len))
 			return i;
+	if (len > 4 && !strncmp(name + len - 4, "_res", 4)) /* a convolution with its Add */
+		for (i = 0; model[i].family; i++)
+			if (strlen(model[i].family) == len - 4 &&
+			    !strncmp(model[i].family, name, len - 4))
+				return i;
 	return i;
+}
+
+/* whether a kernel is a convolution with the residual Add in its epilogue (costed on its
+   convolution's row, the Add's outputs as term 8) */
+static int is_res_kernel(int kernel)
+{
+	return strstr(kernel_table[kernel].name, "_res_") != NULL;
 }
 
 /* conv_gemm, conv_im2col, conv_1x1: per image and group, panels of 4 output positions;
@@ -224,7 +236,8 @@ static void terms_q8_fc(const o2m_q8_fc_params *p, double *t)
 	t[5] = t[6] = t[7] = 0;
 }
 
-/* q8_conv_dw (DSP paths): a per-channel scale; 3x3 rows on a padded plane (two outputs
+/* q8_conv_dw (DSP paths): a per-channel scale (channel after channel when each is one
+   value); 3x3 rows on a padded plane (two outputs
    per turn at stride 1, one at stride 2), or down the columns of one padded transposed
    (o2m_q8_dw_tall); other windows tap by tap */
 static void terms_q8_dw(const o2m_q8_conv_params *q, double *t)
@@ -241,6 +254,10 @@ static void terms_q8_dw(const o2m_q8_conv_params *q, double *t)
 
 	memset(t, 0, sizeof *t * IR_COST_TERMS);
 	t[CT_CALL] = 1;
+	if (scale && outs == ch && p->c_out == p->c_in) { /* one value a channel: a loop of them */
+		t[8] = ch;
+		return;
+	}
 	if (scale) { /* its outputs share the plain loop's row: about a tap's work each */
 		t[5] = ch;
 		t[7] = outs;
@@ -324,6 +341,8 @@ int ir_call_terms(const Graph *g, int node, int call, double *t, const char **fa
 		t[CT_OUT] = (double)out_numel(g, node);
 		t[CT_IN] = x && !ir_is_list(g, g->n[node].in[0]) ? (double)ir_numel(x) : 0;
 	}
+	if (is_res_kernel(c->kernel))
+		t[8] = (double)out_numel(g, node);
 	return row;
 }
 

@@ -468,7 +468,7 @@ int64_t ir_node_bytes(const Graph *g, int node);
 void ir_call_costs(const Graph *g, int node, IrCost *cost);
 /* the terms of the cost model (ir/cost.c) of one kernel call: t[IR_COST_TERMS] and the
    name of its family's row; the index of that row */
-enum { CT_CALL, CT_MAC, CT_OUT, CT_IN, IR_COST_TERMS = 8 };
+enum { CT_CALL, CT_MAC, CT_OUT, CT_IN, IR_COST_TERMS = 9 };
 int ir_call_terms(const Graph *g, int node, int call, double *t, const char **family);
 /* the estimate of a convolution kernel family on conv params (an o2m_conv_params *),
    for the prepares that pick a variant */
