@@ -921,14 +921,16 @@ int prep_q8layer_norm(Graph *g, int node, Lowered *L)
 	p->outer = lw_i32(g, node, outer);
 	p->n = lw_i32(g, node, n);
 	p->input_offset = -qzero(g, node, 0, 0);
-	p->eps_q16 = (int32_t)(e < 1 ? 1 : e > INT32_MAX ? INT32_MAX : e);
+	p->eps_q16 = (int32_t)(e < 1 ? 1 : e > INT32_MAX ? INT32_MAX : e); /* > refused below */
 	p->gamma_shift = (int32_t)ir_attr_int(g, node, "gamma_shift", 0);
 	q_out(g, node, &p->output_offset, &p->act_min, &p->act_max);
 	if (!ir_numel(out_t(g, node, 0)) || g->nerrors)
 		return g->nerrors ? -1 : 0;
-	if (wide && (n > 4096 || e > INT32_MAX)) {
-		ir_error(g, node, "an int16 LayerNormalization takes at most 4096 values and "
-			 "epsilon / x_scale^2 below 2^15");
+	if (n > (wide ? 4096 : 65535) || e > INT32_MAX) { /* the kernels' (passes/quant.c
+							      leaves such a norm float) */
+		ir_error(g, node, "an %s LayerNormalization takes at most %d values and "
+			 "epsilon / x_scale^2 below 2^15", wide ? "int16" : "int8",
+			 wide ? 4096 : 65535);
 		return -1;
 	}
 	k = lw_kernel(g, node, wide ? "q16_layer_norm" : "q8_layer_norm", out_t(g, node, 0)->dtype);

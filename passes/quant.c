@@ -1095,6 +1095,17 @@ static int ln_read(Graph *g, int node, LnWeights *w)
 	return 0;
 }
 
+/* whether the kernels take the row of x (quantized by qx): at most 65535 values from
+   int8 (o2m_q8_layer_norm_s8, _s16), 4096 from int16 (o2m_q16_layer_norm_s16), and
+   epsilon / x_scale^2 below 2^15 (eps_q16 an int32); else the node stays float */
+static int ln_fits(Graph *g, int node, const LnWeights *w, const Quant *qx, DType dt)
+{
+	const double eps = ir_attr_float(g, node, "epsilon", 1e-5f);
+
+	return w->cn <= (dt == DT_S16 ? 4096 : 65535) &&
+	       ldexp(eps / ((double)qx->scale[0] * qx->scale[0]), 16) <= INT32_MAX;
+}
+
 /* gamma as int16 with a shift and beta as int32, both in steps of the output scale sy
    (the formats of o2m_q8_layer_norm_s8): the constants *gi, *bi (-1 without beta); -1
    when they do not fit */
@@ -1145,12 +1156,8 @@ static int layer_norm(Graph *g, int node)
 	if (x < 0 || (y = result_of(g, g->n[node].out[0], &qy, 0)) < 0 ||
 	    g->t[y].dtype != g->t[x].dtype || ln_read(g, node, &w))
 		return -1;
-	if (g->t[x].dtype == DT_S16) { /* o2m_q16_layer_norm_s16's bounds */
-		double eps = ir_attr_float(g, node, "epsilon", 1e-5f);
-		if (w.cn > 4096 || ldexp(eps / ((double)qx->scale[0] * qx->scale[0]), 16) > INT32_MAX)
-			return -1;
-	}
-	if (ln_consts(g, &w, qy->scale[0], &gi, &bi, &shift))
+	if (!ln_fits(g, node, &w, qx, g->t[x].dtype) ||
+	    ln_consts(g, &w, qy->scale[0], &gi, &bi, &shift))
 		return -1;
 	y = result(g, g->n[node].out[0], &qy);
 	ln_emit(g, node, x, gi, bi, shift, y, 0);
@@ -1171,7 +1178,7 @@ static int ln_wide(Graph *g, int t, const Quant *qy, const Quant **q16)
 
 	if (p < 0 || g->n[p].op != OP_LAYER_NORM || g->n[p].keep_float ||
 	    readers(g, t, nodes) != 1 || (x = activation(g, g->n[p].in[0], &qx)) < 0 ||
-	    ln_read(g, p, &w))
+	    ln_read(g, p, &w) || !ln_fits(g, p, &w, qx, g->t[x].dtype))
 		return -1;
 	/* the largest output, in steps of qy: a normalized value is below sqrt(n) */
 	big = (w.gmax * sqrt((double)w.cn) + w.bmax) / qy->scale[0];

@@ -437,3 +437,19 @@ save("fold_chain", [helper.make_node("Concat", ["c%d" % i, "c%d" % i], ["c%d" % 
                                      name="cat%d" % i, axis=0) for i in range(3)] +
      [helper.make_node("Add", ["x", "c3"], ["y"], name="add")],
      [f32("x", [131072])], [f32("y", [131072])], [c0])
+# a QDQ LayerNormalization whose input scale is so small that epsilon / x_scale^2 passes
+# the int8 kernel's bound: it stays float (-v says so), its epsilon not clamped
+def qdq(name, s, z):
+    return [numpy_helper.from_array(np.array(s, np.float32), name + "_s"),
+            numpy_helper.from_array(np.array(z, np.int8), name + "_z")]
+save("ln_tiny_scale",
+     [helper.make_node("QuantizeLinear", ["x", "x_s", "x_z"], ["xq"], name="qx"),
+      helper.make_node("DequantizeLinear", ["xq", "x_s", "x_z"], ["xd"], name="dqx"),
+      helper.make_node("LayerNormalization", ["xd", "g", "b"], ["ln"], name="norm",
+                       epsilon=1e-5),
+      helper.make_node("QuantizeLinear", ["ln", "y_s", "y_z"], ["yq"], name="qy"),
+      helper.make_node("DequantizeLinear", ["yq", "y_s", "y_z"], ["y"], name="dqy")],
+     [f32("x", [2, 8])], [f32("y", [2, 8])],
+     qdq("x", 1e-5, 0) + qdq("y", 0.03, 0) +
+     [numpy_helper.from_array(np.linspace(0.5, 1.5, 8).astype(np.float32), "g"),
+      numpy_helper.from_array(np.linspace(-0.2, 0.2, 8).astype(np.float32), "b")], opset=17)
