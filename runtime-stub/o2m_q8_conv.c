@@ -1611,8 +1611,7 @@ typedef struct {
 /* The loop takes all 14 registers (the end pointer waits on the stack, the block's
    address above it): r4-r7 the sums of filter 0 at the four columns, r8-r11 of filter 1;
    per pair of taps, one LDRD of both filters' pair and two of the columns, 8 SMLADs. */
-#define MM2X4_STEP                                                                        \
-	".rept	4\n\t"                                                                      \
+#define MM2X4_PAIR                                                                        \
 	"ldrd	r2, r3, [r1], #8\n\t"   /* the two filters' pair of taps */                 \
 	"ldrd	r12, lr, [r0], #8\n\t"  /* columns 0 and 1 */                               \
 	"smlad	r4, r12, r2, r4\n\t"                                                        \
@@ -1623,22 +1622,32 @@ typedef struct {
 	"smlad	r6, r12, r2, r6\n\t"                                                        \
 	"smlad	r7, lr, r2, r7\n\t"                                                         \
 	"smlad	r10, r12, r3, r10\n\t"                                                      \
-	"smlad	r11, lr, r3, r11\n\t"                                                       \
-	".endr\n\t"
+	"smlad	r11, lr, r3, r11\n\t"
+/* four pairs written out, not .rept: GCC sizes an asm statement by its lines, and the
+   literal pools after a larger one than it thinks fall out of reach */
+#define MM2X4_STEP MM2X4_PAIR MM2X4_PAIR MM2X4_PAIR MM2X4_PAIR
 
-/* eight pairs of taps per turn, entered in the middle when their count is odd */
+/* sixteen pairs of taps per turn, entered at the step that leaves a whole number of
+   turns: r12 the bytes of columns (64 per four pairs, a multiple of 64), its bits 7
+   and 6 the count of four pairs modulo 4 (LSLS #25 puts them in C and N) */
+#define MM2X4_TURNS                                                                       \
+	"lsls	r12, r12, #25\n\t"                                                          \
+	"bcc	6f\n\t"                                                                     \
+	"bmi	2f\n\t" /* 3 modulo 4: three steps before the first turn's end */          \
+	"b	3f\n"                                                                        \
+	"6:\n\t"                                                                           \
+	"bmi	4f\n"                                                                        \
+	"1:\n\t" MM2X4_STEP "2:\n\t" MM2X4_STEP "3:\n\t" MM2X4_STEP "4:\n\t" MM2X4_STEP   \
+	"ldr	r12, [sp]\n\t"                                                              \
+	"cmp	r0, r12\n\t"                                                                \
+	"bne	1b\n\t"
+
 #define MM2X4_LOOP                                                                        \
-	"sub	r12, r2, r0\n\t" /* 64 bytes of columns per four pairs */                   \
+	"sub	r12, r2, r0\n\t"                                                            \
 	"push	{r2-r11, lr}\n\t"                                                           \
 	"ldrd	r4, r8, [r3]\n\t" /* the biases */                                          \
 	"mov	r5, r4\n\tmov	r6, r4\n\tmov	r7, r4\n\t"                                   \
-	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n\t"                                 \
-	"tst	r12, #64\n\t"                                                               \
-	"bne	2f\n"                                                                        \
-	"1:\n\t" MM2X4_STEP "2:\n\t" MM2X4_STEP                                             \
-	"ldr	r12, [sp]\n\t"                                                              \
-	"cmp	r0, r12\n\t"                                                                \
-	"bne	1b\n\t"                                                                     \
+	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n\t" MM2X4_TURNS                     \
 	"ldr	r3, [sp, #4]\n\t"
 
 /* the output of sum register A into byte I of lr: r0 the multiplier, r1 the constant,
@@ -1673,7 +1682,7 @@ typedef struct {
    ended; after a pair's outputs, e two rescales on and y two planes on */
 #define MM2X4_RUN(CLAMP)                                                                  \
 	"push	{r2-r11, lr}\n"                                                             \
-	"3:\n\t"                                                                           \
+	"7:\n\t"                                                                           \
 	"ldr	r3, [sp, #4]\n\t"                                                           \
 	"ldr	r12, [r3, #56]\n\t"                                                         \
 	"ldrd	r4, r8, [r12], #8\n\t" /* the pair's biases */                            \
@@ -1683,13 +1692,7 @@ typedef struct {
 	"mov	r5, r4\n\tmov	r6, r4\n\tmov	r7, r4\n\t"                                   \
 	"mov	r9, r8\n\tmov	r10, r8\n\tmov	r11, r8\n\t"                                 \
 	"ldr	r12, [sp]\n\t"                                                              \
-	"sub	r12, r12, r0\n\t"                                                           \
-	"tst	r12, #64\n\t"                                                               \
-	"bne	2f\n"                                                                        \
-	"1:\n\t" MM2X4_STEP "2:\n\t" MM2X4_STEP                                             \
-	"ldr	r12, [sp]\n\t"                                                              \
-	"cmp	r0, r12\n\t"                                                                \
-	"bne	1b\n\t"                                                                     \
+	"sub	r12, r12, r0\n\t" MM2X4_TURNS                                                \
 	"ldr	r3, [sp, #4]\n\t"                                                           \
 	"str	r1, [r3, #68]\n\t" MM2X4_OUT(CLAMP)                                          \
 	"ldr	r3, [sp, #4]\n\t"                                                           \
@@ -1702,7 +1705,7 @@ typedef struct {
 	"ldr	r12, [r3, #60]\n\t"                                                         \
 	"subs	r12, r12, #1\n\t"                                                           \
 	"str	r12, [r3, #60]\n\t"                                                         \
-	"bne	3b\n\t"
+	"bne	7b\n\t"
 
 /* fixed registers for the assembly; the ones the compiler does not hand over are saved
    and restored by it */
