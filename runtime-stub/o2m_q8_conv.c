@@ -1396,16 +1396,28 @@ static void cols4_row(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t
 }
 
 #ifdef Q8_DSP
-/* four words at c (4-byte aligned), straight from registers */
+/* the 16 bytes q8_put4 writes, as one memory operand of its assembly */
+typedef struct {
+	int32_t w[4];
+} q8_words4;
+
+/* four words at c (4-byte aligned), straight from registers: two STRDs (GCC makes four
+   STRs of the memcpys) */
 static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32_t v3)
 {
+#ifdef Q8_ASM
+	__asm__("strd	%1, %2, [%5]\n\tstrd	%3, %4, [%5, #8]"
+		: "=m"(*(q8_words4 *)(void *)c)
+		: "r"(v0), "r"(v1), "r"(v2), "r"(v3), "r"(c));
+#else
 #if defined(__GNUC__)
-	c = __builtin_assume_aligned(c, 4); /* STRDs */
+	c = __builtin_assume_aligned(c, 4);
 #endif
 	memcpy(c, &v0, 4);
 	memcpy(c + 2, &v1, 4);
 	memcpy(c + 4, &v2, 4);
 	memcpy(c + 6, &v3, 4);
+#endif
 }
 #endif
 
@@ -1419,8 +1431,10 @@ static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_
 	const int32_t op = q8_pack16(off, off);
 	int32_t a, b, e, h;
 
+	const int16_t *const end = c + 8 * n; /* the loops count by it: one compare a turn */
+
 	if (sw == 1) /* a word of four bytes per channel: SXTB16 of it and of it >> 8 */
-		for (m = 0; m < n; m++, x += 2 * plane, c += 8) {
+		for (; c < end; x += 2 * plane, c += 8) {
 			int32_t u0 = q8_load4(x), u1 = q8_load4(x + plane);
 			a = __sadd16(__sxtb16(u0), op);       /* (x0[0], x0[2]) */
 			b = __sadd16(q8_sxtb16_ror8(u0), op); /* (x0[1], x0[3]) */
@@ -1429,7 +1443,7 @@ static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_
 			q8_put4(c, q8_pkhbt(a, e), q8_pkhbt(b, h), q8_pkhtb(a, e), q8_pkhtb(b, h));
 		}
 	else if (sw == 2) /* two words per channel: SXTB16 of each */
-		for (m = 0; m < n; m++, x += 2 * plane, c += 8) {
+		for (; c < end; x += 2 * plane, c += 8) {
 			a = __sadd16(__sxtb16(q8_load4(x)), op);             /* (x0[0], x0[2]) */
 			b = __sadd16(__sxtb16(q8_load4(x + 4)), op);         /* (x0[4], x0[6]) */
 			e = __sadd16(__sxtb16(q8_load4(x + plane)), op);     /* (x1[0], x1[2]) */
