@@ -29,7 +29,7 @@ typedef struct {
 	F32(T, m.act_max), I32(T, m.act), F32(T, m.act_alpha), F32(T, m.act_beta)
 #define Q8_CONV_FIELDS(T, m)                                                                 \
 	CONV_FIELDS(T, m.conv), I32(T, m.input_offset), I32(T, m.output_offset),              \
-	I32(T, m.act_min), I32(T, m.act_max)
+	I32(T, m.act_min), I32(T, m.act_max), I32(T, m.raw)
 
 static const Field fields_o2m_none_params[] = {I32(o2m_none_params, unused), END};
 static const Field fields_o2m_copy_params[] = {
@@ -219,7 +219,7 @@ static const Field fields_o2m_qmatmul_params[] = {
 #define QC_(f) I32(o2m_q8_conv_params, f)
 static const Field fields_o2m_q8_conv_params[] = {
 	CONV_FIELDS(o2m_q8_conv_params, conv), QC_(input_offset), QC_(output_offset),
-	QC_(act_min), QC_(act_max), END};
+	QC_(act_min), QC_(act_max), QC_(raw), END};
 #undef QC_
 static const Field fields_o2m_q8_conv_fq_params[] = {
 	Q8_CONV_FIELDS(o2m_q8_conv_fq_params, conv), F32(o2m_q8_conv_fq_params, in_scale),

@@ -186,6 +186,24 @@ static int q8_w16_weights(Graph *g, int node, Lowered *L, const o2m_q8_conv_para
 	return lw_const(g, L, DT_S16, count, pk);
 }
 
+/* the bias argument of the w16 kernels: with the input offset folded in and p->raw set
+   (o2m_q8_conv_params.raw: raw columns, no offset added to each) when the columns go by
+   pairs of channels and the sums fit o2m_q8_mve_bias's bound; else the node's own */
+static Arg q8_w16_bias(Graph *g, int node, Lowered *L, o2m_q8_conv_params *p)
+{
+	const o2m_conv_params *c = &p->conv;
+	int bi;
+
+	p->raw = 0;
+	if ((c->c_in / c->group) % 2 == 0 && p->input_offset &&
+	    (bi = q8_mve_bias(g, node, L, in_t(g, node, 1)->data, c->c_out, lw_conv_kt(c),
+			      p->input_offset)) >= 0) {
+		p->raw = 1;
+		return A_CST(bi);
+	}
+	return has_in(g, node, 2) ? A_IN(2) : A_NONE;
+}
+
 /* The convolution with its residual Add (TFLite's, the convolution's output as a, the
    residual as b): on the kernels of int16 weights at a Cortex-M target, else on the
    portable ones; written over the residual when it dies here. */
@@ -218,13 +236,13 @@ static int q8conv_residual(Graph *g, int node, Lowered *L, const o2m_q8_conv_par
 	L->grow = 0;
 	if (q8_w16(g, node) && q8_fits(g, o2m_q8_conv_w16_res_scratch_bytes(rp))) {
 		int32_t *t = arena_alloc(&g->arena, sizeof *t * 512);
+		Arg b = q8_w16_bias(g, node, L, &rp->conv);
 		o2m_q8_add_tables(a, t); /* the Add's input rescales, as q8_add_lut's */
 		k = lw_kernel(g, node, "q8_conv_w16_res", DT_S8);
 		if (k < 0)
 			return -1;
 		lw_call(g, L, k, PT_Q8_CONV_RES, rp, 8, A_IN(0),
-			A_CST(q8_w16_weights(g, node, L, p)), has_in(g, node, 2) ? A_IN(2) : A_NONE,
-			A_CST(ri), A_CST(lw_const(g, L, DT_S32, 512, t)), A_IN(3),
+			A_CST(q8_w16_weights(g, node, L, p)), b, A_CST(ri), A_CST(lw_const(g, L, DT_S32, 512, t)), A_IN(3),
 			A_SCR(lw_scratch(g, L, o2m_q8_conv_w16_res_scratch_bytes(rp))), A_OUT(0));
 		return 0;
 	}
@@ -459,7 +477,8 @@ int prep_q8conv(Graph *g, int node, Lowered *L)
 			return -1;
 		scr = lw_scratch(g, L, o2m_q8_conv_w16_scratch_bytes(p, !strcmp(family, "conv_1x1")));
 		lw_call(g, L, k, PT_Q8_CONV, p, 6, A_IN(0), A_CST(q8_w16_weights(g, node, L, p)),
-			has_in(g, node, 2) ? A_IN(2) : A_NONE, A_CST(ri), A_SCR(scr), A_OUT(0));
+			q8_w16_bias(g, node, L, p), A_CST(ri),
+			A_SCR(scr), A_OUT(0));
 		return 0;
 	}
 	k = lw_kernel(g, node, arena_printf(&g->arena, "q8_%s", family), DT_S8);

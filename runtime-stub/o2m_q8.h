@@ -72,12 +72,17 @@ static inline int32_t o2m_q8_clamp(int32_t v, int32_t lo, int32_t hi)
 /** Convolution (general, depthwise and 1x1 share it): the geometry of o2m_conv_params
     (its act fields unused), y = clamp(output_offset + requant(sum (x + input_offset) * w +
     bias, requant[oc])), requant[oc] the packed word of channel oc. Padding reads as
-    x = -input_offset (real zero). */
+    x = -input_offset (real zero). raw 1, which only o2m_q8_conv_w16_s8 and
+    o2m_q8_conv_w16_res_s8 take (with an even channel count per group):
+    the bias holds input_offset times the sum of the filter's weights (o2m_q8_mve_bias's),
+    and the kernel sums x * w over the window with the padding at the zero point, the
+    same value without adding the offset to every column entry. */
 typedef struct {
 	o2m_conv_params conv;
 	int32_t input_offset;  /* -x_zero_point */
 	int32_t output_offset; /* y_zero_point */
 	int32_t act_min, act_max;
+	int32_t raw; /* 0, or 1: the offset folded into the bias (w16 kernels) */
 } o2m_q8_conv_params;
 
 /** Fully connected: y[b][o] = clamp(output_offset + requant(sum_i (x[b][i] + input_offset)

@@ -1422,35 +1422,46 @@ static inline void q8_put4(int16_t *c, int32_t v0, int32_t v1, int32_t v2, int32
 #endif
 
 /* n pairs of channels (2m, 2m + 1) of four positions at x, x + sw, x + 2 sw, x + 3 sw
-   (x + off), the channels plane apart, into c as (position 0's pair, 1's, 2's, 3's) */
-static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_t off,
-		   int16_t *c)
+   (x + off; add 0: off is 0), the channels plane apart, into c as (position 0's pair,
+   1's, 2's, 3's) */
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* one copy of the loops per constant add */
+#endif
+static inline void pairs4_add(const int8_t *x, int32_t plane, int32_t sw, int32_t n,
+			      int32_t off, int16_t *c, int add)
 {
 	int32_t m, f;
 #ifdef Q8_DSP
 	const int32_t op = q8_pack16(off, off);
-	int32_t a, b, e, h;
-
 	const int16_t *const end = c + 8 * n; /* the loops count by it: one compare a turn */
+	int32_t a, b, e, h;
 
 	if (sw == 1) /* a word of four bytes per channel: SXTB16 of it and of it >> 8 */
 		for (; c < end; x += 2 * plane, c += 8) {
 			int32_t u0 = q8_load4(x), u1 = q8_load4(x + plane);
-			a = __sadd16(__sxtb16(u0), op);       /* (x0[0], x0[2]) */
-			b = __sadd16(q8_sxtb16_ror8(u0), op); /* (x0[1], x0[3]) */
-			e = __sadd16(__sxtb16(u1), op);       /* (x1[0], x1[2]) */
-			h = __sadd16(q8_sxtb16_ror8(u1), op); /* (x1[1], x1[3]) */
+			a = __sxtb16(u0);       /* (x0[0], x0[2]) */
+			b = q8_sxtb16_ror8(u0); /* (x0[1], x0[3]) */
+			e = __sxtb16(u1);       /* (x1[0], x1[2]) */
+			h = q8_sxtb16_ror8(u1); /* (x1[1], x1[3]) */
+			if (add)
+				a = __sadd16(a, op), b = __sadd16(b, op), e = __sadd16(e, op),
+				h = __sadd16(h, op);
 			q8_put4(c, q8_pkhbt(a, e), q8_pkhbt(b, h), q8_pkhtb(a, e), q8_pkhtb(b, h));
 		}
 	else if (sw == 2) /* two words per channel: SXTB16 of each */
 		for (; c < end; x += 2 * plane, c += 8) {
-			a = __sadd16(__sxtb16(q8_load4(x)), op);             /* (x0[0], x0[2]) */
-			b = __sadd16(__sxtb16(q8_load4(x + 4)), op);         /* (x0[4], x0[6]) */
-			e = __sadd16(__sxtb16(q8_load4(x + plane)), op);     /* (x1[0], x1[2]) */
-			h = __sadd16(__sxtb16(q8_load4(x + plane + 4)), op); /* (x1[4], x1[6]) */
+			a = __sxtb16(q8_load4(x));             /* (x0[0], x0[2]) */
+			b = __sxtb16(q8_load4(x + 4));         /* (x0[4], x0[6]) */
+			e = __sxtb16(q8_load4(x + plane));     /* (x1[0], x1[2]) */
+			h = __sxtb16(q8_load4(x + plane + 4)); /* (x1[4], x1[6]) */
+			if (add)
+				a = __sadd16(a, op), b = __sadd16(b, op), e = __sadd16(e, op),
+				h = __sadd16(h, op);
 			q8_put4(c, q8_pkhbt(a, e), q8_pkhtb(a, e), q8_pkhbt(b, h), q8_pkhtb(b, h));
 		}
 	else
+#else
+	(void)add;
 #endif
 		for (m = 0; m < n; m++, x += 2 * plane, c += 8)
 			for (f = 0; f < 4; f++) {
@@ -1459,29 +1470,69 @@ static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_
 			}
 }
 
+/* n pairs of channels of four positions (pairs4_add), the offset's SADD16s left out when
+   it is 0 (the raw columns of o2m_q8_conv_params.raw) */
+static void pairs4(const int8_t *x, int32_t plane, int32_t sw, int32_t n, int32_t off,
+		   int16_t *c)
+{
+	if (off)
+		pairs4_add(x, plane, sw, n, off, c, 1);
+	else
+		pairs4_add(x, plane, sw, n, 0, c, 0);
+}
+
 #ifdef Q8_DSP
+/* pairs4_edge's loop: the words shifted left (left 1) or right by sh bits, the positions
+   outside masked by k; add 1: the offset op added (its padding 0), 0: raw values and the
+   padding's pairs z */
+#if defined(__GNUC__)
+__attribute__((always_inline)) /* one copy per constant add and left */
+#endif
+static inline void edge_pairs(const int8_t *xr, int32_t plane, int32_t n, uint32_t sh,
+			      const int32_t k[4], const int32_t z[4], int32_t op, int16_t *c,
+			      int add, int left)
+{
+	const int16_t *const end = c + 8 * n;
+	int32_t a, b, e, h, w0, w1, w2, w3;
+
+	for (; c < end; xr += 2 * plane, c += 8) {
+		const uint32_t v0 = (uint32_t)q8_load4(xr), v1 = (uint32_t)q8_load4(xr + plane);
+		const int32_t u0 = (int32_t)(left ? v0 << sh : v0 >> sh);
+		const int32_t u1 = (int32_t)(left ? v1 << sh : v1 >> sh);
+		a = __sxtb16(u0), b = q8_sxtb16_ror8(u0), e = __sxtb16(u1), h = q8_sxtb16_ror8(u1);
+		if (add)
+			a = __sadd16(a, op), b = __sadd16(b, op), e = __sadd16(e, op),
+			h = __sadd16(h, op);
+		w0 = q8_pkhbt(a, e) & k[0], w1 = q8_pkhbt(b, h) & k[1];
+		w2 = q8_pkhtb(a, e) & k[2], w3 = q8_pkhtb(b, h) & k[3];
+		if (!add)
+			w0 |= z[0], w1 |= z[1], w2 |= z[2], w3 |= z[3];
+		q8_put4(c, w0, w1, w2, w3);
+	}
+}
+
 /* pairs4 at stride 1 for a tap whose positions w..w + 3 of the row xr (in_w >= 4 wide)
    lie partly before or after it: the row's first or last four bytes per channel, shifted
-   into place, and zero (real padding) at the positions outside */
+   into place, and pad at the positions outside (off and pad not both nonzero) */
 static void pairs4_edge(const int8_t *xr, int32_t w, int32_t in_w, int32_t plane, int32_t n,
-			int32_t off, int16_t *c)
+			int32_t off, int32_t pad, int16_t *c)
 {
 	const int32_t op = q8_pack16(off, off), s = w < 0 ? 0 : in_w - 4;
-	const uint32_t sl = w < 0 ? 8u * (uint32_t)-w : 0, sr = w < 0 ? 0 : 8u * (uint32_t)(w - s);
-	int32_t m, f, k[4], a, b, e, h;
+	int32_t f, k[4], z[4];
 
-	for (f = 0; f < 4; f++)
+	for (f = 0; f < 4; f++) {
 		k[f] = w + f >= 0 && w + f < in_w ? -1 : 0;
-	for (m = 0, xr += s; m < n; m++, xr += 2 * plane, c += 8) {
-		const int32_t u0 = (int32_t)((uint32_t)q8_load4(xr) << sl >> sr);
-		const int32_t u1 = (int32_t)((uint32_t)q8_load4(xr + plane) << sl >> sr);
-		a = __sadd16(__sxtb16(u0), op);
-		b = __sadd16(q8_sxtb16_ror8(u0), op);
-		e = __sadd16(__sxtb16(u1), op);
-		h = __sadd16(q8_sxtb16_ror8(u1), op);
-		q8_put4(c, q8_pkhbt(a, e) & k[0], q8_pkhbt(b, h) & k[1], q8_pkhtb(a, e) & k[2],
-			q8_pkhtb(b, h) & k[3]);
+		z[f] = k[f] ? 0 : q8_pack16(pad, pad); /* the padding's pair */
 	}
+	xr += s;
+	if (w < 0 && off)
+		edge_pairs(xr, plane, n, 8u * (uint32_t)-w, k, z, op, c, 1, 1);
+	else if (w < 0)
+		edge_pairs(xr, plane, n, 8u * (uint32_t)-w, k, z, op, c, 0, 1);
+	else if (off)
+		edge_pairs(xr, plane, n, 8u * (uint32_t)(w - s), k, z, op, c, 1, 0);
+	else
+		edge_pairs(xr, plane, n, 8u * (uint32_t)(w - s), k, z, op, c, 0, 0);
 }
 #endif
 
@@ -1504,15 +1555,75 @@ static void cols4_1x1(const int8_t *x, int32_t cin, int32_t k8, int32_t hw, int3
 		}
 }
 
+/* n (a multiple of 8) int16 at c (4-byte aligned) set to pad: zero by memset, the zero
+   point of raw columns by words */
+static void fill_pad(int16_t *c, int32_t n, int32_t pad)
+{
+	int32_t i;
+#ifdef Q8_DSP
+	const int32_t v = q8_pack16(pad, pad);
+#endif
+
+	if (!pad) {
+		memset(c, 0, sizeof *c * (size_t)n);
+		return;
+	}
+#ifdef Q8_DSP
+	for (i = 0; i < n; i += 8)
+		q8_put4(c + i, v, v, v, v);
+#else
+	for (i = 0; i < n; i++)
+		c[i] = (int16_t)pad;
+#endif
+}
+
+/* one tap of cols4_pairs for four positions of one input row xr (w, w + sw, w + 2 sw,
+   w + 3 sw): whole words where all four are inside, the padding where none is, else
+   shifted words (stride 1) or value by value */
+static void pairs4_tap(const int8_t *xr, int32_t w, int32_t sw, int32_t in_w, int32_t plane,
+		       int32_t n, int32_t off, int32_t pad, int16_t *c)
+{
+	int32_t f, m;
+
+	if (w >= 0 && w + 3 * sw < in_w) {
+		pairs4(xr + w, plane, sw, n, off, c);
+		return;
+	}
+	if (w + 3 * sw < 0 || w >= in_w) {
+		fill_pad(c, 8 * n, pad);
+		return;
+	}
+#ifdef Q8_DSP
+	if (sw == 1 && in_w >= 4) {
+		pairs4_edge(xr, w, in_w, plane, n, off, pad, c);
+		return;
+	}
+#endif
+	for (f = 0; f < 4; f++, w += sw) {
+		int16_t *o = c + 2 * f;
+		if (w >= 0 && w < in_w) {
+			const int8_t *xp = xr + w;
+			for (m = 0; m < n; m++, o += 8, xp += 2 * plane) {
+				o[0] = (int16_t)(xp[0] + off);
+				o[1] = (int16_t)(xp[plane] + off);
+			}
+		} else {
+			for (m = 0; m < n; m++, o += 8)
+				o[0] = o[1] = (int16_t)pad;
+		}
+	}
+}
+
 /* the columns of positions j[0..3] with an even number of input channels, their taps in
    the order o2m_q8_pack_conv_w16 gives them: kernel position by kernel position, the
-   channels by pairs (x + off, 0 in the padding), taps k..k8 zero */
+   channels by pairs (x + off, pad in the padding: 0, or for raw columns off 0 and pad
+   the input's zero point), taps k..k8 zero */
 static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8_t *x,
-			const int32_t j[4], int32_t k8, int16_t *c)
+			const int32_t j[4], int32_t k8, int32_t off, int32_t pad, int16_t *c)
 {
 	const o2m_conv_params *p = &q->conv;
-	const int32_t off = q->input_offset, sw = p->stride_w, n = g->cin >> 1;
-	const int32_t in_hw = p->in_h * p->in_w;
+	const int32_t sw = p->stride_w, n = g->cin >> 1, in_w = p->in_w, plane = g->in_plane;
+	const int32_t in_hw = p->in_h * in_w;
 	/* four positions side by side in one output row */
 	const int row = j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w;
 	int32_t i, a, b, l, f, m, d, h, w, d0, h0, w0;
@@ -1522,40 +1633,31 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 	if (row && d0 >= 0 &&
 	    d0 + (p->k_d - 1) * p->dil_d < p->in_d && h0 >= 0 &&
 	    h0 + (p->k_h - 1) * p->dil_h < p->in_h && w0 >= 0 &&
-	    w0 + 3 * sw + (p->k_w - 1) * p->dil_w < p->in_w) { /* every window inside */
-		const int8_t *xd = x + (d0 * p->in_h + h0) * p->in_w + w0, *xh, *xw;
+	    w0 + 3 * sw + (p->k_w - 1) * p->dil_w < in_w) { /* every window inside */
+		const int8_t *xd = x + (d0 * p->in_h + h0) * in_w + w0, *xh, *xw;
 		for (i = 0; i < p->k_d; i++, xd += p->dil_d * in_hw)
-			for (a = 0, xh = xd; a < p->k_h; a++, xh += p->dil_h * p->in_w)
+			for (a = 0, xh = xd; a < p->k_h; a++, xh += p->dil_h * in_w)
 				for (b = 0, xw = xh; b < p->k_w; b++, xw += p->dil_w, c += 8 * n)
-					pairs4(xw, g->in_plane, sw, n, off, c);
+					pairs4(xw, plane, sw, n, off, c);
+	} else if (row) { /* one input row per kernel row, checked once */
+		for (i = 0, d = d0; i < p->k_d; i++, d += p->dil_d)
+			for (a = 0, h = h0; a < p->k_h; a++, h += p->dil_h) {
+				if ((uint32_t)d >= (uint32_t)p->in_d || (uint32_t)h >= (uint32_t)p->in_h) {
+					fill_pad(c, 8 * n * p->k_w, pad);
+					c += 8 * n * p->k_w;
+					continue;
+				}
+				for (b = 0, w = w0; b < p->k_w; b++, w += p->dil_w, c += 8 * n)
+					pairs4_tap(x + (d * p->in_h + h) * in_w, w, sw, in_w, plane, n,
+						   off, pad, c);
+			}
 	} else {
 		int32_t df[4], hf[4], wf[4]; /* each position's window corner */
 		for (f = 0; f < 4; f++)
 			q8_corner(p, j[f], &df[f], &hf[f], &wf[f]);
 		for (i = 0; i < p->k_d; i++)
 			for (a = 0; a < p->k_h; a++)
-				for (b = 0; b < p->k_w; b++, c += 8 * n) {
-					d = d0 + i * p->dil_d;
-					h = h0 + a * p->dil_h;
-					w = w0 + b * p->dil_w;
-					if (row && ((uint32_t)d >= (uint32_t)p->in_d ||
-						    (uint32_t)h >= (uint32_t)p->in_h || w + 3 * sw < 0 ||
-						    w >= p->in_w)) { /* outside at all four */
-						memset(c, 0, sizeof *c * 8 * (size_t)n);
-						continue;
-					}
-					if (row && w >= 0 && w + 3 * sw < p->in_w) { /* inside at all four */
-						pairs4(x + (d * p->in_h + h) * p->in_w + w, g->in_plane, sw,
-						       n, off, c);
-						continue;
-					}
-#ifdef Q8_DSP
-					if (row && sw == 1 && p->in_w >= 4) { /* inside at some */
-						pairs4_edge(x + (d * p->in_h + h) * p->in_w, w, p->in_w,
-							    g->in_plane, n, off, c);
-						continue;
-					}
-#endif
+				for (b = 0; b < p->k_w; b++, c += 8 * n)
 					for (f = 0; f < 4; f++) {
 						int16_t *o = c + 2 * f;
 						d = df[f] + i * p->dil_d;
@@ -1563,18 +1665,17 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 						w = wf[f] + b * p->dil_w;
 						if ((uint32_t)d < (uint32_t)p->in_d &&
 						    (uint32_t)h < (uint32_t)p->in_h &&
-						    (uint32_t)w < (uint32_t)p->in_w) {
-							const int8_t *xp = x + (d * p->in_h + h) * p->in_w + w;
-							for (m = 0; m < n; m++, o += 8, xp += 2 * g->in_plane) {
+						    (uint32_t)w < (uint32_t)in_w) {
+							const int8_t *xp = x + (d * p->in_h + h) * in_w + w;
+							for (m = 0; m < n; m++, o += 8, xp += 2 * plane) {
 								o[0] = (int16_t)(xp[0] + off);
-								o[1] = (int16_t)(xp[g->in_plane] + off);
+								o[1] = (int16_t)(xp[plane] + off);
 							}
 						} else {
 							for (m = 0; m < n; m++, o += 8)
-								o[0] = o[1] = 0;
+								o[0] = o[1] = (int16_t)pad;
 						}
 					}
-				}
 	}
 	for (l = (int32_t)(c - c0) / 4; l < k8; l++) /* l: taps so far */
 		c0[l / 2 * 8 + l % 2] = c0[l / 2 * 8 + 2 + l % 2] = c0[l / 2 * 8 + 4 + l % 2] =
@@ -1881,12 +1982,16 @@ static int conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 	int k1, kind, all_r = 1;
 	rq2 *tab;
 	q8_geo g;
+	/* the columns' offset and padding: x + input_offset and 0, or raw x and the zero point */
+	const int32_t off = p->raw ? 0 : p->input_offset, pad = p->raw ? -p->input_offset : 0;
 
-	if (!q8_conv_geo(p, x, (const int8_t *)(const void *)w, rq, scratch, y, &g))
+	if (!q8_conv_geo_raw(p, x, (const int8_t *)(const void *)w, rq, scratch, y, &g))
 		return O2M_ERR_ARG;
 	k = g.cin * g.ksize;
 	k8 = (int32_t)o2m_q8_k8(k);
 	k1 = is_1x1(c);
+	if (p->raw && g.cin % 2)
+		return O2M_ERR_ARG; /* raw columns: pairs of channels only */
 	kind = clamp_kind(o.lo, o.hi);
 	tab = (rq2 *)(void *)scratch;
 	rq2_table(rq, c->c_out, o.off, tab);
@@ -1907,9 +2012,9 @@ static int conv_w16_s8(const o2m_q8_conv_params *p, const int8_t *x, const int16
 				for (i = 0; i < 4; i++)
 					jj[i] = j + i < g.out_plane ? j + i : g.out_plane - 1;
 				if (k1) {
-					cols4_1x1(xg, g.cin, k8, g.in_plane, p->input_offset, jj, cols);
+					cols4_1x1(xg, g.cin, k8, g.in_plane, off, jj, cols);
 				} else if (g.cin % 2 == 0) {
-					cols4_pairs(p, &g, xg, jj, k8, cols);
+					cols4_pairs(p, &g, xg, jj, k8, off, pad, cols);
 				} else if (j % c->out_w + 3 < c->out_w) { /* one output row */
 					cols4_row(p, &g, xg, j, k8, cols);
 				} else {

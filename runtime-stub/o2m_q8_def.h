@@ -274,13 +274,14 @@ static inline int q8_pos3(int32_t a, int32_t b, int32_t c)
 }
 
 /* the checks every int8 convolution shares (o2m_q8_conv.c, o2m_q8_mve.c); fills g */
-static inline int q8_conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
-			      const int32_t *rq, const void *scratch, const int8_t *y,
-			      q8_geo *g)
+static inline int q8_conv_geo_raw(const o2m_q8_conv_params *q, const int8_t *x,
+				  const int8_t *w, const int32_t *rq, const void *scratch,
+				  const int8_t *y, q8_geo *g)
 {
 	const o2m_conv_params *p = &q->conv;
 
 	if (!x || !w || !rq || !scratch || !y || p->n < 1 || p->c_in < 1 || p->c_out < 1 ||
+	    (q->raw != 0 && q->raw != 1) ||
 	    p->group < 1 || p->c_in % p->group || p->c_out % p->group ||
 	    !q8_pos3(p->in_d, p->in_h, p->in_w) || !q8_pos3(p->out_d, p->out_h, p->out_w) ||
 	    !q8_pos3(p->k_d, p->k_h, p->k_w) || !q8_pos3(p->stride_d, p->stride_h, p->stride_w) ||
@@ -296,6 +297,14 @@ static inline int q8_conv_geo(const o2m_q8_conv_params *q, const int8_t *x, cons
 	g->out_plane = p->out_d * p->out_h * p->out_w;
 	g->ksize = p->k_d * p->k_h * p->k_w;
 	return 1;
+}
+
+/* q8_conv_geo_raw for the kernels that do not take raw columns (o2m_q8_conv_params.raw) */
+static inline int q8_conv_geo(const o2m_q8_conv_params *q, const int8_t *x, const int8_t *w,
+			      const int32_t *rq, const void *scratch, const int8_t *y,
+			      q8_geo *g)
+{
+	return !q->raw && q8_conv_geo_raw(q, x, w, rq, scratch, y, g);
 }
 
 /* the first tap (d0, h0, w0) of output position j's window, at -pad along each axis */

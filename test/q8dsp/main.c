@@ -106,6 +106,32 @@ static void axis(int32_t maxin, int32_t *in, int32_t *k, int32_t *s, int32_t *d,
 
 /* the convolution q on weights packed as int16 (general and 1x1) against yref, the
    portable int8 kernel's outputs; k the taps of one filter */
+static int32_t mbias[CMAX]; /* the Helium kernels' bias (o2m_q8_mve_bias) */
+static int mve_run; /* convolutions and fully connected layers run on them */
+static int raw_run; /* w16 convolutions run on raw columns */
+
+/* the w16 convolution q (weights in w16) on raw columns (o2m_q8_conv_params.raw, the
+   offset folded into the bias) against yref, where its channels go by pairs */
+static int raw_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
+		    int32_t k, int32_t ny)
+{
+	o2m_q8_conv_params r = *q;
+	int rc;
+
+	if ((q->conv.c_in / q->conv.group) % 2 ||
+	    !o2m_q8_mve_bias(w, b, q->conv.c_out, k, q->input_offset, mbias))
+		return 1; /* not run (main counts the ones run) */
+	raw_run++;
+	r.raw = 1;
+	memset(y, 0, sizeof y);
+	rc = o2m_q8_conv_w16_s8(&r, x, w16, mbias, rq, scr, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH %s raw case %d: status %d\n", what, kase, rc);
+		return 0;
+	}
+	return same(what, kase, ny);
+}
+
 static int w16_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
 		    int32_t k, int32_t ny)
 {
@@ -124,11 +150,8 @@ static int w16_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 		printf("MISMATCH %s case %d: status %d\n", what, kase, rc);
 		return 0;
 	}
-	return same(what, kase, ny);
+	return same(what, kase, ny) && raw_case(what, kase, q, b, k, ny);
 }
-
-static int32_t mbias[CMAX]; /* the Helium kernels' bias (o2m_q8_mve_bias) */
-static int mve_run; /* convolutions and fully connected layers run on them */
 
 /* the convolution q on Helium's layout against yref; k the taps of one filter */
 static int mve_case(const char *what, int kase, const o2m_q8_conv_params *q, const int32_t *b,
@@ -209,6 +232,17 @@ static int res_case(const char *what, int kase, const o2m_q8_conv_params *q, con
 	rc = o2m_q8_conv_w16_res_s8(&rp, x, w16, b, rq, lut, y, scr, y);
 	if (rc != O2M_OK) {
 		printf("MISMATCH %s w16 in place case %d: status %d\n", what, kase, rc);
+		return 0;
+	}
+	if (!same(what, kase, ny))
+		return 0;
+	if ((p->c_in / p->group) % 2 || !o2m_q8_mve_bias(w, b, p->c_out, k, q->input_offset, mbias))
+		return 1;
+	rp.conv.raw = 1; /* and on raw columns */
+	memcpy(y, res, (size_t)ny);
+	rc = o2m_q8_conv_w16_res_s8(&rp, x, w16, mbias, rq, lut, y, scr, y);
+	if (rc != O2M_OK) {
+		printf("MISMATCH %s w16 raw case %d: status %d\n", what, kase, rc);
 		return 0;
 	}
 	return same(what, kase, ny);
@@ -446,8 +480,10 @@ int main(void)
 #else
 	printf("dsp: no\n");
 #endif
-	printf("w16 convolutions: %d, Helium layers: %d, residual kernels: %d, float inputs: %d\n",
-	       w16_run, mve_run, res_run, fq_run);
+	printf("w16 convolutions: %d (raw columns %d), Helium layers: %d, residual kernels: %d, "
+	       "float inputs: %d\n", w16_run, raw_run, mve_run, res_run, fq_run);
+	if (raw_run < CASES / 2) /* of 2 * CASES w16 */
+		fail++;
 	if (fq_run < CASES / 2) /* of CASES */
 		fail++;
 	if (res_run < CASES) /* of 2 * CASES */

@@ -484,8 +484,10 @@ static void conv_variants_match_conv(void **state)
    taps not a multiple of 8 among them */
 static void conv_w16_matches_naive_reference(void **state)
 {
+	static int32_t rawbias[CMAX];
 	o2m_q8_conv_params q;
 	qcase c;
+	int raw = 0;
 
 	(void)state;
 	reseed(9);
@@ -504,7 +506,27 @@ static void conv_w16_matches_naive_reference(void **state)
 						    scr_bytes(o2m_q8_conv_w16_scratch_bytes(&q, k1)),
 						    cy), O2M_OK);
 		check_conv(&q, ny, k1 ? "conv_w16 1x1" : "conv_w16");
+		if ((p->c_in / p->group) % 2) { /* raw columns take pairs of channels */
+			q.raw = 1;
+			assert_int_equal(o2m_q8_conv_w16_s8(&q, cx, cw16, cbias, crq,
+							    scr_bytes(o2m_q8_conv_w16_scratch_bytes(&q, k1)),
+							    cy), O2M_ERR_ARG);
+			continue;
+		}
+		/* and on raw columns: the offset folded into the bias, the padding at the
+		   zero point */
+		assert_true(o2m_q8_mve_bias(cw, cbias, p->c_out, k, q.input_offset, rawbias));
+		q.raw = 1;
+		memset(cy, 0x55, sizeof cy);
+		assert_int_equal(o2m_q8_conv_w16_s8(&q, cx, cw16, rawbias, crq,
+						    scr_bytes(o2m_q8_conv_w16_scratch_bytes(&q, k1)),
+						    cy), O2M_OK);
+		check_conv(&q, ny, k1 ? "conv_w16 1x1 raw" : "conv_w16 raw");
+		raw++;
 	}
+	assert_true(raw > 50);
+	q.raw = 1; /* the other kernels refuse raw columns */
+	assert_int_equal(o2m_q8_conv_s8(&q, cx, cw, cbias, crq, scr(&q, 0, 0), cy), O2M_ERR_ARG);
 }
 
 /* the Helium layout (portable C here), its bias folded by o2m_q8_mve_bias; conv and
