@@ -81,10 +81,12 @@ int o2m_q8_add_lut_s8(const o2m_q8_binary_params *q, const int8_t *a, const int8
 		uint32x4_t ia, ib;
 		for (n = 0; n < p->count; n += 4) {
 			in = vctp32q((uint32_t)(p->count - n));
-			ia = vreinterpretq_u32_s32(vaddq_n_s32(vldrbq_z_s32(a + n, in), 128));
-			ib = vreinterpretq_u32_s32(vaddq_n_s32(vldrbq_z_s32(b + n, in), 128));
-			h = vqaddq_s32(vldrwq_gather_shifted_offset_z_s32(t, ia, in),
-				       vldrwq_gather_shifted_offset_z_s32(t + 256, ib, in));
+			/* the values themselves as offsets from each table's middle: the
+			   gather's address, base + 4 offset, wraps in 32 bits */
+			ia = vreinterpretq_u32_s32(vldrbq_z_s32(a + n, in));
+			ib = vreinterpretq_u32_s32(vldrbq_z_s32(b + n, in));
+			h = vqaddq_s32(vldrwq_gather_shifted_offset_z_s32(ta, ia, in),
+				       vldrwq_gather_shifted_offset_z_s32(tb, ib, in));
 			h = vqrdmulhq_n_s32(h, o.mult);
 			h = vqaddq_s32(h, vshrq_n_s32(vandq_s32(h, sh), 31));
 			h = vminq_s32(vmaxq_s32(vaddq_s32(vrshlq_s32(h, sh), off), lo), hi);

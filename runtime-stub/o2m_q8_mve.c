@@ -332,6 +332,20 @@ int o2m_q8_conv_mve_s8(const o2m_q8_conv_params *q, const int8_t *x, const int8_
 					else
 						mve_col(p, cin, in_plane, xg, d0, h0, w0, zp, k, k16, c);
 				}
+#ifdef Q8_MVE
+				if (vec && two && cout % 4 == 0) { /* whole quads, both positions */
+					const int8_t *wq = wg;
+					const rq4 *qq = q4 + gr * cout / 4;
+					int8_t *yo = yg + j;
+					for (oc = 0; oc < cout;
+					     oc += 4, wq += 4 * k16, qq++, yo += 4 * plane) {
+						dot4x2(c0, c1, wq, k16, bg + oc, acc);
+						mve_out4(qq, acc, 4, yo, yoffs, vlo, vhi);
+						mve_out4(qq, acc + 4, 4, yo + 1, yoffs, vlo, vhi);
+					}
+					continue;
+				}
+#endif
 				for (oc = 0; oc < cout; oc += 4) {
 					const int32_t *b4 = bg + oc;
 					m = cout - oc < 4 ? cout - oc : 4;
