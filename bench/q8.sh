@@ -59,7 +59,7 @@ for pair in $pairs; do
 		# the same directory twice (portable, then DSP): keep the first run's output
 		n=$(count "$tag" "$m" "$@") || { echo "FAIL $tag on $m: see $out/$tag/m4run.txt"; ok=0; break; }
 		[ "$*" = "-DO2M_NO_DSP -DBENCH_ATOL=$atol" ] && cp "$out/$tag/m4run.txt" "$out/$tag/m4run.portable.txt"
-		row="$row | $n ($(echo "$n $macs" | awk '{ printf "%.2f", $1 / $2 }'))"
+		row="$row | $n ($(echo "$n $macs" | awk '{ printf "%.3f", $1 / $2 }'))"
 	done
 	[ $ok -eq 1 ] || { fail=$((fail + 1)); continue; }
 	row="$row | $(weights "$out/$q/report.json") / $(weights "$out/$q-m4/report.json") |"
