@@ -1577,13 +1577,31 @@ static void fill_pad(int16_t *c, int32_t n, int32_t pad)
 #endif
 }
 
+/* n pairs of channels (plane apart) of one position xp into o, o + 8, ...: x + off, or
+   pad where xp is NULL (the padding) */
+static void pairs1(const int8_t *xp, int32_t plane, int32_t n, int32_t off, int32_t pad,
+		   int16_t *o)
+{
+	int32_t m;
+
+	if (!xp) {
+		for (m = 0; m < n; m++, o += 8)
+			o[0] = o[1] = (int16_t)pad;
+		return;
+	}
+	for (m = 0; m < n; m++, o += 8, xp += 2 * plane) {
+		o[0] = (int16_t)(xp[0] + off);
+		o[1] = (int16_t)(xp[plane] + off);
+	}
+}
+
 /* one tap of cols4_pairs for four positions of one input row xr (w, w + sw, w + 2 sw,
    w + 3 sw): whole words where all four are inside, the padding where none is, else
    shifted words (stride 1) or value by value */
 static void pairs4_tap(const int8_t *xr, int32_t w, int32_t sw, int32_t in_w, int32_t plane,
 		       int32_t n, int32_t off, int32_t pad, int16_t *c)
 {
-	int32_t f, m;
+	int32_t f;
 
 	if (w >= 0 && w + 3 * sw < in_w) {
 		pairs4(xr + w, plane, sw, n, off, c);
@@ -1599,19 +1617,8 @@ static void pairs4_tap(const int8_t *xr, int32_t w, int32_t sw, int32_t in_w, in
 		return;
 	}
 #endif
-	for (f = 0; f < 4; f++, w += sw) {
-		int16_t *o = c + 2 * f;
-		if (w >= 0 && w < in_w) {
-			const int8_t *xp = xr + w;
-			for (m = 0; m < n; m++, o += 8, xp += 2 * plane) {
-				o[0] = (int16_t)(xp[0] + off);
-				o[1] = (int16_t)(xp[plane] + off);
-			}
-		} else {
-			for (m = 0; m < n; m++, o += 8)
-				o[0] = o[1] = (int16_t)pad;
-		}
-	}
+	for (f = 0; f < 4; f++, w += sw)
+		pairs1(w >= 0 && w < in_w ? xr + w : NULL, plane, n, off, pad, c + 2 * f);
 }
 
 /* the columns of positions j[0..3] with an even number of input channels, their taps in
@@ -1626,7 +1633,7 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 	const int32_t in_hw = p->in_h * in_w;
 	/* four positions side by side in one output row */
 	const int row = j[3] == j[0] + 3 && j[0] % p->out_w + 3 < p->out_w;
-	int32_t i, a, b, l, f, m, d, h, w, d0, h0, w0;
+	int32_t i, a, b, l, f, d, h, w, d0, h0, w0;
 	int16_t *const c0 = c;
 
 	q8_corner(p, j[0], &d0, &h0, &w0);
@@ -1659,22 +1666,15 @@ static void cols4_pairs(const o2m_q8_conv_params *q, const q8_geo *g, const int8
 			for (a = 0; a < p->k_h; a++)
 				for (b = 0; b < p->k_w; b++, c += 8 * n)
 					for (f = 0; f < 4; f++) {
-						int16_t *o = c + 2 * f;
 						d = df[f] + i * p->dil_d;
 						h = hf[f] + a * p->dil_h;
 						w = wf[f] + b * p->dil_w;
-						if ((uint32_t)d < (uint32_t)p->in_d &&
-						    (uint32_t)h < (uint32_t)p->in_h &&
-						    (uint32_t)w < (uint32_t)in_w) {
-							const int8_t *xp = x + (d * p->in_h + h) * in_w + w;
-							for (m = 0; m < n; m++, o += 8, xp += 2 * plane) {
-								o[0] = (int16_t)(xp[0] + off);
-								o[1] = (int16_t)(xp[plane] + off);
-							}
-						} else {
-							for (m = 0; m < n; m++, o += 8)
-								o[0] = o[1] = (int16_t)pad;
-						}
+						pairs1((uint32_t)d < (uint32_t)p->in_d &&
+							       (uint32_t)h < (uint32_t)p->in_h &&
+							       (uint32_t)w < (uint32_t)in_w
+							       ? x + (d * p->in_h + h) * in_w + w
+							       : NULL,
+						       plane, n, off, pad, c + 2 * f);
 					}
 	}
 	for (l = (int32_t)(c - c0) / 4; l < k8; l++) /* l: taps so far */
