@@ -237,9 +237,9 @@ static void terms_q8_fc(const o2m_q8_fc_params *p, double *t)
 }
 
 /* q8_conv_dw (DSP paths): a per-channel scale (channel after channel when each is one
-   value); 3x3 rows on a padded plane (two outputs
-   per turn at stride 1, one at stride 2), or down the columns of one padded transposed
-   (o2m_q8_dw_tall); other windows tap by tap */
+   value); 3x3 rows on a padded plane (two outputs per turn at stride 1, one at stride
+   2), or down the columns of one padded transposed (o2m_q8_dw_tall); other windows tap
+   by tap */
 static void terms_q8_dw(const o2m_q8_conv_params *q, double *t)
 {
 	const o2m_conv_params *p = &q->conv;
