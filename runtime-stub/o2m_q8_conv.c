@@ -940,6 +940,26 @@ static void pad_plane_t(const o2m_conv_params *p, const int8_t *x, int32_t off, 
 	const int8_t *xc;
 	int32_t l, j, h, w;
 
+	if (p->pad_w >= 0 && p->pad_h >= 0 && p->in_w + p->pad_w <= e_w &&
+	    p->in_h + p->pad_h <= e_h) { /* the usual plane: zeros, then the input row by row */
+		const int32_t op = q8_pack16(off, off), in_w = p->in_w;
+		memset(pl, 0, sizeof *pl * (size_t)(e_h * e_w));
+		for (h = 0, xc = x; h < (int32_t)in_h; h++, xc += in_w) {
+			int16_t *o = pl + p->pad_w * e_h + p->pad_h + h; /* column w: o + w e_h */
+			for (w = 0; w + 4 <= in_w; w += 4, o += 4 * e_h) { /* four at a time */
+				const int32_t v = q8_load4(xc + w);
+				const int32_t a = __sadd16(__sxtb16(v), op);       /* x0, x2 */
+				const int32_t b = __sadd16(q8_sxtb16_ror8(v), op); /* x1, x3 */
+				o[0] = (int16_t)a;
+				o[e_h] = (int16_t)b;
+				o[2 * e_h] = (int16_t)(a >> 16);
+				o[3 * e_h] = (int16_t)(b >> 16);
+			}
+			for (; w < in_w; w++, o += e_h)
+				*o = (int16_t)(xc[w] + off);
+		}
+		return;
+	}
 	for (l = 0; l < e_w; l++, pl += e_h) {
 		w = l - p->pad_w;
 		if ((uint32_t)w >= (uint32_t)p->in_w) {
