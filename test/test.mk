@@ -12,7 +12,12 @@ RT_OBJ    := $(RT:%.c=$(B)/%.o)
 test: unit lint errors link integration pernode fixtures frontend ops conformance zoo qmodels \
 	qcalib firmware-test q8dsp fasm target-validate html-report
 
-unit: $(UNIT_BIN) $(B)/onnx2mcu $(B)/test/plan-check
+# the builds of the suites on every core (the suites run one after another and each
+# takes the cores itself)
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+unit:
+	$(MAKE) -j$(NPROC) B=$(B) $(UNIT_BIN) $(B)/onnx2mcu $(B)/test/plan-check
 	@for t in $(UNIT_BIN); do echo "== $$t"; $$t || exit 1; done
 	@for f in test/plan/cases/*.json; do \
 		case $$(basename $$f) in ok_*) want=0 ;; *) want=1 ;; esac; \
@@ -87,7 +92,7 @@ html-report: $(B)/onnx2mcu
 # bad input, against a compiler built with ASan and UBSan: never a crash
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all
 errors:
-	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
+	$(MAKE) -s -j$(NPROC) B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/errors/run.sh $(B)/asan/onnx2mcu
 
 link: $(B)/onnx2mcu $(B)/test/plan-check
@@ -119,13 +124,13 @@ fixtures: $(B)/onnx2mcu
 # the frontend fixtures (initializers, external data, functions, old opsets, odd types,
 # shapes and names), through a compiler built with ASan and UBSan as well
 frontend:
-	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
+	$(MAKE) -s -j$(NPROC) B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/frontend/run.sh $(B)/asan/onnx2mcu
 
 # adversarial fixtures of the elementwise and data-movement ops; the compiler (which
 # folds constants with the kernels) and the generated code both under ASan and UBSan
 ops:
-	$(MAKE) -s B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
+	$(MAKE) -s -j$(NPROC) B=$(B)/asan CFLAGS="$(ASAN_FLAGS)" $(B)/asan/onnx2mcu
 	test/ops/run.sh $(B)/asan/onnx2mcu
 
 .PHONY: errors lint link integration pernode fixtures frontend ops
