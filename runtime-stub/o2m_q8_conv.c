@@ -1085,16 +1085,6 @@ static void dw_plane(const o2m_conv_params *p, const int16_t *pl, int32_t e_h, i
 
 /* a depthwise convolution of 1x1x1 filters reading every input once (no padding, unit
    strides): each output the sum of one product and the bias */
-/* b + x w rescaled by the packed word, for a bias outside dw_bias_ok's range */
-#if defined(__GNUC__)
-__attribute__((cold))
-#endif
-static int8_t dw_scale_slow(const out_step *o, int32_t word, int32_t v)
-{
-	return q8_out(o2m_q8_requant(v, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
-		      o->lo, o->hi);
-}
-
 /* dw_scale on planes of one value (BatchNormalization after a fully connected layer):
    channel after channel; clamp_k kind */
 static inline void dw_scale1(const o2m_q8_conv_params *p, const int8_t *x, const int8_t *w,
@@ -1112,7 +1102,7 @@ static inline void dw_scale1(const o2m_q8_conv_params *p, const int8_t *x, const
 			v = b + (x[oc] + off) * w[oc];
 			/* doubled sums: |2 (b + 383 * 128)| < 2^31 */
 			y[oc] = dw_bias_ok(b) ? rq2_word(&os, rq[oc], 2 * v, kind)
-					      : dw_scale_slow(&os, rq[oc], v);
+					      : (int8_t)q8_word_out(&os, rq[oc], v);
 		}
 }
 

@@ -408,14 +408,21 @@ static inline int32_t rq2_round(int32_t h, int32_t c, int32_t r)
 	return (h + c - (h < 0)) >> r;
 }
 
-/* a channel of rq2_table's r == 0, away from the hot path */
+/* the output of the sum v rescaled by the packed word (o2m_q8_requant), away from the
+   hot path */
 #if defined(__GNUC__)
 __attribute__((cold))
 #endif
+static inline int32_t q8_word_out(const out_step *o, int32_t word, int32_t v)
+{
+	return q8_out(o2m_q8_requant(v, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
+		      o->lo, o->hi);
+}
+
+/* a channel of rq2_table's r == 0: the doubled sum a2 halved */
 static inline int32_t rq2_slow(const out_step *o, int32_t word, int32_t a2)
 {
-	return q8_out(o2m_q8_requant(a2 / 2, o2m_q8_rq_mult(word), o2m_q8_rq_shift(word)), o->off,
-		      o->lo, o->hi);
+	return q8_word_out(o, word, a2 / 2);
 }
 
 /* the output of the doubled sum a2, rescaled by e (clamp_k kind) */
